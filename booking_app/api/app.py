@@ -1,0 +1,15 @@
+"""The FastAPI app Reflex mounts its own API into (`api_transformer`); our routes match first."""
+
+from fastapi import FastAPI
+
+from booking_app.api import auth
+from booking_app.api.errors import install_error_handlers
+
+api = FastAPI(title="Tutor booking API", docs_url="/api/docs", openapi_url="/api/openapi.json")
+install_error_handlers(api)
+api.include_router(auth.router)
+
+
+@api.get("/api/health", include_in_schema=False)
+def health() -> dict[str, str]:
+    return {"status": "ok"}

@@ -1,0 +1,132 @@
+"""The single settings source for the app, rxconfig.py, alembic, tasks/ and the API.
+
+Why one module: every process (the Reflex server, its workers, the Celery worker and
+beat, alembic, the CLI and the tests) must agree on the database, the broker and the
+secret, or a worker started elsewhere silently writes to another SQLite file.
+
+Values come from the environment, then from `.env` in the project root (the
+environment wins). Without `DATABASE_URL`/`REDIS_URL` the app runs on embedded
+defaults: a SQLite file and a SQLite-backed Celery broker under the data folder.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env() -> dict[str, str]:
+    """Environment layered over `.env` (the environment wins)."""
+    merged = {k: v for k, v in dotenv_values(PROJECT_ROOT / ".env").items() if v is not None}
+    merged.update(os.environ)
+    return merged
+
+
+def _sqlite_url(path: Path) -> str:
+    """An absolute SQLite URL: a relative one resolves against the cwd of each process."""
+    return f"sqlite:///{path.resolve()}"
+
+
+def _normalize_db_url(url: str) -> str:
+    """Pin PostgreSQL URLs to psycopg2 (SQLAlchemy 2.1 would pick psycopg 3 for `postgresql://`)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg2://" + url[len(prefix) :]
+    return url
+
+
+def _dev_secret(data_dir: Path) -> str:
+    """A per-installation secret, generated once and kept in the data folder (never committed)."""
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+def _int(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    return int(raw) if raw else default
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Every tunable of the app; see README "Configuration" for each variable."""
+
+    data_dir: Path
+    database_url: str
+    redis_url: str | None
+    celery_broker_url: str
+    secret_key: str
+    port: int
+    public_url: str
+    session_ttl_hours: int
+    cookie_secure: bool
+    login_max_failures: int
+    login_window_minutes: int
+    default_timezone: str
+    telegram_bot_token: str | None
+    telegram_api_base_url: str
+    telegram_bot_username: str
+    morning_confirm_cron: str
+    join_window_minutes: int
+    video_url_template: str
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def is_embedded(self) -> bool:
+        """True when no external service is configured (the one-command default)."""
+        return self.is_sqlite and self.redis_url is None
+
+
+def load_settings(env: dict[str, str] | None = None) -> Settings:
+    """Build Settings from a mapping (defaults to the process environment + `.env`)."""
+    env = _env() if env is None else env
+    data_dir = Path(env.get("DATA_DIR") or PROJECT_ROOT / "data").resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    redis_url = env.get("REDIS_URL") or None
+    port = _int(env, "PORT", 3000)
+    return Settings(
+        data_dir=data_dir,
+        database_url=_normalize_db_url(
+            env.get("DATABASE_URL") or _sqlite_url(data_dir / "booking.db")
+        ),
+        redis_url=redis_url,
+        celery_broker_url=env.get("CELERY_BROKER_URL")
+        or redis_url
+        or "sqla+" + _sqlite_url(data_dir / "celery-broker.db"),
+        secret_key=env.get("SECRET_KEY") or _dev_secret(data_dir),
+        port=port,
+        public_url=(env.get("PUBLIC_URL") or f"http://localhost:{port}").rstrip("/"),
+        session_ttl_hours=_int(env, "SESSION_TTL_HOURS", 8),
+        cookie_secure=env.get("COOKIE_SECURE", "").lower() in {"1", "true", "yes"},
+        login_max_failures=_int(env, "LOGIN_MAX_FAILURES", 10),
+        login_window_minutes=_int(env, "LOGIN_WINDOW_MINUTES", 15),
+        default_timezone=env.get("DEFAULT_TIMEZONE") or "Europe/Kyiv",
+        telegram_bot_token=env.get("TELEGRAM_BOT_TOKEN") or None,
+        telegram_api_base_url=env.get("TELEGRAM_API_BASE_URL") or "https://api.telegram.org/bot",
+        telegram_bot_username=env.get("TELEGRAM_BOT_USERNAME") or "tutor_booking_bot",
+        morning_confirm_cron=env.get("MORNING_CONFIRM_CRON") or "0 8 * * *",
+        join_window_minutes=_int(env, "JOIN_WINDOW_MINUTES", 15),
+        video_url_template=env.get("VIDEO_URL_TEMPLATE") or "https://meet.jit.si/tutor-{session_uuid}",
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings; tests call `get_settings.cache_clear()` after changing env."""
+    return load_settings()

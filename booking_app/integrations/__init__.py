@@ -1,0 +1,1 @@
+"""integrations layer (see ARCHITECTURE.md)."""

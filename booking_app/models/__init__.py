@@ -1,0 +1,61 @@
+"""All tables; importing this package registers them on SQLModel.metadata (alembic, Reflex)."""
+
+from booking_app.models.auth import SignInAttempt, UsedLoginTicket
+from booking_app.models.availability import AvailabilityOverride, AvailabilityWindow, BusyBlock
+from booking_app.models.base import UTCDateTime, utcnow
+from booking_app.models.booking import Booking
+from booking_app.models.classroom import Classroom, ClassroomMembership, ClassroomSession
+from booking_app.models.enums import (
+    SEAT_HOLDING_STATUSES,
+    BookingKind,
+    BookingSource,
+    BookingStatus,
+    BusySource,
+    LessonMode,
+    LessonStatus,
+    LessonType,
+    MembershipStatus,
+    NotificationChannel,
+    NotificationStatus,
+    PaymentStatus,
+    Role,
+)
+from booking_app.models.lesson import Lesson
+from booking_app.models.notification import Notification
+from booking_app.models.service import Service
+from booking_app.models.tutor import Subject, TutorProfile, TutorSubject
+from booking_app.models.user import User
+
+__all__ = [
+    "SEAT_HOLDING_STATUSES",
+    "AvailabilityOverride",
+    "AvailabilityWindow",
+    "Booking",
+    "BookingKind",
+    "BookingSource",
+    "BookingStatus",
+    "BusyBlock",
+    "BusySource",
+    "Classroom",
+    "ClassroomMembership",
+    "ClassroomSession",
+    "Lesson",
+    "LessonMode",
+    "LessonStatus",
+    "LessonType",
+    "MembershipStatus",
+    "Notification",
+    "NotificationChannel",
+    "NotificationStatus",
+    "PaymentStatus",
+    "Role",
+    "Service",
+    "SignInAttempt",
+    "Subject",
+    "TutorProfile",
+    "TutorSubject",
+    "UTCDateTime",
+    "UsedLoginTicket",
+    "User",
+    "utcnow",
+]

@@ -1,0 +1,65 @@
+"""TutorProfile (public page + scheduling rules), Subject, and the tutor<->subject link."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from booking_app.models.base import utc_field
+
+
+class Subject(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=80, unique=True)
+    slug: str = Field(max_length=80, unique=True, index=True)
+
+
+class TutorProfile(SQLModel, table=True):
+    """One per tutor user; holds the rules the scheduling engine applies."""
+
+    __tablename__ = "tutor_profile"
+    __table_args__ = (
+        sa.CheckConstraint("buffer_before_min >= 0 AND buffer_after_min >= 0", name="buffers"),
+        sa.CheckConstraint("slot_step_min > 0", name="slot_step"),
+        sa.CheckConstraint("horizon_days > 0", name="horizon"),
+        sa.CheckConstraint("min_notice_min >= 0", name="notice"),
+        sa.CheckConstraint(
+            "max_lessons_per_day IS NULL OR max_lessons_per_day > 0", name="daily_limit"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", unique=True, ondelete="CASCADE")
+    slug: str = Field(max_length=80, unique=True, index=True)
+    headline: str = Field(default="", max_length=160)
+    bio: str = Field(default="", sa_type=sa.Text)
+    default_price: Decimal = Field(default=Decimal("0"), sa_type=sa.Numeric(10, 2))
+    currency: str = Field(default="UAH", max_length=3)
+    buffer_before_min: int = 0
+    buffer_after_min: int = 0
+    max_lessons_per_day: int | None = None
+    min_notice_min: int = 12 * 60
+    horizon_days: int = 60
+    slot_step_min: int = 30
+    cancellation_notice_hours: int = 24
+    reminder_offsets_hours: list[int] = Field(default_factory=lambda: [24, 2], sa_type=sa.JSON)
+    requires_confirmation: bool = False
+    is_published: bool = True
+    external_calendar_url: str | None = Field(default=None, max_length=1000)
+    external_calendar_synced_at: datetime | None = utc_field(nullable=True)
+    created_at: datetime = utc_field(default_now=True)
+    updated_at: datetime = utc_field(default_now=True)
+
+
+class TutorSubject(SQLModel, table=True):
+    """Which subjects a tutor teaches (marketplace search by subject)."""
+
+    __tablename__ = "tutor_subject"
+
+    tutor_profile_id: int = Field(
+        foreign_key="tutor_profile.id", primary_key=True, ondelete="CASCADE"
+    )
+    subject_id: int = Field(foreign_key="subject.id", primary_key=True, index=True)

@@ -1,0 +1,1 @@
+"""pages layer (see ARCHITECTURE.md)."""

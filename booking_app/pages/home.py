@@ -1,0 +1,54 @@
+"""Home: the signed-in landing of each role (greeting, account, what the role does here)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from booking_app.components.layout import app_shell
+from booking_app.pages import routes
+from booking_app.state.auth import AuthState
+
+ROLE_INTRO = {
+    "tutor": "Publish your services and working hours, accept requests and run lessons.",
+    "student": "Find a tutor, book trial and regular lessons, and join your classroom.",
+    "admin": "Run the platform: users, tutors, subjects and bookings.",
+}
+
+
+def _account_card() -> rx.Component:
+    def row(label: str, value: rx.Var[str], id_: str) -> rx.Component:
+        return rx.data_list.item(rx.data_list.label(label), rx.data_list.value(value, id=id_))
+
+    return rx.card(
+        rx.heading("Your account", size="4", margin_bottom="3"),
+        rx.data_list.root(
+            row("Name", AuthState.name, "account-name"),
+            row("Email", AuthState.email, "account-email"),
+            row("Role", AuthState.role, "account-role"),
+            row("Timezone", AuthState.timezone, "account-timezone"),
+        ),
+        width="100%",
+    )
+
+
+def home_page() -> rx.Component:
+    return app_shell(
+        rx.vstack(
+            rx.heading("Welcome, ", AuthState.first_name, size="7", id="home-greeting"),
+            rx.match(
+                AuthState.role,
+                *[(role, rx.text(text, size="3", color_scheme="gray", id=f"intro-{role}"))
+                  for role, text in ROLE_INTRO.items()],
+                rx.fragment(),
+            ),
+            _account_card(),
+            spacing="5",
+            padding_y="6",
+            max_width="720px",
+        )
+    )
+
+
+def add_home_page(app: rx.App) -> None:
+    app.add_page(home_page, route=routes.HOME, title="Home · TutorBook",
+                 on_load=AuthState.require_login)

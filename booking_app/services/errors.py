@@ -1,0 +1,56 @@
+"""Domain errors with a stable `code`: the API maps them to {"error": code, "detail": text},
+the UI to a toast or a message next to a field."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base class; `code` is part of the public contract, `detail` is for humans."""
+
+    code = "error"
+    http_status = 400
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(detail or self.code)
+        self.detail = detail or self.code
+
+
+class ValidationFailed(DomainError):
+    """Bad input; `field_errors` maps a form field name to the message shown next to it."""
+
+    code = "validation_failed"
+    http_status = 422
+
+    def __init__(self, field_errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in field_errors.items()))
+        self.field_errors = field_errors
+
+
+class NotFound(DomainError):
+    """Also used when the object exists but the caller may not see it (no 403 leaks)."""
+
+    code = "not_found"
+    http_status = 404
+
+
+class InvalidCredentials(DomainError):
+    code = "invalid_credentials"
+    http_status = 401
+
+
+class TooManyAttempts(DomainError):
+    code = "too_many_attempts"
+    http_status = 429
+
+    def __init__(self, retry_after_seconds: int) -> None:
+        minutes = max(1, -(-retry_after_seconds // 60))
+        super().__init__(
+            f"Too many failed sign-in attempts. Try again in {minutes} minute"
+            f"{'s' if minutes != 1 else ''}."
+        )
+        self.retry_after_seconds = retry_after_seconds
+
+
+class Forbidden(DomainError):
+    code = "forbidden"
+    http_status = 403

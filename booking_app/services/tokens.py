@@ -1,0 +1,90 @@
+"""Signed tokens: the session JWT (httpOnly cookie) and the 30-second login ticket.
+
+Why a ticket: Reflex event handlers cannot set httpOnly cookies, so a handler that
+checked the password hands the browser a short-lived, single-use ticket, and an HTTP
+route swaps it for the cookie. The session JWT never enters Reflex state.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+from http.cookies import SimpleCookie
+from typing import Any
+
+import jwt
+
+from booking_app.config import get_settings
+
+SESSION_COOKIE = "session"
+SESSION_AUDIENCE = "session"
+TICKET_AUDIENCE = "login-ticket"
+TICKET_TTL = timedelta(seconds=30)
+ALGORITHM = "HS256"
+
+
+def _encode(claims: dict[str, Any]) -> str:
+    return jwt.encode(claims, get_settings().secret_key, algorithm=ALGORITHM)
+
+
+def _decode(token: str, audience: str, now: datetime | None) -> dict[str, Any] | None:
+    options: dict[str, Any] = {"require": ["exp", "sub", "aud"]}
+    try:
+        if now is None:
+            return jwt.decode(
+                token, get_settings().secret_key, [ALGORITHM], audience=audience, options=options
+            )
+        claims = jwt.decode(
+            token,
+            get_settings().secret_key,
+            [ALGORITHM],
+            audience=audience,
+            options={**options, "verify_exp": False},
+        )
+    except jwt.PyJWTError:
+        return None
+    return claims if claims["exp"] > now.timestamp() else None
+
+
+def issue_session_token(*, user_id: int, role: str, now: datetime) -> str:
+    ttl = timedelta(hours=get_settings().session_ttl_hours)
+    return _encode(
+        {"sub": str(user_id), "role": role, "aud": SESSION_AUDIENCE, "iat": now, "exp": now + ttl}
+    )
+
+
+def decode_session_token(token: str | None, *, now: datetime | None = None) -> dict[str, Any] | None:
+    """Claims of a valid, unexpired session token, else None (never raises)."""
+    return _decode(token, SESSION_AUDIENCE, now) if token else None
+
+
+def issue_login_ticket(*, user_id: int, now: datetime) -> str:
+    return _encode(
+        {
+            "sub": str(user_id),
+            "aud": TICKET_AUDIENCE,
+            "jti": uuid.uuid4().hex,
+            "iat": now,
+            "exp": now + TICKET_TTL,
+        }
+    )
+
+
+def decode_login_ticket(ticket: str, *, now: datetime | None = None) -> tuple[int, str] | None:
+    """(user_id, jti) of a valid ticket, else None. Single use is enforced by accounts."""
+    claims = _decode(ticket, TICKET_AUDIENCE, now) if ticket else None
+    if claims is None or not claims.get("jti"):
+        return None
+    return int(claims["sub"]), str(claims["jti"])
+
+
+def session_token_from_cookie_header(cookie_header: str | None) -> str | None:
+    if not cookie_header:
+        return None
+    jar = SimpleCookie()
+    try:
+        jar.load(cookie_header)
+    except Exception:  # malformed header from a client: treat as signed out
+        return None
+    morsel = jar.get(SESSION_COOKIE)
+    return morsel.value if morsel else None

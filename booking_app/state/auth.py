@@ -1,0 +1,86 @@
+"""AuthState: who is signed in, derived on the server from the httpOnly session cookie.
+
+The cookie arrives with the websocket handshake (`router.headers.cookie`, server-only);
+the JWT itself is never stored in state (every state var travels to the browser).
+Every page load re-reads the user from the database, so a deactivated account or a
+changed role takes effect at once. Guards only redirect; handlers that change data
+must call `require_user()` again.
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import quote
+
+import reflex as rx
+
+from booking_app.pages import routes
+from booking_app.services import accounts
+from booking_app.services.tokens import decode_session_token, session_token_from_cookie_header
+
+
+class AuthState(rx.State):
+    user_id: int = -1
+    name: str = ""
+    email: str = ""
+    role: str = ""
+    timezone: str = ""
+
+    @rx.var
+    def signed_in(self) -> bool:
+        return self.user_id > 0
+
+    @rx.var
+    def first_name(self) -> str:
+        return self.name.split(" ")[0] if self.name else ""
+
+    def _load(self) -> accounts.SessionUser | None:
+        token = session_token_from_cookie_header(self.router.headers.cookie)
+        claims = decode_session_token(token)
+        user = accounts.get_session_user(int(claims["sub"])) if claims else None
+        if user is None:
+            self.user_id, self.name, self.email, self.role, self.timezone = -1, "", "", "", ""
+        else:
+            self.user_id, self.name, self.email = user.id, user.name, user.email
+            self.role, self.timezone = user.role, user.timezone
+        return user
+
+    def require_user(self, *roles: str) -> accounts.SessionUser | None:
+        """For handlers: the current user if signed in (and in `roles`, when given)."""
+        user = self._load()
+        if user is None or (roles and user.role not in roles):
+            return None
+        return user
+
+    def _login_redirect(self) -> rx.event.EventSpec:
+        path = self.router.url.path or routes.HOME
+        return rx.redirect(f"{routes.LOGIN}?next={quote(path)}")
+
+    @rx.event
+    def require_login(self):  # type: ignore[no-untyped-def]
+        if self._load() is None:
+            return self._login_redirect()
+        return None
+
+    @rx.event
+    def load_optional(self) -> None:
+        """Public pages: know the user if there is one, never redirect."""
+        self._load()
+
+    @rx.event
+    def redirect_if_signed_in(self):  # type: ignore[no-untyped-def]
+        if self._load() is not None:
+            return rx.redirect(routes.HOME)
+        return None
+
+    @rx.event
+    def sign_out(self):  # type: ignore[no-untyped-def]
+        """POST the logout route (clears the httpOnly cookie), then a full page load."""
+        self.user_id, self.name, self.email, self.role, self.timezone = -1, "", "", "", ""
+        url = json.dumps(rx.config.get_config().api_url.rstrip("/") + "/api/auth/logout")
+        login = json.dumps(routes.LOGIN)
+        return rx.call_script(
+            f"fetch({url}, {{method: 'POST', credentials: 'include'}})"
+            f".finally(() => window.location.assign({login}))"
+        )
+
