@@ -122,7 +122,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         telegram_bot_username=env.get("TELEGRAM_BOT_USERNAME") or "tutor_booking_bot",
         morning_confirm_cron=env.get("MORNING_CONFIRM_CRON") or "0 8 * * *",
         join_window_minutes=_int(env, "JOIN_WINDOW_MINUTES", 15),
-        video_url_template=env.get("VIDEO_URL_TEMPLATE") or "https://meet.jit.si/tutor-{session_uuid}",
+        video_url_template=env.get("VIDEO_URL_TEMPLATE")
+        or "https://meet.jit.si/tutor-{session_uuid}",
     )
 
 

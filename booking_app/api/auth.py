@@ -35,9 +35,15 @@ def redeem_ticket(ticket: str = "", next: str = "/home") -> Response:
     user = accounts.redeem_login_ticket(ticket, now=datetime.now(timezone.utc))
     if user is None:
         return RedirectResponse("/login?expired=1", status_code=303)
+    response = RedirectResponse(safe_next(next), status_code=303)
+    set_session_cookie(response, user)
+    return response
+
+
+def set_session_cookie(response: Response, user: accounts.SessionUser) -> None:
+    """The only place the session JWT is written: httpOnly, SameSite=Lax, Secure if configured."""
     settings = get_settings()
     token = issue_session_token(user_id=user.id, role=user.role, now=datetime.now(timezone.utc))
-    response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
         token,
@@ -47,13 +53,16 @@ def redeem_ticket(ticket: str = "", next: str = "/home") -> Response:
         secure=settings.cookie_secure,
         path="/",
     )
-    return response
+
+
+def clear_session_cookie(response: Response) -> None:
+    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax")
 
 
 @router.post("/api/auth/logout", include_in_schema=False)
 def logout() -> Response:
     response = Response(status_code=204)
-    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax")
+    clear_session_cookie(response)
     return response
 
 
@@ -72,6 +81,11 @@ def me(request: Request, authorization: str | None = Header(None)) -> Response:
     if user is None:
         return error_response(401, "unauthorized", "Sign in first.")
     return JSONResponse(
-        {"id": user.id, "name": user.name, "email": user.email, "role": user.role,
-         "timezone": user.timezone}
+        {
+            "id": user.id,
+            "name": user.name,
+            "email": user.email,
+            "role": user.role,
+            "timezone": user.timezone,
+        }
     )

@@ -9,8 +9,15 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from booking_app.services.errors import DomainError, ValidationFailed
 
-_STATUS_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-                 405: "method_not_allowed", 409: "conflict", 429: "too_many_requests"}
+_STATUS_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    429: "too_many_requests",
+}
 
 
 def error_response(status: int, code: str, detail: str, **extra: object) -> JSONResponse:

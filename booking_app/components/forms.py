@@ -19,7 +19,9 @@ def form_field(
     return rx.vstack(
         rx.el.label(label, html_for=field_id, class_name="rt-Text rt-r-size-2 rt-r-weight-medium"),
         control,
-        rx.cond(hint != "", rx.text(hint, size="1", color_scheme="gray")) if hint else rx.fragment(),
+        rx.cond(hint != "", rx.text(hint, size="1", color_scheme="gray"))
+        if hint
+        else rx.fragment(),
         field_error(error, field_id),
         spacing="1",
         width="100%",
@@ -27,7 +29,9 @@ def form_field(
     )
 
 
-def text_input(field_id: str, *, type_: str = "text", invalid: rx.Var[str] | None = None, **props) -> rx.Component:  # type: ignore[no-untyped-def]
+def text_input(
+    field_id: str, *, type_: str = "text", invalid: rx.Var[str] | None = None, **props
+) -> rx.Component:  # type: ignore[no-untyped-def]
     """An uncontrolled input read from form_data on submit (no event per keystroke)."""
     return rx.input(
         id=field_id,

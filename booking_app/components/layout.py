@@ -20,17 +20,18 @@ def _brand() -> rx.Component:
     )
 
 
-def _nav_links(role: str, *, vertical: bool = False) -> rx.Component:
-    items = [
-        rx.link(
-            rx.hstack(rx.icon(icon, size=16), rx.text(label), align="center", spacing="2"),
-            href=href,
-            underline="none",
-            size="3",
-            id=f"nav-{href.strip('/') or 'root'}",
+def _nav_link(label: str, href: str, icon: str) -> rx.Component:
+    content = rx.hstack(rx.icon(icon, size=16), rx.text(label), align="center", spacing="2")
+    link_id = f"nav-{href.strip('/') or 'root'}"
+    if href in routes.SERVER_PAGES:  # a plain anchor: a real page load, not an SPA route change
+        return rx.el.a(
+            content, href=href, id=link_id, class_name="rt-Text rt-reset rt-Link rt-r-size-3"
         )
-        for label, href, icon in routes.NAV_BY_ROLE[role]
-    ]
+    return rx.link(content, href=href, underline="none", size="3", id=link_id)
+
+
+def _nav_links(role: str, *, vertical: bool = False) -> rx.Component:
+    items = [_nav_link(label, href, icon) for label, href, icon in routes.NAV_BY_ROLE[role]]
     return rx.flex(*items, direction="column" if vertical else "row", gap="4", align="start")
 
 

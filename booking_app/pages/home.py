@@ -37,8 +37,10 @@ def home_page() -> rx.Component:
             rx.heading("Welcome, ", AuthState.first_name, size="7", id="home-greeting"),
             rx.match(
                 AuthState.role,
-                *[(role, rx.text(text, size="3", color_scheme="gray", id=f"intro-{role}"))
-                  for role, text in ROLE_INTRO.items()],
+                *[
+                    (role, rx.text(text, size="3", color_scheme="gray", id=f"intro-{role}"))
+                    for role, text in ROLE_INTRO.items()
+                ],
                 rx.fragment(),
             ),
             _account_card(),
@@ -50,5 +52,6 @@ def home_page() -> rx.Component:
 
 
 def add_home_page(app: rx.App) -> None:
-    app.add_page(home_page, route=routes.HOME, title="Home · TutorBook",
-                 on_load=AuthState.require_login)
+    app.add_page(
+        home_page, route=routes.HOME, title="Home · TutorBook", on_load=AuthState.require_login
+    )

@@ -21,9 +21,13 @@ def landing_page() -> rx.Component:
                 max_width="640px",
             ),
             rx.hstack(
-                rx.link(rx.button("I'm a student", size="3"), href=f"{routes.REGISTER}?role=student"),
-                rx.link(rx.button("I'm a tutor", size="3", variant="outline"),
-                        href=f"{routes.REGISTER}?role=tutor"),
+                rx.link(
+                    rx.button("I'm a student", size="3"), href=f"{routes.REGISTER}?role=student"
+                ),
+                rx.link(
+                    rx.button("I'm a tutor", size="3", variant="outline"),
+                    href=f"{routes.REGISTER}?role=tutor",
+                ),
                 spacing="3",
                 wrap="wrap",
             ),
@@ -34,5 +38,6 @@ def landing_page() -> rx.Component:
 
 
 def add_landing_page(app: rx.App) -> None:
-    app.add_page(landing_page, route=routes.LANDING, title="TutorBook",
-                 on_load=AuthState.load_optional)
+    app.add_page(
+        landing_page, route=routes.LANDING, title="TutorBook", on_load=AuthState.load_optional
+    )

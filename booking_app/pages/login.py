@@ -55,25 +55,45 @@ def login_page() -> rx.Component:
                         ),
                         form_field(
                             "Email",
-                            text_input("email", type_="email", auto_complete="email",
-                                       required=True, auto_focus=True),
+                            text_input(
+                                "email",
+                                type_="email",
+                                auto_complete="email",
+                                required=True,
+                                auto_focus=True,
+                            ),
                             rx.Var.create(""),
                             "email",
                         ),
                         form_field(
                             "Password",
-                            text_input("password", type_="password",
-                                       auto_complete="current-password", required=True),
+                            text_input(
+                                "password",
+                                type_="password",
+                                auto_complete="current-password",
+                                required=True,
+                            ),
                             rx.Var.create(""),
                             "password",
                         ),
                         rx.cond(
                             LoginState.error != "",
-                            rx.callout(LoginState.error, icon="triangle-alert",
-                                       color_scheme="red", id="login-error", role="alert"),
+                            rx.callout(
+                                LoginState.error,
+                                icon="triangle-alert",
+                                color_scheme="red",
+                                id="login-error",
+                                role="alert",
+                            ),
                         ),
-                        rx.button("Sign in", type="submit", size="3", width="100%",
-                                  loading=LoginState.loading, id="login-submit"),
+                        rx.button(
+                            "Sign in",
+                            type="submit",
+                            size="3",
+                            width="100%",
+                            loading=LoginState.loading,
+                            id="login-submit",
+                        ),
                         rx.text(
                             "New here? ",
                             rx.link("Create an account", href=routes.REGISTER),
@@ -96,5 +116,9 @@ def login_page() -> rx.Component:
 
 
 def add_login_page(app: rx.App) -> None:
-    app.add_page(login_page, route=routes.LOGIN, title="Sign in · TutorBook",
-                 on_load=AuthState.redirect_if_signed_in)
+    app.add_page(
+        login_page,
+        route=routes.LOGIN,
+        title="Sign in · TutorBook",
+        on_load=AuthState.redirect_if_signed_in,
+    )

@@ -10,7 +10,7 @@ from booking_app.pages import routes
 from booking_app.pages.session import start_session
 from booking_app.services import accounts
 from booking_app.services.errors import ValidationFailed
-from booking_app.services.validation import clean_timezone, FieldError, timezone_names
+from booking_app.services.validation import FieldError, clean_timezone, timezone_names
 from booking_app.state.auth import AuthState
 
 FIELDS = ("name", "email", "phone", "password", "timezone", "telegram_username", "role")
@@ -112,24 +112,62 @@ def _timezone_select() -> rx.Component:
 def _fields() -> list[rx.Component]:
     s = RegisterState
     return [
-        form_field("Full name", text_input("name", auto_complete="name", required=True,
-                                           invalid=s.name_error), s.name_error, "name"),
-        form_field("Email", text_input("email", type_="email", auto_complete="email",
-                                       required=True, invalid=s.email_error), s.email_error, "email"),
-        form_field("Phone", text_input("phone", type_="tel", auto_complete="tel", required=True,
-                                       placeholder="+380 67 123 4567", invalid=s.phone_error),
-                   s.phone_error, "phone"),
-        form_field("Password", text_input("password", type_="password",
-                                          auto_complete="new-password", required=True,
-                                          invalid=s.password_error),
-                   s.password_error, "password", hint="At least 8 characters."),
-        form_field("Timezone", _timezone_select(), s.timezone_error, "timezone",
-                   hint="Lesson times are shown in this timezone."),
-        form_field("Telegram username (optional)",
-                   text_input("telegram_username", placeholder="@username",
-                              invalid=s.telegram_username_error),
-                   s.telegram_username_error, "telegram_username",
-                   hint="For booking confirmations and reminders from our bot."),
+        form_field(
+            "Full name",
+            text_input("name", auto_complete="name", required=True, invalid=s.name_error),
+            s.name_error,
+            "name",
+        ),
+        form_field(
+            "Email",
+            text_input(
+                "email", type_="email", auto_complete="email", required=True, invalid=s.email_error
+            ),
+            s.email_error,
+            "email",
+        ),
+        form_field(
+            "Phone",
+            text_input(
+                "phone",
+                type_="tel",
+                auto_complete="tel",
+                required=True,
+                placeholder="+380 67 123 4567",
+                invalid=s.phone_error,
+            ),
+            s.phone_error,
+            "phone",
+        ),
+        form_field(
+            "Password",
+            text_input(
+                "password",
+                type_="password",
+                auto_complete="new-password",
+                required=True,
+                invalid=s.password_error,
+            ),
+            s.password_error,
+            "password",
+            hint="At least 8 characters.",
+        ),
+        form_field(
+            "Timezone",
+            _timezone_select(),
+            s.timezone_error,
+            "timezone",
+            hint="Lesson times are shown in this timezone.",
+        ),
+        form_field(
+            "Telegram username (optional)",
+            text_input(
+                "telegram_username", placeholder="@username", invalid=s.telegram_username_error
+            ),
+            s.telegram_username_error,
+            "telegram_username",
+            hint="For booking confirmations and reminders from our bot.",
+        ),
     ]
 
 
@@ -142,10 +180,19 @@ def register_page() -> rx.Component:
                         rx.heading("Create your account", size="6"),
                         _role_choice(),
                         *_fields(),
-                        rx.button("Create account", type="submit", size="3", width="100%",
-                                  loading=RegisterState.loading, id="register-submit"),
-                        rx.text("Already have an account? ",
-                                rx.link("Sign in", href=routes.LOGIN), size="2"),
+                        rx.button(
+                            "Create account",
+                            type="submit",
+                            size="3",
+                            width="100%",
+                            loading=RegisterState.loading,
+                            id="register-submit",
+                        ),
+                        rx.text(
+                            "Already have an account? ",
+                            rx.link("Sign in", href=routes.LOGIN),
+                            size="2",
+                        ),
                         spacing="4",
                         width="100%",
                     ),
@@ -163,5 +210,9 @@ def register_page() -> rx.Component:
 
 
 def add_register_page(app: rx.App) -> None:
-    app.add_page(register_page, route=routes.REGISTER, title="Create account · TutorBook",
-                 on_load=[AuthState.redirect_if_signed_in, RegisterState.on_load])
+    app.add_page(
+        register_page,
+        route=routes.REGISTER,
+        title="Create account · TutorBook",
+        on_load=[AuthState.redirect_if_signed_in, RegisterState.on_load],
+    )

@@ -10,7 +10,9 @@ from sqlmodel import Session, select
 from booking_app.models import SignInAttempt, UsedLoginTicket
 
 
-def failures_since(*, session: Session, email: str, ip: str, since: datetime) -> tuple[int, datetime | None]:
+def failures_since(
+    *, session: Session, email: str, ip: str, since: datetime
+) -> tuple[int, datetime | None]:
     """(count, oldest attempted_at) of failed attempts for this account+IP since `since`."""
     row = session.exec(
         select(func.count(SignInAttempt.id), func.min(SignInAttempt.attempted_at)).where(

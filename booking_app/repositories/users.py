@@ -22,7 +22,9 @@ def add_user(*, session: Session, user: User) -> User:
 
 
 def slug_taken(*, session: Session, slug: str) -> bool:
-    return session.exec(select(TutorProfile.id).where(TutorProfile.slug == slug)).first() is not None
+    return (
+        session.exec(select(TutorProfile.id).where(TutorProfile.slug == slug)).first() is not None
+    )
 
 
 def add_tutor_profile(*, session: Session, profile: TutorProfile, classroom: Classroom) -> None:

@@ -8,6 +8,7 @@ table, so it survives restarts and every worker process sees the same count.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -134,9 +135,7 @@ def register(registration: Registration) -> SessionUser:
     return _create_user(registration, role, SIGNUP_ROLES)
 
 
-def create_admin(
-    *, email: str, name: str, phone: str, password: str, timezone: str = "UTC"
-) -> int:
+def create_admin(*, email: str, name: str, phone: str, password: str, timezone: str = "UTC") -> int:
     """Admins exist only through the command line (`python -m booking_app.cli create-admin`)."""
     registration = Registration(name, email, phone, password, Role.admin.value, timezone)
     return _create_user(registration, Role.admin, (Role.admin,)).id
@@ -149,9 +148,11 @@ def _throttle_key(email: str, ip: str) -> tuple[str, str]:
 def _check_throttle(session, email: str, ip: str, now: datetime) -> None:  # type: ignore[no-untyped-def]
     settings = get_settings()
     window = timedelta(minutes=settings.login_window_minutes)
-    count, oldest = attempts_repo.failures_since(session=session, email=email, ip=ip, since=now - window)
+    count, oldest = attempts_repo.failures_since(
+        session=session, email=email, ip=ip, since=now - window
+    )
     if count >= settings.login_max_failures and oldest is not None:
-        raise TooManyAttempts(int((oldest + window - now).total_seconds()) + 1)
+        raise TooManyAttempts(math.ceil((oldest + window - now).total_seconds()))
 
 
 def authenticate(email: str, password: str, *, ip: str, now: datetime) -> SessionUser:

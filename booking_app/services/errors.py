@@ -3,6 +3,8 @@ the UI to a toast or a message next to a field."""
 
 from __future__ import annotations
 
+import math
+
 
 class DomainError(Exception):
     """Base class; `code` is part of the public contract, `detail` is for humans."""
@@ -43,7 +45,7 @@ class TooManyAttempts(DomainError):
     http_status = 429
 
     def __init__(self, retry_after_seconds: int) -> None:
-        minutes = max(1, -(-retry_after_seconds // 60))
+        minutes = max(1, math.ceil(retry_after_seconds / 60))
         super().__init__(
             f"Too many failed sign-in attempts. Try again in {minutes} minute"
             f"{'s' if minutes != 1 else ''}."

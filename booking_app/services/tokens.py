@@ -39,11 +39,14 @@ def _decode(token: str, audience: str, now: datetime | None) -> dict[str, Any] |
             get_settings().secret_key,
             [ALGORITHM],
             audience=audience,
-            options={**options, "verify_exp": False},
+            options={**options, "verify_exp": False, "verify_iat": False, "verify_nbf": False},
         )
     except jwt.PyJWTError:
         return None
-    return claims if claims["exp"] > now.timestamp() else None
+    # With an injected clock we check the time window ourselves against `now`.
+    if not claims.get("iat", 0) - 5 <= now.timestamp() < claims["exp"]:
+        return None
+    return claims
 
 
 def issue_session_token(*, user_id: int, role: str, now: datetime) -> str:
@@ -53,7 +56,9 @@ def issue_session_token(*, user_id: int, role: str, now: datetime) -> str:
     )
 
 
-def decode_session_token(token: str | None, *, now: datetime | None = None) -> dict[str, Any] | None:
+def decode_session_token(
+    token: str | None, *, now: datetime | None = None
+) -> dict[str, Any] | None:
     """Claims of a valid, unexpired session token, else None (never raises)."""
     return _decode(token, SESSION_AUDIENCE, now) if token else None
 

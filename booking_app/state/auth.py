@@ -83,4 +83,3 @@ class AuthState(rx.State):
             f"fetch({url}, {{method: 'POST', credentials: 'include'}})"
             f".finally(() => window.location.assign({login}))"
         )
-

@@ -1,0 +1,109 @@
+"""The admin view (starlette-admin) over every table, behind the app's own session cookie.
+
+Only users whose role in the database is `admin` get in (re-checked on every request);
+the admin sign-in form goes through the same throttled `accounts.authenticate`.
+Password hashes and calendar tokens are never shown or editable.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette_admin.auth import AdminUser, AuthProvider
+from starlette_admin.contrib.sqla import Admin, ModelView
+from starlette_admin.exceptions import LoginFailed
+from starlette_admin.helpers import safe_redirect_url
+
+from booking_app import models as m
+from booking_app.api.auth import clear_session_cookie, set_session_cookie
+from booking_app.config import get_settings
+from booking_app.db import get_engine
+from booking_app.services import accounts
+from booking_app.services.errors import InvalidCredentials, TooManyAttempts
+from booking_app.services.tokens import SESSION_COOKIE, decode_session_token
+
+ADMIN_PATH = "/admin"
+SECRET_FIELDS = ["password_hash", "calendar_token"]
+
+
+class SessionCookieAdminAuth(AuthProvider):
+    async def authenticate(self, request: Request) -> AdminUser | None:
+        claims = decode_session_token(request.cookies.get(SESSION_COOKIE))
+        user = accounts.get_session_user(int(claims["sub"])) if claims else None
+        return AdminUser(username=user.name) if user and user.role == "admin" else None
+
+    async def login(
+        self, username: str, password: str, remember_me: bool, request: Request
+    ) -> Response | None:
+        ip = request.client.host if request.client else "unknown"
+        try:
+            user = accounts.authenticate(username, password, ip=ip, now=datetime.now(timezone.utc))
+        except (InvalidCredentials, TooManyAttempts) as exc:
+            raise LoginFailed(exc.detail) from None
+        if user.role != "admin":
+            raise LoginFailed("This account is not an administrator.")
+        fallback = f"{ADMIN_PATH}/"
+        target = safe_redirect_url(request.query_params.get("next") or fallback, request, fallback)
+        response = RedirectResponse(target, status_code=303)
+        set_session_cookie(response, user)
+        return response
+
+    async def logout(self, request: Request) -> Response | None:
+        response = RedirectResponse("/login", status_code=303)
+        clear_session_cookie(response)
+        return response
+
+
+class _CurrentEngineSessions(sessionmaker):
+    """Sessions on whatever engine `get_engine()` returns now, not the one at import time."""
+
+    def __call__(self, **kw: Any) -> Session:  # type: ignore[override]
+        return Session(get_engine(), **kw)
+
+
+class UserView(ModelView):
+    # An explicit allow-list: secrets stay out of every page, export and import.
+    fields = [c.name for c in m.User.__table__.columns if c.name not in SECRET_FIELDS]  # type: ignore[attr-defined]
+    exclude_fields_from_create = ["id"]
+    exclude_fields_from_edit = ["id"]
+    searchable_fields = ["name", "email", "phone", "telegram_username"]
+    sortable_fields = ["id", "name", "email", "role", "created_at"]
+
+    def can_create(self, request: Request) -> bool:
+        """Accounts come from sign-up or `cli create-admin` (hashing, validation)."""
+        return False
+
+
+VIEWS: list[tuple[type, str]] = [
+    (m.TutorProfile, "fa fa-chalkboard-teacher"),
+    (m.Subject, "fa fa-book"),
+    (m.Service, "fa fa-briefcase"),
+    (m.Lesson, "fa fa-calendar"),
+    (m.Booking, "fa fa-ticket-alt"),
+    (m.Classroom, "fa fa-school"),
+    (m.ClassroomMembership, "fa fa-users"),
+    (m.ClassroomSession, "fa fa-video"),
+    (m.AvailabilityWindow, "fa fa-clock"),
+    (m.AvailabilityOverride, "fa fa-calendar-times"),
+    (m.BusyBlock, "fa fa-ban"),
+    (m.Notification, "fa fa-bell"),
+    (m.SignInAttempt, "fa fa-user-lock"),
+]
+
+
+def build_admin() -> Admin:
+    admin = Admin(
+        _CurrentEngineSessions(),
+        title="TutorBook admin",
+        base_url=ADMIN_PATH,
+        auth_provider=SessionCookieAdminAuth(),
+        secret_key=get_settings().secret_key,  # fixed key: admin CSRF survives restarts/workers
+    )
+    admin.add_view(UserView(m.User, icon="fa fa-user"))
+    for model, icon in VIEWS:
+        admin.add_view(ModelView(model, icon=icon))
+    return admin

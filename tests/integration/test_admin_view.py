@@ -1,0 +1,79 @@
+"""The admin view: only admins get in (cookie or its own form), secrets never shown."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+
+from fastapi.testclient import TestClient
+
+from booking_app.api.app import api
+from booking_app.services import accounts
+from booking_app.services.tokens import issue_session_token
+
+
+def _cookie_for(user_id: int, role: str) -> str:
+    return issue_session_token(user_id=user_id, role=role, now=datetime.now(timezone.utc))
+
+
+def _people() -> tuple[int, accounts.SessionUser]:
+    admin_id = accounts.create_admin(
+        email="admin@example.com", name="Ada Admin", phone="+380671110000", password="admin-pass-1"
+    )
+    student = accounts.register(
+        accounts.Registration(
+            "Stan Student", "stan@example.com", "+380671110001", "student-pass", "student", "UTC"
+        )
+    )
+    return admin_id, student
+
+
+def test_only_admins_pass_the_cookie_check(db: str) -> None:
+    admin_id, student = _people()
+    client = TestClient(api)
+    assert client.get("/admin/", follow_redirects=False).status_code == 303
+    client.cookies.set("session", _cookie_for(student.id, "student"))
+    assert client.get("/admin/", follow_redirects=False).status_code == 303
+    # A forged role claim doesn't help: the role is re-read from the database.
+    client.cookies.set("session", _cookie_for(student.id, "admin"))
+    assert client.get("/admin/", follow_redirects=False).status_code == 303
+    client.cookies.set("session", _cookie_for(admin_id, "admin"))
+    page = client.get("/admin/user/list")
+    assert page.status_code == 200
+
+
+def test_user_list_never_exposes_password_hashes(db: str) -> None:
+    admin_id, _ = _people()
+    client = TestClient(api)
+    client.cookies.set("session", _cookie_for(admin_id, "admin"))
+    listing = client.get("/admin/user/list")
+    assert listing.status_code == 200
+    assert "stan@example.com" in listing.text
+    assert "argon2" not in listing.text and "password_hash" not in listing.text.lower()
+    detail = client.get("/admin/user/detail", params={"pk": admin_id})
+    assert detail.status_code == 200 and "argon2" not in detail.text
+
+
+def _csrf(html: str) -> dict[str, str]:
+    match = re.search(r'name="csrftoken" value="([^"]+)"', html)
+    assert match, "the admin login form carries a CSRF token"
+    return {"csrftoken": match.group(1)}
+
+
+def test_admin_form_login_refuses_students_and_admits_admins(db: str) -> None:
+    _people()
+    client = TestClient(api)
+    form = client.get("/admin/login")
+    student = client.post(
+        "/admin/login",
+        data={"username": "stan@example.com", "password": "student-pass", **_csrf(form.text)},
+        follow_redirects=False,
+    )
+    assert student.status_code == 400 and "not an administrator" in student.text
+    form = client.get("/admin/login")
+    admin = client.post(
+        "/admin/login",
+        data={"username": "admin@example.com", "password": "admin-pass-1", **_csrf(form.text)},
+        follow_redirects=False,
+    )
+    assert admin.status_code == 303 and "session=" in admin.headers["set-cookie"]

@@ -1,0 +1,79 @@
+"""The session routes over HTTP: cookie flags, single-use tickets, open redirects, /me."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from fastapi.testclient import TestClient
+
+from booking_app.api.app import api
+from booking_app.services import accounts
+from booking_app.services.tokens import issue_login_ticket, issue_session_token
+
+
+def _user() -> accounts.SessionUser:
+    return accounts.register(
+        accounts.Registration(
+            "Sofia Student",
+            "sofia@example.com",
+            "+380671234567",
+            "student-pass",
+            "student",
+            "Europe/Kyiv",
+        )
+    )
+
+
+def _ticket(user_id: int) -> str:
+    return issue_login_ticket(user_id=user_id, now=datetime.now(timezone.utc))
+
+
+def test_ticket_becomes_an_httponly_lax_cookie_once(db: str) -> None:
+    user = _user()
+    client = TestClient(api)
+    ticket = _ticket(user.id)
+    response = client.get(
+        "/api/auth/session", params={"ticket": ticket, "next": "/home"}, follow_redirects=False
+    )
+    assert response.status_code == 303 and response.headers["location"] == "/home"
+    cookie = response.headers["set-cookie"].lower()
+    assert cookie.startswith("session=") and "httponly" in cookie and "samesite=lax" in cookie
+    replay = client.get("/api/auth/session", params={"ticket": ticket}, follow_redirects=False)
+    assert replay.status_code == 303 and replay.headers["location"] == "/login?expired=1"
+
+
+def test_next_cannot_leave_the_site(db: str) -> None:
+    user = _user()
+    client = TestClient(api)
+    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
+        response = client.get(
+            "/api/auth/session",
+            params={"ticket": _ticket(user.id), "next": target},
+            follow_redirects=False,
+        )
+        assert response.headers["location"] == "/home"
+
+
+def test_me_with_cookie_bearer_and_anonymous(db: str) -> None:
+    user = _user()
+    token = issue_session_token(user_id=user.id, role="student", now=datetime.now(timezone.utc))
+    client = TestClient(api)
+    anonymous = client.get("/api/v1/me")
+    assert anonymous.status_code == 401
+    assert anonymous.json() == {"error": "unauthorized", "detail": "Sign in first."}
+    bearer = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert bearer.json()["email"] == "sofia@example.com"
+    client.cookies.set("session", token)
+    assert client.get("/api/v1/me").json()["role"] == "student"
+
+
+def test_logout_clears_the_cookie_and_needs_post(db: str) -> None:
+    client = TestClient(api)
+    assert client.get("/api/auth/logout").status_code == 405
+    assert client.get("/api/auth/logout").json()["error"] == "method_not_allowed"
+    response = client.post("/api/auth/logout")
+    assert response.status_code == 204
+    assert (
+        'session=""' in response.headers["set-cookie"]
+        or "max-age=0" in response.headers["set-cookie"].lower()
+    )
