@@ -7,10 +7,21 @@ from booking_app.pages.home import add_home_page
 from booking_app.pages.landing import add_landing_page
 from booking_app.pages.login import add_login_page
 from booking_app.pages.register import add_register_page
+from booking_app.pages.tutor_availability import add_tutor_availability_page
+from booking_app.pages.tutor_lessons import add_tutor_lessons_page
+from booking_app.pages.tutor_services import add_tutor_services_page
 
 app = rx.App(
     api_transformer=api,
     toaster=rx.toast.provider(position="top-center", close_button=True),
 )
-for add_page in (add_landing_page, add_login_page, add_register_page, add_home_page):
+for add_page in (
+    add_landing_page,
+    add_login_page,
+    add_register_page,
+    add_home_page,
+    add_tutor_services_page,
+    add_tutor_availability_page,
+    add_tutor_lessons_page,
+):
     add_page(app)

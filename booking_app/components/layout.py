@@ -22,7 +22,7 @@ def _brand() -> rx.Component:
 
 def _nav_link(label: str, href: str, icon: str) -> rx.Component:
     content = rx.hstack(rx.icon(icon, size=16), rx.text(label), align="center", spacing="2")
-    link_id = f"nav-{href.strip('/') or 'root'}"
+    link_id = "nav-" + (href.strip("/").replace("/", "-") or "root")
     if href in routes.SERVER_PAGES:  # a plain anchor: a real page load, not an SPA route change
         return rx.el.a(
             content, href=href, id=link_id, class_name="rt-Text rt-reset rt-Link rt-r-size-3"
@@ -32,7 +32,7 @@ def _nav_link(label: str, href: str, icon: str) -> rx.Component:
 
 def _nav_links(role: str, *, vertical: bool = False) -> rx.Component:
     items = [_nav_link(label, href, icon) for label, href, icon in routes.NAV_BY_ROLE[role]]
-    return rx.flex(*items, direction="column" if vertical else "row", gap="4", align="start")
+    return rx.flex(*items, direction="column" if vertical else "row", spacing="4", align="start")
 
 
 def _role_nav(*, vertical: bool = False) -> rx.Component:
@@ -80,7 +80,9 @@ def navbar() -> rx.Component:
             rx.hstack(
                 rx.box(_mobile_menu(), display=["block", "block", "none"]),
                 _brand(),
-                rx.box(_role_nav(), display=["none", "none", "block"], padding_left="6"),
+                rx.box(
+                    _role_nav(), display=["none", "none", "block"], padding_left="var(--space-6)"
+                ),
                 align="center",
                 spacing="4",
             ),
@@ -92,8 +94,8 @@ def navbar() -> rx.Component:
             margin="0 auto",
         ),
         as_="nav",
-        padding_x="4",
-        padding_y="3",
+        padding_x="var(--space-4)",
+        padding_y="var(--space-3)",
         border_bottom="1px solid var(--gray-a5)",
         background="var(--color-panel-solid)",
         position="sticky",
@@ -108,7 +110,9 @@ def app_shell(*children: rx.Component) -> rx.Component:
         AuthState.signed_in,
         rx.box(
             navbar(),
-            rx.box(*children, as_="main", max_width="1200px", margin="0 auto", padding="4"),
+            rx.box(
+                *children, as_="main", max_width="1200px", margin="0 auto", padding="var(--space-4)"
+            ),
             min_height="100vh",
         ),
         rx.center(rx.spinner(size="3"), height="100vh"),
@@ -131,11 +135,13 @@ def public_shell(*children: rx.Component) -> rx.Component:
             ),
             justify="between",
             align="center",
-            padding_x="4",
-            padding_y="3",
+            padding_x="var(--space-4)",
+            padding_y="var(--space-3)",
             max_width="1200px",
             margin="0 auto",
         ),
-        rx.box(*children, as_="main", max_width="1200px", margin="0 auto", padding="4"),
+        rx.box(
+            *children, as_="main", max_width="1200px", margin="0 auto", padding="var(--space-4)"
+        ),
         min_height="100vh",
     )

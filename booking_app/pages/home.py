@@ -20,7 +20,7 @@ def _account_card() -> rx.Component:
         return rx.data_list.item(rx.data_list.label(label), rx.data_list.value(value, id=id_))
 
     return rx.card(
-        rx.heading("Your account", size="4", margin_bottom="3"),
+        rx.heading("Your account", size="4", margin_bottom="var(--space-3)"),
         rx.data_list.root(
             row("Name", AuthState.name, "account-name"),
             row("Email", AuthState.email, "account-email"),
@@ -45,7 +45,7 @@ def home_page() -> rx.Component:
             ),
             _account_card(),
             spacing="5",
-            padding_y="6",
+            padding_y="var(--space-6)",
             max_width="720px",
         )
     )

@@ -19,6 +19,11 @@ class LoginState(rx.State):
     error: str = ""
     loading: bool = False
 
+    @rx.event
+    def on_load(self) -> None:
+        """State outlives a full page load: start every visit with a clean form."""
+        self.error, self.loading = "", False
+
     @rx.var
     def notice(self) -> str:
         if self.router.url.query_parameters.get("expired"):
@@ -120,5 +125,5 @@ def add_login_page(app: rx.App) -> None:
         login_page,
         route=routes.LOGIN,
         title="Sign in · TutorBook",
-        on_load=AuthState.redirect_if_signed_in,
+        on_load=[AuthState.redirect_if_signed_in, LoginState.on_load],
     )

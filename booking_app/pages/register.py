@@ -10,7 +10,12 @@ from booking_app.pages import routes
 from booking_app.pages.session import start_session
 from booking_app.services import accounts
 from booking_app.services.errors import ValidationFailed
-from booking_app.services.validation import FieldError, clean_timezone, timezone_names
+from booking_app.services.validation import (
+    FieldError,
+    canonical_timezone,
+    clean_timezone,
+    timezone_names,
+)
 from booking_app.state.auth import AuthState
 
 FIELDS = ("name", "email", "phone", "password", "timezone", "telegram_username", "role")
@@ -42,12 +47,15 @@ class RegisterState(rx.State):
     def set_browser_timezone(self, tz: str) -> None:
         """Preselect the browser's zone; unknown names keep the current choice."""
         try:
-            self.timezone = clean_timezone(str(tz or ""))
+            self.timezone = canonical_timezone(clean_timezone(str(tz or "")))
         except FieldError:
             pass
 
     @rx.event
     def on_load(self):  # type: ignore[no-untyped-def]
+        """State outlives a full page load: start every visit with a clean form."""
+        self.loading = False
+        self._set_errors({})
         role = self.router.url.query_parameters.get("role", "")
         if role in ("student", "tutor"):
             self.role = role

@@ -41,6 +41,10 @@ Semantics
   not after its start, raises ValueError rather than being guessed at.
 * Rescheduling: ``ignore_lesson_id`` (accepted by both ``free_slots`` and
   ``check_booking``) removes one lesson from every rule.
+* Tutor-placed lessons: ``check_conflicts(schedule, start, end)`` applies
+  only the OVERLAPS and BUFFER rules (INVALID for an empty span or bad
+  rules): a tutor may publish outside hours, off the grid, past the daily
+  limit, notice or horizon, but never on top of other lessons or busy time.
 """
 
 from .intervals import intersect, normalize, overlaps, subtract, union
@@ -50,6 +54,7 @@ from .policies import (
     can_join,
     cancellation_kind,
     check_booking,
+    check_conflicts,
     check_join,
     seconds_until_join,
 )
@@ -85,6 +90,7 @@ __all__ = [
     "can_join",
     "cancellation_kind",
     "check_booking",
+    "check_conflicts",
     "check_join",
     "free_slots",
     "intersect",

@@ -267,6 +267,27 @@ def booking_violation(ctx: Context, start: datetime) -> Reason | None:
     return conflict_reason(ctx, start)
 
 
+def span_conflict(
+    schedule: TutorSchedule, start: datetime, end: datetime, ignore_lesson_id: int | None
+) -> Reason | None:
+    """OVERLAPS or BUFFER for an arbitrary ``[start, end)``, or None.
+
+    The same two rules ``conflict_reason`` applies to grid starts, for a
+    lesson the tutor places by hand (any time, any length): overlapping a
+    non-cancelled lesson or a busy block is OVERLAPS; leaving less than
+    ``gap_min`` to a lesson is BUFFER. Only rows near the span are read.
+    """
+    gap = timedelta(minutes=schedule.rules.gap_min)
+    busy = validated(near(schedule.busy, start, end, "A busy block"), "A busy block")
+    nearby = near(schedule.lessons, start - gap, end + gap, "A lesson")
+    lessons = validated(active_lessons(nearby, ignore_lesson_id), "A lesson")
+    if busy or any(lesson.start < end and start < lesson.end for lesson in lessons):
+        return Reason.OVERLAPS
+    if lessons:
+        return Reason.BUFFER
+    return None
+
+
 def join_problem(lesson: ExistingLesson) -> str | None:
     """Explain why nobody can take a seat in ``lesson`` at all, or None."""
     if lesson.status == CANCELLED:

@@ -16,6 +16,7 @@ from .core import (
     join_violation,
     rules_problem,
     service_problem,
+    span_conflict,
 )
 from .messages import describe
 from .timeutil import to_utc, zone
@@ -56,6 +57,35 @@ def check_booking(
         return BookingCheck(Reason.INVALID, problem)
     ctx = build_context(schedule, service, start, start, now, ignore_lesson_id)
     reason = booking_violation(ctx, start) or Reason.OK
+    return BookingCheck(reason, describe(reason, schedule.rules))
+
+
+def check_conflicts(
+    schedule: TutorSchedule,
+    start: datetime,
+    end: datetime,
+    *,
+    ignore_lesson_id: int | None = None,
+) -> BookingCheck:
+    """May the TUTOR put a lesson on ``[start, end)`` of their own calendar?
+
+    Tutors publish lessons outside their bookable hours and off the slot
+    grid, and the daily limit, notice and horizon protect them from
+    students, not from themselves; what still holds is that lessons never
+    overlap each other or a busy block and keep the buffer gap. So only
+    INVALID, OVERLAPS and BUFFER are possible, decided by the same rules
+    ``check_booking`` applies (a grid start that ``check_booking`` refuses
+    with OVERLAPS or BUFFER gets the same reason here).
+    """
+    start = to_utc(start, "start")
+    end = to_utc(end, "end")
+    zone(schedule.tz)  # fail fast on an unknown tutor zone
+    if end <= start:
+        return BookingCheck(Reason.INVALID, "A lesson must end after it starts.")
+    problem = rules_problem(schedule.rules)
+    if problem:
+        return BookingCheck(Reason.INVALID, problem)
+    reason = span_conflict(schedule, start, end, ignore_lesson_id) or Reason.OK
     return BookingCheck(reason, describe(reason, schedule.rules))
 
 

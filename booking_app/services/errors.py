@@ -56,3 +56,15 @@ class TooManyAttempts(DomainError):
 class Forbidden(DomainError):
     code = "forbidden"
     http_status = 403
+
+
+class SlotUnavailable(DomainError):
+    """The engine refused the time: `reason` is its Reason value ("overlaps", "buffer", ...),
+    so the UI can react to the kind of refusal and the API can expose it."""
+
+    code = "slot_unavailable"
+    http_status = 409
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(detail)
+        self.reason = reason

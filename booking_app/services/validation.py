@@ -84,6 +84,22 @@ def clean_timezone(raw: str) -> str:
     return value
 
 
+# Browsers may still report pre-2022 names; store the current ones.
+_RENAMED_ZONES = {
+    "Europe/Kiev": "Europe/Kyiv",
+    "Europe/Uzhgorod": "Europe/Kyiv",
+    "Europe/Zaporozhye": "Europe/Kyiv",
+    "Asia/Calcutta": "Asia/Kolkata",
+    "Asia/Saigon": "Asia/Ho_Chi_Minh",
+    "Asia/Katmandu": "Asia/Kathmandu",
+    "Asia/Rangoon": "Asia/Yangon",
+}
+
+
+def canonical_timezone(name: str) -> str:
+    return _RENAMED_ZONES.get(name, name)
+
+
 def clean_telegram_username(raw: str | None, *, required: bool = False) -> str | None:
     """Stored lower-case without '@' (Telegram usernames are case-insensitive)."""
     value = (raw or "").strip()

@@ -71,3 +71,8 @@ def test_bad_telegram_username_is_refused(raw: str) -> None:
 def test_telegram_username_required_for_guests() -> None:
     with pytest.raises(v.FieldError):
         v.clean_telegram_username("", required=True)
+
+
+def test_renamed_zones_reported_by_browsers_map_to_current_names() -> None:
+    assert v.canonical_timezone("Europe/Kiev") == "Europe/Kyiv"
+    assert v.canonical_timezone("Europe/Warsaw") == "Europe/Warsaw"

@@ -1,0 +1,87 @@
+# Tutor booking platform: the commands.
+#
+#   make run              set up (first time only), migrate, then run app + worker on PORT
+#   make run DEMO=1       ... and load the demo data into whatever database is configured
+#   make run PORT=8000    ... on another port (browse http://localhost:8000)
+#   make test             set up + the whole test suite (pytest is the last output)
+#   make setup            .venv from requirements.txt and bun from the npm registry
+#   make lint | format | bench | clean | distclean
+#
+# Setup needs only python3.11 (with venv), node/npm. Stamp files make a second run skip
+# every install step. Everything that needs thought lives in Python (booking_app/cli.py).
+
+PYTHON      ?= $(shell command -v python3.11 || command -v python3)
+VENV        := .venv
+PY          := $(VENV)/bin/python
+BUN_VERSION := 1.4.4
+BUN_DIR     := .tools/bun
+BUN_STAMP   := $(BUN_DIR)/.installed-$(BUN_VERSION)
+REQ_STAMP   := $(VENV)/.requirements-installed
+CHROMIUM    ?= /usr/bin/chromium
+PYTEST_ARGS ?=
+
+RUN_ARGS := $(if $(PORT),--port $(PORT)) $(if $(filter 1 yes true,$(DEMO)),--demo)
+
+.DEFAULT_GOAL := run
+.PHONY: run setup test lint format bench clean distclean chromium
+
+run: setup
+	@$(PY) -m booking_app.cli run $(RUN_ARGS)
+
+setup: $(REQ_STAMP) $(BUN_STAMP)
+
+$(VENV)/bin/python:
+	@echo "Creating $(VENV) with $(PYTHON)"
+	@$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
+	  echo "'$(PYTHON) -m venv' failed: on Debian install python3-venv (apt-get install python3-venv)"; \
+	  exit 1; }
+
+$(REQ_STAMP): requirements.txt | $(VENV)/bin/python
+	@echo "Installing Python packages from requirements.txt"
+	@$(PY) -m pip install --disable-pip-version-check --progress-bar off -q -r requirements.txt
+	@touch $@
+
+$(BUN_STAMP):
+	@echo "Installing bun $(BUN_VERSION) from the npm registry into $(BUN_DIR)"
+	@npm install --prefix $(BUN_DIR) --no-audit --no-fund --loglevel=error --save-exact bun@$(BUN_VERSION)
+	@$(BUN_DIR)/node_modules/.bin/bun --version >/dev/null
+	@rm -f $(BUN_DIR)/.installed-* && touch $@
+
+# Browser tests drive Debian's chromium. Installed when missing and we are root (CI);
+# otherwise the e2e tests skip with a message (or fail under REQUIRE_SERVICES=1).
+chromium:
+	@if [ -x $(CHROMIUM) ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing chromium (apt-get) for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+	  echo "NOTE: $(CHROMIUM) is missing and we are not root: browser tests will be skipped."; \
+	  echo "      Install it with: sudo apt-get install chromium"; \
+	fi
+
+test: setup chromium
+	@$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff format --check .
+
+format: setup
+	@$(VENV)/bin/ruff format .
+	@$(VENV)/bin/ruff check --fix .
+
+# Every bench/*.py, even after one fails (each prints its own verdict); fails if any failed.
+bench: setup
+	@status=0; found=0; for script in bench/*.py; do \
+	  [ -e "$$script" ] || continue; found=1; \
+	  echo "== $$script"; PYTHONPATH=$(CURDIR) $(PY) "$$script" || status=1; \
+	done; [ $$found = 1 ] || echo "no bench/*.py scripts"; exit $$status
+
+# Build output and caches only; data/ (the embedded database) is never removed here.
+clean:
+	rm -rf .web .states .pytest_cache .ruff_cache .hypothesis test-results
+	find . -path ./.venv -prune -o -path ./.tools -prune -o -name __pycache__ -type d -exec rm -rf {} +
+
+# Also the installed toolchain (.venv, bun): the next `make` reinstalls from scratch.
+distclean: clean
+	rm -rf $(VENV) .tools

@@ -1,0 +1,119 @@
+"""Weekly windows, date overrides, busy blocks and the rules on the tutor's profile.
+
+Keyword-only session; never commits. Every query is scoped by ``tutor_id`` so another
+tutor's rows are simply not found (the service turns that into NotFound).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from booking_app.models import (
+    AvailabilityOverride,
+    AvailabilityWindow,
+    BusyBlock,
+    TutorProfile,
+    User,
+)
+
+WallWindow = tuple[time, time]
+
+
+def get_profile(*, session: Session, tutor_id: int) -> tuple[TutorProfile, str] | None:
+    """The tutor's profile and time zone, or None if ``tutor_id`` is not a tutor."""
+    query = (
+        select(TutorProfile, User.timezone)
+        .join(User, User.id == TutorProfile.user_id)
+        .where(TutorProfile.user_id == tutor_id)
+    )
+    row = session.exec(query).first()
+    return (row[0], row[1]) if row is not None else None
+
+
+def list_windows(*, session: Session, tutor_id: int) -> list[AvailabilityWindow]:
+    query = (
+        select(AvailabilityWindow)
+        .where(AvailabilityWindow.tutor_id == tutor_id)
+        .order_by(AvailabilityWindow.weekday, AvailabilityWindow.start_time, AvailabilityWindow.id)
+    )
+    return list(session.exec(query))
+
+
+def replace_windows(
+    *, session: Session, tutor_id: int, windows: list[tuple[int, time, time]]
+) -> None:
+    """Delete every weekly window of the tutor and add ``windows`` instead."""
+    session.execute(sa.delete(AvailabilityWindow).where(AvailabilityWindow.tutor_id == tutor_id))
+    session.add_all(
+        AvailabilityWindow(tutor_id=tutor_id, weekday=weekday, start_time=start, end_time=end)
+        for weekday, start, end in windows
+    )
+    session.flush()
+
+
+def list_overrides(
+    *, session: Session, tutor_id: int, first_day: date, day: date | None = None
+) -> list[AvailabilityOverride]:
+    """Override rows from ``first_day`` on (or of ``day`` only), by date and start."""
+    query = select(AvailabilityOverride).where(
+        AvailabilityOverride.tutor_id == tutor_id, AvailabilityOverride.day >= first_day
+    )
+    if day is not None:
+        query = query.where(AvailabilityOverride.day == day)
+    query = query.order_by(
+        AvailabilityOverride.day, AvailabilityOverride.start_time, AvailabilityOverride.id
+    )
+    return list(session.exec(query))
+
+
+def delete_override(*, session: Session, tutor_id: int, day: date) -> int:
+    """Remove the override of ``day``; returns how many rows it had."""
+    result = session.execute(
+        sa.delete(AvailabilityOverride).where(
+            AvailabilityOverride.tutor_id == tutor_id, AvailabilityOverride.day == day
+        )
+    )
+    return result.rowcount or 0
+
+
+def replace_override(
+    *, session: Session, tutor_id: int, day: date, windows: list[WallWindow]
+) -> None:
+    """Make ``windows`` the hours of ``day``; no windows = closed (one row without times)."""
+    delete_override(session=session, tutor_id=tutor_id, day=day)
+    if windows:
+        rows = [
+            AvailabilityOverride(tutor_id=tutor_id, day=day, start_time=start, end_time=end)
+            for start, end in windows
+        ]
+    else:
+        rows = [AvailabilityOverride(tutor_id=tutor_id, day=day)]
+    session.add_all(rows)
+    session.flush()
+
+
+def upcoming_busy_blocks(*, session: Session, tutor_id: int, after: datetime) -> list[BusyBlock]:
+    """Busy blocks ending after ``after``, by start."""
+    query = (
+        select(BusyBlock)
+        .where(BusyBlock.tutor_id == tutor_id, BusyBlock.ends_at > after)
+        .order_by(BusyBlock.starts_at, BusyBlock.id)
+    )
+    return list(session.exec(query))
+
+
+def add_busy_block(*, session: Session, block: BusyBlock) -> BusyBlock:
+    session.add(block)
+    session.flush()
+    return block
+
+
+def delete_busy_block(*, session: Session, tutor_id: int, block_id: int) -> bool:
+    """Delete the tutor's block; False if there is none with that id (or it isn't theirs)."""
+    result = session.execute(
+        sa.delete(BusyBlock).where(BusyBlock.id == block_id, BusyBlock.tutor_id == tutor_id)
+    )
+    return bool(result.rowcount)

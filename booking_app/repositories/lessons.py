@@ -1,0 +1,98 @@
+"""Lesson queries for the tutor's published lessons. Keyword-only session; never commits.
+
+Lessons are always looked up together with ``tutor_id``: another tutor's lesson is not
+found. Seat counts come from the same correlated subquery the schedule loader uses, so
+"free spots" on the lesson list and in the engine are the same number.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from booking_app.models import (
+    SEAT_HOLDING_STATUSES,
+    Booking,
+    BookingStatus,
+    Lesson,
+    LessonStatus,
+    Service,
+    TutorProfile,
+    User,
+)
+from booking_app.repositories.schedules import seats_taken_column
+
+
+def tutor_timezone(*, session: Session, tutor_id: int) -> str | None:
+    """The tutor's IANA zone, or None if ``tutor_id`` is not a tutor."""
+    query = (
+        select(User.timezone)
+        .join(TutorProfile, TutorProfile.user_id == User.id)
+        .where(User.id == tutor_id)
+    )
+    return session.exec(query).first()
+
+
+def _rows_query(tutor_id: int) -> Any:
+    """(Lesson, service_name, seats_taken) of one tutor, by start."""
+    return (
+        sa.select(
+            Lesson,
+            Service.name.label("service_name"),
+            seats_taken_column().label("seats_taken"),
+        )
+        .outerjoin(Service, Service.id == Lesson.service_id)
+        .where(Lesson.tutor_id == tutor_id)
+        .order_by(Lesson.starts_at, Lesson.id)
+    )
+
+
+def lesson_rows_between(
+    *, session: Session, tutor_id: int, start: datetime, end: datetime
+) -> list[Any]:
+    """Lessons overlapping ``[start, end)``, cancelled ones included."""
+    query = _rows_query(tutor_id).where(Lesson.starts_at < end, Lesson.ends_at > start)
+    return list(session.execute(query))
+
+
+def upcoming_lesson_rows(
+    *, session: Session, tutor_id: int, after: datetime, limit: int
+) -> list[Any]:
+    """Non-cancelled lessons ending after ``after``, soonest first."""
+    query = (
+        _rows_query(tutor_id)
+        .where(Lesson.ends_at > after, Lesson.status != LessonStatus.cancelled)
+        .limit(limit)
+    )
+    return list(session.execute(query))
+
+
+def lesson_row(*, session: Session, tutor_id: int, lesson_id: int) -> Any | None:
+    query = _rows_query(tutor_id).where(Lesson.id == lesson_id)
+    return session.execute(query).first()
+
+
+def get_lesson(*, session: Session, tutor_id: int, lesson_id: int) -> Lesson | None:
+    query = select(Lesson).where(Lesson.id == lesson_id, Lesson.tutor_id == tutor_id)
+    return session.exec(query).first()
+
+
+def add_lesson(*, session: Session, lesson: Lesson) -> Lesson:
+    session.add(lesson)
+    session.flush()
+    return lesson
+
+
+def cancel_seat_bookings(*, session: Session, lesson_id: int, reason: str, at: datetime) -> int:
+    """Cancel the lesson's pending and confirmed bookings (the rows stay, with the reason)."""
+    result = session.execute(
+        sa.update(Booking)
+        .where(Booking.lesson_id == lesson_id, Booking.status.in_(SEAT_HOLDING_STATUSES))
+        .values(
+            status=BookingStatus.cancelled, status_reason=reason, cancelled_at=at, updated_at=at
+        )
+    )
+    return result.rowcount or 0

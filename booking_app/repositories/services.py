@@ -1,0 +1,65 @@
+"""Service (what a tutor offers) and Subject queries. Keyword-only session; never commits.
+
+Every service query is scoped by ``tutor_id``: a service of another tutor simply is not
+found, which is how the caller's ACL becomes a 404 instead of a 403 leak.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from booking_app.models import Service, Subject, TutorProfile
+
+
+def list_subjects(*, session: Session) -> list[Subject]:
+    return list(session.exec(select(Subject).order_by(Subject.name)))
+
+
+def subject_exists(*, session: Session, subject_id: int) -> bool:
+    return session.get(Subject, subject_id) is not None
+
+
+def is_tutor(*, session: Session, tutor_id: int) -> bool:
+    query = select(TutorProfile.id).where(TutorProfile.user_id == tutor_id)
+    return session.exec(query).first() is not None
+
+
+def service_rows(
+    *,
+    session: Session,
+    tutor_id: int,
+    service_id: int | None = None,
+    include_inactive: bool = True,
+) -> list[Any]:
+    """Rows of (Service, subject_name, currency): the tutor's services, or one of them.
+
+    Active services first, then in the order they were created (the order the tutor
+    added them, which is the order they appear on the public page).
+    """
+    query = (
+        sa.select(Service, Subject.name.label("subject_name"), TutorProfile.currency)
+        .join(TutorProfile, TutorProfile.user_id == Service.tutor_id)
+        .outerjoin(Subject, Subject.id == Service.subject_id)
+        .where(Service.tutor_id == tutor_id)
+        .order_by(Service.is_active.desc(), Service.id)
+    )
+    if service_id is not None:
+        query = query.where(Service.id == service_id)
+    if not include_inactive:
+        query = query.where(Service.is_active.is_(True))
+    return list(session.execute(query))
+
+
+def get_service(*, session: Session, tutor_id: int, service_id: int) -> Service | None:
+    """The tutor's service, or None (also when it belongs to someone else)."""
+    query = select(Service).where(Service.id == service_id, Service.tutor_id == tutor_id)
+    return session.exec(query).first()
+
+
+def add_service(*, session: Session, service: Service) -> Service:
+    session.add(service)
+    session.flush()
+    return service

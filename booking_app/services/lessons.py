@@ -1,0 +1,269 @@
+"""Lessons a tutor publishes by hand: a group class, a tentative slot, an extra lesson.
+
+A tutor may place a lesson anywhere on their own calendar (outside bookable hours, off
+the slot grid, past the daily limit), but never on top of another lesson or a busy block,
+and never closer to another lesson than the buffer. That is ``scheduling.check_conflicts``
+(the OVERLAPS and BUFFER rules of ``check_booking``), run INSIDE the write transaction
+after ``lock_tutor``: a check made before the lock could be stale by the time we insert
+(the double-booking bug of Cal.com and Easy!Appointments). On PostgreSQL the exclusion
+constraint ``ex_lesson_tutor_no_overlap`` is the last line of defence and is reported the
+same way (SlotUnavailable "overlaps").
+
+Cancelling never deletes: the lesson and its bookings get status "cancelled", the
+bookings keep who booked, the reason and when.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.exc import IntegrityError
+
+from booking_app.db import read_scope, session_scope
+from booking_app.models import Lesson, LessonStatus, Service
+from booking_app.models.lesson import EXCLUSION_NAME
+from booking_app.repositories import lessons as lessons_repo
+from booking_app.repositories import schedules as schedules_repo
+from booking_app.repositories import services as services_repo
+from booking_app.scheduling import Reason, TutorSchedule, check_conflicts
+from booking_app.services import offer_fields as f
+from booking_app.services import timefmt
+from booking_app.services.errors import NotFound, SlotUnavailable, ValidationFailed
+from booking_app.services.validation import FieldError
+
+NOT_A_TUTOR = "Only tutors publish lessons."
+LESSON_NOT_FOUND = "This lesson does not exist or is not yours."
+SERVICE_NOT_FOUND = "This service does not exist or is not yours."
+DEFAULT_TITLE = "Lesson"
+DEFAULT_CANCEL_REASON = "Cancelled by the tutor."
+OVERLAPS_DETAIL = "This time overlaps another lesson or a busy block in your calendar."
+
+
+@dataclass(frozen=True)
+class PublishInput:
+    """Raw form input; ``publish_lesson`` validates every field."""
+
+    start_local: str  # "YYYY-MM-DDTHH:MM" in the tutor's zone
+    duration_min: int | str
+    service_id: int | None
+    title: str
+    lesson_type: str
+    capacity: int | str
+    mode: str
+    location: str
+    meeting_url: str
+    tentative: bool
+    price: str
+
+
+@dataclass(frozen=True)
+class LessonView:
+    id: int
+    title: str
+    start: str  # UTC ISO
+    end: str  # UTC ISO
+    label: str  # "Mon 30 Nov, 09:00–10:00" in the tutor's zone
+    lesson_type: str
+    capacity: int
+    seats_taken: int
+    free_spots: int
+    mode: str
+    location: str
+    status: str
+    service_name: str
+    price: str
+
+
+def _view(lesson: Lesson, service_name: str | None, seats_taken: int, tz: ZoneInfo) -> LessonView:
+    return LessonView(
+        id=lesson.id or 0,
+        title=lesson.title,
+        start=timefmt.iso_utc(lesson.starts_at),
+        end=timefmt.iso_utc(lesson.ends_at),
+        label=timefmt.span_label(lesson.starts_at, lesson.ends_at, tz),
+        lesson_type=lesson.lesson_type.value,
+        capacity=lesson.capacity,
+        seats_taken=seats_taken,
+        free_spots=max(lesson.capacity - seats_taken, 0),
+        mode=lesson.mode.value,
+        location=lesson.location or "",
+        status=lesson.status.value,
+        service_name=service_name or "",
+        price=f.format_price(lesson.price),
+    )
+
+
+def _row_view(row: Any, tz: ZoneInfo) -> LessonView:
+    return _view(row[0], row.service_name, row.seats_taken or 0, tz)
+
+
+def _tutor_context(tutor_id: int, service_id: int | None) -> tuple[ZoneInfo, Service | None]:
+    """The tutor's zone and the chosen service; NotFound for a non-tutor or foreign service."""
+    with read_scope() as session:
+        tz_name = lessons_repo.tutor_timezone(session=session, tutor_id=tutor_id)
+        if tz_name is None:
+            raise NotFound(NOT_A_TUTOR)
+        service = None
+        if service_id:
+            service = services_repo.get_service(
+                session=session, tutor_id=tutor_id, service_id=service_id
+            )
+            if service is None:
+                raise NotFound(SERVICE_NOT_FOUND)
+    return timefmt.zone(tz_name) or ZoneInfo("UTC"), service
+
+
+def _clean(data: PublishInput, tz: ZoneInfo, service: Service | None) -> dict[str, Any]:
+    """Every field error at once; blank title and price fall back to the service's."""
+    fields = f.Fields()
+    start = fields.take("start_local", lambda: timefmt.parse_local(data.start_local, tz))
+    minutes = fields.take("duration_min", lambda: f.clean_duration(data.duration_min))
+    fallback_title = service.name if service is not None else DEFAULT_TITLE
+    fields.take("title", lambda: f.clean_text(data.title, max_len=200) or fallback_title)
+    kind = fields.take("lesson_type", lambda: f.clean_lesson_type(data.lesson_type))
+    fields.take("capacity", lambda: f.clean_capacity(data.capacity, kind))
+    mode = fields.take("mode", lambda: f.clean_mode(data.mode))
+    fields.take("location", lambda: f.clean_location(data.location, mode))
+    fields.take("meeting_url", lambda: f.clean_meeting_url(data.meeting_url))
+    fields.take("price", lambda: _price(data.price, service))
+    fields.raise_if_invalid()
+    assert start is not None and minutes is not None  # no errors means every field parsed
+    return {**fields.values, "start": start, "end": start + timedelta(minutes=minutes)}
+
+
+def _price(raw: str, service: Service | None) -> Any:
+    if not (raw or "").strip():
+        return service.price if service is not None else f.clean_price("0")
+    return f.clean_price(raw)
+
+
+def _refusal(schedule: TutorSchedule, start: datetime, end: datetime) -> SlotUnavailable | None:
+    """The engine's verdict on the span, worded for the tutor; None when it is free."""
+    verdict = check_conflicts(schedule, start, end)
+    if verdict.ok:
+        return None
+    if verdict.reason is Reason.OVERLAPS:
+        return SlotUnavailable(Reason.OVERLAPS.value, OVERLAPS_DETAIL)
+    if verdict.reason is Reason.BUFFER:
+        gap = schedule.rules.gap_min
+        detail = f"Keep at least {gap} minutes between lessons (your buffer setting)."
+        return SlotUnavailable(Reason.BUFFER.value, detail)
+    return SlotUnavailable(verdict.reason.value, verdict.detail)
+
+
+def _new_lesson(tutor_id: int, values: dict[str, Any], data: PublishInput, now: datetime) -> Lesson:
+    return Lesson(
+        tutor_id=tutor_id,
+        service_id=data.service_id or None,
+        title=values["title"],
+        starts_at=values["start"],
+        ends_at=values["end"],
+        lesson_type=values["lesson_type"],
+        capacity=values["capacity"],
+        mode=values["mode"],
+        location=values["location"],
+        meeting_url=values["meeting_url"],
+        price=values["price"],
+        status=LessonStatus.tentative if data.tentative else LessonStatus.scheduled,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def _insert_checked(
+    tutor_id: int, values: dict[str, Any], data: PublishInput, now: datetime, tz: ZoneInfo
+) -> LessonView:
+    """Lock the tutor, re-load the calendar around the span, check, insert: one transaction."""
+    start, end = values["start"], values["end"]
+    with session_scope(write=True) as session:
+        schedules_repo.lock_tutor(session=session, tutor_id=tutor_id)
+        loaded = schedules_repo.load_schedule(
+            session=session, tutor_id=tutor_id, range_start=start, range_end=end
+        )
+        if loaded is None:
+            raise NotFound(NOT_A_TUTOR)
+        refusal = _refusal(loaded.schedule, start, end)
+        if refusal is not None:
+            raise refusal
+        lesson = lessons_repo.add_lesson(
+            session=session, lesson=_new_lesson(tutor_id, values, data, now)
+        )
+        row = lessons_repo.lesson_row(session=session, tutor_id=tutor_id, lesson_id=lesson.id or 0)
+        return _row_view(row, tz)
+
+
+def publish_lesson(tutor_id: int, data: PublishInput, *, now: datetime) -> LessonView:
+    """Put a lesson on the tutor's calendar (individual or group, tentative or not).
+
+    Field errors -> ValidationFailed; a start not in the future -> SlotUnavailable
+    "too_soon"; overlapping a lesson or busy block -> "overlaps"; inside the buffer of
+    another lesson -> "buffer".
+    """
+    tz, service = _tutor_context(tutor_id, data.service_id)
+    values = _clean(data, tz, service)
+    if values["start"] <= now:
+        raise SlotUnavailable(Reason.TOO_SOON.value, "This time has already passed.")
+    try:
+        return _insert_checked(tutor_id, values, data, now, tz)
+    except IntegrityError as exc:
+        if EXCLUSION_NAME in str(exc.orig):  # PostgreSQL: a racing insert got there first
+            raise SlotUnavailable(Reason.OVERLAPS.value, OVERLAPS_DETAIL) from None
+        raise
+
+
+def list_lessons(tutor_id: int, *, start: datetime, end: datetime) -> list[LessonView]:
+    """The tutor's lessons overlapping ``[start, end)``, cancelled ones too, by start."""
+    with read_scope() as session:
+        tz = _zone_of(session, tutor_id)
+        rows = lessons_repo.lesson_rows_between(
+            session=session, tutor_id=tutor_id, start=start, end=end
+        )
+        return [_row_view(row, tz) for row in rows]
+
+
+def upcoming_lessons(tutor_id: int, *, now: datetime, limit: int = 50) -> list[LessonView]:
+    """Lessons still to come or running now (not cancelled), soonest first."""
+    with read_scope() as session:
+        tz = _zone_of(session, tutor_id)
+        rows = lessons_repo.upcoming_lesson_rows(
+            session=session, tutor_id=tutor_id, after=now, limit=max(1, limit)
+        )
+        return [_row_view(row, tz) for row in rows]
+
+
+def _zone_of(session: Any, tutor_id: int) -> ZoneInfo:
+    tz_name = lessons_repo.tutor_timezone(session=session, tutor_id=tutor_id)
+    if tz_name is None:
+        raise NotFound(NOT_A_TUTOR)
+    return timefmt.zone(tz_name) or ZoneInfo("UTC")
+
+
+def cancel_lesson(tutor_id: int, lesson_id: int, *, now: datetime, reason: str = "") -> LessonView:
+    """Cancel the lesson and the seats held in it; every row stays, with the reason."""
+    try:
+        note = f.clean_text(reason, max_len=500) or DEFAULT_CANCEL_REASON
+    except FieldError as exc:
+        raise ValidationFailed({"reason": str(exc)}) from None
+    with session_scope(write=True) as session:
+        tz = _zone_of(session, tutor_id)
+        schedules_repo.lock_tutor(session=session, tutor_id=tutor_id)
+        lesson = lessons_repo.get_lesson(session=session, tutor_id=tutor_id, lesson_id=lesson_id)
+        if lesson is None:
+            raise NotFound(LESSON_NOT_FOUND)
+        _ensure_cancellable(lesson)
+        lesson.status = LessonStatus.cancelled
+        lesson.updated_at = now
+        session.flush()
+        lessons_repo.cancel_seat_bookings(session=session, lesson_id=lesson_id, reason=note, at=now)
+        row = lessons_repo.lesson_row(session=session, tutor_id=tutor_id, lesson_id=lesson_id)
+        return _row_view(row, tz)
+
+
+def _ensure_cancellable(lesson: Lesson) -> None:
+    if lesson.status is LessonStatus.cancelled:
+        raise ValidationFailed({"lesson": "This lesson is already cancelled."})
+    if lesson.status is LessonStatus.completed:
+        raise ValidationFailed({"lesson": "This lesson has already taken place."})

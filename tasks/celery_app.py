@@ -1,0 +1,98 @@
+"""The Celery app ("booking"): broker from booking_app.config, beat schedule, reliability knobs.
+
+Started by `python -m booking_app.cli run` as
+`celery -A tasks.celery_app worker --beat -s <data>/celerybeat-schedule`.
+
+Why these settings:
+- `task_acks_late` + `task_reject_on_worker_lost`: a message is acknowledged after its task
+  ran, so a worker that dies mid-task hands it to the next one. Tasks must be idempotent
+  (reminders are rows in a table that a task scans, never far-future ETA messages).
+- `worker_prefetch_multiplier=1`: a worker holds one message per process, so a slow task
+  doesn't keep others waiting behind it.
+- `task_ignore_result`: results live in the database; nobody waits on an AsyncResult.
+- The embedded broker is kombu's SQLAlchemy transport on a SQLite file next to the app's
+  database (no Redis needed). Every option in `broker_transport_options` is passed to
+  `create_engine` by that transport, so only engine arguments may go there (a generous
+  busy timeout: worker, beat and producers are separate processes sharing one file).
+"""
+
+from __future__ import annotations
+
+import pkgutil
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from celery import Celery
+
+from booking_app.config import get_settings
+
+PURGE_SIGN_IN_ATTEMPTS = "tasks.housekeeping.purge_sign_in_attempts"
+PURGE_BROKER_MESSAGES = "tasks.housekeeping.purge_broker_messages"
+
+
+def is_sql_broker(url: str) -> bool:
+    """True for kombu's SQLAlchemy transport (`sqla+...` / `sqlalchemy+...`)."""
+    return url.startswith(("sqla+", "sqlalchemy+"))
+
+
+def _task_modules() -> tuple[str, ...]:
+    """Every module of this package but this one, so `tasks/x.py` registers itself."""
+    return tuple(
+        f"tasks.{module.name}"
+        for module in pkgutil.iter_modules([str(Path(__file__).parent)])
+        if module.name != "celery_app" and not module.name.startswith("_")
+    )
+
+
+def _transport_options(broker_url: str) -> dict[str, Any]:
+    """Engine arguments for the SQLite broker (see module docstring); none for Redis."""
+    if is_sql_broker(broker_url) and "sqlite" in broker_url.split("://", 1)[0]:
+        return {"connect_args": {"timeout": 30}}
+    return {}
+
+
+def _beat_schedule() -> dict[str, dict[str, Any]]:
+    """Periodic housekeeping; the schedule lives here so one worker `--beat` runs it all."""
+    return {
+        "purge-sign-in-attempts": {
+            "task": PURGE_SIGN_IN_ATTEMPTS,
+            "schedule": timedelta(minutes=15),
+        },
+        "purge-broker-messages": {"task": PURGE_BROKER_MESSAGES, "schedule": timedelta(hours=6)},
+    }
+
+
+def _configure(celery: Celery, broker_url: str) -> None:
+    """Apply the settings explained in the module docstring."""
+    celery.conf.update(
+        broker_url=broker_url,
+        broker_transport_options=_transport_options(broker_url),
+        broker_connection_retry_on_startup=True,
+        task_ignore_result=True,
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        worker_cancel_long_running_tasks_on_connection_loss=True,
+        timezone="UTC",
+        enable_utc=True,
+        beat_schedule=_beat_schedule(),
+        imports=_task_modules(),
+    )
+
+
+app = Celery("booking")
+_configure(app, get_settings().celery_broker_url)
+
+
+def prepare_broker() -> None:
+    """Create the SQL broker's tables and default queue row once, up front.
+
+    kombu's SQLAlchemy transport creates them lazily in every process; when the worker,
+    its beat and the app start together on a fresh file, two of them can try at once and
+    one fails ("table already exists" / a duplicate queue name). Redis needs nothing.
+    """
+    if not is_sql_broker(app.conf.broker_url):
+        return
+    with app.connection_for_write() as connection:
+        connection.default_channel.queue_declare(queue=app.conf.task_default_queue)

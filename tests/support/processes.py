@@ -1,0 +1,124 @@
+"""Subprocesses in tests: ports, bounded waits, the project's environment, process trees."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+from booking_app.config import PROJECT_ROOT
+
+BUN_BIN_DIR = PROJECT_ROOT / ".tools" / "bun" / "node_modules" / ".bin"
+VENV_BIN_DIR = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now (the OS picks it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_until(predicate: Callable[[], bool], *, timeout: float, interval: float = 0.2) -> bool:
+    """Poll `predicate` until true or `timeout` seconds passed; returns the last result."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if predicate():
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(interval)
+
+
+def http_ok(url: str, timeout: float = 2.0) -> bool:
+    """True when GET `url` answers 200 (never through a proxy)."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(url, timeout=timeout) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def project_env(**overrides: str) -> dict[str, str]:
+    """os.environ plus what the project's tools need (bun on PATH), plus `overrides`."""
+    env = dict(os.environ)
+    env["PATH"] = f"{BUN_BIN_DIR}{os.pathsep}{VENV_BIN_DIR}{os.pathsep}{env.get('PATH', '')}"
+    env["REFLEX_USE_SYSTEM_BUN"] = "1"
+    env["PYTHONUNBUFFERED"] = "1"
+    env.update(overrides)
+    return env
+
+
+def run_cli(
+    *args: str, env: dict[str, str], timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """`python -m booking_app.cli <args>` in the project root; output captured as text."""
+    return subprocess.run(
+        [sys.executable, "-m", "booking_app.cli", *args],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def _stat(pid: int) -> list[str] | None:
+    """Fields of /proc/<pid>/stat after "(comm)": state, ppid, pgrp, ...; None if gone."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return text.rsplit(")", 1)[1].split()
+
+
+def process_tree(root: int) -> set[tuple[int, str]]:
+    """(pid, start time) of `root` and all its descendants; start time guards pid reuse."""
+    children: dict[int, list[int]] = {}
+    starts: dict[int, str] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (fields := _stat(int(entry.name))) is not None:
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+            starts[int(entry.name)] = fields[19]
+    tree, todo = set(), [root]
+    while todo:
+        pid = todo.pop()
+        if pid in starts:
+            tree.add((pid, starts[pid]))
+        todo.extend(children.get(pid, []))
+    return tree
+
+
+def still_running(tree: set[tuple[int, str]]) -> list[int]:
+    """The pids of `tree` that still run (same start time, not a zombie)."""
+    alive = []
+    for pid, start in tree:
+        fields = _stat(pid)
+        if fields is not None and fields[19] == start and fields[0] != "Z":
+            alive.append(pid)
+    return sorted(alive)
+
+
+def kill_tree(tree: set[tuple[int, str]]) -> None:
+    """SIGKILL whatever of `tree` still runs (last-resort cleanup after a failed check)."""
+    for pid in still_running(tree):
+        try:
+            os.kill(pid, 9)
+        except OSError:
+            pass
+
+
+def log_tail(path: Path, lines: int = 60) -> str:
+    """The end of a log file, for assertion messages."""
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "<no log>"

@@ -1,0 +1,346 @@
+"""The tutor workspace states with handlers called directly (no browser, a real SQLite DB).
+
+Why here: the pages only translate between widgets and services, so what must hold is that
+a save lands in the state's lists and refreshes the preview, that a service's field errors
+land in the per-field error vars, and that nobody but a tutor can change anything.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+import reflex as rx
+from reflex.istate.data import RouterData
+from sqlalchemy import func
+from sqlmodel import select
+
+from booking_app.db import read_scope
+from booking_app.models import AvailabilityWindow, BusyBlock, Lesson, Service
+from booking_app.pages import tutor_availability, tutor_lessons, tutor_services
+from booking_app.pages.tutor_availability import TutorAvailabilityState
+from booking_app.pages.tutor_lessons import TutorLessonsState
+from booking_app.pages.tutor_services import NOT_A_TUTOR, TutorServicesState
+from booking_app.services import accounts
+from booking_app.services.tokens import issue_session_token
+
+# A Wednesday; the tutor is in Kyiv (UTC+2 in early March), "next week" is 11-17 March 2030.
+NOW = datetime(2030, 3, 6, 8, 0, tzinfo=timezone.utc)
+NEXT_MONDAY = date(2030, 3, 11)
+TZ = "Europe/Kyiv"
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    for module in (tutor_services, tutor_availability, tutor_lessons):
+        monkeypatch.setattr(module, "utcnow", lambda: NOW)
+
+
+def _user(role: str, email: str) -> accounts.SessionUser:
+    return accounts.register(
+        accounts.Registration("Olena Kovalenko", email, "+380671234567", "secret-pass-1", role, TZ)
+    )
+
+
+def _cookie(user: accounts.SessionUser) -> str:
+    token = issue_session_token(user_id=user.id, role=user.role, now=datetime.now(timezone.utc))
+    return f"session={token}"
+
+
+def _state(cls: type[rx.State], user: accounts.SessionUser | None, path: str) -> Any:
+    root = rx.State()
+    root.router = RouterData.from_router_data(
+        {"headers": {"cookie": _cookie(user) if user else ""}, "pathname": path, "asPath": path}
+    )
+    return root.get_substate(cls.get_full_name().split("."))
+
+
+def run(handler: Any) -> list[Any]:
+    """Drive an event handler (plain, coroutine or async generator) to its end; its events."""
+
+    async def drive() -> list[Any]:
+        if hasattr(handler, "__aiter__"):
+            return [event async for event in handler]
+        result = await handler if asyncio.iscoroutine(handler) else handler
+        if result is None:
+            return []
+        return list(result) if isinstance(result, list | tuple) else [result]
+
+    return [e for e in asyncio.run(drive()) if e is not None]
+
+
+def _toasts(events: list[Any], kind: str) -> list[str]:
+    return [str(e) for e in events if f'["{kind}"]' in str(e) and "__toast" in str(e)]
+
+
+def _count(model: Any) -> int:
+    with read_scope() as session:
+        return int(session.exec(select(func.count()).select_from(model)).one())
+
+
+def _day(state: Any, day: date) -> list[str]:
+    [row] = [d for d in state.preview_days if d.date == day.isoformat()]
+    return list(row.times)
+
+
+SERVICE_FORM = {
+    "name": "English conversation",
+    "subject_id": "",
+    "description": "Speaking practice",
+    "duration_min": "60",
+    "price": "450",
+    "capacity": "",
+    "location": "",
+    "meeting_url": "https://meet.example.com/olena",
+}
+
+
+# ---------------------------------------------------------------- services
+
+
+def test_service_create_edit_and_deactivate_update_the_list(sqlite_db: str) -> None:
+    tutor = _user("tutor", "olena@example.com")
+    st = _state(TutorServicesState, tutor, "/tutor/services")
+    assert run(st.on_load()) == []
+    assert st.loaded and st.services == []
+    assert st.subjects[0].label == "No subject"
+
+    st.open_create()
+    assert st.dialog_open and st.editing_id == 0
+    events = run(st.save(SERVICE_FORM))
+    assert _toasts(events, "success") and not st.dialog_open and not st.saving
+    [row] = st.services
+    assert (row.name, row.duration_min, row.price, row.lesson_type, row.mode) == (
+        "English conversation", 60, "450.00", "individual", "online",
+    )  # fmt: skip
+
+    st.open_edit(row.id)
+    assert st.editing_id == row.id and st.f_name == "English conversation"
+    st.set_lesson_type("group")
+    st.set_mode("offline")
+    st.set_is_trial(True)
+    form = {**SERVICE_FORM, "name": "Club", "capacity": "6", "location": "Kyiv, Khreshchatyk 1"}
+    run(st.save(form))
+    [row] = st.services
+    assert (row.name, row.lesson_type, row.capacity, row.mode, row.location, row.is_trial) == (
+        "Club", "group", 6, "offline", "Kyiv, Khreshchatyk 1", True,
+    )  # fmt: skip
+
+    events = run(st.set_active(row.id, False))
+    assert _toasts(events, "success") and st.services[0].is_active is False
+    run(st.set_active(row.id, True))
+    assert st.services[0].is_active is True
+
+
+def test_service_validation_errors_land_next_to_their_fields(sqlite_db: str) -> None:
+    tutor = _user("tutor", "olena@example.com")
+    st = _state(TutorServicesState, tutor, "/tutor/services")
+    run(st.on_load())
+    st.open_create()
+    st.set_lesson_type("group")
+    st.set_mode("offline")
+    bad = {**SERVICE_FORM, "name": " ", "duration_min": "7", "price": "12.345", "capacity": "1"}
+    events = run(st.save(bad))
+    assert st.name_error and st.duration_min_error and st.price_error
+    assert st.capacity_error and st.location_error
+    assert st.mode_error == "" and st.description_error == ""
+    assert st.dialog_open and not st.saving and st.services == []
+    assert not _toasts(events, "success")
+    assert _count(Service) == 0
+
+    run(st.save(SERVICE_FORM | {"capacity": "4", "location": "Room 5"}))  # fixed: errors clear
+    assert st.name_error == "" and st.capacity_error == "" and len(st.services) == 1
+
+
+# ---------------------------------------------------------------- availability
+
+
+def _weekday_hours(st: Any, start: str, end: str) -> None:
+    """Monday 09:00–12:00 through the editor, then copied to Tuesday–Friday."""
+    st.add_window(0)
+    [index] = [i for i, w in enumerate(st.windows) if w.weekday == 0]
+    st.set_window_time(index, "start", start)
+    st.set_window_time(index, "end", end)
+    st.copy_monday_to_weekdays()
+
+
+def test_saving_windows_and_rules_refreshes_the_preview(sqlite_db: str) -> None:
+    tutor = _user("tutor", "olena@example.com")
+    st = _state(TutorAvailabilityState, tutor, "/tutor/availability")
+    run(st.on_load())
+    assert st.loaded and st.timezone == TZ and len(st.preview_days) == 7
+
+    st.min_notice_hours, st.slot_step_min = "0", "60"
+    events = run(st.save_rules())
+    assert _toasts(events, "success") and st.slot_step_min == "60"
+
+    _weekday_hours(st, "09:00", "12:00")
+    assert [w.weekday for w in st.windows] == [0, 1, 2, 3, 4] and st.windows_dirty
+    events = run(st.save_windows())
+    assert _toasts(events, "success") and not st.windows_dirty
+    assert [(w.weekday, w.start, w.end) for w in st.windows] == [
+        (d, "09:00", "12:00") for d in range(5)
+    ]
+
+    run(st.preview_next())
+    assert st.preview_week_start == NEXT_MONDAY.isoformat()
+    for offset in range(5):
+        assert _day(st, NEXT_MONDAY + timedelta(days=offset)) == ["09:00", "10:00", "11:00"]
+    assert _day(st, NEXT_MONDAY + timedelta(days=5)) == []
+    assert st.preview_slot_count == 15
+
+    st.set_rule("slot_step_min", "30")  # the preview follows the saved rules at once
+    run(st.save_rules())
+    assert _day(st, NEXT_MONDAY) == ["09:00", "09:30", "10:00", "10:30", "11:00"]
+    assert st.preview_week_start == NEXT_MONDAY.isoformat()  # the chosen week is kept
+
+    run(st.preview_pick_date((NEXT_MONDAY + timedelta(days=9)).isoformat()))  # a Wednesday
+    assert st.preview_week_start == (NEXT_MONDAY + timedelta(days=7)).isoformat()
+    run(st.preview_prev())
+    assert st.preview_week_start == NEXT_MONDAY.isoformat()
+
+
+def test_busy_blocks_and_overrides_show_in_the_preview(sqlite_db: str) -> None:
+    tutor = _user("tutor", "olena@example.com")
+    st = _state(TutorAvailabilityState, tutor, "/tutor/availability")
+    run(st.on_load())
+    st.min_notice_hours, st.slot_step_min = "0", "60"
+    run(st.save_rules())
+    _weekday_hours(st, "09:00", "12:00")
+    run(st.save_windows())
+    run(st.preview_next())
+
+    monday = NEXT_MONDAY.isoformat()
+    form = {"start": f"{monday}T09:00", "end": f"{monday}T10:00", "title": "Dentist"}
+    key = st.busy_form_key
+    events = run(st.add_busy(form))
+    assert _toasts(events, "success") and st.busy_form_key == key + 1
+    [block] = st.busy
+    assert block.title == "Dentist"
+    assert _day(st, NEXT_MONDAY) == ["10:00", "11:00"]
+
+    events = run(st.add_busy({"start": f"{monday}T11:00", "end": f"{monday}T10:00", "title": ""}))
+    assert st.end_error and len(st.busy) == 1 and not _toasts(events, "success")
+
+    tuesday = (NEXT_MONDAY + timedelta(days=1)).isoformat()
+    st.set_ov_day(tuesday)
+    st.set_ov_closed(True)
+    run(st.save_override())
+    assert [o.day for o in st.overrides] == [tuesday] and st.overrides[0].closed
+    assert _day(st, NEXT_MONDAY + timedelta(days=1)) == []
+
+    st.set_ov_day((NEXT_MONDAY + timedelta(days=2)).isoformat())
+    st.set_ov_closed(False)  # special hours: 14:00–16:00 replaces Wednesday's 09:00–12:00
+    st.set_ov_time(0, "start", "14:00")
+    st.set_ov_time(0, "end", "16:00")
+    run(st.save_override())
+    assert _day(st, NEXT_MONDAY + timedelta(days=2)) == ["14:00", "15:00"]
+
+    run(st.remove_override(tuesday))
+    assert _day(st, NEXT_MONDAY + timedelta(days=1)) == ["09:00", "10:00", "11:00"]
+    run(st.remove_busy(block.id))
+    assert st.busy == [] and _day(st, NEXT_MONDAY) == ["09:00", "10:00", "11:00"]
+
+
+def test_window_errors_land_on_the_offending_row(sqlite_db: str) -> None:
+    tutor = _user("tutor", "olena@example.com")
+    st = _state(TutorAvailabilityState, tutor, "/tutor/availability")
+    run(st.on_load())
+    st.add_window(0)
+    st.add_window(2)
+    wednesday = next(i for i, w in enumerate(st.windows) if w.weekday == 2)
+    st.set_window_time(wednesday, "start", "15:00")
+    st.set_window_time(wednesday, "end", "11:00")
+    events = run(st.save_windows())
+    assert _toasts(events, "error") and not st.windows_saving
+    assert st.windows[wednesday].error != ""
+    assert all(w.error == "" for i, w in enumerate(st.windows) if i != wednesday)
+    assert st.windows_dirty and _count(AvailabilityWindow) == 0  # nothing written
+
+
+def test_rule_errors_land_in_their_field_vars(sqlite_db: str) -> None:
+    tutor = _user("tutor", "olena@example.com")
+    st = _state(TutorAvailabilityState, tutor, "/tutor/availability")
+    run(st.on_load())
+    st.set_rule("slot_step_min", "7")
+    st.set_rule("horizon_days", "0")
+    st.set_rule("buffer_before_min", "-5")
+    run(st.save_rules())
+    assert st.slot_step_min_error and st.horizon_days_error and st.buffer_before_min_error
+    assert st.buffer_after_min_error == "" and not st.rules_saving
+
+
+# ---------------------------------------------------------------- lessons
+
+
+def test_publish_list_and_cancel_a_lesson(sqlite_db: str) -> None:
+    tutor = _user("tutor", "olena@example.com")
+    services = _state(TutorServicesState, tutor, "/tutor/services")
+    run(services.on_load())
+    services.open_create()
+    services.set_lesson_type("group")
+    run(services.save(SERVICE_FORM | {"name": "Club", "duration_min": "90", "capacity": "5"}))
+
+    st = _state(TutorLessonsState, tutor, "/tutor/lessons")
+    run(st.on_load())
+    assert st.loaded and st.lessons == []
+    st.choose_service(str(services.services[0].id))  # prefills
+    assert (st.duration_min, st.lesson_type, st.capacity, st.title) == ("90", "group", "5", "Club")
+    st.set_field("start_local", f"{NEXT_MONDAY.isoformat()}T18:00")
+    events = run(st.publish())
+    assert _toasts(events, "success") and st.start_local == ""
+    [lesson] = st.lessons
+    assert (lesson.capacity, lesson.seats_taken, lesson.free_spots) == (5, 0, 5)
+    assert lesson.status == "scheduled" and "18:00" in lesson.label
+
+    st.set_field("start_local", f"{NEXT_MONDAY.isoformat()}T18:30")  # overlaps the first
+    events = run(st.publish())
+    assert _toasts(events, "error") and st.publish_error and len(st.lessons) == 1
+
+    st.set_field("start_local", "")
+    st.set_field("duration_min", "3")
+    run(st.publish())
+    assert st.start_local_error and st.duration_min_error and len(st.lessons) == 1
+
+    st.ask_cancel(lesson.id)
+    assert st.cancel_open and st.cancel_label == lesson.label
+    st.set_cancel_reason("Ill")
+    events = run(st.confirm_cancel())
+    assert _toasts(events, "success") and not st.cancel_open and st.lessons == []
+
+
+# ---------------------------------------------------------------- only tutors
+
+
+def test_a_student_can_neither_open_nor_change_the_workspace(sqlite_db: str) -> None:
+    student = _user("student", "stud@example.com")
+    for cls in (TutorServicesState, TutorAvailabilityState, TutorLessonsState):
+        events = run(_state(cls, student, "/tutor/x").on_load())
+        assert any(NOT_A_TUTOR in t for t in _toasts(events, "error"))
+        assert any("_redirect" in e.handler.fn.__qualname__ for e in events)
+
+    services = _state(TutorServicesState, student, "/tutor/services")
+    events = run(services.save(SERVICE_FORM))
+    assert _toasts(events, "error") and services.services == []
+
+    avail = _state(TutorAvailabilityState, student, "/tutor/availability")
+    avail.windows = [tutor_availability.WindowRow(0, "09:00", "12:00")]
+    for handler in (
+        avail.save_windows(),
+        avail.save_rules(),
+        avail.add_busy({"start": "2030-03-11T09:00", "end": "2030-03-11T10:00", "title": "x"}),
+    ):
+        assert _toasts(run(handler), "error")
+
+    lessons = _state(TutorLessonsState, student, "/tutor/lessons")
+    lessons.start_local = "2030-03-11T09:00"
+    assert _toasts(run(lessons.publish()), "error")
+
+    anonymous = _state(TutorServicesState, None, "/tutor/services")
+    assert run(anonymous.on_load()) == []  # require_login (first in on_load) redirects
+    assert _toasts(run(anonymous.save(SERVICE_FORM)), "error")
+
+    for model in (Service, AvailabilityWindow, BusyBlock, Lesson):
+        assert _count(model) == 0
