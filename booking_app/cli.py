@@ -313,15 +313,27 @@ class Supervisor:
         return None
 
     def stop(self) -> None:
-        """SIGTERM every group, wait up to the grace period, SIGKILL what is left, reap."""
-        for sig, wait_seconds in ((signal.SIGTERM, STOP_GRACE_SECONDS), (signal.SIGKILL, 5.0)):
-            for pgid in self._groups():
-                _signal_group(pgid, sig)
-            deadline = time.monotonic() + wait_seconds
-            while self._anything_alive() and time.monotonic() < deadline:
-                time.sleep(0.1)
+        """SIGTERM each child's leader, wait the grace period, SIGKILL whole groups, reap.
+
+        Only the leader first: Celery's main process then does a warm shutdown (running
+        tasks finish and are acknowledged) and stops its own pool; signalling the pool
+        processes directly would abort those tasks. Whatever is still alive after the
+        grace period, grandchildren included, is killed with its group.
+        """
+        for child in self.children.values():
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        self._wait_quiet(STOP_GRACE_SECONDS)
+        for pgid in self._groups():
+            _signal_group(pgid, signal.SIGKILL)
+        self._wait_quiet(5.0)
         for child in self.children.values():
             child.wait()
+
+    def _wait_quiet(self, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while self._anything_alive() and time.monotonic() < deadline:
+            time.sleep(0.1)
 
     def _anything_alive(self) -> bool:
         for child in self.children.values():
