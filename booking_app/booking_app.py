@@ -3,12 +3,17 @@
 import reflex as rx
 
 from booking_app.api.app import api
+from booking_app.pages.booking import add_booking_page
 from booking_app.pages.home import add_home_page
 from booking_app.pages.landing import add_landing_page
 from booking_app.pages.login import add_login_page
+from booking_app.pages.my_bookings import add_my_bookings_page
 from booking_app.pages.register import add_register_page
 from booking_app.pages.tutor_availability import add_tutor_availability_page
 from booking_app.pages.tutor_lessons import add_tutor_lessons_page
+from booking_app.pages.tutor_profile import add_tutor_profile_page
+from booking_app.pages.tutor_public import add_tutor_public_page
+from booking_app.pages.tutor_requests import add_tutor_requests_page
 from booking_app.pages.tutor_services import add_tutor_services_page
 
 app = rx.App(
@@ -23,5 +28,10 @@ for add_page in (
     add_tutor_services_page,
     add_tutor_availability_page,
     add_tutor_lessons_page,
+    add_tutor_requests_page,
+    add_tutor_profile_page,
+    add_tutor_public_page,
+    add_booking_page,
+    add_my_bookings_page,
 ):
     add_page(app)

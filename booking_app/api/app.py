@@ -2,13 +2,14 @@
 
 from fastapi import FastAPI
 
-from booking_app.api import auth
+from booking_app.api import auth, bookings
 from booking_app.api.admin import build_admin
 from booking_app.api.errors import install_error_handlers
 
 api = FastAPI(title="Tutor booking API", docs_url="/api/docs", openapi_url="/api/openapi.json")
 install_error_handlers(api)
 api.include_router(auth.router)
+api.include_router(bookings.router)
 build_admin().mount_to(api)
 
 

@@ -6,6 +6,7 @@ import reflex as rx
 
 from booking_app.pages import routes
 from booking_app.state.auth import AuthState
+from booking_app.state.requests_badge import RequestsBadgeState
 
 BRAND = "TutorBook"
 
@@ -21,7 +22,21 @@ def _brand() -> rx.Component:
 
 
 def _nav_link(label: str, href: str, icon: str) -> rx.Component:
-    content = rx.hstack(rx.icon(icon, size=16), rx.text(label), align="center", spacing="2")
+    parts = [rx.icon(icon, size=16), rx.text(label)]
+    if href == routes.TUTOR_REQUESTS:
+        parts.append(
+            rx.cond(
+                RequestsBadgeState.pending > 0,
+                rx.badge(
+                    RequestsBadgeState.pending.to_string(),
+                    color_scheme="red",
+                    variant="solid",
+                    radius="full",
+                    class_name="requests-badge",
+                ),
+            )
+        )
+    content = rx.hstack(*parts, align="center", spacing="2")
     link_id = "nav-" + (href.strip("/").replace("/", "-") or "root")
     if href in routes.SERVER_PAGES:  # a plain anchor: a real page load, not an SPA route change
         return rx.el.a(

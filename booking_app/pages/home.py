@@ -7,6 +7,7 @@ import reflex as rx
 from booking_app.components.layout import app_shell
 from booking_app.pages import routes
 from booking_app.state.auth import AuthState
+from booking_app.state.requests_badge import RequestsBadgeState
 
 ROLE_INTRO = {
     "tutor": "Publish your services and working hours, accept requests and run lessons.",
@@ -53,5 +54,8 @@ def home_page() -> rx.Component:
 
 def add_home_page(app: rx.App) -> None:
     app.add_page(
-        home_page, route=routes.HOME, title="Home · TutorBook", on_load=AuthState.require_login
+        home_page,
+        route=routes.HOME,
+        title="Home · TutorBook",
+        on_load=[AuthState.require_login, RequestsBadgeState.load],
     )

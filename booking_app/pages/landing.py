@@ -1,43 +1,295 @@
-"""The public landing page (the marketplace replaces its body when it lands)."""
+"""The public landing page `/`: the marketplace (search tutors by name, subject, price)."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
 
 import reflex as rx
 
 from booking_app.components.layout import public_shell
+from booking_app.components.slots import BROWSER_TZ_JS, timezone_select, valid_timezone
 from booking_app.pages import routes
+from booking_app.pages.tutor_services import OptionRow, empty_state
+from booking_app.services import marketplace
+from booking_app.services.errors import ValidationFailed
 from booking_app.state.auth import AuthState
+
+SEARCH_FIELDS = ("text", "subject", "price_min", "price_max")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class TutorCardRow:
+    slug: str = ""
+    name: str = ""
+    headline: str = ""
+    subjects: list[str] = field(default_factory=list)
+    price_from: str = ""
+    currency: str = ""
+    next_free: str = ""
+
+
+class MarketplaceState(rx.State):
+    loaded: bool = False
+    viewer_tz: str = "UTC"
+    tz_chosen: bool = False
+    subjects: list[OptionRow] = []
+    q_text: str = ""
+    q_subject: str = ""
+    q_price_min: str = ""
+    q_price_max: str = ""
+    results: list[TutorCardRow] = []
+    searched: bool = False  # any filter applied (distinguishes "no tutors" from "no match")
+    price_min_error: str = ""
+    price_max_error: str = ""
+    search_error: str = ""
+    searching: bool = False
+
+    def _search(self) -> None:
+        self.price_min_error = self.price_max_error = self.search_error = ""
+        q = marketplace.SearchInput(
+            text=self.q_text,
+            subject=self.q_subject,
+            price_min=self.q_price_min,
+            price_max=self.q_price_max,
+        )
+        try:
+            cards = marketplace.search_tutors(q, viewer_tz=self.viewer_tz or "UTC", now=utcnow())
+        except ValidationFailed as exc:
+            self.price_min_error = exc.field_errors.get("price_min", "")
+            self.price_max_error = exc.field_errors.get("price_max", "")
+            other = [m for k, m in exc.field_errors.items() if k not in ("price_min", "price_max")]
+            self.search_error = " ".join(other)
+            self.results = []
+            return
+        self.results = [
+            TutorCardRow(
+                c.slug, c.name, c.headline, list(c.subjects), c.price_from, c.currency, c.next_free
+            )
+            for c in cards
+        ]
+        self.searched = any(
+            (
+                self.q_text.strip(),
+                self.q_subject,
+                self.q_price_min.strip(),
+                self.q_price_max.strip(),
+            )
+        )
+
+    @rx.event
+    async def on_load(self):  # type: ignore[no-untyped-def]
+        self.searching = False
+        self.subjects = [OptionRow("", "All subjects")] + [
+            OptionRow(slug, name) for slug, name in marketplace.list_subject_options()
+        ]
+        auth = await self.get_state(AuthState)
+        if auth.signed_in and auth.timezone and not self.tz_chosen:
+            self.viewer_tz = auth.timezone
+        self._search()
+        self.loaded = True
+        if not auth.signed_in and not self.tz_chosen:
+            return rx.call_script(BROWSER_TZ_JS, callback=MarketplaceState.set_browser_timezone)
+        return None
+
+    @rx.event
+    def set_browser_timezone(self, tz: str) -> None:
+        zone = valid_timezone(tz)
+        if zone and zone != self.viewer_tz and not self.tz_chosen:
+            self.viewer_tz = zone
+            self._search()
+
+    @rx.event
+    def set_timezone(self, tz: str) -> None:
+        zone = valid_timezone(tz)
+        if zone:
+            self.viewer_tz, self.tz_chosen = zone, True
+            self._search()
+
+    @rx.event
+    def set_subject(self, value: str) -> None:
+        self.q_subject = str(value or "")
+        self._search()
+
+    @rx.event
+    def search(self, form_data: dict[str, Any]) -> None:
+        self.q_text = str(form_data.get("text", "") or "")
+        self.q_price_min = str(form_data.get("price_min", "") or "")
+        self.q_price_max = str(form_data.get("price_max", "") or "")
+        self._search()
+
+    @rx.event
+    def clear(self) -> None:
+        self.q_text = self.q_subject = self.q_price_min = self.q_price_max = ""
+        self._search()
+
+
+S = MarketplaceState
+
+
+def _card(c: TutorCardRow) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading(c.name, size="4", class_name="tutor-card-name"),
+            rx.cond(c.headline != "", rx.text(c.headline, size="2", color_scheme="gray")),
+            rx.flex(
+                rx.foreach(c.subjects, lambda x: rx.badge(x, variant="soft")),
+                gap="var(--space-1)",
+                wrap="wrap",
+            ),
+            rx.text("from ", c.price_from, " ", c.currency, size="3", weight="medium"),
+            rx.cond(
+                c.next_free != "",
+                rx.hstack(
+                    rx.icon("clock", size=14),
+                    rx.text("Next free: ", c.next_free, size="2"),
+                    align="center",
+                    spacing="1",
+                    class_name="tutor-card-next",
+                ),
+                rx.text("No free time in the next two weeks", size="2", color_scheme="gray"),
+            ),
+            rx.spacer(),
+            rx.link(
+                rx.button("View times", width="100%"),
+                href="/t/" + c.slug + "?from=marketplace",
+                width="100%",
+                class_name="tutor-card-link",
+            ),
+            spacing="2",
+            height="100%",
+        ),
+        class_name="tutor-card",
+        width="100%",
+    )
+
+
+def _filters() -> rx.Component:
+    def price(name: str, placeholder: str, error: rx.Var) -> rx.Component:  # type: ignore[type-arg]
+        return rx.vstack(
+            rx.input(
+                id=f"search-{name}",
+                name=name,
+                placeholder=placeholder,
+                input_mode="decimal",
+                size="2",
+                width="7em",
+                aria_invalid=rx.cond(error != "", "true", "false"),
+            ),
+            rx.cond(
+                error != "",
+                rx.text(
+                    error, color_scheme="red", size="1", role="alert", id=f"search-{name}-error"
+                ),
+            ),
+            spacing="1",
+        )
+
+    return rx.form(
+        rx.flex(
+            rx.input(
+                rx.input.slot(rx.icon("search", size=16)),
+                id="search-text",
+                name="text",
+                placeholder="Tutor name",
+                size="2",
+                min_width="14em",
+                flex="1",
+            ),
+            rx.el.select(
+                rx.foreach(S.subjects, lambda o: rx.el.option(o.label, value=o.value)),
+                id="search-subject",
+                name="subject",
+                value=S.q_subject,
+                on_change=S.set_subject,
+                class_name="rt-reset rt-SelectTrigger rt-r-size-2 rt-variant-surface",
+                aria_label="Subject",
+            ),
+            price("price_min", "Min price", S.price_min_error),
+            price("price_max", "Max price", S.price_max_error),
+            rx.button("Search", type="submit", id="search-submit"),
+            gap="var(--space-2)",
+            align="start",
+            wrap="wrap",
+            width="100%",
+        ),
+        on_submit=S.search,
+        no_validate=True,
+        width="100%",
+    )
+
+
+def _results() -> rx.Component:
+    return rx.cond(
+        ~S.loaded,
+        rx.center(rx.spinner(size="3"), padding="var(--space-6)", width="100%"),
+        rx.cond(
+            S.results.length() > 0,
+            rx.grid(
+                rx.foreach(S.results, _card),
+                columns=rx.breakpoints(initial="1", sm="2", lg="3"),
+                spacing="4",
+                width="100%",
+                id="tutor-results",
+            ),
+            rx.cond(
+                S.searched,
+                empty_state(
+                    "search-x",
+                    "No tutors match",
+                    "Try another subject or a wider price range.",
+                    rx.button("Clear filters", variant="soft", on_click=S.clear),
+                    id_="no-results",
+                ),
+                empty_state(
+                    "graduation-cap",
+                    "No tutors yet",
+                    "Tutors appear here once they publish their profile.",
+                    rx.link(rx.button("I'm a tutor"), href=f"{routes.REGISTER}?role=tutor"),
+                    id_="marketplace-empty",
+                ),
+            ),
+        ),
+    )
 
 
 def landing_page() -> rx.Component:
     return public_shell(
         rx.vstack(
-            rx.heading("Private lessons, booked in a minute", size="8", id="landing-title"),
+            rx.heading("Find a tutor, book a lesson in a minute", size="8", id="landing-title"),
             rx.text(
-                "Tutors publish their services and hours; students book trial and regular "
-                "lessons, meet in an online classroom and get Telegram reminders.",
+                "Free times shown in your timezone. Trial lessons for new students.",
                 size="4",
                 color_scheme="gray",
-                max_width="640px",
             ),
-            rx.hstack(
-                rx.link(
-                    rx.button("I'm a student", size="3"), href=f"{routes.REGISTER}?role=student"
-                ),
-                rx.link(
-                    rx.button("I'm a tutor", size="3", variant="outline"),
-                    href=f"{routes.REGISTER}?role=tutor",
-                ),
-                spacing="3",
-                wrap="wrap",
+            rx.flex(
+                _filters(),
+                timezone_select(S.viewer_tz, S.set_timezone, "market-timezone"),
+                direction="column",
+                gap="var(--space-3)",
+                width="100%",
             ),
-            spacing="5",
-            padding_y="12vh",
+            rx.cond(
+                S.search_error != "",
+                rx.callout(S.search_error, icon="triangle-alert", color_scheme="red"),
+            ),
+            _results(),
+            spacing="4",
+            padding_y="var(--space-6)",
+            width="100%",
         )
     )
 
 
 def add_landing_page(app: rx.App) -> None:
     app.add_page(
-        landing_page, route=routes.LANDING, title="TutorBook", on_load=AuthState.load_optional
+        landing_page,
+        route=routes.LANDING,
+        title="TutorBook",
+        on_load=[AuthState.load_optional, MarketplaceState.on_load],
     )

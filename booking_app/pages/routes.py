@@ -10,6 +10,20 @@ ADMIN = "/admin"
 TUTOR_SERVICES = "/tutor/services"
 TUTOR_AVAILABILITY = "/tutor/availability"
 TUTOR_LESSONS = "/tutor/lessons"
+TUTOR_REQUESTS = "/tutor/requests"
+TUTOR_PROFILE = "/tutor/profile"
+TUTOR_PUBLIC = "/t/[slug]"
+BOOKING = "/booking/[token]"
+MY_BOOKINGS = "/my/bookings"
+
+
+def tutor_public_url(slug: str) -> str:
+    return f"/t/{slug}"
+
+
+def booking_url(token: str) -> str:
+    return f"/booking/{token}"
+
 
 # Served by the backend (starlette-admin), not the SPA: links need a full page load.
 SERVER_PAGES = frozenset({ADMIN})
@@ -21,7 +35,13 @@ NAV_BY_ROLE: dict[str, list[tuple[str, str, str]]] = {
         ("Services", TUTOR_SERVICES, "briefcase"),
         ("Availability", TUTOR_AVAILABILITY, "clock"),
         ("Lessons", TUTOR_LESSONS, "calendar"),
+        ("Requests", TUTOR_REQUESTS, "inbox"),
+        ("Profile", TUTOR_PROFILE, "user"),
     ],
-    "student": [("Home", HOME, "house")],
+    "student": [
+        ("Home", HOME, "house"),
+        ("Find a tutor", LANDING, "search"),
+        ("My bookings", MY_BOOKINGS, "calendar-check"),
+    ],
     "admin": [("Home", HOME, "house"), ("Admin panel", ADMIN, "shield")],
 }

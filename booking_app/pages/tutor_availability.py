@@ -29,6 +29,7 @@ from booking_app.services import availability, catalog
 from booking_app.services.accounts import SessionUser
 from booking_app.services.errors import DomainError, ValidationFailed
 from booking_app.state.auth import AuthState
+from booking_app.state.requests_badge import RequestsBadgeState
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 SLOT_STEPS = (5, 10, 15, 20, 30, 45, 60, 90, 120)
@@ -1355,5 +1356,5 @@ def add_tutor_availability_page(app: rx.App) -> None:
         tutor_availability_page,
         route=routes.TUTOR_AVAILABILITY,
         title="Availability · TutorBook",
-        on_load=[AuthState.require_login, TutorAvailabilityState.on_load],
+        on_load=[AuthState.require_login, TutorAvailabilityState.on_load, RequestsBadgeState.load],
     )

@@ -25,6 +25,7 @@ from booking_app.pages.tutor_services import (
 from booking_app.services import catalog, lessons
 from booking_app.services.errors import DomainError, SlotUnavailable, ValidationFailed
 from booking_app.state.auth import AuthState
+from booking_app.state.requests_badge import RequestsBadgeState
 
 PUBLISH_FIELDS = (
     "start_local",
@@ -662,5 +663,5 @@ def add_tutor_lessons_page(app: rx.App) -> None:
         tutor_lessons_page,
         route=routes.TUTOR_LESSONS,
         title="Lessons · TutorBook",
-        on_load=[AuthState.require_login, TutorLessonsState.on_load],
+        on_load=[AuthState.require_login, TutorLessonsState.on_load, RequestsBadgeState.load],
     )

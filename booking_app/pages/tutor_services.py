@@ -19,6 +19,7 @@ from booking_app.services import catalog
 from booking_app.services.accounts import SessionUser
 from booking_app.services.errors import DomainError, NotFound, ValidationFailed
 from booking_app.state.auth import AuthState
+from booking_app.state.requests_badge import RequestsBadgeState
 
 NOT_A_TUTOR = "Only tutors can open this page."
 SELECT_CLASS = "rt-reset rt-SelectTrigger rt-r-size-3 rt-variant-surface"
@@ -769,5 +770,5 @@ def add_tutor_services_page(app: rx.App) -> None:
         tutor_services_page,
         route=routes.TUTOR_SERVICES,
         title="Services · TutorBook",
-        on_load=[AuthState.require_login, TutorServicesState.on_load],
+        on_load=[AuthState.require_login, TutorServicesState.on_load, RequestsBadgeState.load],
     )

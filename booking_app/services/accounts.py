@@ -181,6 +181,25 @@ def get_session_user(user_id: int) -> SessionUser | None:
         return _session_user(user) if user is not None and user.is_active else None
 
 
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """What a booking form may prefill for a signed-in user (their own data only)."""
+
+    name: str
+    phone: str
+    email: str
+    telegram_username: str  # with the leading "@", or ""
+
+
+def get_contact(user_id: int) -> Contact | None:
+    with read_scope() as session:
+        user = users_repo.get_user(session=session, user_id=user_id)
+        if user is None or not user.is_active:
+            return None
+        handle = f"@{user.telegram_username}" if user.telegram_username else ""
+        return Contact(user.name, user.phone, user.email, handle)
+
+
 def redeem_login_ticket(ticket: str, *, now: datetime) -> SessionUser | None:
     """The user of a valid, unused ticket; marks it used (a replayed ticket gets None)."""
     decoded = decode_login_ticket(ticket)

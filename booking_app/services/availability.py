@@ -540,12 +540,16 @@ def week_slots(
     week_start: date | None,
     viewer_tz: str,
     now: datetime,
+    ignore_lesson_id: int | None = None,
+    include_joinable: bool = True,
+    default_minutes: int | None = None,
 ) -> WeekView:
     """Free slots (and joinable group lessons) of one viewer-local week, Monday first.
 
     Exactly ``scheduling.free_slots`` over ``[Monday 00:00, next Monday 00:00)`` in the
-    viewer's zone, for ``service_id`` (or the tutor's oldest active service, or a 60-minute
-    individual lesson when there is none).
+    viewer's zone, for ``service_id`` (or, without one, a ``default_minutes`` individual
+    lesson, else the tutor's oldest active service, else 60 minutes). Rescheduling passes
+    ``ignore_lesson_id`` (the lesson being moved), the value its re-check uses too.
     """
     viewer = _viewer_zone(viewer_tz)
     monday = _monday(week_start, now, viewer)
@@ -557,19 +561,21 @@ def week_slots(
             range_start=lo,
             range_end=hi,
             service_id=service_id,
-            first_active_service=service_id is None,
+            first_active_service=service_id is None and default_minutes is None,
         )
     if loaded is None:
         raise NotFound(NOT_A_TUTOR)
     if service_id is not None and loaded.service is None:
         raise NotFound(SERVICE_NOT_FOUND)
-    spec = DEFAULT_SERVICE
+    spec = ServiceSpec(default_minutes) if default_minutes else DEFAULT_SERVICE
     if loaded.service is not None:
         spec = ServiceSpec(
             loaded.service.duration_min, loaded.service.is_group, loaded.service.capacity
         )
-    slots = free_slots(loaded.schedule, spec, lo, hi, now, viewer_tz)
-    joinable = joinable_lessons(loaded.schedule, lo, hi, now, viewer_tz)
+    slots = free_slots(
+        loaded.schedule, spec, lo, hi, now, viewer_tz, ignore_lesson_id=ignore_lesson_id
+    )
+    joinable = joinable_lessons(loaded.schedule, lo, hi, now, viewer_tz) if include_joinable else []
     return WeekView(
         week_start=monday.isoformat(),
         label=timefmt.week_label(monday, monday + timedelta(days=6)),

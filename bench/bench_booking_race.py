@@ -1,0 +1,223 @@
+"""The 20-way booking race, repeated: exactly one winner every time, and how long losers wait.
+
+Why: the race tests prove the guard once per run of the suite; repeating the race 50
+times per backend shows it holds every time (not by luck of scheduling), and measures
+what a loser pays: its "slot just taken" answer comes after the winner's transaction,
+so the p95 of the losers' answer time is the user-visible cost of serializing writers.
+
+For SQLite (a migrated temp file) and PostgreSQL (a throwaway database, created and
+dropped here; skipped with a note if unreachable): each run makes a fresh tutor with one
+60-minute service, releases 20 threads (own sessions) with a barrier at the same slot,
+with a 20 ms pause injected between the in-transaction check and the insert.
+
+Run: ``.venv/bin/python bench/bench_booking_race.py [--runs 50]``
+(``BENCH_PG_ADMIN_URL`` overrides the PostgreSQL server). Exit status 1 if any run had a
+winner count other than 1 or an error other than SlotUnavailable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import threading
+import time as clock
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+_DATA_DIR = tempfile.mkdtemp(prefix="bench-booking-race-")
+os.environ["DATA_DIR"] = _DATA_DIR  # before booking_app reads its settings
+
+import sqlalchemy as sa  # noqa: E402
+from alembic import command  # noqa: E402
+from alembic.config import Config  # noqa: E402
+
+from booking_app.config import get_settings  # noqa: E402
+from booking_app.db import reset_engine, session_scope  # noqa: E402
+from booking_app.models import (  # noqa: E402
+    AvailabilityWindow,
+    Role,
+    Service,
+    TutorProfile,
+    User,
+)
+from booking_app.services import booking as booking_service  # noqa: E402
+from booking_app.services.booking import BookingDetailView, BookingForm  # noqa: E402
+from booking_app.services.errors import SlotUnavailable  # noqa: E402
+
+PG_ADMIN_URL = os.environ.get(
+    "BENCH_PG_ADMIN_URL",
+    os.environ.get("TEST_PG_ADMIN_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test"),
+)
+RACERS = 20
+PAUSE_S = 0.02
+NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
+SLOT = "2026-11-30T08:00:00+00:00"  # Monday 10:00 in Kyiv
+
+
+@dataclass
+class RunResult:
+    winners: int
+    refused: int
+    errors: list[str]
+    loser_ms: list[float]
+
+
+def migrate(url: str) -> None:
+    config = Config(str(ROOT / "alembic.ini"), cmd_opts=argparse.Namespace(x=[f"db_url={url}"]))
+    config.attributes["skip_logging"] = True
+    command.upgrade(config, "head")
+
+
+@contextmanager
+def use_database(url: str) -> Iterator[None]:
+    """Point the app (settings + engine) at ``url`` for the block."""
+    os.environ["DATABASE_URL"] = url
+    get_settings.cache_clear()
+    reset_engine()
+    try:
+        yield
+    finally:
+        reset_engine()
+
+
+@contextmanager
+def throwaway_pg() -> Iterator[str | None]:
+    """A fresh PostgreSQL database (dropped afterwards), or None if the server is down."""
+    admin = sa.create_engine(
+        PG_ADMIN_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3}
+    )
+    name = f"bench_race_{uuid.uuid4().hex[:10]}"
+    try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    except sa.exc.OperationalError as exc:
+        print(f"PostgreSQL skipped: {PG_ADMIN_URL} is not reachable ({exc.orig})".strip())
+        admin.dispose()
+        yield None
+        return
+    try:
+        yield sa.make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+def add_tutor_with_service() -> tuple[int, int]:
+    """A fresh tutor (Kyiv, weekdays 09-18, no notice) with one 60-minute service."""
+    tag = uuid.uuid4().hex[:10]
+    with session_scope(write=True) as session:
+        user = User(email=f"race-{tag}@example.com", phone="+380671234567", name="Race")
+        user.role, user.timezone, user.password_hash = Role.tutor, "Europe/Kyiv", "-"
+        session.add(user)
+        session.flush()
+        session.add(TutorProfile(user_id=user.id, slug=f"race-{tag}", min_notice_min=0))
+        for weekday in range(5):
+            session.add(
+                AvailabilityWindow(
+                    tutor_id=user.id, weekday=weekday, start_time=time(9), end_time=time(18)
+                )
+            )
+        service = Service(tutor_id=user.id, name="Race", duration_min=60, price=Decimal("1"))
+        session.add(service)
+        session.flush()
+        return user.id or 0, service.id or 0
+
+
+def race_once() -> RunResult:
+    tutor, service = add_tutor_with_service()
+    barrier = threading.Barrier(RACERS)
+    outcomes: list[tuple[object, float]] = [(None, 0.0)] * RACERS
+
+    def client(index: int) -> None:
+        form = BookingForm(
+            tutor_id=tutor,
+            service_id=service,
+            start=SLOT,
+            name=f"Client {index:02d}",
+            phone="+380671112233",
+            telegram_username=f"@client_{index:02d}",
+        )
+        barrier.wait(timeout=30)
+        began = clock.perf_counter()
+        try:
+            result: object = booking_service.create_booking(form, student_id=None, now=NOW)
+        except Exception as exc:  # every outcome is counted
+            result = exc
+        outcomes[index] = (result, (clock.perf_counter() - began) * 1000)
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(RACERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    won = [ms for r, ms in outcomes if isinstance(r, BookingDetailView)]
+    lost = [ms for r, ms in outcomes if isinstance(r, SlotUnavailable)]
+    errors = [
+        repr(r) for r, _ in outcomes if not isinstance(r, BookingDetailView | SlotUnavailable)
+    ]
+    return RunResult(len(won), len(lost), errors, lost)
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=100)[94] if len(values) > 1 else (values or [0.0])[0]
+
+
+def bench_backend(label: str, url: str, runs: int) -> bool:
+    """Run the race ``runs`` times on ``url``; True when every run had exactly one winner."""
+    migrate(url)
+    results: list[RunResult] = []
+    with use_database(url):
+        for _ in range(runs):
+            results.append(race_once())
+    winners = [r.winners for r in results]
+    losers = [ms for r in results for ms in r.loser_ms]
+    errors = [e for r in results for e in r.errors]
+    print(
+        f"\n{label}: {runs} runs x {RACERS} clients, {PAUSE_S * 1000:.0f} ms check-to-write pause"
+    )
+    print(f"  winners per run: {' '.join(str(w) for w in winners)}")
+    print(f"  runs with exactly 1 winner: {winners.count(1)}/{runs}")
+    print(
+        f"  refused (SlotUnavailable): {sum(r.refused for r in results)}, other errors: {len(errors)}"
+    )
+    print(
+        f"  losers' answer time: p50 {statistics.median(losers):.1f} ms, "
+        f"p95 {p95(losers):.1f} ms, max {max(losers):.1f} ms"
+    )
+    for error in errors[:5]:
+        print(f"  error: {error}")
+    return winners.count(1) == runs and not errors
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=50)
+    args = parser.parse_args()
+    booking_service._between_check_and_write = lambda: clock.sleep(PAUSE_S)
+    ok = True
+    try:
+        sqlite_file = Path(_DATA_DIR) / "race.db"
+        ok &= bench_backend("SQLite file", f"sqlite:///{sqlite_file}", args.runs)
+        with throwaway_pg() as pg_url:
+            if pg_url is not None:
+                ok &= bench_backend("PostgreSQL", pg_url, args.runs)
+    finally:
+        shutil.rmtree(_DATA_DIR, ignore_errors=True)
+    print("\nOK: exactly one winner in every run" if ok else "\nFAILED: see above")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,39 @@
+"""Public booking routes: the private link's JSON and its .ics download.
+
+No session needed: the UUID4 token in the path is the capability (the same rule as the
+/booking/<token> page). Domain errors become {"error", "detail"} through the app's
+handlers, so an unknown token is a 404 and a bad time zone a 422, never a 500.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime, timezone
+from typing import Any
+
+from fastapi import APIRouter, Response
+
+from booking_app.services import booking as booking_service
+
+router = APIRouter()
+
+
+@router.get("/booking/{token}.ics", include_in_schema=False)
+def booking_ics(token: str) -> Response:
+    """The booking as a calendar file ("Add to calendar")."""
+    filename, body = booking_service.booking_ics(token)
+    return Response(
+        body,
+        media_type="text/calendar; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@router.get("/api/v1/bookings/{token}", tags=["bookings"])
+def booking_by_token(token: str, tz: str = "UTC") -> dict[str, Any]:
+    """Public booking by token; times labelled in ``tz`` (IANA name)."""
+    view = booking_service.get_booking(token, viewer_tz=tz, now=datetime.now(timezone.utc))
+    return asdict(view)

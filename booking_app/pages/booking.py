@@ -1,0 +1,529 @@
+"""The private booking page `/booking/<token>`: whoever holds the link manages the booking.
+
+No account needed. Details in the viewer's timezone, status, .ics download (a backend route,
+so a plain anchor), the Telegram deep link, cancel (late cancels are warned about) and
+reschedule to another free slot of the same service.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from typing import Any
+
+import reflex as rx
+
+from booking_app.components.layout import public_shell
+from booking_app.components.slots import (
+    BROWSER_TZ_JS,
+    JoinableRow,
+    SlotDayRow,
+    monday_of,
+    shift_week,
+    slot_grid,
+    timezone_select,
+    valid_timezone,
+    week_picker,
+    week_rows,
+)
+from booking_app.pages import routes
+from booking_app.pages.tutor_public import route_arg
+from booking_app.services import booking as bookings
+from booking_app.services.errors import DomainError, NotFound, SlotUnavailable, ValidationFailed
+from booking_app.state.auth import AuthState
+
+JUST_TAKEN = "This time was just taken — pick another one"
+
+STATUS_COLORS = {
+    "pending": "amber",
+    "confirmed": "green",
+    "cancelled": "gray",
+    "late_cancel": "orange",
+    "completed": "blue",
+    "no_show": "red",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class BookingRow:
+    token: str = ""
+    status: str = ""
+    status_label: str = ""
+    status_color: str = "gray"
+    kind: str = ""
+    tutor_name: str = ""
+    tutor_slug: str = ""
+    service_name: str = ""
+    start: str = ""
+    label: str = ""
+    timezone: str = ""
+    mode: str = ""
+    location: str = ""
+    meeting_url: str = ""
+    price: str = ""
+    currency: str = ""
+    client_name: str = ""
+    can_cancel: bool = False
+    cancel_is_late: bool = False
+    can_reschedule: bool = False
+    telegram_link: str = ""
+    status_reason: str = ""
+
+
+def booking_row(v: bookings.BookingDetailView) -> BookingRow:
+    return BookingRow(
+        token=v.token,
+        status=v.status,
+        status_label=v.status_label,
+        status_color=STATUS_COLORS.get(v.status, "gray"),
+        kind=v.kind,
+        tutor_name=v.tutor_name,
+        tutor_slug=v.tutor_slug,
+        service_name=v.service_name,
+        start=v.start,
+        label=v.label,
+        timezone=v.timezone,
+        mode=v.mode,
+        location=v.location or "",
+        meeting_url=v.meeting_url or "",
+        price=v.price,
+        currency=v.currency,
+        client_name=v.client_name,
+        can_cancel=bool(v.can_cancel),
+        cancel_is_late=bool(v.cancel_is_late),
+        can_reschedule=bool(v.can_reschedule),
+        telegram_link=v.telegram_link,
+        status_reason=v.status_reason or "",
+    )
+
+
+def status_badge(status_label: rx.Var[str], color: rx.Var[str], **props: Any) -> rx.Component:  # type: ignore[type-arg]
+    return rx.badge(status_label, color_scheme=color, variant="soft", size="2", **props)  # type: ignore[arg-type]
+
+
+class BookingPageState(rx.State):
+    loaded: bool = False
+    not_found: bool = False
+    is_new: bool = False
+    booking_token: str = ""
+    b: BookingRow = BookingRow()
+    viewer_tz: str = "UTC"
+    tz_chosen: bool = False
+
+    cancel_open: bool = False
+    cancelling: bool = False
+    action_error: str = ""
+
+    resched_open: bool = False
+    r_week_start: str = ""
+    r_week_label: str = ""
+    r_days: list[SlotDayRow] = []
+    r_joinable: list[JoinableRow] = []
+    r_slot_count: int = 0
+    r_message: str = ""
+    r_saving: bool = False
+
+    @rx.var
+    def ics_url(self) -> str:
+        return f"/booking/{self.booking_token}.ics"
+
+    def _fetch(self) -> None:
+        try:
+            view = bookings.get_booking(
+                self.booking_token, viewer_tz=self.viewer_tz or "UTC", now=utcnow()
+            )
+        except NotFound:
+            self.not_found = True
+            return
+        self.not_found = False
+        self.b = booking_row(view)
+
+    @rx.event
+    async def on_load(self):  # type: ignore[no-untyped-def]
+        self.loaded = False
+        self.cancel_open, self.cancelling, self.action_error = False, False, ""
+        self.resched_open, self.r_message, self.r_saving = False, "", False
+        self.booking_token = route_arg(self.router.url.path, "/booking/")
+        self.is_new = self.router.url.query_parameters.get("new", "") == "1"
+        auth = await self.get_state(AuthState)
+        if auth.signed_in and auth.timezone and not self.tz_chosen:
+            self.viewer_tz = auth.timezone
+        self._fetch()
+        self.loaded = True
+        if not auth.signed_in and not self.tz_chosen and not self.not_found:
+            return rx.call_script(BROWSER_TZ_JS, callback=BookingPageState.set_browser_timezone)
+        return None
+
+    @rx.event
+    def set_browser_timezone(self, tz: str) -> None:
+        zone = valid_timezone(tz)
+        if zone and zone != self.viewer_tz and not self.tz_chosen:
+            self.viewer_tz = zone
+            self._fetch()
+
+    @rx.event
+    def set_timezone(self, tz: str) -> None:
+        zone = valid_timezone(tz)
+        if zone:
+            self.viewer_tz, self.tz_chosen = zone, True
+            self._fetch()
+            if self.resched_open:
+                self._refresh_options()
+
+    # ------------------------------------------------------------------ cancel
+
+    @rx.event
+    def set_cancel_open(self, is_open: bool) -> None:
+        if not self.cancelling:
+            self.cancel_open = bool(is_open)
+            self.action_error = ""
+
+    @rx.event
+    def cancel(self):  # type: ignore[no-untyped-def]
+        self.cancelling, self.action_error = True, ""
+        yield
+        try:
+            bookings.cancel_booking(self.booking_token, now=utcnow())
+        except DomainError as exc:
+            self.cancelling = False
+            self.action_error = (
+                " ".join(exc.field_errors.values())
+                if isinstance(exc, ValidationFailed)
+                else exc.detail
+            )
+            return
+        self.cancelling, self.cancel_open, self.is_new = False, False, False
+        self._fetch()
+        yield rx.toast.success("Your booking is cancelled.")
+
+    # ------------------------------------------------------------------ reschedule
+
+    def _refresh_options(self) -> None:
+        week = date.fromisoformat(self.r_week_start) if self.r_week_start else None
+        try:
+            view = bookings.reschedule_options(
+                self.booking_token, week_start=week, viewer_tz=self.viewer_tz, now=utcnow()
+            )
+        except DomainError as exc:
+            self.r_message = exc.detail
+            self.r_days, self.r_joinable, self.r_slot_count = [], [], 0
+            return
+        rows = week_rows(view)
+        self.r_week_start, self.r_week_label = rows.week_start, rows.label
+        self.r_days, self.r_joinable, self.r_slot_count = rows.days, rows.joinable, rows.slot_count
+
+    @rx.event
+    def open_reschedule(self) -> None:
+        self.resched_open, self.r_message, self.r_week_start = True, "", ""
+        self._refresh_options()
+
+    @rx.event
+    def close_reschedule(self) -> None:
+        self.resched_open = False
+
+    @rx.event
+    def r_prev(self) -> None:
+        self.r_week_start = shift_week(self.r_week_start, -1)
+        self._refresh_options()
+
+    @rx.event
+    def r_next(self) -> None:
+        self.r_week_start = shift_week(self.r_week_start, 1)
+        self._refresh_options()
+
+    @rx.event
+    def r_this(self) -> None:
+        self.r_week_start = ""
+        self._refresh_options()
+
+    @rx.event
+    def r_date(self, value: str) -> None:
+        monday = monday_of(value)
+        if monday:
+            self.r_week_start = monday
+            self._refresh_options()
+
+    def _move(self, start: str, lesson_id: int):  # type: ignore[no-untyped-def]
+        self.r_saving, self.r_message = True, ""
+        yield
+        try:
+            bookings.reschedule_booking(
+                self.booking_token, start=start, lesson_id=lesson_id, now=utcnow()
+            )
+        except SlotUnavailable:
+            self.r_saving, self.r_message = False, JUST_TAKEN
+            self._refresh_options()
+            return
+        except DomainError as exc:
+            self.r_saving = False
+            self.r_message = (
+                " ".join(exc.field_errors.values())
+                if isinstance(exc, ValidationFailed)
+                else exc.detail
+            )
+            return
+        self.r_saving, self.resched_open, self.is_new = False, False, False
+        self._fetch()
+        yield rx.toast.success("Moved to " + self.b.label + ".")
+
+    @rx.event
+    def reschedule_to(self, slot: dict[str, Any]):  # type: ignore[no-untyped-def]
+        yield from self._move(str(slot.get("start", "")), 0)
+
+    @rx.event
+    def reschedule_join(self, lesson_id: int):  # type: ignore[no-untyped-def]
+        yield from self._move("", int(lesson_id))
+
+
+# --------------------------------------------------------------------------- UI
+
+S = BookingPageState
+
+
+def _detail(icon: str, *children: Any) -> rx.Component:
+    return rx.hstack(
+        rx.icon(icon, size=16, flex_shrink="0"),
+        rx.text(*children, size="3"),
+        align="center",
+        spacing="2",
+    )
+
+
+def _cancel_dialog() -> rx.Component:
+    return rx.alert_dialog.root(
+        rx.alert_dialog.trigger(
+            rx.button(
+                rx.icon("x", size=14),
+                "Cancel booking",
+                color_scheme="red",
+                variant="soft",
+                id="cancel-booking",
+            ),
+        ),
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("Cancel this booking?"),
+            rx.alert_dialog.description(
+                rx.cond(
+                    S.b.cancel_is_late,
+                    "It starts soon: inside the tutor's cancellation notice, so this counts "
+                    "as a late cancellation.",
+                    "The time will be freed for others.",
+                ),
+                id="cancel-warning",
+            ),
+            rx.cond(
+                S.action_error != "",
+                rx.text(S.action_error, color_scheme="red", size="2", role="alert"),
+            ),
+            rx.hstack(
+                rx.alert_dialog.cancel(rx.button("Keep it", variant="soft", color_scheme="gray")),
+                rx.button(
+                    "Yes, cancel",
+                    color_scheme="red",
+                    on_click=S.cancel,
+                    loading=S.cancelling,
+                    id="confirm-cancel",
+                ),
+                justify="end",
+                spacing="3",
+                margin_top="var(--space-4)",
+            ),
+        ),
+        open=S.cancel_open,
+        on_open_change=S.set_cancel_open,
+    )
+
+
+def _reschedule_panel() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.heading("Pick a new time", size="4"),
+                rx.icon_button(
+                    rx.icon("x", size=14),
+                    variant="ghost",
+                    on_click=S.close_reschedule,
+                    aria_label="Close",
+                ),
+                justify="between",
+                width="100%",
+            ),
+            rx.cond(
+                S.r_message != "",
+                rx.callout(
+                    S.r_message,
+                    icon="clock",
+                    color_scheme="amber",
+                    width="100%",
+                    id="reschedule-message",
+                ),
+            ),
+            week_picker(
+                label=S.r_week_label,
+                week_start=S.r_week_start,
+                on_prev=S.r_prev,
+                on_this=S.r_this,
+                on_next=S.r_next,
+                on_date=S.r_date,
+                prefix="rweek",
+                loading=S.r_saving,
+            ),
+            rx.cond(
+                S.r_slot_count == 0,
+                rx.text("No free times this week.", size="2", color_scheme="gray"),
+            ),
+            slot_grid(S.r_days, lambda s: S.reschedule_to(s), prefix="rslots"),
+            rx.foreach(
+                S.r_joinable,
+                lambda j: rx.hstack(
+                    rx.text(j.label, size="2"),
+                    rx.badge(j.free_spots.to_string(), " free", color_scheme="violet"),
+                    rx.button("Move here", size="1", on_click=S.reschedule_join(j.lesson_id)),
+                    align="center",
+                ),
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+        id="reschedule-panel",
+    )
+
+
+def _telegram_card() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading("Reminders in Telegram", size="4"),
+            rx.text(
+                "Open the link, press Start, and the bot will send you the confirmation and "
+                "reminders for this lesson.",
+                size="2",
+                color_scheme="gray",
+            ),
+            rx.el.a(
+                rx.button(rx.icon("send", size=14), "Connect Telegram", variant="soft"),
+                href=S.b.telegram_link,
+                target="_blank",
+                rel="noopener",
+                id="telegram-link",
+            ),
+            spacing="2",
+        ),
+        width="100%",
+    )
+
+
+def _booking_view() -> rx.Component:
+    return rx.vstack(
+        rx.cond(
+            S.is_new,
+            rx.callout(
+                rx.cond(
+                    S.b.status == "pending",
+                    "Requested! The tutor will confirm it soon. Keep this page's link: it is "
+                    "how you manage the booking.",
+                    "Booked! Keep this page's link: it is how you manage the booking.",
+                ),
+                icon="circle-check",
+                color_scheme="green",
+                width="100%",
+                id="booked-banner",
+            ),
+        ),
+        rx.flex(
+            rx.heading(S.b.service_name, size="7", id="booking-service"),
+            status_badge(S.b.status_label, S.b.status_color, id="booking-status"),
+            rx.cond(S.b.kind == "trial", rx.badge("Trial", color_scheme="amber")),
+            gap="var(--space-3)",
+            align="center",
+            wrap="wrap",
+        ),
+        rx.card(
+            rx.vstack(
+                rx.box(_detail("calendar", S.b.label), id="booking-when"),
+                _detail("user", "with ", rx.link(S.b.tutor_name, href="/t/" + S.b.tutor_slug)),
+                rx.cond(
+                    S.b.mode == "offline",
+                    _detail("map-pin", S.b.location),
+                    _detail(
+                        "video",
+                        rx.cond(
+                            S.b.meeting_url != "",
+                            S.b.meeting_url,
+                            "Online (the link comes before the lesson)",
+                        ),
+                    ),
+                ),
+                _detail("wallet", S.b.price, " ", S.b.currency),
+                _detail("id-card", "Booked for ", S.b.client_name),
+                rx.cond(S.b.status_reason != "", _detail("message-square", S.b.status_reason)),
+                timezone_select(S.viewer_tz, S.set_timezone, "booking-timezone"),
+                spacing="3",
+            ),
+            width="100%",
+        ),
+        rx.flex(
+            rx.el.a(
+                rx.button(rx.icon("calendar-plus", size=14), "Add to calendar", variant="soft"),
+                href=S.ics_url,
+                download=True,
+                id="ics-link",
+            ),
+            rx.cond(
+                S.b.can_reschedule,
+                rx.button(
+                    rx.icon("calendar-clock", size=14),
+                    "Reschedule",
+                    variant="soft",
+                    on_click=S.open_reschedule,
+                    id="reschedule-booking",
+                ),
+            ),
+            rx.cond(S.b.can_cancel, _cancel_dialog()),
+            gap="var(--space-3)",
+            wrap="wrap",
+        ),
+        rx.cond(S.resched_open, _reschedule_panel()),
+        _telegram_card(),
+        spacing="4",
+        width="100%",
+        max_width="760px",
+        padding_y="var(--space-5)",
+    )
+
+
+def _not_found() -> rx.Component:
+    return rx.center(
+        rx.vstack(
+            rx.icon("search-x", size=40, color="var(--gray-9)"),
+            rx.heading("Booking not found", size="6", id="booking-not-found"),
+            rx.text("Check the link: it may be mistyped or incomplete.", color_scheme="gray"),
+            rx.link(rx.button("Find a tutor"), href=routes.LANDING),
+            align="center",
+            spacing="3",
+        ),
+        padding_y="10vh",
+    )
+
+
+def booking_page() -> rx.Component:
+    return public_shell(
+        rx.cond(
+            ~S.loaded,
+            rx.center(rx.spinner(size="3"), padding="var(--space-6)"),
+            rx.cond(S.not_found, _not_found(), _booking_view()),
+        )
+    )
+
+
+def add_booking_page(app: rx.App) -> None:
+    app.add_page(
+        booking_page,
+        route=routes.BOOKING,
+        title="Your booking · TutorBook",
+        on_load=[AuthState.load_optional, BookingPageState.on_load],
+    )

@@ -1,0 +1,137 @@
+"""Student: my bookings, upcoming and past, each linking to its private page."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import reflex as rx
+
+from booking_app.components.layout import app_shell
+from booking_app.pages import routes
+from booking_app.pages.booking import BookingRow, booking_row, status_badge
+from booking_app.pages.tutor_services import empty_state
+from booking_app.services import booking
+from booking_app.state.auth import AuthState
+
+NOT_A_STUDENT = "Only students have bookings here."
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class MyBookingsState(rx.State):
+    loaded: bool = False
+    tab: str = "upcoming"
+    upcoming: list[BookingRow] = []
+    past: list[BookingRow] = []
+
+    @rx.event
+    async def on_load(self):  # type: ignore[no-untyped-def]
+        self.loaded = False
+        auth = await self.get_state(AuthState)
+        user = auth.require_user("student")
+        if user is None:
+            if auth.user_id < 0:
+                return None  # require_login is already sending them to sign in
+            return [rx.toast.error(NOT_A_STUDENT), rx.redirect(routes.HOME)]
+        view = booking.student_bookings(user.id, viewer_tz=user.timezone or "UTC", now=utcnow())
+        self.upcoming = [booking_row(b) for b in view.upcoming]
+        self.past = [booking_row(b) for b in view.past]
+        self.loaded = True
+        return None
+
+    @rx.event
+    def set_tab(self, tab: str | list[str]) -> None:
+        value = tab[0] if isinstance(tab, list) and tab else tab
+        self.tab = value if value in ("upcoming", "past") else "upcoming"
+
+
+S = MyBookingsState
+
+
+def _item(b: BookingRow) -> rx.Component:
+    return rx.card(
+        rx.flex(
+            rx.vstack(
+                rx.hstack(
+                    rx.heading(b.service_name, size="4"),
+                    status_badge(b.status_label, b.status_color, class_name="my-booking-status"),
+                    rx.cond(b.kind == "trial", rx.badge("Trial", color_scheme="amber")),
+                    align="center",
+                ),
+                rx.text(b.label, size="2", weight="medium"),
+                rx.text("with ", b.tutor_name, size="2", color_scheme="gray"),
+                spacing="1",
+            ),
+            rx.link(
+                rx.button("Open", variant="soft"),
+                href="/booking/" + b.token,
+                class_name="my-booking-open",
+            ),
+            justify="between",
+            align="center",
+            gap="var(--space-3)",
+            wrap="wrap",
+            width="100%",
+        ),
+        width="100%",
+        class_name="my-booking",
+    )
+
+
+def _list(rows: rx.Var, empty_text: str, id_: str) -> rx.Component:  # type: ignore[type-arg]
+    return rx.cond(
+        rows.length() == 0,  # type: ignore[attr-defined]
+        empty_state(
+            "calendar-check",
+            "Nothing here yet",
+            empty_text,
+            rx.link(rx.button("Find a tutor"), href=routes.LANDING),
+            id_=f"{id_}-empty",
+        ),
+        rx.vstack(rx.foreach(rows, _item), spacing="3", width="100%", id=id_),
+    )
+
+
+def my_bookings_page() -> rx.Component:
+    return app_shell(
+        rx.vstack(
+            rx.heading("My bookings", size="7", id="my-bookings-heading"),
+            rx.cond(
+                ~S.loaded,
+                rx.center(rx.spinner(size="3"), width="100%", padding="var(--space-6)"),
+                rx.tabs.root(
+                    rx.tabs.list(
+                        rx.tabs.trigger("Upcoming", value="upcoming", id="tab-upcoming"),
+                        rx.tabs.trigger("Past", value="past", id="tab-past"),
+                    ),
+                    rx.tabs.content(
+                        _list(S.upcoming, "Book a lesson and it appears here.", "upcoming-list"),
+                        value="upcoming",
+                        padding_top="var(--space-3)",
+                    ),
+                    rx.tabs.content(
+                        _list(S.past, "Past and cancelled lessons appear here.", "past-list"),
+                        value="past",
+                        padding_top="var(--space-3)",
+                    ),
+                    value=S.tab,
+                    on_change=S.set_tab,
+                    width="100%",
+                ),
+            ),
+            spacing="5",
+            padding_y="var(--space-6)",
+            width="100%",
+        )
+    )
+
+
+def add_my_bookings_page(app: rx.App) -> None:
+    app.add_page(
+        my_bookings_page,
+        route=routes.MY_BOOKINGS,
+        title="My bookings · TutorBook",
+        on_load=[AuthState.require_login, MyBookingsState.on_load],
+    )

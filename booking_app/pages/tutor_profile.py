@@ -1,0 +1,282 @@
+"""Tutor: the public profile (slug and URL, headline, bio, price, subjects, publishing)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import reflex as rx
+
+from booking_app.components.forms import field_error, form_field
+from booking_app.components.layout import app_shell
+from booking_app.pages import routes
+from booking_app.pages.tutor_services import current_tutor, guard_tutor_page, refused
+from booking_app.services import catalog, profile
+from booking_app.services.errors import DomainError, ValidationFailed
+from booking_app.state.auth import AuthState
+from booking_app.state.requests_badge import RequestsBadgeState
+
+PROFILE_FIELDS = (
+    "slug",
+    "headline",
+    "bio",
+    "default_price",
+    "subject_ids",
+    "is_published",
+    "requires_confirmation",
+)
+
+
+@dataclass
+class SubjectRow:
+    id: int = 0
+    name: str = ""
+    checked: bool = False
+
+
+class TutorProfileState(rx.State):
+    loaded: bool = False
+    slug: str = ""
+    headline: str = ""
+    bio: str = ""
+    default_price: str = ""
+    currency: str = ""
+    subjects: list[SubjectRow] = []
+    is_published: bool = False
+    requires_confirmation: bool = False
+    form_key: int = 0
+    saving: bool = False
+    slug_error: str = ""
+    headline_error: str = ""
+    bio_error: str = ""
+    default_price_error: str = ""
+    subject_ids_error: str = ""
+    is_published_error: str = ""
+    requires_confirmation_error: str = ""
+    form_error: str = ""
+
+    @rx.var
+    def public_path(self) -> str:
+        return f"/t/{self.slug}" if self.slug else ""
+
+    def _apply(self, view: profile.ProfileView) -> None:
+        self.slug, self.headline, self.bio = view.slug, view.headline, view.bio
+        self.default_price, self.currency = view.default_price, view.currency
+        self.is_published = bool(view.is_published)
+        self.requires_confirmation = bool(view.requires_confirmation)
+        chosen = set(view.subject_ids)
+        self.subjects = [SubjectRow(s.id, s.name, s.id in chosen) for s in catalog.list_subjects()]
+        self.form_key += 1
+
+    def _set_errors(self, errors: dict[str, str]) -> None:
+        for name in PROFILE_FIELDS:
+            setattr(self, f"{name}_error", errors.get(name, ""))
+        self.form_error = " ".join(m for k, m in errors.items() if k not in PROFILE_FIELDS)
+
+    @rx.event
+    async def on_load(self):  # type: ignore[no-untyped-def]
+        self.saving = False
+        self._set_errors({})
+        user, events = await guard_tutor_page(self)
+        if user is None:
+            return events
+        self._apply(profile.get_profile(user.id))
+        self.loaded = True
+        return None
+
+    @rx.event
+    def toggle_subject(self, subject_id: int, checked: bool) -> None:
+        self.subjects = [
+            SubjectRow(s.id, s.name, bool(checked) if s.id == subject_id else s.checked)
+            for s in self.subjects
+        ]
+
+    @rx.event
+    def set_is_published(self, value: bool) -> None:
+        self.is_published = bool(value)
+
+    @rx.event
+    def set_requires_confirmation(self, value: bool) -> None:
+        self.requires_confirmation = bool(value)
+
+    @rx.event
+    async def save(self, form_data: dict[str, Any]):  # type: ignore[no-untyped-def]
+        user = await current_tutor(self)
+        if user is None:
+            yield refused()
+            return
+        self._set_errors({})
+        self.saving = True
+        yield
+        data: dict[str, object] = {
+            "slug": str(form_data.get("slug", "") or "").strip(),
+            "headline": str(form_data.get("headline", "") or "").strip(),
+            "bio": str(form_data.get("bio", "") or "").strip(),
+            "default_price": str(form_data.get("default_price", "") or "").strip(),
+            "subject_ids": [s.id for s in self.subjects if s.checked],
+            "is_published": self.is_published,
+            "requires_confirmation": self.requires_confirmation,
+        }
+        try:
+            view = profile.save_profile(user.id, data)
+        except ValidationFailed as exc:
+            self.saving = False
+            self._set_errors(exc.field_errors)
+            self.slug, self.headline = str(data["slug"]), str(data["headline"])
+            self.bio, self.default_price = str(data["bio"]), str(data["default_price"])
+            return
+        except DomainError as exc:
+            self.saving = False
+            yield rx.toast.error(exc.detail)
+            return
+        self._apply(view)
+        self.saving = False
+        yield rx.toast.success("Profile saved.")
+
+
+S = TutorProfileState
+
+
+def _inp(name: str, value: rx.Var, error: rx.Var, **props: Any) -> rx.Component:  # type: ignore[type-arg]
+    return rx.input(
+        id=f"profile-{name}",
+        name=name,
+        default_value=value,
+        size="3",
+        width="100%",
+        aria_invalid=rx.cond(error != "", "true", "false"),
+        **props,
+    )
+
+
+def _switch(label: str, name: str, checked: rx.Var, on_change: Any, error: rx.Var) -> rx.Component:  # type: ignore[type-arg]
+    return rx.vstack(
+        rx.el.label(
+            rx.switch(checked=checked, on_change=on_change, id=f"profile-{name}", name=name),
+            label,
+            html_for=f"profile-{name}",
+            class_name="rt-Text rt-r-size-2",
+            style={"display": "flex", "gap": "8px", "align_items": "center"},
+        ),
+        field_error(error, f"profile-{name}"),
+        spacing="1",
+    )
+
+
+def _form() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            form_field(
+                "Public address",
+                _inp("slug", S.slug, S.slug_error, placeholder="olena-k"),
+                S.slug_error,
+                "profile-slug",
+                hint="Lowercase letters, digits and dashes (3–60).",
+            ),
+            rx.cond(
+                S.public_path != "",
+                rx.hstack(
+                    rx.icon("link", size=14),
+                    rx.link(S.public_path, href=S.public_path, id="profile-public-url"),
+                    align="center",
+                    spacing="1",
+                ),
+            ),
+            form_field(
+                "Headline",
+                _inp("headline", S.headline, S.headline_error, placeholder="English for IT, B1→C1"),
+                S.headline_error,
+                "profile-headline",
+            ),
+            form_field(
+                "About you",
+                rx.text_area(
+                    id="profile-bio", name="bio", default_value=S.bio, rows="5", width="100%"
+                ),
+                S.bio_error,
+                "profile-bio",
+            ),
+            form_field(
+                "Default price",
+                _inp("default_price", S.default_price, S.default_price_error, input_mode="decimal"),
+                S.default_price_error,
+                "profile-default_price",
+            ),
+            rx.vstack(
+                rx.text("Subjects", size="2", weight="medium"),
+                rx.flex(
+                    rx.foreach(
+                        S.subjects,
+                        lambda s: rx.checkbox(
+                            s.name,
+                            checked=s.checked,
+                            on_change=lambda v: S.toggle_subject(s.id, v),
+                            id="profile-subject-" + s.id.to_string(),
+                        ),
+                    ),
+                    gap="var(--space-3)",
+                    wrap="wrap",
+                ),
+                field_error(S.subject_ids_error, "profile-subject_ids"),
+                spacing="1",
+                width="100%",
+            ),
+            _switch(
+                "Published (shown in the marketplace and at your public address)",
+                "is_published",
+                S.is_published,
+                S.set_is_published,
+                S.is_published_error,
+            ),
+            _switch(
+                "I confirm each booking request myself",
+                "requires_confirmation",
+                S.requires_confirmation,
+                S.set_requires_confirmation,
+                S.requires_confirmation_error,
+            ),
+            rx.cond(
+                S.form_error != "",
+                rx.callout(S.form_error, icon="triangle-alert", color_scheme="red", role="alert"),
+            ),
+            rx.button(
+                rx.icon("save", size=14),
+                "Save profile",
+                type="submit",
+                loading=S.saving,
+                id="profile-save",
+            ),
+            spacing="4",
+            width="100%",
+            max_width="640px",
+        ),
+        on_submit=S.save,
+        no_validate=True,
+        key=S.form_key,
+        width="100%",
+    )
+
+
+def tutor_profile_page() -> rx.Component:
+    return app_shell(
+        rx.vstack(
+            rx.heading("Public profile", size="7", id="profile-heading"),
+            rx.cond(
+                ~S.loaded,
+                rx.center(rx.spinner(size="3"), width="100%", padding="var(--space-6)"),
+                _form(),
+            ),
+            spacing="5",
+            padding_y="var(--space-6)",
+            width="100%",
+        )
+    )
+
+
+def add_tutor_profile_page(app: rx.App) -> None:
+    app.add_page(
+        tutor_profile_page,
+        route=routes.TUTOR_PROFILE,
+        title="Profile · TutorBook",
+        on_load=[AuthState.require_login, TutorProfileState.on_load, RequestsBadgeState.load],
+    )

@@ -1,0 +1,323 @@
+"""Tutor: pending booking requests (trials and, when the tutor confirms each booking, all).
+
+Confirm re-checks the time and admits the student in one transaction (service side);
+decline needs a reason, which the student sees on the private booking page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import reflex as rx
+
+from booking_app.components.forms import field_error
+from booking_app.components.layout import app_shell
+from booking_app.pages import routes
+from booking_app.pages.tutor_services import current_tutor, empty_state, guard_tutor_page, refused
+from booking_app.services import booking
+from booking_app.services.errors import DomainError, SlotUnavailable, ValidationFailed
+from booking_app.state.auth import AuthState
+from booking_app.state.requests_badge import RequestsBadgeState
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class RequestRow:
+    booking_id: int = 0
+    token: str = ""
+    kind: str = ""
+    client_name: str = ""
+    client_phone: str = ""
+    client_email: str = ""
+    telegram_username: str = ""
+    service_name: str = ""
+    label: str = ""
+    created_label: str = ""
+
+
+def _row(v: booking.RequestView) -> RequestRow:
+    return RequestRow(
+        v.booking_id,
+        v.token,
+        v.kind,
+        v.client_name,
+        v.client_phone,
+        v.client_email or "",
+        v.telegram_username or "",
+        v.service_name,
+        v.label,
+        v.created_label,
+    )
+
+
+def _message(exc: DomainError) -> str:
+    if isinstance(exc, ValidationFailed):
+        return " ".join(exc.field_errors.values())
+    return exc.detail
+
+
+class TutorRequestsState(rx.State):
+    loaded: bool = False
+    timezone: str = "UTC"
+    requests: list[RequestRow] = []
+    busy_id: int = 0
+
+    decline_open: bool = False
+    decline_id: int = 0
+    decline_who: str = ""
+    reason_error: str = ""
+    declining: bool = False
+
+    async def _reload(self, tutor_id: int) -> None:
+        self.requests = [
+            _row(v) for v in booking.pending_requests(tutor_id, viewer_tz=self.timezone or "UTC")
+        ]
+        badge = await self.get_state(RequestsBadgeState)
+        badge.pending = len(self.requests)
+
+    @rx.event
+    async def on_load(self):  # type: ignore[no-untyped-def]
+        self.busy_id, self.decline_open, self.declining = 0, False, False
+        user, events = await guard_tutor_page(self)
+        if user is None:
+            return events
+        self.timezone = user.timezone or "UTC"
+        await self._reload(user.id)
+        self.loaded = True
+        return None
+
+    @rx.event
+    async def confirm(self, booking_id: int):  # type: ignore[no-untyped-def]
+        user = await current_tutor(self)
+        if user is None:
+            yield refused()
+            return
+        self.busy_id = int(booking_id)
+        yield
+        try:
+            view = booking.confirm_booking(user.id, int(booking_id), now=utcnow())
+        except SlotUnavailable as exc:
+            self.busy_id = 0
+            await self._reload(user.id)
+            yield rx.toast.error("Can't confirm: " + exc.detail)
+            return
+        except DomainError as exc:
+            self.busy_id = 0
+            await self._reload(user.id)
+            yield rx.toast.error(_message(exc))
+            return
+        self.busy_id = 0
+        await self._reload(user.id)
+        yield rx.toast.success(f"Confirmed: {view.client_name}, {view.label}.")
+
+    @rx.event
+    def open_decline(self, booking_id: int, who: str) -> None:
+        self.decline_id, self.decline_who = int(booking_id), str(who)
+        self.reason_error, self.decline_open = "", True
+
+    @rx.event
+    def set_decline_open(self, is_open: bool) -> None:
+        if not self.declining:
+            self.decline_open = bool(is_open)
+
+    @rx.event
+    async def decline(self, form_data: dict[str, str]):  # type: ignore[no-untyped-def]
+        user = await current_tutor(self)
+        if user is None:
+            yield refused()
+            return
+        reason = str(form_data.get("reason", "") or "").strip()
+        if not reason:
+            self.reason_error = "Tell the student why (they will see it)."
+            return
+        self.reason_error, self.declining = "", True
+        yield
+        try:
+            view = booking.decline_booking(user.id, self.decline_id, reason=reason, now=utcnow())
+        except ValidationFailed as exc:
+            self.declining = False
+            self.reason_error = exc.field_errors.get("reason", "") or _message(exc)
+            return
+        except DomainError as exc:
+            self.declining, self.decline_open = False, False
+            await self._reload(user.id)
+            yield rx.toast.error(_message(exc))
+            return
+        self.declining, self.decline_open = False, False
+        await self._reload(user.id)
+        yield rx.toast.success(f"Declined: {view.client_name}, {view.label}.")
+
+
+S = TutorRequestsState
+
+
+def _contact(icon: str, value: rx.Var[str]) -> rx.Component:  # type: ignore[type-arg]
+    return rx.cond(
+        value != "",
+        rx.hstack(
+            rx.icon(icon, size=12),
+            rx.text(value, size="1", color_scheme="gray"),
+            spacing="1",
+            align="center",
+        ),
+    )
+
+
+def _request_card(r: RequestRow) -> rx.Component:
+    rid = r.booking_id.to_string()
+    return rx.card(
+        rx.flex(
+            rx.vstack(
+                rx.hstack(
+                    rx.heading(r.client_name, size="4", class_name="request-client"),
+                    rx.cond(r.kind == "trial", rx.badge("Trial", color_scheme="amber")),
+                    align="center",
+                ),
+                rx.text(
+                    r.service_name,
+                    " · ",
+                    r.label,
+                    size="2",
+                    weight="medium",
+                    class_name="request-when",
+                ),
+                rx.flex(
+                    _contact("phone", r.client_phone),
+                    _contact("mail", r.client_email),
+                    _contact("send", r.telegram_username),
+                    gap="var(--space-3)",
+                    wrap="wrap",
+                ),
+                rx.text("Requested ", r.created_label, size="1", color_scheme="gray"),
+                spacing="1",
+            ),
+            rx.hstack(
+                rx.button(
+                    rx.icon("check", size=14),
+                    "Confirm",
+                    color_scheme="green",
+                    on_click=S.confirm(r.booking_id),
+                    loading=S.busy_id == r.booking_id,
+                    id="confirm-" + rid,
+                ),
+                rx.button(
+                    rx.icon("x", size=14),
+                    "Decline",
+                    color_scheme="red",
+                    variant="soft",
+                    on_click=S.open_decline(r.booking_id, r.client_name),
+                    id="decline-" + rid,
+                ),
+                spacing="2",
+            ),
+            justify="between",
+            align="center",
+            gap="var(--space-3)",
+            wrap="wrap",
+            width="100%",
+        ),
+        width="100%",
+        class_name="request-item",
+    )
+
+
+def _decline_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("Decline ", S.decline_who, "'s request"),
+            rx.form(
+                rx.vstack(
+                    rx.el.label(
+                        "Reason (the student sees it)",
+                        html_for="decline-reason",
+                        class_name="rt-Text rt-r-size-2 rt-r-weight-medium",
+                    ),
+                    rx.text_area(
+                        id="decline-reason",
+                        name="reason",
+                        rows="3",
+                        width="100%",
+                        max_length=500,
+                        auto_focus=True,
+                    ),
+                    field_error(S.reason_error, "decline-reason"),
+                    rx.hstack(
+                        rx.dialog.close(
+                            rx.button("Back", variant="soft", color_scheme="gray", type="button")
+                        ),
+                        rx.button(
+                            "Decline request",
+                            color_scheme="red",
+                            type="submit",
+                            loading=S.declining,
+                            id="decline-submit",
+                        ),
+                        justify="end",
+                        spacing="3",
+                        width="100%",
+                    ),
+                    spacing="2",
+                    width="100%",
+                ),
+                on_submit=S.decline,
+                no_validate=True,
+                width="100%",
+            ),
+            max_width="480px",
+        ),
+        open=S.decline_open,
+        on_open_change=S.set_decline_open,
+    )
+
+
+def tutor_requests_page() -> rx.Component:
+    return app_shell(
+        rx.vstack(
+            rx.vstack(
+                rx.heading("Requests", size="7", id="requests-heading"),
+                rx.text(
+                    "Trials and bookings waiting for your answer. Each holds its seat "
+                    "until you confirm or decline.",
+                    size="2",
+                    color_scheme="gray",
+                ),
+                spacing="1",
+            ),
+            rx.cond(
+                ~S.loaded,
+                rx.center(rx.spinner(size="3"), width="100%", padding="var(--space-6)"),
+                rx.cond(
+                    S.requests.length() == 0,
+                    empty_state(
+                        "inbox",
+                        "No pending requests",
+                        "New trial requests and bookings that need your confirmation show up here.",
+                        id_="requests-empty",
+                    ),
+                    rx.vstack(
+                        rx.foreach(S.requests, _request_card),
+                        spacing="3",
+                        width="100%",
+                        id="requests-list",
+                    ),
+                ),
+            ),
+            _decline_dialog(),
+            spacing="5",
+            padding_y="var(--space-6)",
+            width="100%",
+        )
+    )
+
+
+def add_tutor_requests_page(app: rx.App) -> None:
+    app.add_page(
+        tutor_requests_page,
+        route=routes.TUTOR_REQUESTS,
+        title="Requests · TutorBook",
+        on_load=[AuthState.require_login, TutorRequestsState.on_load],
+    )

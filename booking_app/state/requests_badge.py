@@ -1,0 +1,27 @@
+"""The tutor's pending-requests count shown as a badge in the navigation.
+
+Loaded on_load of tutor pages (and after confirm/decline); not live yet (a later issue
+pushes it).
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from booking_app.services import booking
+from booking_app.state.auth import AuthState
+
+
+class RequestsBadgeState(rx.State):
+    pending: int = 0
+
+    def _refresh(self, tutor_id: int) -> None:
+        self.pending = booking.pending_count(tutor_id)
+
+    @rx.event
+    async def load(self) -> None:
+        auth = await self.get_state(AuthState)
+        if auth.signed_in and auth.role == "tutor":
+            self._refresh(auth.user_id)
+        else:
+            self.pending = 0

@@ -1,0 +1,276 @@
+"""The booking journey's page states with handlers called directly (real SQLite, no browser).
+
+What must hold: a guest's bad input lands next to its field and writes nothing; success
+sends the browser to the private page; a slot taken in the meantime gives the "just taken"
+message and fresh slots (never an exception); only tutors can confirm or decline.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+import pytest
+import reflex as rx
+from reflex.istate.data import RouterData
+
+from booking_app.pages import booking as booking_page
+from booking_app.pages import landing, my_bookings, tutor_profile, tutor_public, tutor_requests
+from booking_app.pages.booking import BookingPageState
+from booking_app.pages.tutor_public import JUST_TAKEN, TutorPublicState
+from booking_app.pages.tutor_requests import TutorRequestsState
+from booking_app.services import booking, tokens
+from tests.integration.booking_helpers import (
+    MONDAY_10,
+    NOW,
+    add_service,
+    add_student,
+    add_tutor,
+    booking_row,
+    counts,
+    form,
+)
+
+MONDAY = "2026-11-30"
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    for module in (tutor_public, booking_page, tutor_requests, my_bookings, landing):
+        monkeypatch.setattr(module, "utcnow", lambda: NOW)
+
+
+def _cookie(user_id: int, role: str) -> str:
+    token = tokens.issue_session_token(user_id=user_id, role=role, now=datetime.now(timezone.utc))
+    return f"session={token}"
+
+
+def _state(cls: type[rx.State], path: str, user: tuple[int, str] | None = None) -> Any:
+    root = rx.State()
+    root.router = RouterData.from_router_data(
+        {"headers": {"cookie": _cookie(*user) if user else ""}, "pathname": path, "asPath": path}
+    )
+    return root.get_substate(cls.get_full_name().split("."))
+
+
+def run(handler: Any) -> list[Any]:
+    import asyncio
+
+    async def drive() -> list[Any]:
+        if hasattr(handler, "__aiter__"):
+            return [event async for event in handler]
+        if hasattr(handler, "__next__"):
+            return list(handler)
+        result = await handler if asyncio.iscoroutine(handler) else handler
+        if result is None:
+            return []
+        return list(result) if isinstance(result, list | tuple) else [result]
+
+    return [e for e in asyncio.run(drive()) if e is not None]
+
+
+def _slot_starts(state: Any) -> list[str]:
+    return [s.start for d in state.days for s in d.slots]
+
+
+def _public_page(tutor_slug: str = "olena", user: tuple[int, str] | None = None) -> Any:
+    st = _state(TutorPublicState, f"/t/{tutor_slug}", user)
+    run(st.on_load())
+    assert st.loaded and not st.not_found
+    st.set_timezone("Europe/Kyiv")
+    st.pick_date(MONDAY)
+    assert MONDAY_10 in _slot_starts(st)
+    return st
+
+
+GUEST_FORM = {
+    "name": "Ivan Guest",
+    "phone": "+380671112233",
+    "email": "",
+    "telegram_username": "@ivan_guest",
+}
+
+
+def test_public_page_of_unknown_slug_is_not_found(sqlite_db: str) -> None:
+    st = _state(TutorPublicState, "/t/nobody")
+    run(st.on_load())
+    assert st.loaded and st.not_found
+
+
+def test_guest_with_bad_telegram_gets_a_field_error_and_nothing_is_written(
+    sqlite_db: str,
+) -> None:
+    tutor = add_tutor()
+    add_service(tutor)
+    st = _public_page()
+    run(st.pick_slot({"start": MONDAY_10, "label": "Mon 30 Nov, 10:00"}))
+    assert st.dialog_open and st.is_guest
+    events = run(st.submit({**GUEST_FORM, "telegram_username": "ivan"}))
+    assert st.telegram_username_error and st.name_error == "" and st.phone_error == ""
+    assert st.dialog_open and not st.submitting
+    assert not [e for e in events if "/booking/" in str(e)]
+    assert counts() == (0, 0)
+
+
+def test_guest_booking_redirects_to_the_private_page(sqlite_db: str) -> None:
+    tutor = add_tutor()
+    add_service(tutor)
+    st = _public_page()
+    run(st.pick_slot({"start": MONDAY_10, "label": "Mon 30 Nov, 10:00"}))
+    events = run(st.submit(GUEST_FORM))
+    [redirect] = [str(e) for e in events if "/booking/" in str(e)]
+    token = redirect.split("/booking/")[1].split("?")[0]
+    assert "new=1" in redirect
+    row = booking_row(token)
+    assert row.client_name == "Ivan Guest" and not st.dialog_open
+
+    page = _state(BookingPageState, f"/booking/{token}?new=1")
+    run(page.on_load())
+    assert page.loaded and not page.not_found and page.is_new
+    assert page.b.status == "confirmed" and page.ics_url == f"/booking/{token}.ics"
+
+
+def test_slot_taken_meanwhile_shows_the_message_and_fresh_slots(sqlite_db: str) -> None:
+    tutor = add_tutor()
+    service = add_service(tutor)
+    st = _public_page()
+    run(st.pick_slot({"start": MONDAY_10, "label": "Mon 30 Nov, 10:00"}))
+    booking.create_booking(  # someone else is faster
+        form(tutor, service, name="Other Guest", telegram_username="@other_guest"),
+        student_id=None,
+        now=NOW,
+    )
+    events = run(st.submit(GUEST_FORM))
+    assert st.taken_message == JUST_TAKEN
+    assert MONDAY_10 not in _slot_starts(st)
+    assert not st.submitting and not [e for e in events if "/booking/" in str(e)]
+    assert counts() == (1, 1)
+
+
+def test_private_page_of_unknown_token_is_not_found(sqlite_db: str) -> None:
+    page = _state(BookingPageState, "/booking/not-a-token")
+    run(page.on_load())
+    assert page.loaded and page.not_found
+
+
+def _pending_trial(tutor: int, student: int, start: str = MONDAY_10) -> booking.BookingDetailView:
+    trial = add_service(tutor, name="Trial", minutes=30, price="0", trial=True)
+    return booking.create_booking(
+        form(tutor, trial, start=start, name="Taras Student", telegram_username=""),
+        student_id=student,
+        now=NOW,
+    )
+
+
+def test_confirm_and_decline_refuse_non_tutors(sqlite_db: str) -> None:
+    tutor = add_tutor()
+    student = add_student()
+    view = _pending_trial(tutor, student)
+    assert view.status == "pending"
+    [req] = booking.pending_requests(tutor, viewer_tz="Europe/Kyiv")
+
+    for who in ((student, "student"), None):
+        st = _state(TutorRequestsState, "/tutor/requests", who)
+        events = run(st.confirm(req.booking_id))
+        assert any("__toast" in str(e) and '["error"]' in str(e) for e in events)
+        st.open_decline(req.booking_id, "Taras")
+        run(st.decline({"reason": "No"}))
+    assert booking.get_booking(view.token, viewer_tz="UTC", now=NOW).status == "pending"
+
+
+def test_tutor_confirms_and_declines_with_a_reason(sqlite_db: str) -> None:
+    tutor = add_tutor()
+    student = add_student()
+    view = _pending_trial(tutor, student)
+    st = _state(TutorRequestsState, "/tutor/requests", (tutor, "tutor"))
+    run(st.on_load())
+    [req] = st.requests
+    assert req.kind == "trial"
+    run(st.confirm(req.booking_id))
+    assert st.requests == []
+    assert booking.get_booking(view.token, viewer_tz="UTC", now=NOW).status == "confirmed"
+
+    other = add_student("mila@example.com")
+    second = _pending_trial(tutor, other, "2026-11-30T10:00:00+00:00")
+    run(st.on_load())
+    [req] = st.requests
+    st.open_decline(req.booking_id, req.client_name)
+    run(st.decline({"reason": "  "}))
+    assert st.reason_error and st.decline_open
+    run(st.decline({"reason": "Fully booked this month"}))
+    assert not st.decline_open and st.requests == []
+    detail = booking.get_booking(second.token, viewer_tz="UTC", now=NOW)
+    assert detail.status == "cancelled" and detail.status_reason == "Fully booked this month"
+
+
+def test_private_page_reschedules_then_cancels(sqlite_db: str) -> None:
+    tutor = add_tutor()
+    service = add_service(tutor)
+    view = booking.create_booking(form(tutor, service), student_id=None, now=NOW)
+    page = _state(BookingPageState, f"/booking/{view.token}")
+    run(page.on_load())
+    page.set_timezone("Europe/Kyiv")
+    assert page.b.can_reschedule and page.b.can_cancel
+    page.open_reschedule()
+    page.r_date(MONDAY)
+    starts = [s.start for d in page.r_days for s in d.slots]
+    assert MONDAY_10 in starts  # its own time is offered again (the lesson being moved)
+    new_start = "2026-11-30T12:00:00+00:00"
+    run(page.reschedule_to({"start": new_start, "label": "Mon 30 Nov, 14:00"}))
+    assert not page.resched_open and page.r_message == ""
+    assert page.b.start == new_start
+
+    page.set_cancel_open(True)
+    run(page.cancel())
+    assert not page.cancel_open and page.b.status in ("cancelled", "late_cancel")
+    assert not page.b.can_cancel
+
+
+def test_my_bookings_lists_the_students_own_bookings(sqlite_db: str) -> None:
+    tutor = add_tutor()
+    student = add_student()
+    view = _pending_trial(tutor, student)
+    st = _state(my_bookings.MyBookingsState, "/my/bookings", (student, "student"))
+    run(st.on_load())
+    assert st.loaded and [b.token for b in st.upcoming] == [view.token] and st.past == []
+    other = _state(my_bookings.MyBookingsState, "/my/bookings", (tutor, "tutor"))
+    events = run(other.on_load())
+    assert not other.loaded and any("__toast" in str(e) for e in events)
+
+
+def test_marketplace_lists_tutors_and_shows_price_errors_by_field(sqlite_db: str) -> None:
+    st = _state(landing.MarketplaceState, "/")
+    run(st.on_load())
+    assert st.loaded and st.results == [] and not st.searched  # "no tutors yet"
+
+    tutor = add_tutor()
+    add_service(tutor, price="450")
+    run(st.on_load())
+    [card] = st.results
+    assert (card.slug, card.price_from) == ("olena", "450.00") and card.next_free
+
+    st.search({"text": "", "price_min": "500", "price_max": ""})
+    assert st.results == [] and st.searched  # "no tutors match"
+    st.search({"text": "", "price_min": "abc", "price_max": "10"})
+    assert st.price_min_error and st.results == []
+    st.clear()
+    assert len(st.results) == 1 and st.price_min_error == ""
+
+
+def test_tutor_profile_saves_and_shows_field_errors(sqlite_db: str) -> None:
+    tutor = add_tutor()
+    st = _state(tutor_profile.TutorProfileState, "/tutor/profile", (tutor, "tutor"))
+    run(st.on_load())
+    assert st.loaded and st.slug == "olena" and st.public_path == "/t/olena"
+    base = {"slug": "olena", "headline": "Maths", "bio": "Hi", "default_price": "500"}
+    run(st.save({**base, "slug": "No Spaces!"}))
+    assert st.slug_error and not st.saving
+    st.set_requires_confirmation(True)
+    events = run(st.save({**base, "slug": "olena-k"}))
+    assert any('["success"]' in str(e) for e in events)
+    assert st.slug == "olena-k" and st.requires_confirmation and st.slug_error == ""
+
+    student = add_student()
+    other = _state(tutor_profile.TutorProfileState, "/tutor/profile", (student, "student"))
+    events = run(other.save({**base, "slug": "hijack"}))
+    assert any('["error"]' in str(e) for e in events)
