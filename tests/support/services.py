@@ -21,8 +21,11 @@ PG_ADMIN_URL = os.environ.get(
 REDIS_BASE_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379").rstrip("/")
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
-REDIS_DB_APP = 9  # the `redis_url` fixture (Reflex state, caches, pub/sub)
-REDIS_DB_BROKER = 10  # Celery broker tests
+# TEST_REDIS_DB_BASE shifts both numbers so that two checkouts can run their suites at once
+# on one Redis server without flushing each other's databases.
+_REDIS_DB_BASE = int(os.environ.get("TEST_REDIS_DB_BASE", "9"))
+REDIS_DB_APP = _REDIS_DB_BASE  # the `redis_url` fixture (Reflex state, caches, pub/sub)
+REDIS_DB_BROKER = _REDIS_DB_BASE + 1  # Celery broker tests
 
 
 def unavailable(reason: str) -> NoReturn:
