@@ -32,6 +32,16 @@ class TutorCardRow:
     price_from: str = ""
     currency: str = ""
     next_free: str = ""
+    next_for: str = ""  # the service that next free time is for
+    href: str = ""  # tutor page with that service and week preselected
+
+
+def _card_href(c: marketplace.TutorCard) -> str:
+    """Open the tutor page on the card's service and week, so the card's time is offered."""
+    href = f"/t/{c.slug}?from=marketplace"
+    if c.next_free_service_id:
+        href += f"&service={c.next_free_service_id}&week={c.next_free_week}"
+    return href
 
 
 class MarketplaceState(rx.State):
@@ -69,7 +79,15 @@ class MarketplaceState(rx.State):
             return
         self.results = [
             TutorCardRow(
-                c.slug, c.name, c.headline, list(c.subjects), c.price_from, c.currency, c.next_free
+                c.slug,
+                c.name,
+                c.headline,
+                list(c.subjects),
+                c.price_from,
+                c.currency,
+                c.next_free,
+                c.next_free_service,
+                _card_href(c),
             )
             for c in cards
         ]
@@ -147,7 +165,12 @@ def _card(c: TutorCardRow) -> rx.Component:
                 c.next_free != "",
                 rx.hstack(
                     rx.icon("clock", size=14),
-                    rx.text("Next free: ", c.next_free, size="2"),
+                    rx.text(
+                        "Next free: ",
+                        c.next_free,
+                        rx.text.span(" · ", c.next_for, color_scheme="gray"),
+                        size="2",
+                    ),
                     align="center",
                     spacing="1",
                     class_name="tutor-card-next",
@@ -157,7 +180,7 @@ def _card(c: TutorCardRow) -> rx.Component:
             rx.spacer(),
             rx.link(
                 rx.button("View times", width="100%"),
-                href="/t/" + c.slug + "?from=marketplace",
+                href=c.href,
                 width="100%",
                 class_name="tutor-card-link",
             ),

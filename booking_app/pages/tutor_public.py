@@ -204,7 +204,7 @@ class TutorPublicState(rx.State):
         self.is_guest = not auth.signed_in
         if auth.signed_in and auth.timezone and not self.tz_chosen:
             self.viewer_tz = auth.timezone
-        self.week_start = ""
+        self.week_start = monday_of(query.get("week", "")) or ""
         self._refresh_slots()
         self.loaded = True
         if not auth.signed_in and not self.tz_chosen:

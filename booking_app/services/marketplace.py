@@ -38,6 +38,9 @@ class TutorCard:
     currency: str
     next_free: str  # "Tue 24 Nov, 10:00" in the viewer's zone, "" if none in 14 days
     next_free_start: str  # UTC ISO or ""
+    next_free_service_id: int  # the service the next free time is for, 0 if none
+    next_free_service: str  # its name, so the card says what the time is for
+    next_free_week: str  # the slot's local date (ISO) in the viewer's zone, "" if none
 
 
 @dataclass(frozen=True)
@@ -102,8 +105,14 @@ def _optional_price(raw: str) -> Decimal | None:
     return f.clean_price(raw)
 
 
-def _next_free(session: Session, tutor_id: int, now: datetime, viewer_tz: str) -> Any | None:
-    """The first bookable slot of the tutor's first active service in the next 14 days."""
+def _next_free(
+    session: Session, tutor_id: int, now: datetime, viewer_tz: str
+) -> tuple[Any, Any] | None:
+    """(first bookable slot, its service) of the tutor's first active service, 14 days ahead.
+
+    The card links to the tutor page with that service and week preselected, so the time a
+    visitor saw on the card is the first one offered on the page.
+    """
     end = now + NEXT_FREE_WINDOW
     loaded = schedules_repo.load_schedule(
         session=session,
@@ -117,11 +126,12 @@ def _next_free(session: Session, tutor_id: int, now: datetime, viewer_tz: str) -
     svc = loaded.service
     spec = ServiceSpec(svc.duration_min, svc.is_group, svc.capacity)
     slots = free_slots(loaded.schedule, spec, now, end, now, viewer_tz)
-    return slots[0] if slots else None
+    return (slots[0], svc) if slots else None
 
 
-def _card(row: Any, subjects: list[str], slot: Any | None) -> TutorCard:
+def _card(row: Any, subjects: list[str], found: tuple[Any, Any] | None, tz: str) -> TutorCard:
     profile = row[0]
+    slot, svc = found if found else (None, None)
     return TutorCard(
         slug=profile.slug,
         name=row.name,
@@ -131,6 +141,9 @@ def _card(row: Any, subjects: list[str], slot: Any | None) -> TutorCard:
         currency=profile.currency,
         next_free=slot.label if slot else "",
         next_free_start=timefmt.iso_utc(slot.start) if slot else "",
+        next_free_service_id=int(svc.id) if svc else 0,
+        next_free_service=svc.name if svc else "",
+        next_free_week=slot.start.astimezone(ZoneInfo(tz)).date().isoformat() if slot else "",
     )
 
 
@@ -147,7 +160,12 @@ def search_tutors(q: SearchInput, *, viewer_tz: str, now: datetime) -> list[Tuto
         rows = [r for r in rows if _in_range(Decimal(str(r.price_from)), low, high)]
         subjects = repo.subject_names(session=session, profile_ids=[r[0].id for r in rows])
         cards = [
-            _card(r, subjects.get(r[0].id, []), _next_free(session, r[0].user_id, now, viewer_tz))
+            _card(
+                r,
+                subjects.get(r[0].id, []),
+                _next_free(session, r[0].user_id, now, viewer_tz),
+                viewer_tz,
+            )
             for r in rows
         ]
     return sorted(cards, key=lambda c: (c.next_free_start == "", c.next_free_start, c.name))

@@ -60,6 +60,18 @@ def test_search_lists_published_tutors_soonest_first(market: dict[str, int]) -> 
     assert olena.currency == "UAH" and olena.headline == "Algebra and geometry for exams"
     assert olena.next_free == "Wed 25 Nov, 10:00" and olena.next_free_start == NOW.isoformat()
     assert petro.next_free == "Mon 30 Nov, 09:00"
+    # The card names the service its time is for and the viewer-local date of that time,
+    # so the marketplace can open the tutor page on exactly that service and week.
+    algebra = tutor_public_page("olena").services[0]
+    assert (olena.next_free_service_id, olena.next_free_service) == (algebra.id, "Algebra")
+    assert (olena.next_free_week, petro.next_free_week) == ("2026-11-25", "2026-11-30")
+
+
+def test_next_free_week_is_the_viewers_local_date(market: dict[str, int]) -> None:
+    """Petro's first time, Monday 09:00 in Kyiv, is still Sunday evening in Los Angeles:
+    the card must open the page on the week the viewer saw (the one of Sunday 29 Nov)."""
+    [card] = search_tutors(SearchInput(text="petro"), viewer_tz="America/Los_Angeles", now=NOW)
+    assert card.next_free == "Sun 29 Nov, 23:00" and card.next_free_week == "2026-11-29"
 
 
 def test_next_free_skips_booked_time(market: dict[str, int]) -> None:

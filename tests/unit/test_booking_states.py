@@ -91,6 +91,22 @@ GUEST_FORM = {
 }
 
 
+def test_public_page_opens_on_the_service_and_week_of_a_marketplace_card(
+    sqlite_db: str,
+) -> None:
+    tutor = add_tutor()
+    add_service(tutor, name="Algebra")
+    trial = add_service(tutor, name="Trial", price="0", trial=True)
+    path = f"/t/olena?from=marketplace&service={trial}&week=2026-12-09"
+    st = _state(TutorPublicState, path)
+    run(st.on_load())
+    assert st.service_id == str(trial) and st.source == "marketplace"
+    assert st.week_start == "2026-12-07"  # the Monday of the card's date
+    plain = _state(TutorPublicState, "/t/olena?week=not-a-date")
+    run(plain.on_load())
+    assert plain.loaded and plain.week_start != "" and plain.service_id != str(trial)
+
+
 def test_public_page_of_unknown_slug_is_not_found(sqlite_db: str) -> None:
     st = _state(TutorPublicState, "/t/nobody")
     run(st.on_load())
