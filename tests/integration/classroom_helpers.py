@@ -49,9 +49,10 @@ def add_lesson(
                     price=Decimal(price),
                 )
             )
-            bookings_repo.activate_membership(
-                session=session, tutor_id=tutor, student_id=student, at=start
-            )
+            if status is not BookingStatus.pending:  # as confirming does
+                bookings_repo.activate_membership(
+                    session=session, tutor_id=tutor, student_id=student, at=start
+                )
         if room:
             bookings_repo.ensure_classroom_session(session=session, lesson_id=lesson.id, at=start)
         session.flush()
