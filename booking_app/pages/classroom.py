@@ -17,6 +17,7 @@ import reflex as rx
 from booking_app.components.layout import app_shell
 from booking_app.pages import routes
 from booking_app.pages.tutor_public import route_arg
+from booking_app.scheduling import can_join, seconds_until_join
 from booking_app.services import classroom, invites
 from booking_app.services.errors import DomainError, ValidationFailed
 from booking_app.state.auth import AuthState
@@ -55,8 +56,8 @@ class RoomNotes(rx.SharedState):
     @rx.event
     async def connect(self):  # type: ignore[no-untyped-def]
         room = await self.get_state(RoomState)
-        if not room._channel:
-            return
+        if not room._channel:  # not allowed here: drop any link to a previous room
+            return await self._unlink() if self._linked_to else None
         linked = await self._link_to(room._channel)
         linked.session_uuid = room.session_uuid
         linked.notes, linked.version = room._notes, room._notes_version
@@ -107,6 +108,8 @@ class RoomState(rx.State):
     _channel: str = ""
     _notes: str = ""
     _notes_version: int = 0
+    _starts_at: datetime | None = None
+    _ends_at: datetime | None = None
 
     def _fetch(self, user_id: int, tz: str) -> None:
         try:
@@ -121,6 +124,8 @@ class RoomState(rx.State):
         self.mode, self.location, self.tutor_name = view.mode, view.location, view.tutor_name
         self.is_tutor, self.video_url = view.is_tutor, view.video_url
         self.lesson_notes = view.lesson_notes
+        self._starts_at = datetime.fromisoformat(view.starts_at)
+        self._ends_at = datetime.fromisoformat(view.ends_at)
         self.students = [StudentRow(s.booking_id, s.name, s.status) for s in view.students]
         self._channel, self._notes, self._notes_version = (
             view.channel,
@@ -146,20 +151,17 @@ class RoomState(rx.State):
         self.loaded = True
 
     @rx.event
-    async def tick(self, _value: str = ""):  # type: ignore[no-untyped-def]
-        """Every second: the countdown and time left (and Join opening) without a reload."""
-        if not self.loaded or self.not_found:
+    def tick(self, _value: str = "") -> None:
+        """Every second: countdown, time left and Join opening, from the loaded times (no
+        query); the same pure rule the service applies (``can_join``)."""
+        if not self.loaded or self.not_found or self._starts_at is None or self._ends_at is None:
             return
-        auth = await self.get_state(AuthState)
-        if auth.user_id <= 0:
-            return
-        try:
-            view = classroom.get_room(self.session_uuid, user_id=auth.user_id, now=utcnow())
-        except DomainError:
-            self.not_found = True
-            return
-        self._apply_clock(view.can_join, view.opens_in_seconds, view.seconds_left, view.has_started)
-        self.status = view.status
+        now = utcnow()
+        start, end = self._starts_at, self._ends_at
+        window = classroom.join_window_minutes()
+        open_now = self.status != "cancelled" and can_join(start, end, now, window)
+        left = int((end - max(now, start)).total_seconds())
+        self._apply_clock(open_now, seconds_until_join(start, now, window), left, now >= start)
 
     async def _tutor(self):  # type: ignore[no-untyped-def]
         auth = await self.get_state(AuthState)

@@ -38,8 +38,16 @@ def room_by_uuid(*, session: Session, session_uuid: str) -> tuple[ClassroomSessi
 
 
 def lock_room(*, session: Session, room_id: int) -> ClassroomSession | None:
-    """The room row, locked on PostgreSQL until commit (SQLite: BEGIN IMMEDIATE already)."""
-    query = select(ClassroomSession).where(ClassroomSession.id == room_id)
+    """The room row, locked on PostgreSQL until commit (SQLite: BEGIN IMMEDIATE already).
+
+    ``populate_existing``: the row may already sit in the session's identity map from the
+    ACL read; without it the locked SELECT would hand back those stale attributes.
+    """
+    query = (
+        select(ClassroomSession)
+        .where(ClassroomSession.id == room_id)
+        .execution_options(populate_existing=True)
+    )
     if session.get_bind().dialect.name != "sqlite":
         query = query.with_for_update()
     return session.exec(query).first()

@@ -279,3 +279,50 @@ def add_student_in(session, i: int) -> int:  # type: ignore[no-untyped-def]
     session.add(user)
     session.flush()
     return user.id or 0
+
+
+def test_concurrent_saves_from_one_base_keep_both_lines(
+    world: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tutor and student save at the same moment from the same version: both lines stay.
+
+    A 200 ms pause between the ACL read and the row lock makes both saves overlap (on
+    SQLite BEGIN IMMEDIATE serializes them anyway)."""
+    import threading
+    import time
+
+    from booking_app.repositories import classroom as classroom_repo
+
+    original_lock = classroom_repo.lock_room
+
+    def slow_lock(**kwargs: object) -> object:
+        time.sleep(0.2)
+        return original_lock(**kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(classroom_repo, "lock_room", slow_lock)
+    uuid = _uuid(world["lesson"])
+    base = classroom.save_notes(uuid, user_id=world["tutor"], text="a\nb\nc", base_text="",
+                                base_version=0, now=NOW)  # fmt: skip
+    barrier = threading.Barrier(2)
+    results: list[object] = []
+
+    def save(user: int, text: str) -> None:
+        barrier.wait()
+        try:
+            results.append(classroom.save_notes(uuid, user_id=user, text=text, base_text=base.text,
+                                                base_version=base.version, now=NOW))  # fmt: skip
+        except Exception as exc:  # noqa: BLE001 - reported below
+            results.append(exc)
+
+    threads = [
+        threading.Thread(target=save, args=(world["tutor"], "a tutor\nb\nc")),
+        threading.Thread(target=save, args=(world["student"], "a\nb\nc student")),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert all(isinstance(r, classroom.NotesState) for r in results), results
+    final = classroom.get_room(uuid, user_id=world["tutor"], now=NOW)
+    assert final.shared_notes == "a tutor\nb\nc student"
+    assert final.notes_version == base.version + 2

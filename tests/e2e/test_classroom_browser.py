@@ -1,0 +1,104 @@
+"""The lesson room in a real browser: tutor and student (two contexts) open the same room
+and see each other's notes live; an outsider gets "Lesson not found"; a broken invite link
+shows the invalid-invite page; the home dashboards show the lesson with Join."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlmodel import select
+
+from booking_app.db import read_scope
+from booking_app.models import ClassroomSession, User
+from booking_app.services import accounts
+from booking_app.services.demo import DEMO_PASSWORD
+from tests.integration.classroom_helpers import add_lesson
+from tests.support.databases import app_database
+
+pytestmark = pytest.mark.e2e
+TIMEOUT = 20_000
+TUTOR = "olena.tutor@demo.local"
+STUDENT = "taras.student@demo.local"
+OUTSIDER = "sofiia.student@demo.local"  # in the tutor's classroom, no seat in this lesson
+STRANGER = "stranger.classroom@example.com"
+
+
+def _login(page: Page, base: str, email: str) -> None:
+    page.goto(f"{base}/login")
+    page.fill("#email", email)
+    page.fill("#password", DEMO_PASSWORD)
+    page.click("#login-submit")
+    expect(page.locator("#home-greeting")).to_be_visible(timeout=TIMEOUT)
+
+
+def _lesson_room(database_url: str) -> str:
+    """A lesson of the demo tutor with the demo student, starting in 5 minutes (Join open)."""
+    with app_database(database_url):
+        with read_scope() as session:
+            ids = {u.email: u.id for u in session.exec(select(User)).all()}
+        start = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=5)
+        lesson = add_lesson(ids[TUTOR], start, students=(ids[STUDENT],))
+        accounts.register(
+            accounts.Registration("Stranger Student", STRANGER, "+380671234599", DEMO_PASSWORD)
+        )
+        with read_scope() as session:
+            room = session.exec(
+                select(ClassroomSession).where(ClassroomSession.lesson_id == lesson)
+            ).one()
+            return room.session_uuid
+
+
+def test_tutor_and_student_share_live_notes(live_app, new_page) -> None:  # type: ignore[no-untyped-def]
+    live_app.seed_demo()
+    uuid = _lesson_room(live_app.database_url)
+    tutor: Page = new_page()
+    student: Page = new_page()
+    _login(tutor, live_app.url, TUTOR)
+    _login(student, live_app.url, STUDENT)
+    expect(student.locator("#active-lessons .dash-join").first).to_have_text(
+        "Join", timeout=TIMEOUT
+    )
+
+    for page in (tutor, student):
+        page.goto(f"{live_app.url}/classroom/{uuid}")
+        expect(page.locator("#room-title")).to_have_text("Algebra", timeout=TIMEOUT)
+        expect(page.locator("#join-link")).to_be_visible(timeout=TIMEOUT)
+    expect(tutor.locator("#mark-completed")).to_be_visible()
+    expect(student.locator("#mark-completed")).to_have_count(0)
+
+    tutor.locator("#shared-notes").fill("Plan: fractions")
+    expect(student.locator("#shared-notes")).to_have_value("Plan: fractions", timeout=5_000)
+    student.locator("#shared-notes").fill("Plan: fractions\nQuestion: why 1/2 > 1/3?")
+    expect(tutor.locator("#shared-notes")).to_have_value(
+        "Plan: fractions\nQuestion: why 1/2 > 1/3?", timeout=5_000
+    )
+
+    outsider: Page = new_page()
+    _login(outsider, live_app.url, OUTSIDER)
+    outsider.goto(f"{live_app.url}/classroom/{uuid}")
+    expect(outsider.locator("#room-not-found")).to_be_visible(timeout=TIMEOUT)
+    expect(outsider.locator("#shared-notes")).to_have_count(0)
+
+    outsider.goto(f"{live_app.url}/invite/lesson/not-a-real-token")
+    expect(outsider.locator("#invite-error")).to_have_text("Invalid invite", timeout=TIMEOUT)
+
+    # the tutor's invite link takes the lesson's student straight to the room
+    tutor.click("#create-invite")
+    expect(tutor.locator("#invite-url")).not_to_have_value("", timeout=TIMEOUT)
+    link = tutor.locator("#invite-url").input_value()
+    student.goto(link)
+    expect(student).to_have_url(re.compile(f"/classroom/{uuid}/?$"), timeout=TIMEOUT)
+    expect(student.locator("#room-title")).to_have_text("Algebra", timeout=TIMEOUT)
+    # a member of the tutor's classroom without a seat: the one-to-one lesson is full
+    outsider.goto(link)
+    expect(outsider.locator("#invite-error-code")).to_have_text("forbidden", timeout=TIMEOUT)
+    # a student who is not in the tutor's classroom at all
+    stranger: Page = new_page()
+    _login(stranger, live_app.url, STRANGER)
+    stranger.goto(link)
+    expect(stranger.locator("#invite-error-code")).to_have_text("not_a_member", timeout=TIMEOUT)
+    stranger.goto(f"{live_app.url}/classroom/{uuid}")
+    expect(stranger.locator("#room-not-found")).to_be_visible(timeout=TIMEOUT)
