@@ -137,7 +137,13 @@ class RoomState(rx.State):
     def _apply_clock(self, can_join: bool, opens_in: int, left: int, started: bool) -> None:
         self.can_join, self.has_started = can_join, started
         self.countdown = "" if can_join or left <= 0 else _clock(opens_in)
-        self.time_left = _clock(left) if left > 0 else "ended"
+        if left <= 0:
+            self.time_left = "Ended"
+        elif not started and self._starts_at is not None:
+            until = int((self._starts_at - utcnow()).total_seconds())
+            self.time_left = f"Starts in {_clock(until)}"
+        else:
+            self.time_left = f"{_clock(left)} left"
 
     @rx.event
     async def on_load(self):  # type: ignore[no-untyped-def]
@@ -279,7 +285,12 @@ def _details() -> rx.Component:
                 rx.text(S.label, size="3", weight="medium", id="room-when"),
                 rx.text("Tutor: ", S.tutor_name, size="2", color_scheme="gray"),
                 rx.cond(S.location != "", rx.text("Where: ", S.location, size="2")),
-                rx.text("Time left: ", rx.el.span(S.time_left, id="room-time-left"), size="2"),
+                rx.hstack(
+                    rx.icon("timer", size=14),
+                    rx.text(S.time_left, size="2", id="room-time-left"),
+                    align="center",
+                    spacing="1",
+                ),
                 spacing="1",
             ),
             _join_button(),

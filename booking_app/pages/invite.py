@@ -37,6 +37,8 @@ class InviteState(rx.State):
     error_title: str = ""
     error_detail: str = ""
     joined_tutor: str = ""
+    inviting_tutor: str = ""
+    joining: bool = False
 
     def _fail(self, exc: DomainError) -> None:
         self.error_code = exc.code
@@ -46,6 +48,7 @@ class InviteState(rx.State):
     @rx.event
     async def accept(self):  # type: ignore[no-untyped-def]
         self.loaded, self.error_code, self.joined_tutor = False, "", ""
+        self.inviting_tutor, self.joining = "", False
         auth = await self.get_state(AuthState)
         user = auth.require_user()
         if user is None:
@@ -58,11 +61,30 @@ class InviteState(rx.State):
                 session_uuid = invites.accept_lesson_invite(token, user_id=user.id, now=now)
                 return rx.redirect(routes.classroom_url(session_uuid))
             token = route_arg(path, "/invite/classroom/")
-            self.joined_tutor = invites.accept_classroom_invite(token, user_id=user.id, now=now)
+            self.inviting_tutor = invites.preview_classroom_invite(token, now=now)
         except DomainError as exc:
             self._fail(exc)
         self.loaded = True
         return None
+
+    @rx.event
+    async def join_classroom(self):  # type: ignore[no-untyped-def]
+        """The explicit "Join" click: only then does the membership change."""
+        auth = await self.get_state(AuthState)
+        user = auth.require_user()
+        if user is None:
+            yield rx.toast.error("Sign in first.")
+            return
+        self.joining = True
+        yield
+        token = route_arg(self.router.url.path, "/invite/classroom/")
+        try:
+            self.joined_tutor = invites.accept_classroom_invite(
+                token, user_id=user.id, now=datetime.now(timezone.utc)
+            )
+        except DomainError as exc:
+            self._fail(exc)
+        self.joining = False
 
 
 def invite_page() -> rx.Component:
@@ -77,19 +99,42 @@ def invite_page() -> rx.Component:
             align="center",
             spacing="3",
         ),
-        rx.vstack(
-            rx.icon("party-popper", size=32, color="var(--green-9)"),
-            rx.heading(
-                "You joined ",
-                InviteState.joined_tutor,
-                "'s classroom",
-                size="5",
-                id="invite-joined",
-            ),  # fmt: skip
-            rx.text("Your tutor can now schedule lessons with you.", color_scheme="gray"),
-            rx.link(rx.button("Go to your home"), href=routes.HOME),
-            align="center",
-            spacing="3",
+        rx.cond(
+            InviteState.joined_tutor == "",
+            rx.vstack(
+                rx.icon("users", size=32, color="var(--accent-9)"),
+                rx.heading(
+                    InviteState.inviting_tutor,
+                    " invites you to their classroom",
+                    size="5",
+                    id="invite-question",
+                ),
+                rx.text(
+                    "As a member, your tutor can schedule lessons with you.", color_scheme="gray"
+                ),
+                rx.button(
+                    "Join the classroom",
+                    on_click=InviteState.join_classroom,
+                    loading=InviteState.joining,
+                    id="invite-accept",
+                ),
+                align="center",
+                spacing="3",
+            ),
+            rx.vstack(
+                rx.icon("party-popper", size=32, color="var(--green-9)"),
+                rx.heading(
+                    "You joined ",
+                    InviteState.joined_tutor,
+                    "'s classroom",
+                    size="5",
+                    id="invite-joined",
+                ),
+                rx.text("Your tutor can now schedule lessons with you.", color_scheme="gray"),
+                rx.link(rx.button("Go to your home"), href=routes.HOME),
+                align="center",
+                spacing="3",
+            ),
         ),
     )
     return app_shell(

@@ -127,6 +127,16 @@ def accept_lesson_invite(token: str, *, user_id: int, now: datetime) -> str:
     return open_room(claims.subject_id, user_id=user_id, now=now)
 
 
+def preview_classroom_invite(token: str, *, now: datetime) -> str:
+    """The inviting tutor's name (the page asks before joining: no side effect on GET)."""
+    claims = tokens.verify_classroom_invite(token, now=now)
+    with read_scope() as session:
+        tutor = repo.get_user(session=session, user_id=claims.subject_id)
+        if tutor is None or tutor.role is not Role.tutor or not tutor.is_active:
+            raise LessonNotFound("This classroom no longer exists.")
+        return tutor.name
+
+
 def accept_classroom_invite(token: str, *, user_id: int, now: datetime) -> str:
     """Make the student an ACTIVE member of the inviting tutor's classroom; the tutor's name."""
     claims = tokens.verify_classroom_invite(token, now=now)

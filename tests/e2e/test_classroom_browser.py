@@ -24,6 +24,7 @@ TUTOR = "olena.tutor@demo.local"
 STUDENT = "taras.student@demo.local"
 OUTSIDER = "sofiia.student@demo.local"  # in the tutor's classroom, no seat in this lesson
 STRANGER = "stranger.classroom@example.com"
+NEWCOMER = "newcomer.classroom@example.com"
 
 
 def _login(page: Page, base: str, email: str) -> None:
@@ -66,6 +67,10 @@ def test_tutor_and_student_share_live_notes(live_app, new_page) -> None:  # type
         page.goto(f"{live_app.url}/classroom/{uuid}")
         expect(page.locator("#room-title")).to_have_text("Algebra", timeout=TIMEOUT)
         expect(page.locator("#join-link")).to_be_visible(timeout=TIMEOUT)
+    expect(student.locator("#room-time-left")).to_contain_text("Starts in")
+    expect(student.locator("#join-link")).to_have_attribute(
+        "href", f"https://meet.jit.si/tutor-{uuid}"
+    )
     expect(tutor.locator("#mark-completed")).to_be_visible()
     expect(student.locator("#mark-completed")).to_have_count(0)
 
@@ -102,3 +107,56 @@ def test_tutor_and_student_share_live_notes(live_app, new_page) -> None:  # type
     expect(stranger.locator("#invite-error-code")).to_have_text("not_a_member", timeout=TIMEOUT)
     stranger.goto(f"{live_app.url}/classroom/{uuid}")
     expect(stranger.locator("#room-not-found")).to_be_visible(timeout=TIMEOUT)
+
+
+def test_my_students_and_tutor_dashboard(live_app, new_page) -> None:  # type: ignore[no-untyped-def]
+    live_app.seed_demo()  # idempotent
+    tutor: Page = new_page()
+    _login(tutor, live_app.url, TUTOR)
+    expect(tutor.locator("#stat-students")).not_to_have_text("0", timeout=TIMEOUT)
+    expect(tutor.locator("#stat-utilization")).to_contain_text("%")
+    expect(tutor.locator("#weeks-chart")).to_be_visible()
+
+    tutor.goto(f"{live_app.url}/tutor/students")
+    expect(tutor.locator("#students-heading")).to_be_visible(timeout=TIMEOUT)
+    tutor.fill("#students-search", "melnyk")
+    row = tutor.locator(".student-row").filter(has_text="Taras Melnyk")
+    expect(row).to_have_count(1, timeout=TIMEOUT)
+    expect(tutor.locator(".student-row")).to_have_count(1)
+    expect(tutor.locator("#students-total")).to_contain_text("1 total")
+    expect(row.locator(".member-status")).to_have_text("active")
+
+    row.get_by_role("button", name="New lesson").click()
+    tutor.click("#lesson-submit")
+    expect(tutor.locator("#lesson-start_local-error")).to_be_visible(timeout=TIMEOUT)
+    day = (datetime.now(UTC) + timedelta(days=20)).strftime("%Y-%m-%d")
+    tutor.fill("#lesson-start_local", f"{day}T06:15")
+    tutor.fill("#lesson-title", "Extra practice")
+    tutor.click("#lesson-submit")
+    expect(tutor.get_by_text("Lesson created")).to_be_visible(timeout=TIMEOUT)
+
+    tutor.fill("#students-search", "no-such-student-xyz")
+    expect(tutor.locator("#students-empty")).to_be_visible(timeout=TIMEOUT)
+    tutor.fill("#students-search", "")
+    tutor.click("#classroom-invite")
+    expect(tutor.locator("#classroom-invite-url")).to_have_value(
+        re.compile(r"/invite/classroom/[\w-]+\.[\w-]+\.[\w-]+$"), timeout=TIMEOUT
+    )
+    link = tutor.locator("#classroom-invite-url").input_value()
+
+    # a new student opens the classroom invite, confirms, and becomes an ACTIVE member
+    with app_database(live_app.database_url):
+        accounts.register(
+            accounts.Registration("Newcomer Pupil", NEWCOMER, "+380671234598", DEMO_PASSWORD)
+        )
+    newcomer: Page = new_page()
+    _login(newcomer, live_app.url, NEWCOMER)
+    newcomer.goto(link)
+    expect(newcomer.locator("#invite-question")).to_contain_text("Olena Kovalenko", timeout=TIMEOUT)
+    newcomer.click("#invite-accept")
+    expect(newcomer.locator("#invite-joined")).to_be_visible(timeout=TIMEOUT)
+    tutor.fill("#students-search", "newcomer")
+    newcomer_row = tutor.locator(".student-row").filter(has_text="Newcomer Pupil")
+    expect(newcomer_row.locator(".member-status")).to_have_text("active", timeout=TIMEOUT)
+    newcomer_row.get_by_role("button", name="Remove").click()
+    expect(newcomer_row.locator(".member-status")).to_have_text("removed", timeout=TIMEOUT)

@@ -326,3 +326,11 @@ def test_concurrent_saves_from_one_base_keep_both_lines(
     final = classroom.get_room(uuid, user_id=world["tutor"], now=NOW)
     assert final.shared_notes == "a tutor\nb\nc student"
     assert final.notes_version == base.version + 2
+
+
+def test_opening_a_classroom_invite_changes_nothing_until_accepted(world: dict[str, int]) -> None:
+    link = invites.create_classroom_invite(tutor_id=world["tutor"], now=NOW)
+    assert invites.preview_classroom_invite(link.token, now=NOW) == "Tutor olena"
+    assert students.list_students(world["tutor"], query="ira", now=NOW).total == 0
+    with pytest.raises(InviteExpired):
+        invites.preview_classroom_invite(link.token, now=NOW + timedelta(hours=24))
