@@ -128,7 +128,7 @@ def _lesson(item: LessonItem) -> rx.Component:
             rx.button(
                 rx.cond(item.can_join, "Join", "Room"),
                 rx.cond(
-                    ~item.can_join & (item.opens_in_minutes > 0),
+                    ~item.can_join & (item.opens_in_minutes > 0) & (item.opens_in_minutes <= 60),
                     rx.text(" (opens in ", item.opens_in_minutes, " min)", size="1"),
                 ),
                 color_scheme=rx.cond(item.can_join, "green", "gray"),
@@ -188,8 +188,12 @@ def _chart() -> rx.Component:
     return rx.card(
         rx.heading("Last 8 weeks", size="4"),
         rx.recharts.bar_chart(
-            rx.recharts.bar(data_key="lessons", name="Lessons", fill="var(--accent-9)"),
-            rx.recharts.bar(data_key="hours", name="Hours", fill="var(--green-9)"),
+            rx.recharts.bar(
+                data_key="lessons", name="Lessons", fill="#3e63dd", is_animation_active=False
+            ),
+            rx.recharts.bar(
+                data_key="hours", name="Hours", fill="#30a46c", is_animation_active=False
+            ),
             rx.recharts.x_axis(data_key="week"),
             rx.recharts.y_axis(),
             rx.recharts.legend(),

@@ -20,6 +20,7 @@ from booking_app.models import (
     Lesson,
     MembershipStatus,
     Role,
+    TutorProfile,
     User,
 )
 
@@ -263,3 +264,8 @@ def active_member_count(*, session: Session, tutor_id: int) -> int:
         )
     )
     return int(session.execute(query).scalar_one())
+
+
+def tutor_currency(*, session: Session, tutor_id: int) -> str:
+    query = sa.select(TutorProfile.currency).where(TutorProfile.user_id == tutor_id)
+    return session.execute(query).scalar_one_or_none() or ""

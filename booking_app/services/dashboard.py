@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from booking_app.db import read_scope
@@ -180,12 +181,24 @@ def tutor_dashboard(tutor_id: int, *, now: datetime) -> TutorDashboard:
             lo=EPOCH,
             hi=_at(first_monday, tz),
         )
-    return _tutor_view(rows, older, now, tz, first_monday, booked, available, pending, students)
+        currency = repo.tutor_currency(session=session, tutor_id=tutor_id)
+    return _tutor_view(
+        rows, older, now, tz, first_monday, booked, available, pending, students, currency
+    )
 
 
-def _tutor_view(
-    rows, older, now, tz, first_monday, booked, available, pending, students
-) -> TutorDashboard:  # type: ignore[no-untyped-def]
+def _tutor_view(  # noqa: PLR0913 - the numbers loaded in one read transaction
+    rows: list[Any],
+    older: list[Any],
+    now: datetime,
+    tz: ZoneInfo,
+    first_monday: date,
+    booked: int,
+    available: int,
+    pending: int,
+    students: int,
+    currency: str,
+) -> TutorDashboard:
     today = now.astimezone(tz).date()
     done_rows = [r for r in older + rows if r[0].ends_at <= now and r[1] > 0]
     revenue = sum((Decimal(r[2]) for r in done_rows), Decimal("0"))
@@ -216,7 +229,7 @@ def _tutor_view(
         students=students,
         lessons_done=len(done_rows),
         upcoming=len(upcoming),
-        revenue=f"{revenue:.2f}",
+        revenue=f"{revenue:.2f} {currency}".strip(),
         utilization_percent=round(100 * booked / available) if available else 0,
         booked_minutes=booked,
         available_minutes=available,

@@ -52,7 +52,7 @@ def test_tutor_dashboard_numbers(fixture: dict[str, int]) -> None:
     assert [x.lesson_id for x in d.today] == [fixture["l3"]]
     assert d.today[0].label == "Wed 25 Nov, 14:00–15:00" and d.today[0].with_whom == "1 student"
     assert (d.lessons_done, d.upcoming, d.pending_requests, d.students) == (4, 3, 1, 1)
-    assert d.revenue == "1200.00"
+    assert d.revenue == "1200.00 UAH"
     assert (d.booked_minutes, d.available_minutes, d.utilization_percent) == (210, 2700, 8)
     assert len(d.chart) == 8 and d.chart[-1].week == "23 Nov" and d.chart[0].week == "5 Oct"
     assert (d.chart[-1].lessons, d.chart[-1].revenue, d.chart[-1].hours) == (2, 800.0, 2.5)
