@@ -269,3 +269,29 @@ def active_member_count(*, session: Session, tutor_id: int) -> int:
 def tutor_currency(*, session: Session, tutor_id: int) -> str:
     query = sa.select(TutorProfile.currency).where(TutorProfile.user_id == tutor_id)
     return session.execute(query).scalar_one_or_none() or ""
+
+
+def tutor_totals(*, session: Session, tutor_id: int, now: Any) -> tuple[int, Any, int]:
+    """(lessons done, their revenue, upcoming lessons), aggregated in SQL over all time:
+    a busy tutor's history is never loaded row by row for three numbers."""
+    seats = sa.func.count(Booking.id).filter(Booking.status.in_(IN_LESSON))
+    revenue = sa.func.coalesce(sa.func.sum(Booking.price).filter(Booking.status.in_(DELIVERED)), 0)
+    per_lesson = (
+        sa.select(seats.label("seats"), revenue.label("revenue"))
+        .select_from(Lesson)
+        .outerjoin(Booking, Booking.lesson_id == Lesson.id)
+        .where(Lesson.tutor_id == tutor_id, Lesson.status != "cancelled", Lesson.ends_at <= now)
+        .group_by(Lesson.id)
+        .subquery()
+    )
+    done = session.execute(
+        sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(per_lesson.c.revenue), 0)).where(
+            per_lesson.c.seats > 0
+        )
+    ).one()
+    upcoming = session.execute(
+        sa.select(sa.func.count(Lesson.id)).where(
+            Lesson.tutor_id == tutor_id, Lesson.status != "cancelled", Lesson.starts_at > now
+        )
+    ).scalar_one()
+    return int(done[0]), done[1], int(upcoming)

@@ -33,7 +33,7 @@ from booking_app.services.classroom import join_window_minutes, lesson_can_join
 from booking_app.services.errors import NotFound
 
 CHART_WEEKS = 8
-EPOCH = datetime(1970, 1, 1, tzinfo=ZoneInfo("UTC"))
+UPCOMING_DAYS = 8  # rows loaded ahead: today's and the next lessons
 
 
 @dataclass(frozen=True)
@@ -155,55 +155,48 @@ def _utilization(
 
 
 def tutor_dashboard(tutor_id: int, *, now: datetime) -> TutorDashboard:
+    """One read transaction: the 8 chart weeks up to a week ahead row by row, totals in SQL."""
     with read_scope() as session:
         tz_name = lessons_repo.tutor_timezone(session=session, tutor_id=tutor_id)
         if tz_name is None:
             raise NotFound("Only tutors have a dashboard.")
         tz = _zone(tz_name)
-        today = now.astimezone(tz).date()
-        this_monday = _monday(today)
+        this_monday = _monday(now.astimezone(tz).date())
         first_monday = this_monday - timedelta(weeks=CHART_WEEKS - 1)
         week_lo, week_hi = _at(this_monday, tz), _at(this_monday + timedelta(days=7), tz)
         rows = repo.tutor_lesson_rows(
             session=session,
             tutor_id=tutor_id,
             lo=_at(first_monday, tz),
-            hi=now + timedelta(days=366),
+            hi=max(week_hi, now + timedelta(days=UPCOMING_DAYS)),
         )
         week_rows = [r for r in rows if week_lo <= r[0].starts_at < week_hi]
         booked, available = _utilization(session, tutor_id, week_rows, week_lo, week_hi)
-        pending = bookings_repo.pending_count(session=session, tutor_id=tutor_id)
-        students = repo.active_member_count(session=session, tutor_id=tutor_id)
-        # Lessons done before the chart's first week count too: one more cheap query.
-        older = repo.tutor_lesson_rows(
-            session=session,
-            tutor_id=tutor_id,
-            lo=EPOCH,
-            hi=_at(first_monday, tz),
+        totals = repo.tutor_totals(session=session, tutor_id=tutor_id, now=now)
+        counts = (
+            bookings_repo.pending_count(session=session, tutor_id=tutor_id),
+            repo.active_member_count(session=session, tutor_id=tutor_id),
         )
         currency = repo.tutor_currency(session=session, tutor_id=tutor_id)
-    return _tutor_view(
-        rows, older, now, tz, first_monday, booked, available, pending, students, currency
-    )
+    return _tutor_view(rows, totals, counts, now, tz, first_monday, (booked, available), currency)
 
 
 def _tutor_view(  # noqa: PLR0913 - the numbers loaded in one read transaction
     rows: list[Any],
-    older: list[Any],
+    totals: tuple[int, Any, int],
+    counts: tuple[int, int],
     now: datetime,
     tz: ZoneInfo,
     first_monday: date,
-    booked: int,
-    available: int,
-    pending: int,
-    students: int,
+    minutes: tuple[int, int],
     currency: str,
 ) -> TutorDashboard:
     today = now.astimezone(tz).date()
-    done_rows = [r for r in older + rows if r[0].ends_at <= now and r[1] > 0]
-    revenue = sum((Decimal(r[2]) for r in done_rows), Decimal("0"))
+    done_rows = [r for r in rows if r[0].ends_at <= now and r[1] > 0]
     upcoming = [r for r in rows if r[0].starts_at > now]
     todays = [r for r in rows if r[0].starts_at.astimezone(tz).date() == today]
+    done_count, revenue, upcoming_count = totals
+    booked, available = minutes
 
     def seats(r) -> str:  # type: ignore[no-untyped-def]
         return f"{r[1]} student" + ("" if r[1] == 1 else "s")
@@ -213,23 +206,23 @@ def _tutor_view(  # noqa: PLR0913 - the numbers loaded in one read transaction
         monday = first_monday + timedelta(weeks=week)
         lo, hi = _at(monday, tz), _at(monday + timedelta(days=7), tz)
         in_week = [r for r in done_rows if lo <= r[0].starts_at < hi]
-        minutes = sum((r[0].ends_at - r[0].starts_at).total_seconds() / 60 for r in in_week)
+        week_minutes = sum((r[0].ends_at - r[0].starts_at).total_seconds() / 60 for r in in_week)
         chart.append(
             WeekPoint(
                 week=f"{monday.day} {timefmt.MONTH_NAMES[monday.month - 1]}",
                 lessons=len(in_week),
                 revenue=float(sum((Decimal(r[2]) for r in in_week), Decimal("0"))),
-                hours=_hours(minutes),
+                hours=_hours(week_minutes),
             )
         )
     return TutorDashboard(
         today=tuple(_dash(r[0], seats(r), now, tz) for r in todays),
         upcoming_lessons=tuple(_dash(r[0], seats(r), now, tz) for r in upcoming[:5]),
-        pending_requests=pending,
-        students=students,
-        lessons_done=len(done_rows),
-        upcoming=len(upcoming),
-        revenue=f"{revenue:.2f} {currency}".strip(),
+        pending_requests=counts[0],
+        students=counts[1],
+        lessons_done=done_count,
+        upcoming=upcoming_count,
+        revenue=f"{Decimal(revenue):.2f} {currency}".strip(),
         utilization_percent=round(100 * booked / available) if available else 0,
         booked_minutes=booked,
         available_minutes=available,
