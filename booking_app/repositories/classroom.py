@@ -203,12 +203,21 @@ DELIVERED = (BookingStatus.confirmed, BookingStatus.completed)
 
 
 def tutor_lesson_rows(*, session: Session, tutor_id: int, lo: Any, hi: Any) -> list[Any]:
-    """(Lesson, seats in it, revenue of its confirmed/completed seats) for non-cancelled
-    lessons of the tutor starting in ``[lo, hi)``, by start."""
+    """Rows (id, title, starts_at, ends_at, status, seats, revenue) of the tutor's
+    non-cancelled lessons starting in ``[lo, hi)``, by start. Plain columns, not ORM
+    objects: the dashboard reads hundreds of them and entity loading would dominate."""
     seats = sa.func.count(Booking.id).filter(Booking.status.in_(IN_LESSON))
     revenue = sa.func.coalesce(sa.func.sum(Booking.price).filter(Booking.status.in_(DELIVERED)), 0)
     query = (
-        sa.select(Lesson, seats.label("seats"), revenue.label("revenue"))
+        sa.select(
+            Lesson.id,
+            Lesson.title,
+            Lesson.starts_at,
+            Lesson.ends_at,
+            Lesson.status,
+            seats.label("seats"),
+            revenue.label("revenue"),
+        )
         .outerjoin(Booking, Booking.lesson_id == Lesson.id)
         .where(
             Lesson.tutor_id == tutor_id,

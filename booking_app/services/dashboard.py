@@ -20,7 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from booking_app.db import read_scope
-from booking_app.models import BookingStatus, Lesson
+from booking_app.models import BookingStatus
 from booking_app.repositories import bookings as bookings_repo
 from booking_app.repositories import classroom as repo
 from booking_app.repositories import lessons as lessons_repo
@@ -83,7 +83,8 @@ def _zone(name: str | None) -> ZoneInfo:
     return timefmt.zone(name or "") or ZoneInfo("UTC")
 
 
-def _dash(lesson: Lesson, with_whom: str, now: datetime, tz: ZoneInfo) -> DashLesson:
+def _dash(lesson: Any, with_whom: str, now: datetime, tz: ZoneInfo) -> DashLesson:
+    """``lesson``: a Lesson or a row with its id, title, starts_at, ends_at and status."""
     return DashLesson(
         lesson_id=lesson.id or 0,
         title=lesson.title or "Lesson",
@@ -148,9 +149,7 @@ def _utilization(
         return 0, 0
     tz = _zone(loaded.schedule.tz)
     hours = clip(normalize(working_intervals(loaded.schedule, tz, lo, hi)), lo, hi)
-    booked = clip(
-        normalize((le.starts_at, le.ends_at) for le, seats, _r in lessons if seats), lo, hi
-    )
+    booked = clip(normalize((r.starts_at, r.ends_at) for r in lessons if r.seats), lo, hi)
     return _minutes(booked), _minutes(hours)
 
 
@@ -170,7 +169,7 @@ def tutor_dashboard(tutor_id: int, *, now: datetime) -> TutorDashboard:
             lo=_at(first_monday, tz),
             hi=max(week_hi, now + timedelta(days=UPCOMING_DAYS)),
         )
-        week_rows = [r for r in rows if week_lo <= r[0].starts_at < week_hi]
+        week_rows = [r for r in rows if week_lo <= r.starts_at < week_hi]
         booked, available = _utilization(session, tutor_id, week_rows, week_lo, week_hi)
         totals = repo.tutor_totals(session=session, tutor_id=tutor_id, now=now)
         counts = (
@@ -192,32 +191,32 @@ def _tutor_view(  # noqa: PLR0913 - the numbers loaded in one read transaction
     currency: str,
 ) -> TutorDashboard:
     today = now.astimezone(tz).date()
-    done_rows = [r for r in rows if r[0].ends_at <= now and r[1] > 0]
-    upcoming = [r for r in rows if r[0].starts_at > now]
-    todays = [r for r in rows if r[0].starts_at.astimezone(tz).date() == today]
+    done_rows = [r for r in rows if r.ends_at <= now and r.seats > 0]
+    upcoming = [r for r in rows if r.starts_at > now]
+    todays = [r for r in rows if r.starts_at.astimezone(tz).date() == today]
     done_count, revenue, upcoming_count = totals
     booked, available = minutes
 
     def seats(r) -> str:  # type: ignore[no-untyped-def]
-        return f"{r[1]} student" + ("" if r[1] == 1 else "s")
+        return f"{r.seats} student" + ("" if r.seats == 1 else "s")
 
     chart = []
     for week in range(CHART_WEEKS):
         monday = first_monday + timedelta(weeks=week)
         lo, hi = _at(monday, tz), _at(monday + timedelta(days=7), tz)
-        in_week = [r for r in done_rows if lo <= r[0].starts_at < hi]
-        week_minutes = sum((r[0].ends_at - r[0].starts_at).total_seconds() / 60 for r in in_week)
+        in_week = [r for r in done_rows if lo <= r.starts_at < hi]
+        week_minutes = sum((r.ends_at - r.starts_at).total_seconds() / 60 for r in in_week)
         chart.append(
             WeekPoint(
                 week=f"{monday.day} {timefmt.MONTH_NAMES[monday.month - 1]}",
                 lessons=len(in_week),
-                revenue=float(sum((Decimal(r[2]) for r in in_week), Decimal("0"))),
+                revenue=float(sum((Decimal(r.revenue) for r in in_week), Decimal("0"))),
                 hours=_hours(week_minutes),
             )
         )
     return TutorDashboard(
-        today=tuple(_dash(r[0], seats(r), now, tz) for r in todays),
-        upcoming_lessons=tuple(_dash(r[0], seats(r), now, tz) for r in upcoming[:5]),
+        today=tuple(_dash(r, seats(r), now, tz) for r in todays),
+        upcoming_lessons=tuple(_dash(r, seats(r), now, tz) for r in upcoming[:5]),
         pending_requests=counts[0],
         students=counts[1],
         lessons_done=done_count,
