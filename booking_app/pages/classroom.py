@@ -52,6 +52,7 @@ class RoomNotes(rx.SharedState):
     session_uuid: str = ""
     notes: str = ""
     version: int = 0
+    lesson_status: str = ""  # pushed to every open tab when the tutor changes it
 
     @rx.event
     async def connect(self):  # type: ignore[no-untyped-def]
@@ -61,6 +62,7 @@ class RoomNotes(rx.SharedState):
         linked = await self._link_to(room._channel)
         linked.session_uuid = room.session_uuid
         linked.notes, linked.version = room._notes, room._notes_version
+        linked.lesson_status = room.status
 
     @rx.event
     async def edit(self, text: str, base_text: str, base_version: int):  # type: ignore[no-untyped-def]
@@ -183,6 +185,8 @@ class RoomState(rx.State):
         except DomainError as exc:
             return rx.toast.error(_message(exc))
         self._fetch(user.id, user.timezone or "UTC")
+        shared = await self.get_state(RoomNotes)  # the room's linked instance: fans out
+        shared.lesson_status = self.status
         return rx.toast.success("Lesson marked completed.")
 
     @rx.event
@@ -279,7 +283,10 @@ def _details() -> rx.Component:
             rx.vstack(
                 rx.hstack(
                     rx.heading(S.title, size="6", id="room-title"),
-                    rx.badge(S.status, id="room-status"),
+                    rx.badge(
+                        rx.cond(RoomNotes.lesson_status != "", RoomNotes.lesson_status, S.status),
+                        id="room-status",
+                    ),
                     align="center",
                 ),
                 rx.text(S.label, size="3", weight="medium", id="room-when"),

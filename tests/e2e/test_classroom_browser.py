@@ -35,16 +35,17 @@ def _login(page: Page, base: str, email: str) -> None:
     expect(page.locator("#home-greeting")).to_be_visible(timeout=TIMEOUT)
 
 
-def _lesson_room(database_url: str) -> str:
-    """A lesson of the demo tutor with the demo student, starting in 5 minutes (Join open)."""
+def _lesson_room(database_url: str, minutes_from_now: int = 5) -> str:
+    """A lesson of the demo tutor with the demo student (default: in 5 minutes, Join open)."""
     with app_database(database_url):
         with read_scope() as session:
             ids = {u.email: u.id for u in session.exec(select(User)).all()}
-        start = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=5)
+        start = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=minutes_from_now)
         lesson = add_lesson(ids[TUTOR], start, students=(ids[STUDENT],))
-        accounts.register(
-            accounts.Registration("Stranger Student", STRANGER, "+380671234599", DEMO_PASSWORD)
-        )
+        if minutes_from_now == 5:
+            accounts.register(
+                accounts.Registration("Stranger Student", STRANGER, "+380671234599", DEMO_PASSWORD)
+            )
         with read_scope() as session:
             room = session.exec(
                 select(ClassroomSession).where(ClassroomSession.lesson_id == lesson)
@@ -107,6 +108,16 @@ def test_tutor_and_student_share_live_notes(live_app, new_page) -> None:  # type
     expect(stranger.locator("#invite-error-code")).to_have_text("not_a_member", timeout=TIMEOUT)
     stranger.goto(f"{live_app.url}/classroom/{uuid}")
     expect(stranger.locator("#room-not-found")).to_be_visible(timeout=TIMEOUT)
+
+    # a lesson under way: the tutor marks it completed, the student's open room follows
+    running = _lesson_room(live_app.database_url, minutes_from_now=-10)
+    for page in (tutor, student):
+        page.goto(f"{live_app.url}/classroom/{running}")
+        expect(page.locator("#room-status")).to_have_text("scheduled", timeout=TIMEOUT)
+    expect(student.locator("#room-time-left")).to_contain_text("left")
+    tutor.click("#mark-completed")
+    expect(tutor.get_by_text("Lesson marked completed.")).to_be_visible(timeout=TIMEOUT)
+    expect(student.locator("#room-status")).to_have_text("completed", timeout=5_000)
 
 
 def test_my_students_and_tutor_dashboard(live_app, new_page) -> None:  # type: ignore[no-untyped-def]
