@@ -71,12 +71,16 @@ class RoomNotes(rx.SharedState):
         if user is None or not self.session_uuid:
             return rx.toast.error("Sign in again to edit the notes.")
         try:
+            base_version = int(base_version or 0)
+        except (TypeError, ValueError):
+            base_version = -1  # unknown base: the server merges against what it has
+        try:
             saved = classroom.save_notes(
                 self.session_uuid,
                 user_id=user.id,
                 text=str(text or ""),
                 base_text=str(base_text or ""),
-                base_version=int(base_version or 0),
+                base_version=base_version,
                 now=utcnow(),
             )
         except DomainError as exc:

@@ -77,7 +77,12 @@ class StudentsState(rx.State):
 
     @rx.event
     async def set_page_size(self, value: str) -> None:
-        self.page_size, self.page = int(value or 10), 1
+        try:
+            size = int(value or 10)
+        except (TypeError, ValueError):
+            size = students.PAGE_SIZES[0]
+        self.page_size = size if size in students.PAGE_SIZES else students.PAGE_SIZES[0]
+        self.page = 1
         await self._reload()
 
     @rx.event
