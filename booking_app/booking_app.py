@@ -4,7 +4,9 @@ import reflex as rx
 
 from booking_app.api.app import api
 from booking_app.pages.booking import add_booking_page
+from booking_app.pages.classroom import add_classroom_page
 from booking_app.pages.home import add_home_page
+from booking_app.pages.invite import add_invite_pages
 from booking_app.pages.landing import add_landing_page
 from booking_app.pages.login import add_login_page
 from booking_app.pages.my_bookings import add_my_bookings_page
@@ -15,6 +17,7 @@ from booking_app.pages.tutor_profile import add_tutor_profile_page
 from booking_app.pages.tutor_public import add_tutor_public_page
 from booking_app.pages.tutor_requests import add_tutor_requests_page
 from booking_app.pages.tutor_services import add_tutor_services_page
+from booking_app.pages.tutor_students import add_tutor_students_page
 
 app = rx.App(
     api_transformer=api,
@@ -33,5 +36,8 @@ for add_page in (
     add_tutor_public_page,
     add_booking_page,
     add_my_bookings_page,
+    add_classroom_page,
+    add_invite_pages,
+    add_tutor_students_page,
 ):
     add_page(app)

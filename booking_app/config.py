@@ -82,6 +82,7 @@ class Settings:
     morning_confirm_cron: str
     join_window_minutes: int
     video_url_template: str
+    invite_ttl_hours: int
 
     @property
     def is_sqlite(self) -> bool:
@@ -124,6 +125,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         join_window_minutes=_int(env, "JOIN_WINDOW_MINUTES", 15),
         video_url_template=env.get("VIDEO_URL_TEMPLATE")
         or "https://meet.jit.si/tutor-{session_uuid}",
+        invite_ttl_hours=_int(env, "INVITE_TTL_HOURS", 24),
     )
 
 

@@ -2,7 +2,7 @@
 
 from fastapi import FastAPI
 
-from booking_app.api import auth, bookings
+from booking_app.api import auth, bookings, classroom
 from booking_app.api.admin import build_admin
 from booking_app.api.errors import install_error_handlers
 
@@ -10,6 +10,7 @@ api = FastAPI(title="Tutor booking API", docs_url="/api/docs", openapi_url="/api
 install_error_handlers(api)
 api.include_router(auth.router)
 api.include_router(bookings.router)
+api.include_router(classroom.router)
 build_admin().mount_to(api)
 
 

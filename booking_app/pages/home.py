@@ -6,6 +6,7 @@ import reflex as rx
 
 from booking_app.components.layout import app_shell
 from booking_app.pages import routes
+from booking_app.pages.dashboard import DashboardState, dashboard_panel
 from booking_app.state.auth import AuthState
 from booking_app.state.requests_badge import RequestsBadgeState
 
@@ -44,10 +45,11 @@ def home_page() -> rx.Component:
                 ],
                 rx.fragment(),
             ),
+            dashboard_panel(),
             _account_card(),
             spacing="5",
             padding_y="var(--space-6)",
-            max_width="720px",
+            max_width="960px",
         )
     )
 
@@ -57,5 +59,5 @@ def add_home_page(app: rx.App) -> None:
         home_page,
         route=routes.HOME,
         title="Home · TutorBook",
-        on_load=[AuthState.require_login, RequestsBadgeState.load],
+        on_load=[AuthState.require_login, RequestsBadgeState.load, DashboardState.load],
     )

@@ -15,6 +15,10 @@ TUTOR_PROFILE = "/tutor/profile"
 TUTOR_PUBLIC = "/t/[slug]"
 BOOKING = "/booking/[token]"
 MY_BOOKINGS = "/my/bookings"
+CLASSROOM = "/classroom/[session_uuid]"
+TUTOR_STUDENTS = "/tutor/students"
+INVITE_LESSON = "/invite/lesson/[token]"
+INVITE_CLASSROOM = "/invite/classroom/[token]"
 
 
 def tutor_public_url(slug: str) -> str:
@@ -23,6 +27,10 @@ def tutor_public_url(slug: str) -> str:
 
 def booking_url(token: str) -> str:
     return f"/booking/{token}"
+
+
+def classroom_url(session_uuid: str) -> str:
+    return f"/classroom/{session_uuid}"
 
 
 # Served by the backend (starlette-admin), not the SPA: links need a full page load.
@@ -36,6 +44,7 @@ NAV_BY_ROLE: dict[str, list[tuple[str, str, str]]] = {
         ("Availability", TUTOR_AVAILABILITY, "clock"),
         ("Lessons", TUTOR_LESSONS, "calendar"),
         ("Requests", TUTOR_REQUESTS, "inbox"),
+        ("Students", TUTOR_STUDENTS, "users"),
         ("Profile", TUTOR_PROFILE, "user"),
     ],
     "student": [

@@ -1,0 +1,152 @@
+"""Classroom over HTTP (seed 003 contract): rooms, invites, My Students, lessons, dashboards.
+
+Auth: the session cookie or `Authorization: Bearer <session jwt>`; none -> 401
+`unauthorized`. A wrong role -> 403 `forbidden`; someone else's lesson or room -> 404
+`lesson_not_found`; other codes: `not_a_member` (403), `invite_invalid` (400),
+`invite_expired` (410). Every rule lives in the services; these routes only translate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime, timezone
+from typing import Any
+
+from fastapi import APIRouter, Header, Request
+from pydantic import BaseModel
+
+from booking_app.api.auth import current_user
+from booking_app.services import accounts, classroom, dashboard, invites, students
+from booking_app.services.errors import DomainError, Forbidden
+
+router = APIRouter(tags=["classroom"])
+
+
+class Unauthorized(DomainError):
+    code = "unauthorized"
+    http_status = 401
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _user(request: Request, authorization: str | None, *roles: str) -> accounts.SessionUser:
+    user = current_user(request, authorization)
+    if user is None:
+        raise Unauthorized("Sign in first.")
+    if roles and user.role not in roles:
+        raise Forbidden(f"Only {' or '.join(roles)}s can do this.")
+    return user
+
+
+class NewLesson(BaseModel):
+    student_id: int
+    start_local: str
+    duration_min: int | str = 60
+    title: str = ""
+
+
+@router.get("/api/v1/lessons/{lesson_id}/room")
+def lesson_room(
+    lesson_id: int, request: Request, authorization: str | None = Header(None)
+) -> dict[str, Any]:
+    user = _user(request, authorization)
+    uuid = classroom.open_room(lesson_id, user_id=user.id, now=_now())
+    return {"lesson_id": lesson_id, "session_uuid": uuid}
+
+
+@router.get("/api/v1/classroom/{session_uuid}")
+def room(
+    session_uuid: str, request: Request, authorization: str | None = Header(None)
+) -> dict[str, Any]:
+    user = _user(request, authorization)
+    view = classroom.get_room(
+        session_uuid, user_id=user.id, now=_now(), viewer_tz=user.timezone or "UTC"
+    )
+    return asdict(view)
+
+
+@router.post("/api/v1/lessons/{lesson_id}/invite")
+def lesson_invite(
+    lesson_id: int,
+    request: Request,
+    ttl_hours: int | None = None,
+    authorization: str | None = Header(None),
+) -> dict[str, Any]:
+    user = _user(request, authorization, "tutor")
+    link = invites.create_lesson_invite(
+        lesson_id, tutor_id=user.id, now=_now(), ttl_hours=ttl_hours
+    )
+    return {"invite_url": link.url, "expires_at": link.expires_at, "token": link.token}
+
+
+@router.get("/api/v1/lesson-invites/resolve")
+def resolve_lesson_invite(
+    token: str, request: Request, authorization: str | None = Header(None)
+) -> dict[str, Any]:
+    user = _user(request, authorization)
+    uuid = invites.accept_lesson_invite(token, user_id=user.id, now=_now())
+    return {"session_uuid": uuid}
+
+
+@router.post("/api/v1/classroom-invites")
+def classroom_invite(
+    request: Request, ttl_hours: int | None = None, authorization: str | None = Header(None)
+) -> dict[str, Any]:
+    user = _user(request, authorization, "tutor")
+    link = invites.create_classroom_invite(tutor_id=user.id, now=_now(), ttl_hours=ttl_hours)
+    return {"invite_url": link.url, "expires_at": link.expires_at, "token": link.token}
+
+
+@router.post("/api/v1/classroom-invites/accept")
+def accept_classroom_invite(
+    token: str, request: Request, authorization: str | None = Header(None)
+) -> dict[str, Any]:
+    user = _user(request, authorization)
+    return {"tutor_name": invites.accept_classroom_invite(token, user_id=user.id, now=_now())}
+
+
+@router.get("/api/v1/my-students")
+def my_students(
+    request: Request,
+    q: str = "",
+    page: int = 1,
+    page_size: int = 10,
+    authorization: str | None = Header(None),
+) -> dict[str, Any]:
+    user = _user(request, authorization, "tutor")
+    found = students.list_students(user.id, query=q, page=page, page_size=page_size, now=_now())
+    return {
+        "count": found.total,
+        "page": found.page,
+        "page_size": found.page_size,
+        "pages": found.pages,
+        "results": [asdict(r) for r in found.rows],
+    }
+
+
+@router.post("/api/v1/lessons")
+def create_lesson(
+    body: NewLesson, request: Request, authorization: str | None = Header(None)
+) -> dict[str, Any]:
+    user = _user(request, authorization, "tutor")
+    created = students.create_lesson_for_student(
+        user.id,
+        body.student_id,
+        start_local=body.start_local,
+        duration_min=body.duration_min,
+        title=body.title,
+        now=_now(),
+    )
+    return asdict(created)
+
+
+@router.get("/api/v1/dashboard")
+def my_dashboard(request: Request, authorization: str | None = Header(None)) -> dict[str, Any]:
+    user = _user(request, authorization, "student", "tutor")
+    if user.role == "tutor":
+        return asdict(dashboard.tutor_dashboard(user.id, now=_now()))
+    return asdict(
+        dashboard.student_dashboard(user.id, now=_now(), viewer_tz=user.timezone or "UTC")
+    )

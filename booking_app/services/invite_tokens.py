@@ -1,0 +1,90 @@
+"""Signed, URL-safe invite tokens with an expiry: nothing is stored.
+
+Why JWT (HS256 with the app's SECRET_KEY): the token carries what it grants (the lesson or
+the tutor's classroom) and until when; any change to it breaks the signature, so a
+tampered link is refused without a database lookup, and links survive restarts as long as
+the secret stays. The audience separates the two kinds, so a classroom invite can never
+be replayed as a lesson invite (or as a session cookie) and vice versa.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import jwt
+
+from booking_app.config import get_settings
+from booking_app.services.classroom_errors import InviteExpired, InviteInvalid
+
+ALGORITHM = "HS256"
+LESSON_AUDIENCE = "lesson-invite"
+CLASSROOM_AUDIENCE = "classroom-invite"
+MAX_TTL = timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class InviteClaims:
+    subject_id: int  # the lesson id (lesson invite) or the tutor id (classroom invite)
+    expires_at: datetime
+
+
+def _ttl(hours: int | None) -> timedelta:
+    ttl = timedelta(hours=hours if hours is not None else get_settings().invite_ttl_hours)
+    if ttl <= timedelta(0) or ttl > MAX_TTL:
+        raise InviteInvalid("An invite must be valid for between 1 hour and 30 days.")
+    return ttl
+
+
+def _issue(
+    audience: str, subject_id: int, now: datetime, hours: int | None
+) -> tuple[str, datetime]:
+    expires = now + _ttl(hours)
+    claims = {"sub": str(subject_id), "aud": audience, "iat": now, "exp": expires}
+    return jwt.encode(claims, get_settings().secret_key, algorithm=ALGORITHM), expires
+
+
+def _verify(token: str, audience: str, now: datetime) -> InviteClaims:
+    """Signature and audience first (tampered -> invalid), then the expiry against ``now``."""
+    try:
+        claims: dict[str, Any] = jwt.decode(
+            token or "",
+            get_settings().secret_key,
+            [ALGORITHM],
+            audience=audience,
+            options={"require": ["exp", "sub", "aud"], "verify_exp": False, "verify_iat": False},
+        )
+        subject_id = int(claims["sub"])
+        expires_at = datetime.fromtimestamp(int(claims["exp"]), tz=now.tzinfo)
+    except (jwt.PyJWTError, ValueError, TypeError, KeyError):
+        raise InviteInvalid() from None
+    if now.timestamp() >= int(claims["exp"]):
+        raise InviteExpired()
+    return InviteClaims(subject_id, expires_at)
+
+
+def issue_lesson_invite(
+    lesson_id: int, *, now: datetime, ttl_hours: int | None = None
+) -> tuple[str, datetime]:
+    return _issue(LESSON_AUDIENCE, lesson_id, now, ttl_hours)
+
+
+def verify_lesson_invite(
+    token: str, *, now: datetime, lesson_id: int | None = None
+) -> InviteClaims:
+    """The lesson the token grants; with ``lesson_id`` also that it is THAT lesson's."""
+    claims = _verify(token, LESSON_AUDIENCE, now)
+    if lesson_id is not None and claims.subject_id != lesson_id:
+        raise InviteInvalid("This invite is for another lesson.")
+    return claims
+
+
+def issue_classroom_invite(
+    tutor_id: int, *, now: datetime, ttl_hours: int | None = None
+) -> tuple[str, datetime]:
+    return _issue(CLASSROOM_AUDIENCE, tutor_id, now, ttl_hours)
+
+
+def verify_classroom_invite(token: str, *, now: datetime) -> InviteClaims:
+    return _verify(token, CLASSROOM_AUDIENCE, now)

@@ -1,0 +1,225 @@
+"""My Students (tutor): the classroom's members, search, paging, remove, lessons for them.
+
+A lesson is created FOR a student only while they are an ACTIVE member of the tutor's
+classroom (seed contract `not_a_member` otherwise): membership is what a confirmed trial
+or an accepted invite grants, and removal takes it away.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.exc import IntegrityError
+
+from booking_app.db import read_scope, session_scope
+from booking_app.models import (
+    Booking,
+    BookingSource,
+    BookingStatus,
+    ClassroomSession,
+    Lesson,
+    LessonMode,
+    LessonStatus,
+    LessonType,
+    MembershipStatus,
+)
+from booking_app.models.lesson import EXCLUSION_NAME
+from booking_app.repositories import classroom as repo
+from booking_app.repositories import lessons as lessons_repo
+from booking_app.repositories import schedules as schedules_repo
+from booking_app.scheduling import Reason, check_conflicts
+from booking_app.services import timefmt
+from booking_app.services.classroom_errors import NotAMember
+from booking_app.services.errors import NotFound, SlotUnavailable, ValidationFailed
+from booking_app.services.validation import FieldError
+
+PAGE_SIZES = (10, 20, 50)
+NOT_A_TUTOR = "Only tutors have students."
+OVERLAPS_DETAIL = "This time overlaps another lesson or a busy block in your calendar."
+
+
+@dataclass(frozen=True)
+class StudentRow:
+    student_id: int
+    name: str
+    email: str
+    status: str  # invited | active | removed
+    next_lesson_id: int  # 0 = none
+    next_lesson_label: str
+
+
+@dataclass(frozen=True)
+class StudentsPage:
+    rows: tuple[StudentRow, ...]
+    total: int
+    page: int
+    page_size: int
+    pages: int
+
+
+@dataclass(frozen=True)
+class CreatedLesson:
+    lesson_id: int
+    session_uuid: str
+    label: str
+
+
+def _tutor_zone(session: object, tutor_id: int) -> ZoneInfo:
+    name = lessons_repo.tutor_timezone(session=session, tutor_id=tutor_id)  # type: ignore[arg-type]
+    if name is None:
+        raise NotFound(NOT_A_TUTOR)
+    return timefmt.zone(name) or ZoneInfo("UTC")
+
+
+def list_students(
+    tutor_id: int, *, query: str = "", page: int = 1, page_size: int = 10, now: datetime
+) -> StudentsPage:
+    """One page of the classroom's students matching ``query`` (name words or email)."""
+    page_size = page_size if page_size in PAGE_SIZES else PAGE_SIZES[0]
+    text = (query or "").strip()[:100]
+    with read_scope() as session:
+        tz = _tutor_zone(session, tutor_id)
+        total = repo.member_count(session=session, tutor_id=tutor_id, text=text)
+        pages = max(1, -(-total // page_size))
+        page = min(max(1, int(page)), pages)
+        rows = repo.member_rows(
+            session=session,
+            tutor_id=tutor_id,
+            text=text,
+            limit=page_size,
+            offset=(page - 1) * page_size,
+        )
+        ids = [user.id or 0 for _m, user in rows]
+        nxt = repo.next_lessons(session=session, tutor_id=tutor_id, student_ids=ids, after=now)
+    out = []
+    for membership, user in rows:
+        lesson = nxt.get(user.id or 0)
+        out.append(
+            StudentRow(
+                student_id=user.id or 0,
+                name=user.name,
+                email=user.email,
+                status=membership.status.value,
+                next_lesson_id=lesson.id or 0 if lesson else 0,
+                next_lesson_label=timefmt.span_label(lesson.starts_at, lesson.ends_at, tz)
+                if lesson
+                else "",
+            )
+        )
+    return StudentsPage(tuple(out), total, page, page_size, pages)
+
+
+def remove_student(tutor_id: int, student_id: int, *, now: datetime) -> None:
+    """Membership -> removed (their bookings stay; an invite can bring them back)."""
+    with session_scope(write=True) as session:
+        membership = repo.membership(session=session, tutor_id=tutor_id, student_id=student_id)
+        if membership is None:
+            raise NotFound("This student is not in your classroom.")
+        if membership.status is MembershipStatus.removed:
+            raise ValidationFailed({"student": "This student was already removed."})
+        membership.status = MembershipStatus.removed
+        session.flush()
+
+
+def _clean(
+    start_local: str, duration_min: int | str, title: str, tz: ZoneInfo
+) -> tuple[datetime, datetime, str]:
+    errors: dict[str, str] = {}
+    start: datetime | None = None
+    minutes = 0
+    try:
+        start = timefmt.parse_local(start_local, tz)
+    except FieldError as exc:
+        errors["start_local"] = str(exc)
+    try:
+        minutes = int(str(duration_min).strip())
+        if not 15 <= minutes <= 480:
+            raise ValueError
+    except ValueError:
+        errors["duration_min"] = "Duration must be 15 to 480 minutes."
+    clean_title = (title or "").strip()
+    if len(clean_title) > 200:
+        errors["title"] = "At most 200 characters."
+    if errors:
+        raise ValidationFailed(errors)
+    assert start is not None
+    return start, start + timedelta(minutes=minutes), clean_title or "Lesson"
+
+
+def create_lesson_for_student(
+    tutor_id: int,
+    student_id: int,
+    *,
+    start_local: str,
+    duration_min: int | str,
+    title: str,
+    now: datetime,
+) -> CreatedLesson:
+    """An individual online lesson with the student's confirmed seat and its room.
+
+    One transaction under the tutor's lock: membership re-checked (NotAMember), the
+    span checked by the engine's tutor rule (overlaps/buffer), then lesson + booking +
+    room are written together.
+    """
+    with read_scope() as session:
+        tz = _tutor_zone(session, tutor_id)
+    start, end, clean_title = _clean(start_local, duration_min, title, tz)
+    if start <= now:
+        raise ValidationFailed({"start_local": "This time has already passed."})
+    try:
+        with session_scope(write=True) as session:
+            schedules_repo.lock_tutor(session=session, tutor_id=tutor_id)
+            if not repo.is_active_member(session=session, tutor_id=tutor_id, student_id=student_id):
+                raise NotAMember()
+            loaded = schedules_repo.load_schedule(
+                session=session, tutor_id=tutor_id, range_start=start, range_end=end
+            )
+            if loaded is None:
+                raise NotFound(NOT_A_TUTOR)
+            verdict = check_conflicts(loaded.schedule, start, end)
+            if not verdict.ok:
+                detail = OVERLAPS_DETAIL if verdict.reason is Reason.OVERLAPS else verdict.detail
+                raise SlotUnavailable(verdict.reason.value, detail)
+            student = repo.get_user(session=session, user_id=student_id)
+            assert student is not None
+            lesson = Lesson(
+                tutor_id=tutor_id,
+                title=clean_title,
+                starts_at=start,
+                ends_at=end,
+                lesson_type=LessonType.individual,
+                capacity=1,
+                mode=LessonMode.online,
+                status=LessonStatus.scheduled,
+                created_at=now,
+                updated_at=now,
+            )
+            session.add(lesson)
+            session.flush()
+            session.add(
+                Booking(
+                    lesson_id=lesson.id or 0,
+                    tutor_id=tutor_id,
+                    student_id=student_id,
+                    client_name=student.name,
+                    client_phone=student.phone,
+                    client_email=student.email,
+                    status=BookingStatus.confirmed,
+                    source=BookingSource.tutor,
+                    created_at=now,
+                    updated_at=now,
+                    confirmed_at=now,
+                )
+            )
+            room = repo.add_room(
+                session=session, room=ClassroomSession(lesson_id=lesson.id or 0, created_at=now)
+            )
+            return CreatedLesson(
+                lesson.id or 0, room.session_uuid, timefmt.span_label(start, end, tz)
+            )
+    except IntegrityError as exc:
+        if EXCLUSION_NAME in str(exc.orig):
+            raise SlotUnavailable(Reason.OVERLAPS.value, OVERLAPS_DETAIL) from None
+        raise

@@ -1,0 +1,121 @@
+"""Classroom page states with handlers called directly (real SQLite DB, no browser).
+
+What must hold: the room loads for its tutor and student and is "not found" for anyone
+else (no notes channel is handed out then); My Students refuses students; the home
+dashboard fills the role's numbers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import reflex as rx
+from reflex.istate.data import RouterData
+from sqlmodel import select
+
+from booking_app.db import read_scope
+from booking_app.models import ClassroomSession
+from booking_app.pages.classroom import RoomState, _clock
+from booking_app.pages.dashboard import DashboardState
+from booking_app.pages.tutor_students import StudentsState
+from booking_app.services import accounts
+from booking_app.services.tokens import issue_session_token
+from tests.integration.classroom_helpers import add_lesson
+
+
+def _user(role: str, email: str) -> accounts.SessionUser:
+    return accounts.register(
+        accounts.Registration("Olena Kovalenko", email, "+380671234567", "secret-pass-1", role)
+    )
+
+
+def _state(cls: type[rx.State], user: accounts.SessionUser | None, path: str) -> Any:
+    cookie = ""
+    if user is not None:
+        token = issue_session_token(user_id=user.id, role=user.role, now=datetime.now(UTC))
+        cookie = f"session={token}"
+    root = rx.State()
+    root.router = RouterData.from_router_data(
+        {"headers": {"cookie": cookie}, "pathname": path, "asPath": path}
+    )
+    return root.get_substate(cls.get_full_name().split("."))
+
+
+def run(handler: Any) -> list[Any]:
+    async def drive() -> list[Any]:
+        if hasattr(handler, "__aiter__"):
+            return [event async for event in handler]
+        result = await handler if asyncio.iscoroutine(handler) else handler
+        if result is None:
+            return []
+        return list(result) if isinstance(result, list | tuple) else [result]
+
+    return [e for e in asyncio.run(drive()) if e is not None]
+
+
+def _room(lesson_id: int) -> str:
+    with read_scope() as session:
+        query = select(ClassroomSession).where(ClassroomSession.lesson_id == lesson_id)
+        return session.exec(query).one().session_uuid
+
+
+def test_clock_format() -> None:
+    assert (_clock(59), _clock(61), _clock(3600 + 62), _clock(-5)) == (
+        "0:59",
+        "1:01",
+        "1:01:02",
+        "0:00",
+    )
+
+
+def test_room_state_for_participants_and_outsiders(sqlite_db: str) -> None:
+    tutor = _user("tutor", "olena@example.com")
+    student = _user("student", "taras@example.com")
+    outsider = _user("student", "ira@example.com")
+    start = datetime.now(UTC) + timedelta(hours=2)
+    uuid = _room(add_lesson(tutor.id, start, students=(student.id,)))
+    path = f"/classroom/{uuid}"
+
+    st = _state(RoomState, student, path)
+    run(st.on_load())
+    assert st.loaded and not st.not_found and not st.is_tutor
+    assert st._channel == "room-" + uuid.replace("-", "")
+    assert not st.can_join and st.countdown.startswith("1:4")  # opens 15 min before
+    assert st.time_left.startswith("Starts in 1:5")
+
+    tutor_state = _state(RoomState, tutor, path)
+    run(tutor_state.on_load())
+    assert tutor_state.is_tutor and [s.name for s in tutor_state.students] == ["Olena Kovalenko"]
+
+    other = _state(RoomState, outsider, path)
+    run(other.on_load())
+    assert other.not_found and other._channel == "" and other.title == ""
+
+
+def test_students_page_refuses_students_and_lists_for_tutors(sqlite_db: str) -> None:
+    tutor = _user("tutor", "olena@example.com")
+    student = _user("student", "taras@example.com")
+    add_lesson(tutor.id, datetime.now(UTC) + timedelta(days=1), students=(student.id,))
+    refused = _state(StudentsState, student, "/tutor/students")
+    events = run(refused.on_load())
+    assert not refused.loaded and any("redirect" in str(e).lower() for e in events)
+    st = _state(StudentsState, tutor, "/tutor/students")
+    run(st.on_load())
+    assert st.loaded and st.total == 1 and st.rows[0].status == "active"
+    run(st.set_page_size("not-a-number"))
+    assert st.page_size == 10
+
+
+def test_dashboard_state_by_role(sqlite_db: str) -> None:
+    tutor = _user("tutor", "olena@example.com")
+    student = _user("student", "taras@example.com")
+    add_lesson(tutor.id, datetime.now(UTC) + timedelta(minutes=5), students=(student.id,))
+    d = _state(DashboardState, student, "/home")
+    run(d.load())
+    assert d.loaded and d.upcoming == 1 and d.active[0].can_join
+    assert d.tutor_name == "Olena Kovalenko"
+    t = _state(DashboardState, tutor, "/home")
+    run(t.load())
+    assert t.loaded and t.students == 1 and len(t.chart) == 8 and t.upcoming_list[0].can_join
