@@ -4,6 +4,7 @@ import reflex as rx
 
 from booking_app.api.app import api
 from booking_app.pages.booking import add_booking_page
+from booking_app.pages.calendar import add_calendar_page
 from booking_app.pages.classroom import add_classroom_page
 from booking_app.pages.home import add_home_page
 from booking_app.pages.invite import add_invite_pages
@@ -18,11 +19,13 @@ from booking_app.pages.tutor_public import add_tutor_public_page
 from booking_app.pages.tutor_requests import add_tutor_requests_page
 from booking_app.pages.tutor_services import add_tutor_services_page
 from booking_app.pages.tutor_students import add_tutor_students_page
+from booking_app.realtime.channel import lifespan as realtime_lifespan
 
 app = rx.App(
     api_transformer=api,
     toaster=rx.toast.provider(position="top-center", close_button=True),
 )
+app.register_lifespan_task(realtime_lifespan)  # live updates delivered in this process
 for add_page in (
     add_landing_page,
     add_login_page,
@@ -39,5 +42,6 @@ for add_page in (
     add_classroom_page,
     add_invite_pages,
     add_tutor_students_page,
+    add_calendar_page,
 ):
     add_page(app)

@@ -60,6 +60,14 @@ def _int(env: dict[str, str], name: str, default: int) -> int:
     return int(raw) if raw else default
 
 
+def _realtime_url(env: dict[str, str], port: int) -> str:
+    """The app's own address for other processes (Celery, bot); "off" disables pushing."""
+    raw = (env.get("REALTIME_URL") or "").strip()
+    if raw.lower() == "off":
+        return ""
+    return (raw or f"http://127.0.0.1:{port}").rstrip("/")
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Every tunable of the app; see README "Configuration" for each variable."""
@@ -83,6 +91,7 @@ class Settings:
     join_window_minutes: int
     video_url_template: str
     invite_ttl_hours: int
+    realtime_url: str = ""  # where other processes POST live updates; "" = don't
 
     @property
     def is_sqlite(self) -> bool:
@@ -126,6 +135,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         video_url_template=env.get("VIDEO_URL_TEMPLATE")
         or "https://meet.jit.si/tutor-{session_uuid}",
         invite_ttl_hours=_int(env, "INVITE_TTL_HOURS", 24),
+        realtime_url=_realtime_url(env, port),
     )
 
 

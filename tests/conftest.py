@@ -70,6 +70,9 @@ def _isolate_environment() -> None:
     for name in ("REFLEX_DB_URL", "REFLEX_REDIS_URL", "REFLEX_API_URL", "REFLEX_DEPLOY_URL"):
         os.environ.pop(name, None)
     os.environ["DATA_DIR"] = str(_TEST_DATA_DIR)
+    # Services publish live updates over HTTP when no backend runs in-process: never let
+    # a unit test reach whatever app listens on the default port (tests opt in).
+    os.environ["REALTIME_URL"] = "off"
     os.environ["SECRET_KEY"] = "test-secret-key-not-for-production-0123456789abcdef"
 
 

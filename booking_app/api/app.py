@@ -2,7 +2,7 @@
 
 from fastapi import FastAPI
 
-from booking_app.api import auth, bookings, classroom
+from booking_app.api import auth, bookings, classroom, realtime
 from booking_app.api.admin import build_admin
 from booking_app.api.errors import install_error_handlers
 
@@ -11,6 +11,7 @@ install_error_handlers(api)
 api.include_router(auth.router)
 api.include_router(bookings.router)
 api.include_router(classroom.router)
+api.include_router(realtime.router)
 build_admin().mount_to(api)
 
 

@@ -10,6 +10,7 @@ from booking_app.components.layout import app_shell
 from booking_app.pages import routes
 from booking_app.pages.booking import BookingRow, booking_row, status_badge
 from booking_app.pages.tutor_services import empty_state
+from booking_app.realtime.channel import live_refresh
 from booking_app.services import booking
 from booking_app.state.auth import AuthState
 
@@ -35,11 +36,21 @@ class MyBookingsState(rx.State):
             if auth.user_id < 0:
                 return None  # require_login is already sending them to sign in
             return [rx.toast.error(NOT_A_STUDENT), rx.redirect(routes.HOME)]
-        view = booking.student_bookings(user.id, viewer_tz=user.timezone or "UTC", now=utcnow())
+        self._fill(user.id, user.timezone)
+        return None
+
+    def _fill(self, student_id: int, tz: str | None) -> None:
+        view = booking.student_bookings(student_id, viewer_tz=tz or "UTC", now=utcnow())
         self.upcoming = [booking_row(b) for b in view.upcoming]
         self.past = [booking_row(b) for b in view.past]
         self.loaded = True
-        return None
+
+    @rx.event
+    async def refresh(self) -> None:
+        """Live update (the user's channel changed): re-read without the spinner."""
+        user = (await self.get_state(AuthState)).require_user("student")
+        if user is not None and self.loaded:
+            self._fill(user.id, user.timezone)
 
     @rx.event
     def set_tab(self, tab: str | list[str]) -> None:
@@ -96,6 +107,7 @@ def _list(rows: rx.Var, empty_text: str, id_: str) -> rx.Component:  # type: ign
 
 def my_bookings_page() -> rx.Component:
     return app_shell(
+        live_refresh(S.refresh),
         rx.vstack(
             rx.heading("My bookings", size="7", id="my-bookings-heading"),
             rx.cond(
@@ -124,7 +136,7 @@ def my_bookings_page() -> rx.Component:
             spacing="5",
             padding_y="var(--space-6)",
             width="100%",
-        )
+        ),
     )
 
 

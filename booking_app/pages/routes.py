@@ -19,6 +19,7 @@ CLASSROOM = "/classroom/[session_uuid]"
 TUTOR_STUDENTS = "/tutor/students"
 INVITE_LESSON = "/invite/lesson/[token]"
 INVITE_CLASSROOM = "/invite/classroom/[token]"
+CALENDAR = "/calendar"
 
 
 def tutor_public_url(slug: str) -> str:
@@ -42,6 +43,7 @@ NAV_BY_ROLE: dict[str, list[tuple[str, str, str]]] = {
         ("Home", HOME, "house"),
         ("Services", TUTOR_SERVICES, "briefcase"),
         ("Availability", TUTOR_AVAILABILITY, "clock"),
+        ("Calendar", CALENDAR, "calendar-days"),
         ("Lessons", TUTOR_LESSONS, "calendar"),
         ("Requests", TUTOR_REQUESTS, "inbox"),
         ("Students", TUTOR_STUDENTS, "users"),
@@ -51,6 +53,7 @@ NAV_BY_ROLE: dict[str, list[tuple[str, str, str]]] = {
         ("Home", HOME, "house"),
         ("Find a tutor", LANDING, "search"),
         ("My bookings", MY_BOOKINGS, "calendar-check"),
+        ("Calendar", CALENDAR, "calendar-days"),
     ],
     "admin": [("Home", HOME, "house"), ("Admin panel", ADMIN, "shield")],
 }

@@ -22,6 +22,7 @@ from booking_app.pages.tutor_services import (
     service_row,
     utcnow,
 )
+from booking_app.realtime.channel import live_refresh
 from booking_app.services import catalog, lessons
 from booking_app.services.errors import DomainError, SlotUnavailable, ValidationFailed
 from booking_app.state.auth import AuthState
@@ -152,6 +153,13 @@ class TutorLessonsState(rx.State):
         self._reload(user.id)
         self.loaded = True
         return None
+
+    @rx.event
+    async def refresh(self) -> None:
+        """Live update (the tutor's channel moved): re-read the upcoming lessons."""
+        user = await current_tutor(self)
+        if user is not None and self.loaded:
+            self._reload(user.id)
 
     # ---- form
 
@@ -636,6 +644,7 @@ def _lessons_list() -> rx.Component:
 
 def tutor_lessons_page() -> rx.Component:
     return app_shell(
+        live_refresh(S.refresh),
         rx.vstack(
             rx.heading("Lessons", size="7", id="lessons-heading"),
             rx.cond(
@@ -654,7 +663,7 @@ def tutor_lessons_page() -> rx.Component:
             spacing="5",
             padding_y="var(--space-6)",
             width="100%",
-        )
+        ),
     )
 
 

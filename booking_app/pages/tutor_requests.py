@@ -15,6 +15,7 @@ from booking_app.components.forms import field_error
 from booking_app.components.layout import app_shell
 from booking_app.pages import routes
 from booking_app.pages.tutor_services import current_tutor, empty_state, guard_tutor_page, refused
+from booking_app.realtime.channel import live_refresh
 from booking_app.services import booking
 from booking_app.services.errors import DomainError, SlotUnavailable, ValidationFailed
 from booking_app.state.auth import AuthState
@@ -89,6 +90,13 @@ class TutorRequestsState(rx.State):
         await self._reload(user.id)
         self.loaded = True
         return None
+
+    @rx.event
+    async def refresh(self) -> None:
+        """Live update (the user's channel changed): re-read the list, keep the dialog."""
+        user = await current_tutor(self)
+        if user is not None and self.loaded:
+            await self._reload(user.id)
 
     @rx.event
     async def confirm(self, booking_id: int):  # type: ignore[no-untyped-def]
@@ -276,6 +284,7 @@ def _decline_dialog() -> rx.Component:
 
 def tutor_requests_page() -> rx.Component:
     return app_shell(
+        live_refresh(S.refresh),
         rx.vstack(
             rx.vstack(
                 rx.heading("Requests", size="7", id="requests-heading"),
@@ -310,7 +319,7 @@ def tutor_requests_page() -> rx.Component:
             spacing="5",
             padding_y="var(--space-6)",
             width="100%",
-        )
+        ),
     )
 
 

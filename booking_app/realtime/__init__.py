@@ -1,1 +1,161 @@
-"""realtime layer (see ARCHITECTURE.md)."""
+"""Live updates: "something changed for these users", delivered to their open browsers.
+
+The API is two functions, both synchronous and safe to call from anywhere:
+
+- ``publish(user_ids)``: after a commit, tell every open tab of these users to refresh.
+- ``publish_on_commit(session, user_ids)``: the same, but only once (and only if) the
+  session's transaction commits. Services call this inside ``session_scope(write=True)``,
+  so a rolled-back write never announces anything.
+
+Delivery (REFLEX_NOTES section 5): every signed-in tab links a per-user ``rx.SharedState``
+channel (token ``user-<id>``) and re-reads its page data when the channel's version
+changes. Inside the Reflex backend the version is bumped with ``app.modify_state`` on the
+running event loop (a task, never awaited by the caller: the calling handler may hold
+locks the push needs). Any other process (Celery worker, bot, scripts) POSTs the user
+ids to ``/internal/realtime/publish`` on the app, authenticated by a token derived from
+SECRET_KEY; whichever Granian worker receives it bumps the channel and Reflex relays
+the delta to tabs owned by other workers through Redis.
+
+This module imports no Reflex: Celery and the CLI import services, services import this.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import logging
+import threading
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
+
+import httpx
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from booking_app.config import get_settings
+
+logger = logging.getLogger(__name__)
+
+INTERNAL_PATH = "/internal/realtime/publish"
+TOKEN_HEADER = "X-Internal-Token"
+HTTP_TIMEOUT_S = 3.0
+_SESSION_KEY = "realtime_user_ids"
+_LISTENING = "realtime_listening"
+
+Deliver = Callable[[list[int]], Awaitable[None]]
+
+
+class _Backend:
+    """The in-process delivery, present only while the Reflex backend runs (lifespan)."""
+
+    deliver: Deliver | None = None
+    loop: asyncio.AbstractEventLoop | None = None
+    tasks: set[Any] = set()
+
+
+def internal_token() -> str:
+    """The shared secret of the internal endpoint: an HMAC of SECRET_KEY, never the key."""
+    key = get_settings().secret_key.encode()
+    return hmac.new(key, b"realtime-publish-v1", hashlib.sha256).hexdigest()
+
+
+def token_ok(candidate: str | None) -> bool:
+    return bool(candidate) and hmac.compare_digest(str(candidate), internal_token())
+
+
+def clean_ids(user_ids: Iterable[Any]) -> list[int]:
+    """Distinct positive ints (guests have no id: None is dropped)."""
+    out: list[int] = []
+    for raw in user_ids:
+        try:
+            uid = int(raw)
+        except (TypeError, ValueError):
+            continue
+        if uid > 0 and uid not in out:
+            out.append(uid)
+    return out
+
+
+def bind(deliver: Deliver, loop: asyncio.AbstractEventLoop) -> None:
+    """Called by the app's lifespan: from now on publish() delivers in this process."""
+    _Backend.deliver, _Backend.loop = deliver, loop
+
+
+def unbind() -> None:
+    _Backend.deliver, _Backend.loop = None, None
+
+
+def _schedule_local(ids: list[int]) -> bool:
+    """Run the delivery on the backend loop without waiting for it; False if not bound."""
+    deliver, loop = _Backend.deliver, _Backend.loop
+    if deliver is None or loop is None or loop.is_closed():
+        return False
+    try:
+        running = asyncio.get_running_loop()
+    except RuntimeError:
+        running = None
+    if running is loop:
+        task = loop.create_task(deliver(ids))
+        _Backend.tasks.add(task)  # keep a reference until it is done
+        task.add_done_callback(_done)
+    else:  # a worker thread of the backend (sync API route, run_in_thread)
+        asyncio.run_coroutine_threadsafe(deliver(ids), loop).add_done_callback(_done)
+    return True
+
+
+def _done(fut: Any) -> None:
+    _Backend.tasks.discard(fut)
+    if not fut.cancelled() and fut.exception() is not None:
+        logger.warning("realtime delivery failed: %r", fut.exception())
+
+
+def _post(ids: list[int]) -> None:
+    """Another process: hand the ids to the app over HTTP (blocking, short timeout)."""
+    base = get_settings().realtime_url
+    if not base:
+        return
+    try:
+        httpx.post(
+            base + INTERNAL_PATH,
+            json={"user_ids": ids},
+            headers={TOKEN_HEADER: internal_token()},
+            timeout=HTTP_TIMEOUT_S,
+        ).raise_for_status()
+    except httpx.HTTPError as exc:  # live updates are best effort; the write has committed
+        logger.warning("realtime publish to %s failed: %s", base, exc)
+
+
+def publish(user_ids: Iterable[Any]) -> None:
+    """Something changed for these users: their open tabs refresh. Never raises.
+
+    Call it after the commit (or use publish_on_commit). In the backend it only schedules
+    work; elsewhere it POSTs synchronously from a helper thread when called on an event
+    loop (so an async caller is not blocked), inline otherwise.
+    """
+    ids = clean_ids(user_ids)
+    if not ids or _schedule_local(ids):
+        return
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        _post(ids)
+        return
+    threading.Thread(target=_post, args=(ids,), daemon=True).start()
+
+
+def publish_on_commit(session: Session, user_ids: Iterable[Any]) -> None:
+    """Publish these users once the session commits; nothing on rollback."""
+    if not session.info.get(_LISTENING):
+        session.info[_LISTENING] = True
+        event.listen(session, "after_commit", _after_commit)
+        event.listen(session, "after_rollback", _after_rollback)
+    session.info.setdefault(_SESSION_KEY, []).extend(clean_ids(user_ids))
+
+
+def _after_commit(session: Session) -> None:
+    publish(session.info.pop(_SESSION_KEY, None) or [])
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_SESSION_KEY, None)

@@ -86,6 +86,18 @@ def add_lesson(*, session: Session, lesson: Lesson) -> Lesson:
     return lesson
 
 
+def seat_student_ids(*, session: Session, lesson_id: int) -> list[int]:
+    """Students (not guests) holding a seat in the lesson: who must hear it is cancelled."""
+    rows = session.execute(
+        sa.select(Booking.student_id).where(
+            Booking.lesson_id == lesson_id,
+            Booking.status.in_(SEAT_HOLDING_STATUSES),
+            Booking.student_id.is_not(None),
+        )
+    )
+    return [int(r[0]) for r in rows]
+
+
 def cancel_seat_bookings(*, session: Session, lesson_id: int, reason: str, at: datetime) -> int:
     """Cancel the lesson's pending and confirmed bookings (the rows stay, with the reason)."""
     result = session.execute(

@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from booking_app import realtime
 from booking_app.db import read_scope, session_scope
 from booking_app.models import AvailabilityOverride, AvailabilityWindow, BusyBlock, utcnow
 from booking_app.repositories import availability as availability_repo
@@ -292,6 +293,7 @@ def save_weekly_windows(tutor_id: int, windows: list[tuple[int, str, str]]) -> l
         if availability_repo.get_profile(session=session, tutor_id=tutor_id) is None:
             raise NotFound(NOT_A_TUTOR)
         availability_repo.replace_windows(session=session, tutor_id=tutor_id, windows=cleaned)
+        realtime.publish_on_commit(session, (tutor_id,))  # working hours: calendar stats
         rows = availability_repo.list_windows(session=session, tutor_id=tutor_id)
         return [_window_view(w) for w in rows]
 
@@ -333,6 +335,7 @@ def set_override(
         availability_repo.replace_override(
             session=session, tutor_id=tutor_id, day=parsed_day, windows=spans
         )
+        realtime.publish_on_commit(session, (tutor_id,))
         rows = availability_repo.list_overrides(
             session=session, tutor_id=tutor_id, first_day=parsed_day, day=parsed_day
         )
@@ -351,6 +354,7 @@ def remove_override(tutor_id: int, day: str) -> None:
         )
         if not removed:
             raise NotFound("There are no special hours on that date.")
+        realtime.publish_on_commit(session, (tutor_id,))
 
 
 # --- busy blocks ---------------------------------------------------------------------------
@@ -391,6 +395,7 @@ def add_busy_block(
             session=session,
             block=BusyBlock(tutor_id=tutor_id, starts_at=start, ends_at=end, title=clean_title),
         )
+        realtime.publish_on_commit(session, (tutor_id,))
         return _busy_view(block, tz)
 
 
@@ -401,6 +406,7 @@ def remove_busy_block(tutor_id: int, block_id: int) -> None:
             session=session, tutor_id=tutor_id, block_id=block_id
         ):
             raise NotFound("This busy time does not exist or is not yours.")
+        realtime.publish_on_commit(session, (tutor_id,))
 
 
 # --- rules -------------------------------------------------------------------------------

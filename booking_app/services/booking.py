@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from booking_app import realtime
 from booking_app.config import get_settings
 from booking_app.db import read_scope, session_scope
 from booking_app.integrations import ical
@@ -489,6 +490,7 @@ def _book(form: BookingForm, client: _Client, offer: _Offer, now: datetime) -> B
         )
         if booking.status is BookingStatus.confirmed:
             _admit(session, booking, now)
+        realtime.publish_on_commit(session, (booking.tutor_id, booking.student_id))
         row = repo.detail_by_id(session=session, booking_id=booking.id or 0)
         return _detail_view(row, _owner_zone(row, offer.student_tz), now)
 
@@ -586,6 +588,7 @@ def cancel_booking(token: str, *, now: datetime, reason: str = "") -> BookingDet
         booking.cancelled_at = booking.updated_at = now
         session.flush()
         _release(session, lesson, now)
+        realtime.publish_on_commit(session, (booking.tutor_id, booking.student_id))
         row = repo.detail_by_id(session=session, booking_id=booking.id or 0)
         return _detail_view(row, _owner_zone(row), now)
 
@@ -653,6 +656,7 @@ def _reschedule(token: str, start: datetime | None, seat: int, now: datetime) ->
             _move_group(session, booking, lesson, start, seat, now)
         booking.updated_at = now
         session.flush()
+        realtime.publish_on_commit(session, (booking.tutor_id, booking.student_id))
         row = repo.detail_by_id(session=session, booking_id=booking.id or 0)
         return _detail_view(row, _owner_zone(row), now)
 
@@ -786,6 +790,7 @@ def confirm_booking(tutor_id: int, booking_id: int, *, now: datetime) -> Request
         booking.confirmed_at = booking.updated_at = now
         session.flush()
         _admit(session, booking, now)
+        realtime.publish_on_commit(session, (tutor_id, booking.student_id))
         row = repo.detail_by_id(session=session, booking_id=booking_id)
         return _request_view(row, _zone(row.tutor_timezone))
 
@@ -800,6 +805,7 @@ def decline_booking(tutor_id: int, booking_id: int, *, reason: str, now: datetim
         booking.cancelled_at = booking.updated_at = now
         session.flush()
         _release(session, lesson, now)
+        realtime.publish_on_commit(session, (tutor_id, booking.student_id))
         row = repo.detail_by_id(session=session, booking_id=booking_id)
         return _request_view(row, _zone(row.tutor_timezone))
 

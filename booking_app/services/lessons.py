@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 
+from booking_app import realtime
 from booking_app.db import read_scope, session_scope
 from booking_app.models import Lesson, LessonStatus, Service
 from booking_app.models.lesson import EXCLUSION_NAME
@@ -191,6 +192,7 @@ def _insert_checked(
         lesson = lessons_repo.add_lesson(
             session=session, lesson=_new_lesson(tutor_id, values, data, now)
         )
+        realtime.publish_on_commit(session, (tutor_id,))
         row = lessons_repo.lesson_row(session=session, tutor_id=tutor_id, lesson_id=lesson.id or 0)
         return _row_view(row, tz)
 
@@ -257,7 +259,9 @@ def cancel_lesson(tutor_id: int, lesson_id: int, *, now: datetime, reason: str =
         lesson.status = LessonStatus.cancelled
         lesson.updated_at = now
         session.flush()
+        students = lessons_repo.seat_student_ids(session=session, lesson_id=lesson_id)
         lessons_repo.cancel_seat_bookings(session=session, lesson_id=lesson_id, reason=note, at=now)
+        realtime.publish_on_commit(session, (tutor_id, *students))
         row = lessons_repo.lesson_row(session=session, tutor_id=tutor_id, lesson_id=lesson_id)
         return _row_view(row, tz)
 

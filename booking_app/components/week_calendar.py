@@ -1,0 +1,129 @@
+"""FullCalendar 6.1 (React packages) wrapped once, so pages describe calendars in Python.
+
+Why these choices (REFLEX_NOTES section 10):
+- Pinned 6.1 packages: npm's `latest` is 7.x, packaged differently.
+- Plugins are JS objects, passed as a raw Var whose VarData carries the default imports.
+- Time zones: the calendar runs in "UTC" and the server sends the viewer's local wall
+  time written as UTC ("...T09:00:00Z" means 09:00 in the viewer's zone). Callbacks
+  answer in the same convention and the server converts back with zoneinfo; no
+  timezone plugin, no browser clock involved. `now` comes from the server the same way.
+- Drops and resizes call `info.revert()` right away: the calendar then shows only what
+  Python sends. An accepted move comes back as a changed event list (the event moves);
+  a refused one simply stays where it was.
+- Navigation is ours (prev/next/today/jump): the page keys the calendar by its week, so
+  a new week remounts it with the new `initialDate`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+from reflex.vars import VarData
+from reflex_base.event import EventHandler
+from reflex_base.vars.base import Var
+from reflex_base.vars.object import ObjectVar
+
+FC_VERSION = "6.1.22"
+TIMEGRID_VERSION = "6.1.21"  # no 6.1.22 of timegrid exists
+
+_PLUGINS = rx.Var(
+    "[timeGridPlugin, interactionPlugin]",
+    _var_type=list,
+    _var_data=VarData(
+        imports={
+            f"@fullcalendar/timegrid@{TIMEGRID_VERSION}": rx.ImportVar(
+                tag="timeGridPlugin", is_default=True
+            ),
+            f"@fullcalendar/interaction@{FC_VERSION}": rx.ImportVar(
+                tag="interactionPlugin", is_default=True
+            ),
+        }
+    ),
+)
+
+
+def _reverting(info: ObjectVar[dict[str, Any]], expr: str) -> Var[str]:
+    """`expr` evaluated after `info.revert()` (comma operator: one JS expression)."""
+    return rx.Var(f"(({info}).revert(), {expr})", _var_type=str)
+
+
+def _change_spec(info: ObjectVar[dict[str, Any]]) -> tuple[Var[str], Var[str], Var[str]]:
+    """eventDrop / eventResize -> (event id, new start, new end), the move undone on screen."""
+    return (
+        _reverting(info, f"String(({info}).event.id)"),
+        info.event.to(dict).startStr.to(str),
+        info.event.to(dict).endStr.to(str),
+    )
+
+
+def _select_spec(info: ObjectVar[dict[str, Any]]) -> tuple[Var[str], Var[str]]:
+    return (info.startStr.to(str), info.endStr.to(str))
+
+
+def _click_spec(info: ObjectVar[dict[str, Any]]) -> tuple[Var[str]]:
+    return (rx.Var(f"String(({info}).event.id)", _var_type=str),)
+
+
+class FullCalendar(rx.Component):
+    """`<FullCalendar>` from @fullcalendar/react; see the module docstring."""
+
+    library = f"@fullcalendar/react@{FC_VERSION}"
+    tag = "FullCalendar"
+    is_default = True
+    lib_dependencies: list[str] = [
+        f"@fullcalendar/core@{FC_VERSION}",
+        f"@fullcalendar/interaction@{FC_VERSION}",
+        f"@fullcalendar/timegrid@{TIMEGRID_VERSION}",
+        f"@fullcalendar/daygrid@{FC_VERSION}",
+    ]
+
+    plugins: Var[list[Any]]
+    initial_view: Var[str]
+    initial_date: Var[str]
+    time_zone: Var[str]
+    now: Var[str]
+    now_indicator: Var[bool]
+    header_toolbar: Var[Any]
+    events: Var[list[dict[str, Any]]]
+    editable: Var[bool]
+    selectable: Var[bool]
+    select_mirror: Var[bool]
+    all_day_slot: Var[bool]
+    first_day: Var[int]
+    slot_min_time: Var[str]
+    slot_max_time: Var[str]
+    scroll_time: Var[str]
+    height: Var[str]
+    slot_duration: Var[str]
+    snap_duration: Var[str]
+    event_time_format: Var[dict[str, Any]]
+    slot_label_format: Var[dict[str, Any]]
+    day_header_format: Var[dict[str, Any]]
+    event_overlap: Var[bool]
+
+    event_drop: EventHandler[_change_spec]
+    event_resize: EventHandler[_change_spec]
+    select: EventHandler[_select_spec]
+    event_click: EventHandler[_click_spec]
+
+    @classmethod
+    def create(cls, *children: Any, **props: Any) -> rx.Component:
+        props.setdefault("plugins", _PLUGINS)
+        props.setdefault("initial_view", "timeGridWeek")
+        props.setdefault("time_zone", "UTC")
+        props.setdefault("header_toolbar", rx.Var("false", _var_type=bool))
+        props.setdefault("now_indicator", True)
+        props.setdefault("all_day_slot", False)
+        props.setdefault("first_day", 1)
+        props.setdefault("height", "75vh")
+        props.setdefault("slot_duration", "00:30:00")
+        props.setdefault("snap_duration", "00:15:00")
+        hour_minute = {"hour": "2-digit", "minute": "2-digit", "hour12": False}
+        props.setdefault("event_time_format", hour_minute)
+        props.setdefault("slot_label_format", hour_minute)
+        props.setdefault("day_header_format", {"weekday": "short", "day": "numeric"})
+        return super().create(*children, **props)
+
+
+week_calendar = FullCalendar.create

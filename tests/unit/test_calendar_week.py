@@ -1,0 +1,149 @@
+"""The week snapshot's pure builder: wall times, colours/status, seats, payments and stats."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from booking_app.services.calendar import (
+    BusyRow,
+    LessonRow,
+    SeatRow,
+    StudentRow,
+    build_week,
+    parse_wall,
+    wall_iso,
+    week_bounds,
+    week_stats,
+)
+
+KYIV = ZoneInfo("Europe/Kyiv")
+MONDAY = date(2026, 11, 30)
+NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
+
+
+def at(day: int, hour: int, minute: int = 0) -> datetime:
+    """Kyiv wall time on 30 Nov + day, as a UTC instant."""
+    local = datetime(2026, 11, 30, hour, minute, tzinfo=KYIV) + timedelta(days=day)
+    return local.astimezone(UTC)
+
+
+def seat(i: int, status: str = "confirmed", price: str = "40", paid: str | None = None) -> SeatRow:
+    return SeatRow(
+        id=i,
+        name=f"Student {i}",
+        status=status,
+        price=Decimal(price),
+        payment="paid" if paid is not None else "unpaid",
+        paid_amount=Decimal(paid) if paid else None,
+    )
+
+
+def lesson(i: int, start: datetime, minutes: int = 60, **kw: object) -> LessonRow:
+    fields: dict[str, object] = {
+        "title": "Algebra",
+        "lesson_type": "individual",
+        "capacity": 1,
+        "status": "scheduled",
+        "seats": (),
+    }
+    fields.update(kw)
+    return LessonRow(id=i, start=start, end=start + timedelta(minutes=minutes), **fields)  # type: ignore[arg-type]
+
+
+def test_wall_time_round_trip_across_dst() -> None:
+    summer = datetime(2026, 7, 1, 6, 30, tzinfo=UTC)  # 09:30 in Kyiv (UTC+3)
+    winter = datetime(2026, 12, 1, 7, 30, tzinfo=UTC)  # 09:30 in Kyiv (UTC+2)
+    assert wall_iso(summer, KYIV) == "2026-07-01T09:30:00Z"
+    assert wall_iso(winter, KYIV) == "2026-12-01T09:30:00Z"
+    assert parse_wall("2026-07-01T09:30:00Z", KYIV) == summer
+    assert parse_wall("2026-12-01T09:30:00Z", KYIV) == winter
+
+
+def test_week_bounds_are_local_midnights() -> None:
+    start, end = week_bounds(MONDAY, KYIV)
+    assert start == datetime(2026, 11, 29, 22, 0, tzinfo=UTC)
+    assert end - start == timedelta(days=7)
+
+
+def test_events_carry_status_seats_and_payment() -> None:
+    snap = build_week(
+        monday=MONDAY,
+        tz=KYIV,
+        now=NOW,
+        lessons=[
+            lesson(1, at(0, 10), seats=(seat(1, "pending"),)),
+            lesson(2, at(0, 12), seats=(seat(2, paid="40"),)),
+            lesson(
+                3,
+                at(1, 9),
+                lesson_type="group",
+                capacity=5,
+                seats=(seat(3), seat(4, "cancelled"), seat(5, "pending")),
+            ),
+            lesson(4, at(2, 9), status="tentative"),
+            lesson(5, at(2, 11)),
+        ],
+        busy=[BusyRow(9, "Dentist", at(3, 14), at(3, 15))],
+    )
+    by_id = {e.id: e for e in snap.events}
+    assert by_id["lesson-1"].status == "pending"
+    assert by_id["lesson-1"].title == "Algebra · Student 1"
+    assert by_id["lesson-1"].start == "2026-11-30T10:00:00Z"
+    assert by_id["lesson-2"].status == "confirmed"
+    assert by_id["lesson-2"].pay == "paid 40.00"
+    assert by_id["lesson-3"].seats == "2/5"  # the cancelled seat does not count
+    assert by_id["lesson-3"].status == "pending"  # a request waits in it
+    assert by_id["lesson-4"].status == "tentative"
+    assert by_id["lesson-5"].status == "open"
+    assert by_id["busy-9"].kind == "busy" and by_id["busy-9"].title == "Dentist"
+    assert [e.start for e in snap.events] == sorted(e.start for e in snap.events)
+    assert snap.week_start == "2026-11-30"
+    assert snap.now == "2026-11-25T10:00:00Z"
+    assert all(e.editable for e in snap.events)
+
+
+def test_past_events_are_not_editable() -> None:
+    later = at(0, 11)
+    snap = build_week(monday=MONDAY, tz=KYIV, now=later, lessons=[lesson(1, at(0, 10))])
+    assert snap.events[0].editable is False
+
+
+def test_student_rows_are_read_only_bookings() -> None:
+    snap = build_week(
+        monday=MONDAY,
+        tz=KYIV,
+        now=NOW,
+        student=[StudentRow(7, "Algebra · Olena", at(0, 10), at(0, 11), "pending")],
+    )
+    (event,) = snap.events
+    assert (event.id, event.kind, event.status, event.editable) == (
+        "booking-7",
+        "booking",
+        "pending",
+        False,
+    )
+
+
+def test_stats_totals_paid_unpaid_and_utilization() -> None:
+    working = [(at(d, 9), at(d, 18)) for d in range(5)]  # 45 h
+    lessons = [
+        lesson(1, at(0, 10), seats=(seat(1, price="40", paid="40"),)),
+        lesson(2, at(0, 12), 90, seats=(seat(2, price="60"),)),
+        lesson(3, at(1, 9), lesson_type="group", capacity=5,
+               seats=(seat(3, price="20", paid="15"), seat(4, price="20"), seat(5, "pending"))),
+        lesson(4, at(5, 10)),  # Saturday: outside working hours
+    ]  # fmt: skip
+    stats = week_stats(lessons, working, week_bounds(MONDAY, KYIV))
+    assert stats.lessons == 4
+    assert stats.hours == "4.5"
+    assert stats.revenue == "140.00"  # pending seats are not revenue yet
+    assert stats.paid == "55.00"  # the amount actually received
+    assert stats.unpaid == "85.00"
+    assert stats.utilization == "8%"  # 3.5 h of 45 h
+
+
+def test_stats_without_working_hours() -> None:
+    stats = week_stats([lesson(1, at(0, 10))], [], week_bounds(MONDAY, KYIV))
+    assert (stats.lessons, stats.hours, stats.utilization) == (1, "1", "—")
