@@ -82,6 +82,10 @@ class Settings:
     morning_confirm_cron: str
     join_window_minutes: int
     video_url_template: str
+    notify_scan_seconds: int = 60
+    notify_lease_seconds: int = 120
+    telegram_global_per_second: int = 30
+    telegram_webhook_url: str | None = None
 
     @property
     def is_sqlite(self) -> bool:
@@ -124,6 +128,10 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         join_window_minutes=_int(env, "JOIN_WINDOW_MINUTES", 15),
         video_url_template=env.get("VIDEO_URL_TEMPLATE")
         or "https://meet.jit.si/tutor-{session_uuid}",
+        notify_scan_seconds=_int(env, "NOTIFY_SCAN_SECONDS", 60),
+        notify_lease_seconds=_int(env, "NOTIFY_LEASE_SECONDS", 120),
+        telegram_global_per_second=_int(env, "TELEGRAM_GLOBAL_PER_SECOND", 30),
+        telegram_webhook_url=env.get("TELEGRAM_WEBHOOK_URL") or None,
     )
 
 

@@ -29,6 +29,7 @@ from booking_app.config import get_settings
 
 PURGE_SIGN_IN_ATTEMPTS = "tasks.housekeeping.purge_sign_in_attempts"
 PURGE_BROKER_MESSAGES = "tasks.housekeeping.purge_broker_messages"
+SCAN_NOTIFICATIONS = "tasks.notifications.scan_notifications"
 
 
 def is_sql_broker(url: str) -> bool:
@@ -60,6 +61,11 @@ def _beat_schedule() -> dict[str, dict[str, Any]]:
             "schedule": timedelta(minutes=15),
         },
         "purge-broker-messages": {"task": PURGE_BROKER_MESSAGES, "schedule": timedelta(hours=6)},
+        # The outbox scan (reminders, retries, morning digests); NOTIFY_SCAN_SECONDS, default 60.
+        "scan-notifications": {
+            "task": SCAN_NOTIFICATIONS,
+            "schedule": timedelta(seconds=get_settings().notify_scan_seconds),
+        },
     }
 
 

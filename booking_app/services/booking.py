@@ -54,8 +54,8 @@ from booking_app.scheduling import (
     check_join,
 )
 from booking_app.services import availability as av
+from booking_app.services import notifications, timefmt
 from booking_app.services import offer_fields as f
-from booking_app.services import timefmt
 from booking_app.services.errors import NotFound, SlotUnavailable, ValidationFailed
 from booking_app.services.validation import (
     FieldError,
@@ -489,6 +489,7 @@ def _book(form: BookingForm, client: _Client, offer: _Offer, now: datetime) -> B
         )
         if booking.status is BookingStatus.confirmed:
             _admit(session, booking, now)
+        notifications.booking_changed(session, booking.id or 0, "created", now=now)
         row = repo.detail_by_id(session=session, booking_id=booking.id or 0)
         return _detail_view(row, _owner_zone(row, offer.student_tz), now)
 
@@ -586,6 +587,7 @@ def cancel_booking(token: str, *, now: datetime, reason: str = "") -> BookingDet
         booking.cancelled_at = booking.updated_at = now
         session.flush()
         _release(session, lesson, now)
+        notifications.booking_changed(session, booking.id or 0, "cancelled", now=now)
         row = repo.detail_by_id(session=session, booking_id=booking.id or 0)
         return _detail_view(row, _owner_zone(row), now)
 
@@ -653,6 +655,7 @@ def _reschedule(token: str, start: datetime | None, seat: int, now: datetime) ->
             _move_group(session, booking, lesson, start, seat, now)
         booking.updated_at = now
         session.flush()
+        notifications.booking_changed(session, booking.id or 0, "moved", now=now)
         row = repo.detail_by_id(session=session, booking_id=booking.id or 0)
         return _detail_view(row, _owner_zone(row), now)
 
@@ -786,6 +789,7 @@ def confirm_booking(tutor_id: int, booking_id: int, *, now: datetime) -> Request
         booking.confirmed_at = booking.updated_at = now
         session.flush()
         _admit(session, booking, now)
+        notifications.booking_changed(session, booking_id, "confirmed", now=now)
         row = repo.detail_by_id(session=session, booking_id=booking_id)
         return _request_view(row, _zone(row.tutor_timezone))
 
@@ -800,6 +804,7 @@ def decline_booking(tutor_id: int, booking_id: int, *, reason: str, now: datetim
         booking.cancelled_at = booking.updated_at = now
         session.flush()
         _release(session, lesson, now)
+        notifications.booking_changed(session, booking_id, "declined", now=now)
         row = repo.detail_by_id(session=session, booking_id=booking_id)
         return _request_view(row, _zone(row.tutor_timezone))
 

@@ -1,0 +1,38 @@
+"""The send budget shared by every worker process: ~30 messages/s per bot, 1/s per chat.
+
+Why in the database: worker processes (and machines) share nothing else that is always
+there; one short write transaction per message (a reservation in `rate_slot`) is cheap at
+30/s. A reservation is the instant the message may go; the caller sleeps until then. A
+429 from Telegram pauses everyone until its `retry_after` has passed.
+"""
+
+from __future__ import annotations
+
+import time
+
+from booking_app.config import get_settings
+from booking_app.db import session_scope
+from booking_app.repositories import notifications as repo
+
+PER_CHAT_GAP_S = 1.0
+
+
+def reserve(chat_id: int) -> float:
+    """Reserve a send slot for this chat; returns seconds to wait before sending (>= 0)."""
+    per_second = max(get_settings().telegram_global_per_second, 1)
+    now = time.time()
+    chat_key = f"chat:{chat_id}"
+    with session_scope(write=True) as session:
+        at = repo.reserve_slot(
+            session=session,
+            chat_key=chat_key,
+            spacing={"global": 1.0 / per_second, chat_key: PER_CHAT_GAP_S},
+            now=now,
+        )
+    return max(0.0, at - time.time())
+
+
+def pause(seconds: float) -> None:
+    """Flood control: no process sends for `seconds`."""
+    with session_scope(write=True) as session:
+        repo.pause_all(session=session, until=time.time() + seconds)
