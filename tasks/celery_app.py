@@ -87,8 +87,24 @@ def _configure(celery: Celery, broker_url: str) -> None:
     )
 
 
+SQL_BROKER_POLL_S = 0.1
+
+
+def _fast_sql_polling(broker_url: str) -> None:
+    """kombu's SQL transport polls every 1 s and, with acks_late and prefetch 1, a worker
+    process takes its next message only at the next poll: ~1 task/s per process. Its
+    `polling_interval` can't go through `broker_transport_options` (those all reach
+    `create_engine`, see above), so it is set on the transport class; 10 cheap SELECTs/s
+    on an idle SQLite file is the price. Redis pushes messages and needs nothing."""
+    if is_sql_broker(broker_url):
+        from kombu.transport import sqlalchemy as kombu_sqla
+
+        kombu_sqla.Transport.polling_interval = SQL_BROKER_POLL_S
+
+
 app = Celery("booking")
 _configure(app, get_settings().celery_broker_url)
+_fast_sql_polling(get_settings().celery_broker_url)
 
 
 def prepare_broker() -> None:

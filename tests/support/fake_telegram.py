@@ -49,6 +49,7 @@ class FakeTelegram:
     answers: list[dict[str, Any]] = field(default_factory=list)
     violations: list[str] = field(default_factory=list)
     refused_429: int = 0
+    refused_at: list[tuple[float, float]] = field(default_factory=list)  # (when, retry_after)
     blocked: set[int] = field(default_factory=set)
     unknown_chats: set[int] = field(default_factory=set)
     lock: threading.Condition = field(default_factory=threading.Condition)
@@ -175,6 +176,7 @@ class FakeTelegram:
                     return None
                 if kind == "429":
                     self.refused_429 += 1
+                    self.refused_at.append((now, retry_after))
                     return _too_many(retry_after)
                 return 500, {"ok": False, "error_code": 500, "description": "Internal error"}
             if chat_id in self.blocked:
