@@ -240,6 +240,12 @@ class _Handler(BaseHTTPRequestHandler):
         self._serve()
 
     def _serve(self) -> None:
+        try:
+            self._answer()
+        except (BrokenPipeError, ConnectionResetError):  # the client went away (shutdown)
+            self.close_connection = True
+
+    def _answer(self) -> None:
         method = self.path.rstrip("/").rsplit("/", 1)[-1]
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
