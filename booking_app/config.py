@@ -84,7 +84,7 @@ class Settings:
     video_url_template: str
     notify_scan_seconds: int = 60
     notify_lease_seconds: int = 120
-    telegram_global_per_second: int = 30
+    telegram_global_per_second: int = 28
     telegram_webhook_url: str | None = None
 
     @property
@@ -130,7 +130,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         or "https://meet.jit.si/tutor-{session_uuid}",
         notify_scan_seconds=_int(env, "NOTIFY_SCAN_SECONDS", 60),
         notify_lease_seconds=_int(env, "NOTIFY_LEASE_SECONDS", 120),
-        telegram_global_per_second=_int(env, "TELEGRAM_GLOBAL_PER_SECOND", 30),
+        telegram_global_per_second=_int(env, "TELEGRAM_GLOBAL_PER_SECOND", 28),
         telegram_webhook_url=env.get("TELEGRAM_WEBHOOK_URL") or None,
     )
 

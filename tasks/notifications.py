@@ -70,6 +70,8 @@ def deliver(notification_id: int) -> str:
         return _retry(notification_id, wait, "waiting for a send slot")
     if wait:
         time.sleep(wait)
+    if paused := send_budget.paused_for():  # a 429 elsewhere while we waited
+        time.sleep(paused)
     try:
         message_id = telegram.send_message(outgoing.chat_id, outgoing.text, outgoing.buttons)
     except telegram.RetryLater as exc:

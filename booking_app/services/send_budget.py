@@ -11,7 +11,8 @@ from __future__ import annotations
 import time
 
 from booking_app.config import get_settings
-from booking_app.db import session_scope
+from booking_app.db import read_scope, session_scope
+from booking_app.models import RateSlot
 from booking_app.repositories import notifications as repo
 
 PER_CHAT_GAP_S = 1.0
@@ -30,6 +31,16 @@ def reserve(chat_id: int) -> float:
             now=now,
         )
     return max(0.0, at - time.time())
+
+
+def paused_for() -> float:
+    """Seconds left of a flood-control pause another process set meanwhile (0 if none).
+
+    Checked again right before each send: a message whose slot was reserved before
+    another worker got a 429 must not go out inside that 429's retry_after."""
+    with read_scope() as session:
+        slot = session.get(RateSlot, "pause")
+        return max(0.0, slot.next_at - time.time()) if slot else 0.0
 
 
 def pause(seconds: float) -> None:

@@ -203,7 +203,7 @@ def test_retry_after_pauses_and_reschedules(db: str, monkeypatch: pytest.MonkeyP
         assert send_notification.run(nid) == "retry"
         assert queued == [3.0]
         row = [r for r in rows() if r.id == nid][0]
-        assert row.status is P.pending and "Retry in 3" in (row.last_error or "")
+        assert row.status is P.pending and "Retry in 0:00:03" in (row.last_error or "")
         assert send_notification.run(nid) == "skipped"  # not due again for 3 s
         assert not fake.texts(9)
 
