@@ -65,7 +65,7 @@ def deliver(notification_id: int) -> str:
     outgoing = notifications.claim(notification_id, now=_now())
     if outgoing is None:
         return "skipped"
-    wait = send_budget.reserve(outgoing.chat_id)
+    wait = outgoing.wait
     if wait > MAX_SLOT_WAIT_S:  # a busy chat: come back when its slot is near
         return _retry(notification_id, wait, "waiting for a send slot")
     if wait:

@@ -40,7 +40,7 @@ from booking_app.models import (
 from booking_app.repositories import notifications as repo
 from booking_app.repositories.notifications import BookingContext
 from booking_app.services import notify_texts as texts
-from booking_app.services import timefmt
+from booking_app.services import send_budget, timefmt
 
 log = logging.getLogger(__name__)
 
@@ -164,6 +164,7 @@ class Outgoing:
     chat_id: int
     text: str
     buttons: list[list[texts.Button]]
+    wait: float = 0.0  # seconds until its reserved send slot
 
 
 def lease() -> timedelta:
@@ -204,7 +205,9 @@ def claim(notification_id: int, *, now: datetime) -> Outgoing | None:
                 NotificationStatus.cancelled, problem or "no chat", None,
             )  # fmt: skip
             return None
-        return Outgoing(notification_id, row.chat_id, row.body, _buttons(session, row, ctx, now))
+        buttons = _buttons(session, row, ctx, now)
+        wait = send_budget.reserve_in(session, row.chat_id)
+        return Outgoing(notification_id, row.chat_id, row.body, buttons, wait)
 
 
 def _why_not(row: Notification, ctx: BookingContext | None, now: datetime) -> str | None:

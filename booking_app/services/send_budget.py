@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import time
 
+from sqlmodel import Session
+
 from booking_app.config import get_settings
 from booking_app.db import read_scope, session_scope
 from booking_app.models import RateSlot
@@ -20,16 +22,20 @@ PER_CHAT_GAP_S = 1.0
 
 def reserve(chat_id: int) -> float:
     """Reserve a send slot for this chat; returns seconds to wait before sending (>= 0)."""
-    per_second = max(get_settings().telegram_global_per_second, 1)
-    now = time.time()
-    chat_key = f"chat:{chat_id}"
     with session_scope(write=True) as session:
-        at = repo.reserve_slot(
-            session=session,
-            chat_key=chat_key,
-            spacing={"global": 1.0 / per_second, chat_key: PER_CHAT_GAP_S},
-            now=now,
-        )
+        return reserve_in(session, chat_id)
+
+
+def reserve_in(session: Session, chat_id: int) -> float:
+    """The same inside the caller's write transaction (the claim's: one commit, not two)."""
+    per_second = max(get_settings().telegram_global_per_second, 1)
+    chat_key = f"chat:{chat_id}"
+    at = repo.reserve_slot(
+        session=session,
+        chat_key=chat_key,
+        spacing={"global": 1.0 / per_second, chat_key: PER_CHAT_GAP_S},
+        now=time.time(),
+    )
     return max(0.0, at - time.time())
 
 

@@ -210,3 +210,31 @@ def test_retry_after_pauses_and_reschedules(db: str, monkeypatch: pytest.MonkeyP
 
 def test_scan_task_queues_nothing_without_due_rows(db: str) -> None:
     assert scan_notifications.run() == 0
+
+
+def test_morning_digest_once_at_the_tutors_local_time(db: str) -> None:
+    """MORNING_CONFIRM_CRON is 08:00 in the tutor's zone (Kyiv, UTC+2 in November)."""
+    tutor = add_tutor(requires_confirmation=True)
+    set_telegram(tutor, "olena_tutor", 5005)
+    early = datetime(2026, 11, 30, 4, tzinfo=UTC)  # 06:00 Kyiv
+    booking = svc.create_booking(
+        form(tutor, add_service(tutor), start=utc("2026-11-30T15:00")), student_id=None, now=early
+    )
+    booking_id = booking_row(booking.token).id
+    assert notifications.queue_morning_digests(early) == 0  # 06:00: not yet
+    at_eight = datetime(2026, 11, 30, 6, 1, tzinfo=UTC)  # 08:01 Kyiv
+    assert notifications.queue_morning_digests(at_eight) == 1
+    assert notifications.queue_morning_digests(at_eight + timedelta(minutes=5)) == 0  # once
+    [digest] = [r for r in rows() if r.kind == "tutor_digest:2026-11-30"]
+    assert digest.chat_id == 5005 and "15:00 Ivan Guest, Algebra" in digest.body
+    outgoing = notifications.claim(digest.id or 0, now=at_eight)
+    assert outgoing is not None
+    assert outgoing.buttons == [
+        [("Confirm 15:00 Ivan Guest", f"tc:{booking_id}"), ("Decline", f"td:{booking_id}")]
+    ]
+
+
+def test_bad_morning_cron_is_refused() -> None:
+    assert notifications.parse_morning_cron("30 7 * * *") == (7, 30)
+    with pytest.raises(ValueError):
+        notifications.parse_morning_cron("0 8 * * 1-5")

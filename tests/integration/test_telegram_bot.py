@@ -146,3 +146,25 @@ def test_tutor_confirms_and_declines_from_the_bot(bot: FakeTelegram) -> None:
     bot.push_callback(801, f"ty:{second_id}")
     assert wait_until(lambda: booking_row(second).status is BookingStatus.cancelled, timeout=20)
     assert "Declined" in by_kind(second_id or 0)["decision"].body
+
+
+def test_bot_and_notification_tasks_do_not_import_reflex() -> None:
+    """Like the worker and the CLI: plain Python processes (ARCHITECTURE.md, rule 1)."""
+    code = (
+        "import sys, tasks.notifications, booking_app.integrations.telegram_bot\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('reflex', 'reflex_base')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=PROJECT_ROOT, env=project_env(),
+        capture_output=True, text=True, check=True, timeout=60,
+    )  # fmt: skip
+    assert result.stdout.strip() == "[]"
+
+
+def test_bot_refuses_to_start_without_a_token(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "booking_app.integrations.telegram_bot"], cwd=PROJECT_ROOT,
+        env=project_env(DATA_DIR=str(tmp_path), TELEGRAM_BOT_TOKEN=""), capture_output=True,
+        text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode != 0 and "TELEGRAM_BOT_TOKEN is not set" in result.stderr
