@@ -111,6 +111,11 @@ def _two_hundred_due(count: int) -> list[int]:
     return chats
 
 
+def _all_sent(count: int) -> bool:
+    reminders = [r for r in rows() if r.kind == "reminder:1h"]
+    return len(reminders) == count and all(r.status is NotificationStatus.sent for r in reminders)
+
+
 def test_two_hundred_reminders_survive_a_killed_worker(
     db: str, fake: FakeTelegram, tmp_path: Path
 ) -> None:
@@ -124,9 +129,12 @@ def test_two_hundred_reminders_survive_a_killed_worker(
         at_kill = len(fake.messages)
         assert at_kill < 400, "everything was sent before the kill; the test proves nothing"
         worker = start_worker(env, tmp_path, name="worker2")
+        # Done = every chat got its reminder AND every row is `sent`: the one in flight at the
+        # kill may have reached Telegram but stays `sending` until its lease expires.
         done = wait_until(
-            lambda: all(_reminders(fake, c) for c in chats), timeout=150, interval=0.5
-        )
+            lambda: all(_reminders(fake, c) for c in chats) and _all_sent(len(chats)),
+            timeout=150, interval=0.5,
+        )  # fmt: skip
         assert done, log_tail(tmp_path / "worker2.log")
     finally:
         stop_worker(worker)
