@@ -68,10 +68,7 @@ def deliver(notification_id: int) -> str:
     wait = outgoing.wait
     if wait > MAX_SLOT_WAIT_S:  # a busy chat: come back when its slot is near
         return _retry(notification_id, wait, "waiting for a send slot")
-    if wait:
-        time.sleep(wait)
-    if paused := send_budget.paused_for():  # a 429 elsewhere while we waited
-        time.sleep(paused)
+    _wait_for_slot(outgoing.chat_id, wait)
     try:
         message_id = telegram.send_message(outgoing.chat_id, outgoing.text, outgoing.buttons)
     except telegram.RetryLater as exc:
@@ -87,6 +84,20 @@ def deliver(notification_id: int) -> str:
     if not notifications.mark_sent(notification_id, message_id, now=_now()):
         log.warning("notification %s sent but its lease had expired", notification_id)
     return "sent"
+
+
+def _wait_for_slot(chat_id: int, wait: float) -> None:
+    """Sleep until the reserved slot; if another worker got a 429 meanwhile, sit out its
+    pause and reserve afresh (the old slot is void: after a pause every waiting sender
+    would otherwise fire at once, two of them maybe to the same chat)."""
+    for _ in range(5):
+        if wait:
+            time.sleep(wait)
+        paused = send_budget.paused_for()
+        if not paused:
+            return
+        time.sleep(paused)
+        wait = send_budget.reserve(chat_id)
 
 
 def _attempts(notification_id: int) -> int:
