@@ -234,6 +234,11 @@ def worker_command(settings: Settings) -> list[str]:
     ]  # fmt: skip
 
 
+def bot_command() -> list[str]:
+    """The Telegram bot (polling, or a webhook with TELEGRAM_WEBHOOK_URL)."""
+    return [sys.executable, "-m", "booking_app.integrations.telegram_bot"]
+
+
 def app_command(settings: Settings) -> list[str]:
     """Reflex in production mode: one port serves the built frontend and the backend."""
     port = str(settings.port)
@@ -409,6 +414,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         if not args.no_worker:
             _prepare_broker()
             supervisor.start("celery worker", worker_command(settings))
+        if settings.telegram_bot_token:  # issue 7: the bot runs only with a real token
+            supervisor.start("telegram bot", bot_command())
         supervisor.start("app", app_command(settings))
         return supervise(supervisor, f"http://127.0.0.1:{settings.port}", ready_note)
     finally:

@@ -92,6 +92,10 @@ class Settings:
     video_url_template: str
     invite_ttl_hours: int
     realtime_url: str = ""  # where other processes POST live updates; "" = don't
+    notify_scan_seconds: int = 60
+    notify_lease_seconds: int = 120
+    telegram_global_per_second: int = 28
+    telegram_webhook_url: str | None = None
 
     @property
     def is_sqlite(self) -> bool:
@@ -136,6 +140,10 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         or "https://meet.jit.si/tutor-{session_uuid}",
         invite_ttl_hours=_int(env, "INVITE_TTL_HOURS", 24),
         realtime_url=_realtime_url(env, port),
+        notify_scan_seconds=_int(env, "NOTIFY_SCAN_SECONDS", 60),
+        notify_lease_seconds=_int(env, "NOTIFY_LEASE_SECONDS", 120),
+        telegram_global_per_second=_int(env, "TELEGRAM_GLOBAL_PER_SECOND", 28),
+        telegram_webhook_url=env.get("TELEGRAM_WEBHOOK_URL") or None,
     )
 
 

@@ -29,6 +29,7 @@ from booking_app.config import get_settings
 
 PURGE_SIGN_IN_ATTEMPTS = "tasks.housekeeping.purge_sign_in_attempts"
 PURGE_BROKER_MESSAGES = "tasks.housekeeping.purge_broker_messages"
+SCAN_NOTIFICATIONS = "tasks.notifications.scan_notifications"
 
 
 def is_sql_broker(url: str) -> bool:
@@ -60,6 +61,11 @@ def _beat_schedule() -> dict[str, dict[str, Any]]:
             "schedule": timedelta(minutes=15),
         },
         "purge-broker-messages": {"task": PURGE_BROKER_MESSAGES, "schedule": timedelta(hours=6)},
+        # The outbox scan (reminders, retries, morning digests); NOTIFY_SCAN_SECONDS, default 60.
+        "scan-notifications": {
+            "task": SCAN_NOTIFICATIONS,
+            "schedule": timedelta(seconds=get_settings().notify_scan_seconds),
+        },
     }
 
 
@@ -81,8 +87,24 @@ def _configure(celery: Celery, broker_url: str) -> None:
     )
 
 
+SQL_BROKER_POLL_S = 0.1
+
+
+def _fast_sql_polling(broker_url: str) -> None:
+    """kombu's SQL transport polls every 1 s and, with acks_late and prefetch 1, a worker
+    process takes its next message only at the next poll: ~1 task/s per process. Its
+    `polling_interval` can't go through `broker_transport_options` (those all reach
+    `create_engine`, see above), so it is set on the transport class; 10 cheap SELECTs/s
+    on an idle SQLite file is the price. Redis pushes messages and needs nothing."""
+    if is_sql_broker(broker_url):
+        from kombu.transport import sqlalchemy as kombu_sqla
+
+        kombu_sqla.Transport.polling_interval = SQL_BROKER_POLL_S
+
+
 app = Celery("booking")
 _configure(app, get_settings().celery_broker_url)
+_fast_sql_polling(get_settings().celery_broker_url)
 
 
 def prepare_broker() -> None:

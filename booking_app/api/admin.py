@@ -78,6 +78,24 @@ class UserView(ModelView):
         return False
 
 
+class NotificationView(ModelView):
+    """The outbox, read-only: what was (or, without a bot token, would have been) sent."""
+
+    fields = [c.name for c in m.Notification.__table__.columns]  # type: ignore[attr-defined]
+    searchable_fields = ["kind", "body", "last_error"]
+    sortable_fields = ["id", "send_at", "sent_at", "status", "kind", "attempts"]
+    fields_default_sort = [("id", True)]
+
+    def can_create(self, request: Request) -> bool:
+        return False
+
+    def can_edit(self, request: Request) -> bool:
+        return False
+
+    def can_delete(self, request: Request) -> bool:
+        return False
+
+
 VIEWS: list[tuple[type, str]] = [
     (m.TutorProfile, "fa fa-chalkboard-teacher"),
     (m.Subject, "fa fa-book"),
@@ -90,7 +108,6 @@ VIEWS: list[tuple[type, str]] = [
     (m.AvailabilityWindow, "fa fa-clock"),
     (m.AvailabilityOverride, "fa fa-calendar-times"),
     (m.BusyBlock, "fa fa-ban"),
-    (m.Notification, "fa fa-bell"),
     (m.SignInAttempt, "fa fa-user-lock"),
 ]
 
@@ -104,6 +121,7 @@ def build_admin() -> Admin:
         secret_key=get_settings().secret_key,  # fixed key: admin CSRF survives restarts/workers
     )
     admin.add_view(UserView(m.User, icon="fa fa-user"))
+    admin.add_view(NotificationView(m.Notification, icon="fa fa-bell", menu_label="Outbox"))
     for model, icon in VIEWS:
         admin.add_view(ModelView(model, icon=icon))
     return admin

@@ -21,7 +21,7 @@ from booking_app.models.enums import (
     Role,
 )
 from booking_app.models.lesson import Lesson
-from booking_app.models.notification import Notification
+from booking_app.models.notification import Notification, RateSlot
 from booking_app.models.service import Service
 from booking_app.models.tutor import Subject, TutorProfile, TutorSubject
 from booking_app.models.user import User
@@ -48,6 +48,7 @@ __all__ = [
     "NotificationChannel",
     "NotificationStatus",
     "PaymentStatus",
+    "RateSlot",
     "Role",
     "Service",
     "SignInAttempt",

@@ -76,3 +76,4 @@ class NotificationStatus(str, Enum):
     sent = "sent"
     failed = "failed"
     cancelled = "cancelled"
+    skipped = "skipped"  # due while no bot token was configured: kept, visible, not sent

@@ -55,8 +55,8 @@ from booking_app.scheduling import (
     check_join,
 )
 from booking_app.services import availability as av
+from booking_app.services import notifications, timefmt
 from booking_app.services import offer_fields as f
-from booking_app.services import timefmt
 from booking_app.services.errors import NotFound, SlotUnavailable, ValidationFailed
 from booking_app.services.validation import (
     FieldError,
@@ -491,6 +491,7 @@ def _book(form: BookingForm, client: _Client, offer: _Offer, now: datetime) -> B
         if booking.status is BookingStatus.confirmed:
             _admit(session, booking, now)
         realtime.publish_on_commit(session, (booking.tutor_id, booking.student_id))
+        notifications.booking_changed(session, booking.id or 0, "created", now=now)
         row = repo.detail_by_id(session=session, booking_id=booking.id or 0)
         return _detail_view(row, _owner_zone(row, offer.student_tz), now)
 
@@ -589,6 +590,7 @@ def cancel_booking(token: str, *, now: datetime, reason: str = "") -> BookingDet
         session.flush()
         _release(session, lesson, now)
         realtime.publish_on_commit(session, (booking.tutor_id, booking.student_id))
+        notifications.booking_changed(session, booking.id or 0, "cancelled", now=now)
         row = repo.detail_by_id(session=session, booking_id=booking.id or 0)
         return _detail_view(row, _owner_zone(row), now)
 
@@ -657,6 +659,7 @@ def _reschedule(token: str, start: datetime | None, seat: int, now: datetime) ->
         booking.updated_at = now
         session.flush()
         realtime.publish_on_commit(session, (booking.tutor_id, booking.student_id))
+        notifications.booking_changed(session, booking.id or 0, "moved", now=now)
         row = repo.detail_by_id(session=session, booking_id=booking.id or 0)
         return _detail_view(row, _owner_zone(row), now)
 
@@ -791,6 +794,7 @@ def confirm_booking(tutor_id: int, booking_id: int, *, now: datetime) -> Request
         session.flush()
         _admit(session, booking, now)
         realtime.publish_on_commit(session, (tutor_id, booking.student_id))
+        notifications.booking_changed(session, booking_id, "confirmed", now=now)
         row = repo.detail_by_id(session=session, booking_id=booking_id)
         return _request_view(row, _zone(row.tutor_timezone))
 
@@ -806,6 +810,7 @@ def decline_booking(tutor_id: int, booking_id: int, *, reason: str, now: datetim
         session.flush()
         _release(session, lesson, now)
         realtime.publish_on_commit(session, (tutor_id, booking.student_id))
+        notifications.booking_changed(session, booking_id, "declined", now=now)
         row = repo.detail_by_id(session=session, booking_id=booking_id)
         return _request_view(row, _zone(row.tutor_timezone))
 

@@ -1,0 +1,288 @@
+"""Notification (outbox) and RateSlot queries. Keyword-only session; never commits.
+
+The state changes that make delivery "once" are single conditional UPDATEs: a row is
+claimed only while it is `pending` (two workers holding the same id: one wins), and
+marked sent only while it is still `sending`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from booking_app.models import (
+    Booking,
+    ClassroomSession,
+    Lesson,
+    Notification,
+    NotificationChannel,
+    NotificationStatus,
+    RateSlot,
+    Service,
+    TutorProfile,
+    User,
+)
+
+PENDING = NotificationStatus.pending
+SENDING = NotificationStatus.sending
+TELEGRAM = NotificationChannel.telegram
+TUTOR_PREFIX = "tutor_"
+
+
+@dataclass(frozen=True)
+class BookingContext:
+    """Everything a message about one booking needs, read in the writer's transaction."""
+
+    booking: Booking
+    lesson: Lesson
+    tutor: User
+    student: User | None
+    service_name: str
+    reminder_offsets: list[int]
+    room_uuid: str | None
+
+
+def booking_context(*, session: Session, booking_id: int) -> BookingContext | None:
+    row = session.execute(
+        sa.select(Booking, Lesson, User, TutorProfile.reminder_offsets_hours, Service.name)
+        .join(Lesson, Lesson.id == Booking.lesson_id)
+        .join(User, User.id == Booking.tutor_id)
+        .join(TutorProfile, TutorProfile.user_id == Booking.tutor_id)
+        .outerjoin(Service, Service.id == Lesson.service_id)
+        .where(Booking.id == booking_id)
+    ).first()
+    if row is None:
+        return None
+    booking, lesson, tutor, offsets, service_name = row
+    student = session.get(User, booking.student_id) if booking.student_id else None
+    room = session.exec(
+        select(ClassroomSession.session_uuid).where(ClassroomSession.lesson_id == lesson.id)
+    ).first()
+    return BookingContext(
+        booking, lesson, tutor, student, service_name or lesson.title, list(offsets or []), room
+    )
+
+
+def get(*, session: Session, notification_id: int) -> Notification | None:
+    return session.get(Notification, notification_id)
+
+
+def find(*, session: Session, booking_id: int, kind: str) -> Notification | None:
+    return session.exec(
+        select(Notification).where(
+            Notification.booking_id == booking_id,
+            Notification.kind == kind,
+            Notification.channel == TELEGRAM,
+        )
+    ).first()
+
+
+def upsert(
+    *,
+    session: Session,
+    booking_id: int | None,
+    kind: str,
+    user_id: int | None,
+    chat_id: int | None,
+    body: str,
+    send_at: datetime,
+    now: datetime,
+) -> Notification:
+    """Insert, or re-arm the one row of (booking, kind): moving a lesson updates, never adds."""
+    if booking_id is not None:
+        row = find(session=session, booking_id=booking_id, kind=kind)
+    else:
+        row = session.exec(
+            select(Notification).where(
+                Notification.booking_id.is_(None),  # type: ignore[union-attr]
+                Notification.user_id == user_id,
+                Notification.kind == kind,
+            )
+        ).first()
+    if row is None:
+        row = Notification(booking_id=booking_id, kind=kind, created_at=now, send_at=send_at)
+        session.add(row)
+    row.user_id, row.chat_id, row.body, row.send_at = user_id, chat_id, body, send_at
+    row.status, row.attempts, row.last_error = PENDING, 0, None
+    row.sent_at = row.lease_until = row.provider_message_id = None
+    session.flush()
+    return row
+
+
+def cancel_pending(*, session: Session, booking_id: int, kinds: list[str], reason: str) -> int:
+    """Pending (or queued) rows of these kinds of this booking will never be sent."""
+    if not kinds:
+        return 0
+    result = session.execute(
+        sa.update(Notification)
+        .where(
+            Notification.booking_id == booking_id,
+            Notification.kind.in_(kinds),  # type: ignore[attr-defined]
+            Notification.status == PENDING,
+        )
+        .values(status=NotificationStatus.cancelled, last_error=reason, lease_until=None)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def kinds_of(*, session: Session, booking_id: int, prefix: str) -> list[str]:
+    query = select(Notification.kind).where(
+        Notification.booking_id == booking_id,
+        Notification.kind.startswith(prefix),  # type: ignore[attr-defined]
+    )
+    return list(session.exec(query))
+
+
+# --- the scan and the send ---------------------------------------------------------------------
+
+
+def recover_expired(*, session: Session, now: datetime) -> int:
+    """`sending` rows past their lease belong to a worker that died: make them pending again."""
+    result = session.execute(
+        sa.update(Notification)
+        .where(Notification.status == SENDING, Notification.lease_until < now)
+        .values(status=PENDING, lease_until=None)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def _due(now: datetime, *, with_chat: bool) -> Any:
+    clause = sa.and_(
+        Notification.status == PENDING,
+        Notification.send_at <= now,
+        sa.or_(Notification.lease_until.is_(None), Notification.lease_until < now),  # type: ignore[union-attr]
+    )
+    if with_chat:
+        clause = sa.and_(clause, Notification.chat_id.is_not(None))  # type: ignore[union-attr]
+    return clause
+
+
+def lease_due(*, session: Session, now: datetime, lease: timedelta, limit: int) -> list[int]:
+    """Ids of due rows with a known chat, leased so the next scan doesn't queue them again."""
+    ids = list(
+        session.exec(
+            select(Notification.id)
+            .where(_due(now, with_chat=True))
+            .order_by(Notification.send_at, Notification.id)
+            .limit(limit)
+        )
+    )
+    if ids:
+        session.execute(
+            sa.update(Notification)
+            .where(Notification.id.in_(ids))  # type: ignore[union-attr]
+            .values(lease_until=now + lease)
+        )
+    return [i for i in ids if i is not None]
+
+
+def skip_due(*, session: Session, now: datetime, reason: str) -> list[Notification]:
+    """No bot token: due rows become `skipped` (kept, visible in the admin outbox)."""
+    rows = list(session.exec(select(Notification).where(_due(now, with_chat=False))))
+    for row in rows:
+        row.status, row.last_error, row.lease_until = NotificationStatus.skipped, reason, None
+    session.flush()
+    return rows
+
+
+def claim(*, session: Session, notification_id: int, now: datetime, lease: timedelta) -> bool:
+    """pending -> sending, atomically; False when another worker (or a cancel) got there
+    first, or the row was re-armed for later (a lesson moved after this message was queued)."""
+    result = session.execute(
+        sa.update(Notification)
+        .where(
+            Notification.id == notification_id,
+            Notification.status == PENDING,
+            Notification.send_at <= now + timedelta(seconds=1),
+        )
+        .values(status=SENDING, lease_until=now + lease, attempts=Notification.attempts + 1)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def finish(*, session: Session, notification_id: int, **values: Any) -> bool:
+    """Leave `sending` for a final or retry state; False if the row left it meanwhile."""
+    result = session.execute(
+        sa.update(Notification)
+        .where(Notification.id == notification_id, Notification.status == SENDING)
+        .values(**values)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def attach_chat(
+    *, session: Session, chat_id: int, booking_ids: list[int], user_ids: list[int]
+) -> int:
+    """Give pending rows of newly linked bookings (student side) or users their chat."""
+    conditions = []
+    if booking_ids:
+        conditions.append(
+            sa.and_(
+                Notification.booking_id.in_(booking_ids),  # type: ignore[union-attr]
+                sa.not_(Notification.kind.startswith(TUTOR_PREFIX)),  # type: ignore[attr-defined]
+            )
+        )
+    if user_ids:
+        conditions.append(Notification.user_id.in_(user_ids))  # type: ignore[union-attr]
+    if not conditions:
+        return 0
+    result = session.execute(
+        sa.update(Notification)
+        .where(
+            Notification.status == PENDING,
+            Notification.chat_id.is_(None),  # type: ignore[union-attr]
+            sa.or_(*conditions),
+        )
+        .values(chat_id=chat_id)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+# --- shared send budget -------------------------------------------------------------------------
+
+
+def _ensure_slots(session: Session, keys: list[str]) -> None:
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+    for key in keys:
+        session.execute(insert(RateSlot).values(key=key, next_at=0.0).on_conflict_do_nothing())
+
+
+def reserve_slot(
+    *, session: Session, chat_key: str, spacing: dict[str, float], now: float
+) -> float:
+    """The earliest instant (epoch s) at which this message may go, reserved for it.
+
+    `spacing` maps budget keys ("global", chat_key) to their minimum gap; "pause" is a
+    flood-control pause set after a 429. Rows are locked global-first (one order, so
+    PostgreSQL never deadlocks); on SQLite the write transaction already serializes.
+    """
+    keys = sorted({"global", "pause", chat_key})
+    _ensure_slots(session, keys)
+    slots = {
+        slot.key: slot
+        for slot in session.exec(
+            select(RateSlot).where(RateSlot.key.in_(keys)).order_by(RateSlot.key).with_for_update()  # type: ignore[attr-defined]
+        )
+    }
+    at = max([now, *(slot.next_at for slot in slots.values())])
+    for key, gap in spacing.items():
+        slots[key].next_at = at + gap
+    session.flush()
+    return at
+
+
+def pause_all(*, session: Session, until: float) -> None:
+    """Telegram said "retry after": nobody sends before `until` (epoch s)."""
+    _ensure_slots(session, ["pause"])
+    slot = session.get(RateSlot, "pause", with_for_update=True)
+    assert slot is not None
+    slot.next_at = max(slot.next_at, until)
+    session.flush()

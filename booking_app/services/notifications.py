@@ -1,0 +1,374 @@
+"""The outbox: every Telegram message is a Notification row, written in the booking's own
+transaction, and delivered by tasks/notifications.py.
+
+Why an outbox: Cal.com's reminders were lost (a queue message that never ran), sent in a
+burst, or sent after a cancel (a far-future job nobody withdrew). Here:
+- the booking change and its messages commit together (`booking_changed(session, ...)`
+  is one call inside each write path of services/booking.py), so there is no booking
+  without its messages and no message about a change that rolled back;
+- reminders are rows with `send_at`, one per (booking, "reminder:<h>h"): a move updates
+  them, a cancel cancels them, and the sender re-reads the booking anyway;
+- sending is claim (pending -> sending, one UPDATE) -> send -> mark sent, so a row is
+  sent at most once except the one in flight when a worker is killed (its lease expires
+  and it is sent again).
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from booking_app.config import get_settings
+from booking_app.db import session_scope
+from booking_app.models import (
+    SEAT_HOLDING_STATUSES,
+    Booking,
+    BookingStatus,
+    Lesson,
+    LessonStatus,
+    Notification,
+    NotificationStatus,
+    Service,
+    User,
+)
+from booking_app.repositories import notifications as repo
+from booking_app.repositories.notifications import BookingContext
+from booking_app.services import notify_texts as texts
+from booking_app.services import send_budget, timefmt
+
+log = logging.getLogger(__name__)
+
+REMINDER = "reminder:"
+TUTOR_KINDS = ("tutor_request", "tutor_moved", "tutor_cancelled")
+CANCEL_NOTE = "booking cancelled"
+NO_TOKEN = "not sent: TELEGRAM_BOT_TOKEN is not set"
+MAX_ATTEMPTS = 8
+BACKOFF_BASE_S = 2.0
+BACKOFF_CAP_S = 300.0
+DIGEST_WINDOW = timedelta(hours=2)
+
+
+# --- the write side: one call per booking change --------------------------------------------------
+
+
+def booking_changed(session: Session, booking_id: int, event: str, *, now: datetime) -> None:
+    """Write this change's messages in the caller's transaction.
+
+    event: "created" | "confirmed" | "declined" | "moved" | "cancelled".
+    """
+    ctx = repo.booking_context(session=session, booking_id=booking_id)
+    if ctx is None:
+        return
+    if event == "created":
+        _student(session, ctx, "created", texts.created(ctx), now)
+        if ctx.booking.status is BookingStatus.pending:
+            _tutor(session, ctx, "tutor_request", texts.tutor_request(ctx), now)
+    elif event in ("confirmed", "declined"):
+        _student(session, ctx, "decision", texts.decision(ctx), now)
+        repo.cancel_pending(
+            session=session, booking_id=booking_id, kinds=["tutor_request"], reason="answered"
+        )
+    elif event == "moved":
+        _student(session, ctx, "moved", texts.moved(ctx), now)
+        _tutor(session, ctx, "tutor_moved", texts.tutor_moved(ctx), now)
+    elif event == "cancelled":
+        _student(session, ctx, "cancelled", texts.cancelled(ctx), now)
+        _tutor(session, ctx, "tutor_cancelled", texts.tutor_cancelled(ctx), now)
+        repo.cancel_pending(
+            session=session, booking_id=booking_id, kinds=["tutor_request"], reason=CANCEL_NOTE
+        )
+    else:
+        raise ValueError(f"unknown booking event {event!r}")
+    sync_reminders(session, ctx, now)
+
+
+def _student_chat(ctx: BookingContext) -> int | None:
+    if ctx.booking.telegram_chat_id:
+        return ctx.booking.telegram_chat_id
+    return ctx.student.telegram_chat_id if ctx.student else None
+
+
+def _student(session: Session, ctx: BookingContext, kind: str, body: str, now: datetime) -> None:
+    """Always written: a guest may link a chat later (deep link) and then receives it."""
+    repo.upsert(
+        session=session, booking_id=ctx.booking.id, kind=kind, user_id=ctx.booking.student_id,
+        chat_id=_student_chat(ctx), body=body, send_at=now, now=now,
+    )  # fmt: skip
+
+
+def _tutor(session: Session, ctx: BookingContext, kind: str, body: str, now: datetime) -> None:
+    """Only for tutors who can be reached (a linked chat or a username to link by)."""
+    if not (ctx.tutor.telegram_chat_id or ctx.tutor.telegram_username):
+        return
+    repo.upsert(
+        session=session, booking_id=ctx.booking.id, kind=kind, user_id=ctx.tutor.id,
+        chat_id=ctx.tutor.telegram_chat_id, body=body, send_at=now, now=now,
+    )  # fmt: skip
+
+
+def _is_live(ctx: BookingContext) -> bool:
+    return (
+        ctx.booking.status in SEAT_HOLDING_STATUSES
+        and ctx.lesson.status is not LessonStatus.cancelled
+    )
+
+
+def reminder_times(starts_at: datetime, offsets: list[int]) -> dict[str, datetime]:
+    """{"reminder:24h": starts - 24 h, ...}: elapsed hours, so DST never shifts them."""
+    return {
+        f"{REMINDER}{h}h": starts_at - timedelta(hours=h) for h in sorted(set(offsets)) if h > 0
+    }
+
+
+def sync_reminders(session: Session, ctx: BookingContext, now: datetime) -> None:
+    """One row per future offset; rows no longer wanted (cancelled, passed) are cancelled."""
+    wanted = {}
+    if _is_live(ctx):
+        wanted = {
+            kind: at
+            for kind, at in reminder_times(ctx.lesson.starts_at, ctx.reminder_offsets).items()
+            if at > now
+        }
+    existing = repo.kinds_of(session=session, booking_id=ctx.booking.id or 0, prefix=REMINDER)
+    stale = [kind for kind in existing if kind not in wanted]
+    repo.cancel_pending(
+        session=session, booking_id=ctx.booking.id or 0, kinds=stale, reason="no longer due"
+    )
+    chat = _student_chat(ctx)
+    for kind, at in wanted.items():
+        body = texts.reminder(ctx, int(kind[len(REMINDER) : -1]))
+        row = repo.find(session=session, booking_id=ctx.booking.id or 0, kind=kind)
+        if row and row.status is NotificationStatus.pending and row.send_at == at:
+            row.body, row.chat_id = body, row.chat_id or chat  # same time: refresh the text only
+            continue
+        repo.upsert(
+            session=session, booking_id=ctx.booking.id, kind=kind,
+            user_id=ctx.booking.student_id, chat_id=chat, body=body, send_at=at, now=now,
+        )  # fmt: skip
+
+
+# --- the send side ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One claimed message, ready for the Telegram client."""
+
+    notification_id: int
+    chat_id: int
+    text: str
+    buttons: list[list[texts.Button]]
+    wait: float = 0.0  # seconds until its reserved send slot
+
+
+def lease() -> timedelta:
+    return timedelta(seconds=get_settings().notify_lease_seconds)
+
+
+def scan(now: datetime, *, limit: int = 1000) -> list[int]:
+    """The beat job's work: recover expired leases, lease and return due ids.
+
+    Without a bot token, due rows are marked `skipped` instead (and logged).
+    """
+    with session_scope(write=True) as session:
+        repo.recover_expired(session=session, now=now)
+        if not get_settings().telegram_bot_token:
+            for row in repo.skip_due(session=session, now=now, reason=NO_TOKEN):
+                log.warning(
+                    "notification %s (%s) not sent: no TELEGRAM_BOT_TOKEN", row.id, row.kind
+                )
+            return []
+        return repo.lease_due(session=session, now=now, lease=lease(), limit=limit)
+
+
+def claim(notification_id: int, *, now: datetime) -> Outgoing | None:
+    """Claim the row and re-read its booking; None if taken, or no longer worth sending."""
+    with session_scope(write=True) as session:
+        if not repo.claim(session=session, notification_id=notification_id, now=now, lease=lease()):
+            return None
+        row = repo.get(session=session, notification_id=notification_id)
+        assert row is not None
+        ctx = (
+            repo.booking_context(session=session, booking_id=row.booking_id)
+            if row.booking_id
+            else None
+        )
+        problem = _why_not(row, ctx, now)
+        if problem or row.chat_id is None:
+            row.status, row.last_error, row.lease_until = (
+                NotificationStatus.cancelled, problem or "no chat", None,
+            )  # fmt: skip
+            return None
+        buttons = _buttons(session, row, ctx, now)
+        wait = send_budget.reserve_in(session, row.chat_id)
+        return Outgoing(notification_id, row.chat_id, row.body, buttons, wait)
+
+
+def _why_not(row: Notification, ctx: BookingContext | None, now: datetime) -> str | None:
+    """The re-read: a cancelled or moved booking gets no reminder, an answered request no ask."""
+    if row.booking_id is None:
+        return None
+    if ctx is None:
+        return "booking gone"
+    if row.kind.startswith(REMINDER):
+        return _reminder_problem(row, ctx, now)
+    if row.kind == "tutor_request" and ctx.booking.status is not BookingStatus.pending:
+        return "already answered"
+    if ctx.lesson.ends_at <= now:
+        return "lesson is over"
+    return None
+
+
+def _reminder_problem(row: Notification, ctx: BookingContext, now: datetime) -> str | None:
+    if not _is_live(ctx):
+        return CANCEL_NOTE
+    if ctx.lesson.starts_at <= now:
+        return "lesson already started"
+    times = reminder_times(ctx.lesson.starts_at, ctx.reminder_offsets)
+    due_at = times.get(row.kind)
+    if due_at is None:
+        return "offset no longer configured"
+    if now < due_at - timedelta(seconds=1):
+        # A move re-arms the row (sync_reminders) and claim() refuses rows not yet due, so
+        # this is only reached if both were bypassed; never send early.
+        return "lesson moved"
+    later = [at for kind, at in times.items() if at > due_at and at <= now]
+    return "a closer reminder is due" if later else None
+
+
+def _buttons(
+    session: Session, row: Notification, ctx: BookingContext | None, now: datetime
+) -> list[list[texts.Button]]:
+    if row.kind.startswith("tutor_digest:"):
+        return _digest_buttons(session, row.user_id or 0, now)
+    if ctx is None:
+        return []
+    if row.kind == "tutor_request":
+        return texts.request_buttons(ctx.booking.id or 0)
+    if row.kind.startswith(REMINDER) or row.kind in ("created", "decision", "moved"):
+        if _is_live(ctx) and ctx.lesson.starts_at > now:
+            return texts.cancel_button(ctx.booking.booking_token)
+    return []
+
+
+def mark_sent(notification_id: int, message_id: int | None, *, now: datetime) -> bool:
+    """sending -> sent; False if the row was taken back meanwhile (an expired lease)."""
+    with session_scope(write=True) as session:
+        return repo.finish(
+            session=session, notification_id=notification_id, status=NotificationStatus.sent,
+            sent_at=now, provider_message_id=str(message_id or ""), lease_until=None,
+            last_error=None,
+        )  # fmt: skip
+
+
+def mark_failed(notification_id: int, error: str) -> None:
+    """For good: blocked by the user, chat not found, a rejected message."""
+    with session_scope(write=True) as session:
+        repo.finish(
+            session=session, notification_id=notification_id, status=NotificationStatus.failed,
+            last_error=error[:1000], lease_until=None,
+        )  # fmt: skip
+
+
+def backoff_seconds(attempts: int) -> float:
+    """Exponential (2, 4, 8 ... s), capped at 5 min, with full jitter on the upper half."""
+    ceiling = min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** max(attempts - 1, 0))
+    return ceiling / 2 + random.uniform(0, ceiling / 2)
+
+
+def mark_retry(notification_id: int, delay: float, error: str, *, now: datetime) -> float | None:
+    """Back to pending at now + delay (the task also re-sends it then); None = gave up."""
+    with session_scope(write=True) as session:
+        row = repo.get(session=session, notification_id=notification_id)
+        if row is None or row.status is not NotificationStatus.sending:
+            return None
+        if row.attempts >= MAX_ATTEMPTS:
+            row.status, row.last_error, row.lease_until = (
+                NotificationStatus.failed, f"gave up: {error}"[:1000], None,
+            )  # fmt: skip
+            return None
+        at = now + timedelta(seconds=delay)
+        row.status, row.send_at, row.last_error = NotificationStatus.pending, at, error[:1000]
+        row.lease_until = at + lease()  # the queued retry owns it until then
+        return delay
+
+
+# --- morning digest -----------------------------------------------------------------------------------
+
+
+def parse_morning_cron(expr: str) -> tuple[int, int]:
+    """(hour, minute) of "M H * * *"; other cron shapes are refused at startup."""
+    parts = expr.split()
+    if len(parts) != 5 or parts[2:] != ["*", "*", "*"]:
+        raise ValueError(f"MORNING_CONFIRM_CRON must look like 'M H * * *', got {expr!r}")
+    minute, hour = int(parts[0]), int(parts[1])
+    if not (0 <= minute < 60 and 0 <= hour < 24):
+        raise ValueError(f"MORNING_CONFIRM_CRON out of range: {expr!r}")
+    return hour, minute
+
+
+def _todays_requests(session: Session, tutor_id: int, tz: ZoneInfo, now: datetime) -> list:
+    today = now.astimezone(tz).date()
+    start = datetime.combine(today, datetime.min.time(), tz)
+    rows = session.execute(
+        sa.select(Booking, Lesson, Service.name)
+        .join(Lesson, Lesson.id == Booking.lesson_id)
+        .outerjoin(Service, Service.id == Lesson.service_id)
+        .where(
+            Booking.tutor_id == tutor_id,
+            Booking.status == BookingStatus.pending,
+            Lesson.starts_at >= max(now, start),
+            Lesson.starts_at < start + timedelta(days=1),
+        )
+        .order_by(Lesson.starts_at)
+    ).all()
+    return list(rows)
+
+
+def _digest_buttons(session: Session, tutor_id: int, now: datetime) -> list[list[texts.Button]]:
+    tutor = session.get(User, tutor_id)
+    tz = timefmt.zone(tutor.timezone if tutor else "") or ZoneInfo("UTC")
+    buttons = []
+    for booking, lesson, _name in _todays_requests(session, tutor_id, tz, now):
+        label = f"Confirm {lesson.starts_at.astimezone(tz):%H:%M} {booking.client_name}"[:60]
+        buttons.append([(label, f"tc:{booking.id}"), ("Decline", f"td:{booking.id}")])
+    return buttons
+
+
+def queue_morning_digests(now: datetime) -> int:
+    """Each linked tutor, once a day at MORNING_CONFIRM_CRON local time: today's requests."""
+    hour, minute = parse_morning_cron(get_settings().morning_confirm_cron)
+    made = 0
+    with session_scope(write=True) as session:
+        tutors = session.exec(select(User).where(User.telegram_chat_id.is_not(None))).all()  # type: ignore[union-attr]
+        for tutor in tutors:
+            tz = timefmt.zone(tutor.timezone or "") or ZoneInfo("UTC")
+            local = now.astimezone(tz)
+            due = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
+            if not (due <= local < due + DIGEST_WINDOW):
+                continue
+            kind = f"tutor_digest:{local.date().isoformat()}"
+            exists = session.exec(
+                select(Notification.id).where(
+                    Notification.user_id == tutor.id, Notification.kind == kind
+                )
+            ).first()
+            requests = _todays_requests(session, tutor.id or 0, tz, now)
+            if exists or not requests:
+                continue
+            lines = [
+                texts.digest_line(lesson.starts_at, tz, booking.client_name, name or lesson.title)
+                for booking, lesson, name in requests
+            ]
+            repo.upsert(
+                session=session, booking_id=None, kind=kind, user_id=tutor.id,
+                chat_id=tutor.telegram_chat_id, body=texts.digest(lines), send_at=now, now=now,
+            )  # fmt: skip
+            made += 1
+    return made

@@ -1,0 +1,170 @@
+"""Reminders through a real `celery worker --beat` and the fake Telegram API.
+
+What must hold (issue 7): a reminder arrives at its time, never after a cancel, follows a
+moved lesson; 200 due reminders survive a SIGKILLed worker (each delivered, none twice but
+the ones in flight); flood control (429 retry_after) and the per-chat/global limits are
+respected by every worker process together.
+"""
+
+from __future__ import annotations
+
+import signal
+from collections import Counter
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from booking_app.models import NotificationStatus
+from booking_app.services import booking as svc
+from booking_app.services import telegram_chats
+from tests.integration.booking_helpers import add_service, booking_row, form
+from tests.integration.notify_helpers import by_kind, rows, set_offsets
+from tests.integration.notify_worker_support import (
+    group_lesson,
+    kill_group,
+    next_minute,
+    open_tutor,
+    start_worker,
+    stop_worker,
+    utcnow,
+    worker_env,
+)
+from tests.support.fake_telegram import FakeTelegram
+from tests.support.processes import log_tail, wait_until
+
+pytestmark = pytest.mark.timeout(300)
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeTelegram]:
+    server = FakeTelegram(enforce_limits=True).start()
+    yield server
+    server.stop()
+
+
+def _reminders(fake: FakeTelegram, chat: int) -> list[float]:
+    return [m.at for m in fake.sent_to(chat) if m.text.startswith("Reminder:")]
+
+
+def _book(tutor: int, start, chat: int, now) -> str:  # type: ignore[no-untyped-def]
+    service = add_service(tutor)
+    view = svc.create_booking(
+        form(tutor, service, start=start.isoformat(), telegram_username=f"@user_{chat}"),
+        student_id=None, now=now,
+    )  # fmt: skip
+    assert telegram_chats.link_by_token(view.token, chat)
+    return view.token
+
+
+def test_reminders_on_time_never_after_cancel_and_follow_a_move(
+    db: str, fake: FakeTelegram, tmp_path: Path
+) -> None:
+    now = utcnow()
+    # Reminders 1 h before lessons starting at the next minute boundary + 1 h (+20 s margin).
+    start = next_minute(now + timedelta(seconds=20)) + timedelta(hours=1)
+    tokens = {}
+    for chat in (101, 102, 103):
+        tutor = open_tutor(f"t{chat}@example.com", cancellation_notice_hours=0)
+        set_offsets(tutor, [1])
+        tokens[chat] = _book(tutor, start, chat, now)
+    svc.cancel_booking(tokens[102], now=now)
+    svc.reschedule_booking(tokens[103], start=(start + timedelta(days=1)).isoformat(), now=now)
+    due = start - timedelta(hours=1)
+    moved = by_kind(booking_row(tokens[103]).id or 0)["reminder:1h"]
+    assert moved.send_at == due + timedelta(days=1)
+
+    worker = start_worker(worker_env(db, fake, tmp_path), tmp_path)
+    try:
+        arrived = wait_until(lambda: len(_reminders(fake, 101)) == 1, timeout=120, interval=0.5)
+        assert arrived, log_tail(tmp_path / "worker.log")
+        wait_until(lambda: False, timeout=4)  # any wrong message would have arrived by now
+    finally:
+        stop_worker(worker)
+    [at] = _reminders(fake, 101)
+    assert due.timestamp() <= at <= due.timestamp() + 5  # on time: not early, not a minute late
+    assert _reminders(fake, 102) == []  # cancelled: none
+    assert _reminders(fake, 103) == []  # moved a day later: not at the old time
+    assert any(t.startswith("Cancelled:") for t in fake.texts(102))
+    assert any(t.startswith("Moved:") for t in fake.texts(103))
+    assert fake.violations == []
+
+
+def _two_hundred_due(count: int) -> list[int]:
+    """`count` guests in one group lesson in 30 min; booked 3 h ago, so the 1 h reminders
+    are all due now. Returns their chat ids."""
+    now = utcnow()
+    tutor = open_tutor("group@example.com")
+    set_offsets(tutor, [1])
+    service = add_service(tutor, group=count)
+    lesson = group_lesson(tutor, service, next_minute(now) + timedelta(minutes=30), count)
+    chats = []
+    for i in range(count):
+        chat = 10_000 + i
+        view = svc.create_booking(
+            form(tutor, service, start="", lesson_id=lesson, telegram_username=f"@guest_{i:04d}"),
+            student_id=None, now=now - timedelta(hours=3),
+        )  # fmt: skip
+        assert telegram_chats.link_by_token(view.token, chat)
+        chats.append(chat)
+    return chats
+
+
+def _all_sent(count: int) -> bool:
+    reminders = [r for r in rows() if r.kind == "reminder:1h"]
+    return len(reminders) == count and all(r.status is NotificationStatus.sent for r in reminders)
+
+
+def test_two_hundred_reminders_survive_a_killed_worker(
+    db: str, fake: FakeTelegram, tmp_path: Path
+) -> None:
+    chats = _two_hundred_due(200)
+    env = worker_env(db, fake, tmp_path)
+    worker = start_worker(env, tmp_path)
+    try:
+        started = wait_until(lambda: len(fake.messages) >= 120, timeout=120, interval=0.05)
+        assert started, log_tail(tmp_path / "worker.log")
+        kill_group(worker, signal.SIGKILL)  # mid-stream: no warm shutdown, no acks
+        at_kill = len(fake.messages)
+        assert at_kill < 400, "everything was sent before the kill; the test proves nothing"
+        worker = start_worker(env, tmp_path, name="worker2")
+        # Done = every chat got its reminder AND every row is `sent`: the one in flight at the
+        # kill may have reached Telegram but stays `sending` until its lease expires.
+        done = wait_until(
+            lambda: all(_reminders(fake, c) for c in chats) and _all_sent(len(chats)),
+            timeout=150, interval=0.5,
+        )  # fmt: skip
+        assert done, log_tail(tmp_path / "worker2.log")
+    finally:
+        stop_worker(worker)
+    per_chat = Counter(m.chat_id for m in fake.messages if m.text.startswith("Reminder:"))
+    assert set(per_chat) == set(chats)  # every one delivered
+    twice = [c for c, n in per_chat.items() if n > 1]
+    assert len(twice) <= 2, twice  # at most the ones in flight (2 worker processes)
+    statuses = Counter(r.status for r in rows() if r.kind == "reminder:1h")
+    assert statuses == {NotificationStatus.sent: 200}
+    assert fake.violations == []
+
+
+def test_flood_control_is_respected_by_all_workers(
+    db: str, fake: FakeTelegram, tmp_path: Path
+) -> None:
+    chats = _two_hundred_due(20)
+    fake.fail_next("429", 6, retry_after=2)
+    worker = start_worker(worker_env(db, fake, tmp_path), tmp_path)
+    try:
+        done = wait_until(
+            lambda: all(_reminders(fake, c) for c in chats), timeout=120, interval=0.5
+        )
+        states = [(r.kind, r.status.value, r.attempts, r.last_error) for r in rows()]
+        assert done, f"{states}\n{log_tail(tmp_path / 'worker.log', 20)}"
+    finally:
+        stop_worker(worker)
+    assert len(fake.refused_at) == 6  # the injected ones; limit refusals are violations
+    sent_at = [m.at for m in fake.messages]
+    for refused, retry_after in fake.refused_at:
+        # A send already on the wire when the 429 came back can't be recalled (0.3 s).
+        too_early = [t for t in sent_at if refused + 0.3 < t < refused + retry_after - 0.1]
+        assert too_early == [], f"sent {len(too_early)} inside a retry_after window"
+    assert fake.violations == []
