@@ -88,17 +88,18 @@ class LiveApp:
         return result.stdout
 
 
-def _start(tmp: Path) -> LiveApp:
+def _start(tmp: Path, **extra: str) -> LiveApp:
     port = free_port()
     url = f"http://localhost:{port}"
     data_dir = tmp / "data"
-    env = project_env(
-        DATA_DIR=str(data_dir), DATABASE_URL="", REDIS_URL="", CELERY_BROKER_URL="",
-        PUBLIC_URL=url, PORT=str(port),
+    env = project_env(**{
+        "DATA_DIR": str(data_dir), "DATABASE_URL": "", "REDIS_URL": "", "CELERY_BROKER_URL": "",
+        "PUBLIC_URL": url, "PORT": str(port),
         # Own build and state folders: a developer's `reflex run` (or another test session)
         # in the same checkout rebuilds .web/ and would swap the frontend under our feet.
-        REFLEX_WEB_WORKDIR=str(tmp / ".web"), REFLEX_STATES_WORKDIR=str(tmp / ".states"),
-    )  # fmt: skip
+        "REFLEX_WEB_WORKDIR": str(tmp / ".web"), "REFLEX_STATES_WORKDIR": str(tmp / ".states"),
+        **extra,
+    })  # fmt: skip
     log_path = tmp / "app.log"
     command = [sys.executable, "-m", "booking_app.cli", "run", "--port", str(port)]
     with log_path.open("wb") as log:  # the child keeps its own copy of the descriptor
@@ -139,17 +140,23 @@ def _stop(app: LiveApp) -> list[int]:
     return leftovers
 
 
-@pytest.fixture(scope="session")
-def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
+def run_live_app(tmp: Path, **extra: str) -> Iterator[LiveApp]:
+    """Start the real app (extra environment on top), yield it, stop it and check it
+    stopped cleanly. Shared by `live_app` and variants such as several workers on Redis."""
     if not (BUN_BIN_DIR / "bun").exists():
         pytest.fail(f"bun is not installed in {BUN_BIN_DIR}: run `make setup`")
-    app = _start(tmp_path_factory.mktemp("live_app"))
+    app = _start(tmp, **extra)
     _wait_healthy(app)
     yield app
     leftovers = _stop(app)
     shutil.rmtree(app.data_dir.parent / ".web", ignore_errors=True)  # ~150 MB of build
     assert app.process.returncode == 0, f"exit {app.process.returncode}:\n{log_tail(app.log_path)}"
     assert not leftovers, f"processes left running after SIGINT: {leftovers}"
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
+    yield from run_live_app(tmp_path_factory.mktemp("live_app"))
 
 
 @pytest.fixture(scope="module")

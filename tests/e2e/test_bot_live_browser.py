@@ -40,10 +40,10 @@ TUTOR_CHAT = 4242
 TUTOR_TELEGRAM = "Olena_Maths"  # the demo tutor's username, in another case
 
 
-def _in_app(live_app, code: str) -> str:  # type: ignore[no-untyped-def]
-    """Run Python against the live app's database (test setup and read-back only)."""
+def _in_app(live_app, code: str, **env: str) -> str:  # type: ignore[no-untyped-def]
+    """Run Python in another process against the live app's database and settings."""
     done = subprocess.run(
-        [sys.executable, "-c", code], cwd=PROJECT_ROOT, env=live_app.env,
+        [sys.executable, "-c", code], cwd=PROJECT_ROOT, env={**live_app.env, **env},
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
