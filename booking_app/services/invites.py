@@ -16,7 +16,7 @@ from datetime import datetime
 
 from booking_app.config import get_settings
 from booking_app.db import read_scope, session_scope
-from booking_app.models import Booking, BookingSource, BookingStatus, LessonStatus, Role
+from booking_app.models import LessonStatus, Role
 from booking_app.repositories import bookings as bookings_repo
 from booking_app.repositories import classroom as repo
 from booking_app.repositories import schedules as schedules_repo
@@ -25,6 +25,7 @@ from booking_app.services import timefmt
 from booking_app.services.classroom import open_room
 from booking_app.services.classroom_errors import LessonNotFound, NotAMember
 from booking_app.services.errors import Forbidden
+from booking_app.services.seats import add_tutor_seat
 
 LESSON_PATH = "/invite/lesson/"
 CLASSROOM_PATH = "/invite/classroom/"
@@ -86,23 +87,7 @@ def _take_seat(lesson_id: int, student_id: int, now: datetime) -> None:
             raise Forbidden("This lesson has no free spot left.")
         student = repo.get_user(session=session, user_id=student_id)
         assert student is not None
-        session.add(
-            Booking(
-                lesson_id=lesson_id,
-                tutor_id=lesson.tutor_id,
-                student_id=student_id,
-                client_name=student.name,
-                client_phone=student.phone,
-                client_email=student.email,
-                status=BookingStatus.confirmed,
-                source=BookingSource.tutor,
-                price=lesson.price,
-                created_at=now,
-                updated_at=now,
-                confirmed_at=now,
-            )
-        )
-        session.flush()
+        add_tutor_seat(session, lesson, student, now)
 
 
 def accept_lesson_invite(token: str, *, user_id: int, now: datetime) -> str:

@@ -15,9 +15,6 @@ from sqlalchemy.exc import IntegrityError
 
 from booking_app.db import read_scope, session_scope
 from booking_app.models import (
-    Booking,
-    BookingSource,
-    BookingStatus,
     ClassroomSession,
     Lesson,
     LessonMode,
@@ -33,6 +30,7 @@ from booking_app.scheduling import Reason, check_conflicts
 from booking_app.services import timefmt
 from booking_app.services.classroom_errors import NotAMember
 from booking_app.services.errors import NotFound, SlotUnavailable, ValidationFailed
+from booking_app.services.seats import add_tutor_seat
 from booking_app.services.validation import FieldError
 
 PAGE_SIZES = (10, 20, 50)
@@ -198,21 +196,7 @@ def create_lesson_for_student(
             )
             session.add(lesson)
             session.flush()
-            session.add(
-                Booking(
-                    lesson_id=lesson.id or 0,
-                    tutor_id=tutor_id,
-                    student_id=student_id,
-                    client_name=student.name,
-                    client_phone=student.phone,
-                    client_email=student.email,
-                    status=BookingStatus.confirmed,
-                    source=BookingSource.tutor,
-                    created_at=now,
-                    updated_at=now,
-                    confirmed_at=now,
-                )
-            )
+            add_tutor_seat(session, lesson, student, now)
             room = repo.add_room(
                 session=session, room=ClassroomSession(lesson_id=lesson.id or 0, created_at=now)
             )

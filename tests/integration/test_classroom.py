@@ -334,3 +334,37 @@ def test_opening_a_classroom_invite_changes_nothing_until_accepted(world: dict[s
     assert students.list_students(world["tutor"], query="ira", now=NOW).total == 0
     with pytest.raises(InviteExpired):
         invites.preview_classroom_invite(link.token, now=NOW + timedelta(hours=24))
+
+
+def test_seats_given_by_the_tutor_are_announced_like_any_booking(
+    world: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A lesson created for a member and a seat taken through a lesson invite write the
+    student's confirmation and reminders in the outbox and publish a live update to both
+    (they used to be silent: no reminder, no refresh of open pages)."""
+    from booking_app import realtime
+    from tests.integration.notify_helpers import by_kind
+
+    published: list[list[int]] = []
+    monkeypatch.setattr(realtime, "publish", lambda ids: published.append(sorted(ids)))
+    args = {"start_local": "2026-12-01T12:00", "duration_min": 60, "title": "Geometry", "now": NOW}
+    created = students.create_lesson_for_student(world["tutor"], world["student"], **args)
+    with read_scope() as session:
+        seat = session.exec(select(Booking).where(Booking.lesson_id == created.lesson_id)).one()
+    kinds = by_kind(seat.id or 0)
+    assert "created" in kinds and any(k.startswith("reminder:") for k in kinds)
+    assert published == [sorted([world["tutor"], world["student"]])]
+
+    group = add_lesson(world["tutor"], START + timedelta(days=3), capacity=2)
+    member = add_student("member@example.com")
+    link_cls = invites.create_classroom_invite(tutor_id=world["tutor"], now=NOW)
+    invites.accept_classroom_invite(link_cls.token, user_id=member, now=NOW)
+    published.clear()
+    link = invites.create_lesson_invite(group, tutor_id=world["tutor"], now=NOW)
+    invites.accept_lesson_invite(link.token, user_id=member, now=NOW)
+    assert sorted([world["tutor"], member]) in published
+    with read_scope() as session:
+        seat = session.exec(
+            select(Booking).where(Booking.lesson_id == group, Booking.student_id == member)
+        ).one()
+    assert "created" in by_kind(seat.id or 0)
