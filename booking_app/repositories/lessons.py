@@ -98,6 +98,16 @@ def seat_student_ids(*, session: Session, lesson_id: int) -> list[int]:
     return [int(r[0]) for r in rows]
 
 
+def seat_booking_ids(*, session: Session, lesson_id: int) -> list[int]:
+    """Bookings (guests included) holding a seat in the lesson: who gets its notices."""
+    rows = session.execute(
+        sa.select(Booking.id).where(
+            Booking.lesson_id == lesson_id, Booking.status.in_(SEAT_HOLDING_STATUSES)
+        )
+    )
+    return [int(r[0]) for r in rows]
+
+
 def cancel_seat_bookings(*, session: Session, lesson_id: int, reason: str, at: datetime) -> int:
     """Cancel the lesson's pending and confirmed bookings (the rows stay, with the reason)."""
     result = session.execute(

@@ -41,8 +41,8 @@ from booking_app.repositories import lessons as lessons_repo
 from booking_app.repositories import schedules as schedules_repo
 from booking_app.scheduling import Reason, check_conflicts
 from booking_app.scheduling.availability import working_intervals
+from booking_app.services import notifications, timefmt
 from booking_app.services import offer_fields as f
-from booking_app.services import timefmt
 from booking_app.services.errors import NotFound, SlotUnavailable, ValidationFailed
 from booking_app.services.lessons import OVERLAPS_DETAIL
 from booking_app.services.validation import FieldError
@@ -486,6 +486,8 @@ def move_lesson(tutor_id: int, lesson_id: int, *, start: str, end: str, now: dat
             lesson.starts_at, lesson.ends_at, lesson.updated_at = new_start, new_end, now
             session.flush()
             students = lessons_repo.seat_student_ids(session=session, lesson_id=lesson_id)
+            for booking_id in lessons_repo.seat_booking_ids(session=session, lesson_id=lesson_id):
+                notifications.booking_changed(session, booking_id, "moved", now=now, by_tutor=True)
             realtime.publish_on_commit(session, (tutor_id, *students))
     except IntegrityError as exc:
         if EXCLUSION_NAME in str(exc.orig):

@@ -30,8 +30,8 @@ from booking_app.repositories import lessons as lessons_repo
 from booking_app.repositories import schedules as schedules_repo
 from booking_app.repositories import services as services_repo
 from booking_app.scheduling import Reason, TutorSchedule, check_conflicts
+from booking_app.services import notifications, timefmt
 from booking_app.services import offer_fields as f
-from booking_app.services import timefmt
 from booking_app.services.errors import NotFound, SlotUnavailable, ValidationFailed
 from booking_app.services.validation import FieldError
 
@@ -260,7 +260,10 @@ def cancel_lesson(tutor_id: int, lesson_id: int, *, now: datetime, reason: str =
         lesson.updated_at = now
         session.flush()
         students = lessons_repo.seat_student_ids(session=session, lesson_id=lesson_id)
+        seats = lessons_repo.seat_booking_ids(session=session, lesson_id=lesson_id)
         lessons_repo.cancel_seat_bookings(session=session, lesson_id=lesson_id, reason=note, at=now)
+        for booking_id in seats:  # their students are told; pending reminders are cancelled
+            notifications.booking_changed(session, booking_id, "cancelled", now=now, by_tutor=True)
         realtime.publish_on_commit(session, (tutor_id, *students))
         row = lessons_repo.lesson_row(session=session, tutor_id=tutor_id, lesson_id=lesson_id)
         return _row_view(row, tz)

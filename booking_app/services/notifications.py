@@ -57,10 +57,13 @@ DIGEST_WINDOW = timedelta(hours=2)
 # --- the write side: one call per booking change --------------------------------------------------
 
 
-def booking_changed(session: Session, booking_id: int, event: str, *, now: datetime) -> None:
+def booking_changed(
+    session: Session, booking_id: int, event: str, *, now: datetime, by_tutor: bool = False
+) -> None:
     """Write this change's messages in the caller's transaction.
 
-    event: "created" | "confirmed" | "declined" | "moved" | "cancelled".
+    event: "created" | "confirmed" | "declined" | "moved" | "cancelled". ``by_tutor``: the
+    tutor made the change (moved or cancelled the lesson), so they get no notice of it.
     """
     ctx = repo.booking_context(session=session, booking_id=booking_id)
     if ctx is None:
@@ -76,10 +79,12 @@ def booking_changed(session: Session, booking_id: int, event: str, *, now: datet
         )
     elif event == "moved":
         _student(session, ctx, "moved", texts.moved(ctx), now)
-        _tutor(session, ctx, "tutor_moved", texts.tutor_moved(ctx), now)
+        if not by_tutor:
+            _tutor(session, ctx, "tutor_moved", texts.tutor_moved(ctx), now)
     elif event == "cancelled":
         _student(session, ctx, "cancelled", texts.cancelled(ctx), now)
-        _tutor(session, ctx, "tutor_cancelled", texts.tutor_cancelled(ctx), now)
+        if not by_tutor:
+            _tutor(session, ctx, "tutor_cancelled", texts.tutor_cancelled(ctx), now)
         repo.cancel_pending(
             session=session, booking_id=booking_id, kinds=["tutor_request"], reason=CANCEL_NOTE
         )

@@ -104,6 +104,35 @@ def test_cancel_cancels_pending_reminders(db: str) -> None:
     assert kinds["cancelled"].status is P.pending
 
 
+def test_tutor_moving_or_cancelling_the_lesson_tells_its_students(db: str) -> None:
+    """The calendar drag and the tutor's lesson cancel go through lessons, not the private
+    link: reminders must follow (or stop) all the same, and the tutor, who made the
+    change, gets no notice of it."""
+    from booking_app.services import calendar, lessons
+
+    tutor = add_tutor()
+    set_telegram(tutor, "olena_tutor")
+    token = _guest_booking(tutor, add_service(tutor))
+    booking = booking_row(token)
+    reminder_id = by_kind(booking.id or 0)["reminder:24h"].id
+    calendar.move_lesson(
+        tutor, booking.lesson_id, start="2026-12-01T14:00", end="2026-12-01T15:00", now=NOW
+    )
+    kinds = by_kind(booking.id or 0)
+    moved_at = datetime.fromisoformat(utc("2026-12-01T14:00"))
+    assert kinds["reminder:24h"].id == reminder_id  # updated in place
+    assert kinds["reminder:24h"].send_at == moved_at - timedelta(hours=24)
+    assert "Tue 1 Dec 2026, 14:00" in kinds["moved"].body
+    assert "tutor_moved" not in kinds
+
+    lessons.cancel_lesson(tutor, booking.lesson_id, now=NOW, reason="I am ill")
+    kinds = by_kind(booking.id or 0)
+    assert kinds["cancelled"].status is P.pending
+    assert kinds["reminder:24h"].status is P.cancelled
+    assert kinds["reminder:2h"].status is P.cancelled
+    assert "tutor_cancelled" not in kinds
+
+
 def test_dst_change_keeps_elapsed_hours_and_local_text(db: str) -> None:
     """Kyiv leaves summer time on Sun 25 Oct 2026 04:00 (UTC+3 -> UTC+2)."""
     tutor = add_tutor()
