@@ -271,6 +271,17 @@ class CalendarState(rx.State):
 
     # ---- details (tutors) / open (students)
 
+    @staticmethod
+    def _open_own_booking(student_id: int, kind: str, raw_id: str) -> Any:
+        """A student's click opens that booking's private page (its actions live there)."""
+        if kind != "booking" or not raw_id.isdigit():
+            return rx.redirect(routes.MY_BOOKINGS)
+        try:
+            token = cal.student_booking_token(student_id, int(raw_id))
+        except DomainError as exc:
+            return rx.toast.error(exc.detail)
+        return rx.redirect(routes.booking_url(token))
+
     @rx.event
     async def on_click(self, event_id: str):  # type: ignore[no-untyped-def]
         user = await self._user()
@@ -278,7 +289,7 @@ class CalendarState(rx.State):
             return None
         kind, _, raw_id = str(event_id).partition("-")
         if user.role != "tutor":
-            return rx.redirect(routes.MY_BOOKINGS)
+            return self._open_own_booking(user.id, kind, raw_id)
         self.detail_kind, self.detail_id, self.detail_error = kind, int(raw_id or 0), ""
         if kind == "lesson":
             try:

@@ -95,6 +95,12 @@ def for_tutor(*, session: Session, tutor_id: int, booking_id: int) -> Booking | 
     return session.exec(query).first()
 
 
+def for_student(*, session: Session, student_id: int, booking_id: int) -> Booking | None:
+    """The student's own booking, or None (also when it is someone else's)."""
+    query = select(Booking).where(Booking.id == booking_id, Booking.student_id == student_id)
+    return session.exec(query).first()
+
+
 def get_lesson(*, session: Session, lesson_id: int) -> Lesson | None:
     return session.get(Lesson, lesson_id)
 

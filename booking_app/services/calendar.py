@@ -36,6 +36,7 @@ from booking_app.models import (
     PaymentStatus,
 )
 from booking_app.models.lesson import EXCLUSION_NAME
+from booking_app.repositories import bookings as bookings_repo
 from booking_app.repositories import calendar as repo
 from booking_app.repositories import lessons as lessons_repo
 from booking_app.repositories import schedules as schedules_repo
@@ -516,6 +517,18 @@ def local_input(raw: str, viewer_tz: str) -> str:
     """A widget time as "YYYY-MM-DDTHH:MM" in the same zone (what the create forms take)."""
     tz = _zone(viewer_tz)
     return timefmt.local_input(parse_wall(raw, tz), tz)
+
+
+def student_booking_token(student_id: int, booking_id: int) -> str:
+    """The private-link token of the student's own booking (clicked on their calendar);
+    anyone else's booking is NotFound, like everywhere else."""
+    with read_scope() as session:
+        booking = bookings_repo.for_student(
+            session=session, student_id=student_id, booking_id=booking_id
+        )
+        if booking is None:
+            raise NotFound("This booking does not exist.")
+        return booking.booking_token
 
 
 def lesson_detail(tutor_id: int, lesson_id: int) -> LessonDetail:

@@ -4,6 +4,7 @@ it, the details dialog opens and deletes; stats and payments toggles; students s
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -121,6 +122,13 @@ def test_calendar_is_read_only_for_students(live_app, new_page) -> None:  # type
     expect(page.locator("#calendar-heading")).to_be_visible(timeout=TIMEOUT)
     expect(page.locator("#cal-toggle-stats")).to_have_count(0)
     expect(page.locator(".fc-timegrid")).to_be_visible(timeout=TIMEOUT)
+    # a click on one of their bookings opens its private page (cancel, move, .ics there)
+    events = page.locator(".fc-event")
+    if events.count() == 0:  # the demo week may lie ahead (e.g. on a Sunday)
+        page.click("#cal-next")
+    events.first.wait_for(timeout=TIMEOUT)
+    events.first.click()
+    expect(page).to_have_url(re.compile(r"/booking/[0-9a-f-]{36}/?$"), timeout=TIMEOUT)
 
 
 def test_tutor_marks_a_student_paid_and_sees_it_on_the_event(live_app, new_page) -> None:  # type: ignore[no-untyped-def]

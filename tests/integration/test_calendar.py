@@ -147,3 +147,16 @@ def test_payment_and_notes() -> None:
     assert [(s.name, s.status, s.payment) for s in detail.seats] == [
         ("Ivan Guest", "confirmed", "unpaid")
     ]
+
+
+def test_a_students_calendar_event_opens_only_their_own_booking() -> None:
+    tutor = add_tutor()
+    student = add_student()
+    other = add_student("ira@example.com")
+    token = _book(tutor, add_service(tutor), student, "2026-11-30T10:00")
+    mine = cal.week_snapshot(student, "student", week_start=MONDAY, viewer_tz="UTC", now=NOW)
+    [event] = mine.events
+    booking_id = int(event.id.removeprefix("booking-"))
+    assert cal.student_booking_token(student, booking_id) == token
+    with pytest.raises(NotFound):  # somebody else's booking id: not found, no token
+        cal.student_booking_token(other, booking_id)
