@@ -185,7 +185,7 @@ def _tutor_zone(tutor_id: int) -> ZoneInfo:
         found = availability_repo.get_profile(session=session, tutor_id=tutor_id)
     if found is None:
         raise NotFound(NOT_A_TUTOR)
-    return timefmt.zone(found[1]) or ZoneInfo("UTC")
+    return timefmt.zone_or_utc(found[1])
 
 
 def get_availability(tutor_id: int, *, now: datetime) -> AvailabilityView:
@@ -195,7 +195,7 @@ def get_availability(tutor_id: int, *, now: datetime) -> AvailabilityView:
         if found is None:
             raise NotFound(NOT_A_TUTOR)
         profile, tz_name = found
-        tz = timefmt.zone(tz_name) or ZoneInfo("UTC")
+        tz = timefmt.zone_or_utc(tz_name)
         today = now.astimezone(tz).date()
         windows = availability_repo.list_windows(session=session, tutor_id=tutor_id)
         overrides = availability_repo.list_overrides(
@@ -520,13 +520,6 @@ def save_rules(tutor_id: int, rules: Mapping[str, Any]) -> RulesView:
 # --- the week ------------------------------------------------------------------------------
 
 
-def _viewer_zone(viewer_tz: str) -> ZoneInfo:
-    tz = timefmt.zone(viewer_tz)
-    if tz is None:
-        raise ValidationFailed({"viewer_tz": "Choose a timezone from the list."})
-    return tz
-
-
 def _monday(week_start: date | None, now: datetime, tz: ZoneInfo) -> date:
     """The Monday of ``week_start`` (any day of the week works), or of today in ``tz``."""
     day = week_start or now.astimezone(tz).date()
@@ -557,7 +550,7 @@ def week_slots(
     lesson, else the tutor's oldest active service, else 60 minutes). Rescheduling passes
     ``ignore_lesson_id`` (the lesson being moved), the value its re-check uses too.
     """
-    viewer = _viewer_zone(viewer_tz)
+    viewer = timefmt.viewer_zone(viewer_tz)
     monday = _monday(week_start, now, viewer)
     lo, hi = _local_midnight(monday, viewer), _local_midnight(monday + timedelta(days=7), viewer)
     with read_scope() as session:

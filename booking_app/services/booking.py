@@ -183,17 +183,6 @@ class _Offer:
 # --- labels and views ----------------------------------------------------------------------
 
 
-def _zone(name: str | None) -> ZoneInfo:
-    return timefmt.zone(name or "") or ZoneInfo("UTC")
-
-
-def _viewer_zone(viewer_tz: str) -> ZoneInfo:
-    tz = timefmt.zone(viewer_tz)
-    if tz is None:
-        raise ValidationFailed({"viewer_tz": "Choose a timezone from the list."})
-    return tz
-
-
 def long_label(start: datetime, end: datetime, tz: ZoneInfo) -> str:
     """ "Mon 30 Nov 2026, 09:00–10:00": the year matters on a page kept as a link."""
     first, last = start.astimezone(tz), end.astimezone(tz)
@@ -266,7 +255,7 @@ def _request_view(row: Any, tz: ZoneInfo) -> RequestView:
 
 def _owner_zone(row: Any, student_tz: str | None = None) -> ZoneInfo:
     """Zone for views returned by writes: the student's, else the tutor's."""
-    return _zone(student_tz or row.tutor_timezone)
+    return timefmt.zone_or_utc(student_tz or row.tutor_timezone)
 
 
 # --- input -------------------------------------------------------------------------------
@@ -534,7 +523,7 @@ def _row_by_token(session: Session, token: str) -> Any:
 
 def get_booking(token: str, *, viewer_tz: str, now: datetime) -> BookingDetailView:
     """The booking behind a private link, in the viewer's zone; NotFound for any other token."""
-    tz = _viewer_zone(viewer_tz)
+    tz = timefmt.viewer_zone(viewer_tz)
     with read_scope() as session:
         return _detail_view(_row_by_token(session, token), tz, now)
 
@@ -729,12 +718,12 @@ def _tutor_zone(session: Session, tutor_id: int) -> ZoneInfo:
     name = lessons_repo.tutor_timezone(session=session, tutor_id=tutor_id)
     if name is None:
         raise NotFound("Only tutors have requests.")
-    return _zone(name)
+    return timefmt.zone_or_utc(name)
 
 
 def pending_requests(tutor_id: int, *, viewer_tz: str) -> list[RequestView]:
     """The tutor's pending bookings (trials and requests), soonest lesson first."""
-    tz = _viewer_zone(viewer_tz)
+    tz = timefmt.viewer_zone(viewer_tz)
     with read_scope() as session:
         _tutor_zone(session, tutor_id)
         rows = repo.pending_details(session=session, tutor_id=tutor_id)
@@ -796,7 +785,7 @@ def confirm_booking(tutor_id: int, booking_id: int, *, now: datetime) -> Request
         realtime.publish_on_commit(session, (tutor_id, booking.student_id))
         notifications.booking_changed(session, booking_id, "confirmed", now=now)
         row = repo.detail_by_id(session=session, booking_id=booking_id)
-        return _request_view(row, _zone(row.tutor_timezone))
+        return _request_view(row, timefmt.zone_or_utc(row.tutor_timezone))
 
 
 def decline_booking(tutor_id: int, booking_id: int, *, reason: str, now: datetime) -> RequestView:
@@ -812,7 +801,7 @@ def decline_booking(tutor_id: int, booking_id: int, *, reason: str, now: datetim
         realtime.publish_on_commit(session, (tutor_id, booking.student_id))
         notifications.booking_changed(session, booking_id, "declined", now=now)
         row = repo.detail_by_id(session=session, booking_id=booking_id)
-        return _request_view(row, _zone(row.tutor_timezone))
+        return _request_view(row, timefmt.zone_or_utc(row.tutor_timezone))
 
 
 # --- the student's list ------------------------------------------------------------------------
@@ -820,7 +809,7 @@ def decline_booking(tutor_id: int, booking_id: int, *, reason: str, now: datetim
 
 def student_bookings(student_id: int, *, viewer_tz: str, now: datetime) -> StudentBookingsView:
     """The student's bookings: upcoming (seat held, not ended) soonest first; past latest first."""
-    tz = _viewer_zone(viewer_tz)
+    tz = timefmt.viewer_zone(viewer_tz)
     with read_scope() as session:
         rows = repo.student_details(session=session, student_id=student_id)
     upcoming = [r for r in rows if _holds_seat(r[0]) and r[1].ends_at > now]

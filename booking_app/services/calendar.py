@@ -196,10 +196,6 @@ def week_bounds(monday: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
     return start.astimezone(UTC), end.astimezone(UTC)
 
 
-def _zone(name: str | None) -> ZoneInfo:
-    return timefmt.zone(name or "UTC") or ZoneInfo("UTC")
-
-
 # --- the pure builder ----------------------------------------------------------------------
 
 
@@ -394,7 +390,9 @@ def _tutor_week(
     )
     working: list[tuple[datetime, datetime]] = []
     if loaded is not None:
-        working = working_intervals(loaded.schedule, _zone(loaded.schedule.tz), start, end)
+        working = working_intervals(
+            loaded.schedule, timefmt.zone_or_utc(loaded.schedule.tz), start, end
+        )
     return build_week(monday=monday, tz=tz, now=now, lessons=lessons, busy=busy, working=working)
 
 
@@ -422,7 +420,7 @@ def week_snapshot(
     user_id: int, role: str, *, week_start: date | None, viewer_tz: str, now: datetime
 ) -> WeekSnapshot:
     """The viewer's week (Monday ``week_start``, default: this week) in ``viewer_tz``."""
-    tz = _zone(viewer_tz)
+    tz = timefmt.zone_or_utc(viewer_tz)
     monday = monday_of(week_start or now.astimezone(tz).date())
     with read_scope() as session:
         if role == "tutor":
@@ -437,7 +435,7 @@ def _tutor_tz(session: Any, tutor_id: int) -> ZoneInfo:
     name = lessons_repo.tutor_timezone(session=session, tutor_id=tutor_id)
     if name is None:
         raise NotFound("Only tutors edit the calendar.")
-    return _zone(name)
+    return timefmt.zone_or_utc(name)
 
 
 def _check_move(
@@ -515,7 +513,7 @@ def move_busy_block(tutor_id: int, block_id: int, *, start: str, end: str, now: 
 
 def local_input(raw: str, viewer_tz: str) -> str:
     """A widget time as "YYYY-MM-DDTHH:MM" in the same zone (what the create forms take)."""
-    tz = _zone(viewer_tz)
+    tz = timefmt.zone_or_utc(viewer_tz)
     return timefmt.local_input(parse_wall(raw, tz), tz)
 
 

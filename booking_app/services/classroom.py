@@ -149,10 +149,6 @@ def open_room(lesson_id: int, *, user_id: int, now: datetime) -> str:
             return room.session_uuid
 
 
-def _zone(name: str | None) -> ZoneInfo:
-    return timefmt.zone(name or "") or ZoneInfo("UTC")
-
-
 def _view(
     session: Session,
     room: ClassroomSession,
@@ -195,7 +191,7 @@ def _view(
 def get_room(session_uuid: str, *, user_id: int, now: datetime, viewer_tz: str = "UTC") -> RoomView:
     with read_scope() as session:
         room, lesson = _room_for(session, session_uuid, user_id)
-        return _view(session, room, lesson, user_id, now, _zone(viewer_tz))
+        return _view(session, room, lesson, user_id, now, timefmt.zone_or_utc(viewer_tz))
 
 
 def save_notes(

@@ -79,10 +79,6 @@ class TutorDashboard:
     chart: tuple[WeekPoint, ...]
 
 
-def _zone(name: str | None) -> ZoneInfo:
-    return timefmt.zone(name or "") or ZoneInfo("UTC")
-
-
 def _dash(lesson: Any, with_whom: str, now: datetime, tz: ZoneInfo) -> DashLesson:
     """``lesson``: a Lesson or a row with its id, title, starts_at, ends_at and status."""
     return DashLesson(
@@ -100,7 +96,7 @@ def _hours(minutes: float) -> float:
 
 
 def student_dashboard(student_id: int, *, now: datetime, viewer_tz: str) -> StudentDashboard:
-    tz = _zone(viewer_tz)
+    tz = timefmt.zone_or_utc(viewer_tz)
     local_now = now.astimezone(tz)
     month = (local_now.year, local_now.month)
     with read_scope() as session:
@@ -147,7 +143,7 @@ def _utilization(
     )  # type: ignore[arg-type]
     if loaded is None:
         return 0, 0
-    tz = _zone(loaded.schedule.tz)
+    tz = timefmt.zone_or_utc(loaded.schedule.tz)
     hours = clip(normalize(working_intervals(loaded.schedule, tz, lo, hi)), lo, hi)
     booked = clip(normalize((r.starts_at, r.ends_at) for r in lessons if r.seats), lo, hi)
     return _minutes(booked), _minutes(hours)
@@ -159,7 +155,7 @@ def tutor_dashboard(tutor_id: int, *, now: datetime) -> TutorDashboard:
         tz_name = lessons_repo.tutor_timezone(session=session, tutor_id=tutor_id)
         if tz_name is None:
             raise NotFound("Only tutors have a dashboard.")
-        tz = _zone(tz_name)
+        tz = timefmt.zone_or_utc(tz_name)
         this_monday = _monday(now.astimezone(tz).date())
         first_monday = this_monday - timedelta(weeks=CHART_WEEKS - 1)
         week_lo, week_hi = _at(this_monday, tz), _at(this_monday + timedelta(days=7), tz)

@@ -40,8 +40,7 @@ class InviteLink:
 
 
 def _link(path: str, token: str, expires: datetime, tz_name: str) -> InviteLink:
-    zone = timefmt.zone(tz_name) or timefmt.zone("UTC")
-    assert zone is not None
+    zone = timefmt.zone_or_utc(tz_name)
     return InviteLink(
         url=f"{get_settings().public_url}{path}{token}",
         token=token,

@@ -114,7 +114,7 @@ def _tutor_context(tutor_id: int, service_id: int | None) -> tuple[ZoneInfo, Ser
             )
             if service is None:
                 raise NotFound(SERVICE_NOT_FOUND)
-    return timefmt.zone(tz_name) or ZoneInfo("UTC"), service
+    return timefmt.zone_or_utc(tz_name), service
 
 
 def _clean(data: PublishInput, tz: ZoneInfo, service: Service | None) -> dict[str, Any]:
@@ -240,7 +240,7 @@ def _zone_of(session: Any, tutor_id: int) -> ZoneInfo:
     tz_name = lessons_repo.tutor_timezone(session=session, tutor_id=tutor_id)
     if tz_name is None:
         raise NotFound(NOT_A_TUTOR)
-    return timefmt.zone(tz_name) or ZoneInfo("UTC")
+    return timefmt.zone_or_utc(tz_name)
 
 
 def cancel_lesson(tutor_id: int, lesson_id: int, *, now: datetime, reason: str = "") -> LessonView:

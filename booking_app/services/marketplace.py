@@ -22,7 +22,7 @@ from booking_app.repositories import schedules as schedules_repo
 from booking_app.scheduling import ServiceSpec, free_slots
 from booking_app.services import offer_fields as f
 from booking_app.services import timefmt
-from booking_app.services.errors import NotFound, ValidationFailed
+from booking_app.services.errors import NotFound
 
 NEXT_FREE_WINDOW = timedelta(days=14)
 MAX_TEXT = 100
@@ -79,13 +79,6 @@ class TutorPublicView:
     services: list[PublicServiceView]
 
 
-def _viewer_zone(viewer_tz: str) -> ZoneInfo:
-    tz = timefmt.zone(viewer_tz)
-    if tz is None:
-        raise ValidationFailed({"viewer_tz": "Choose a timezone from the list."})
-    return tz
-
-
 def _clean_search(q: SearchInput) -> tuple[str, str, Decimal | None, Decimal | None]:
     """Text and subject trimmed; prices parsed; min <= max. Errors keyed by field."""
     fields = f.Fields()
@@ -129,7 +122,9 @@ def _next_free(
     return (slots[0], svc) if slots else None
 
 
-def _card(row: Any, subjects: list[str], found: tuple[Any, Any] | None, tz: str) -> TutorCard:
+def _card(
+    row: Any, subjects: list[str], found: tuple[Any, Any] | None, viewer: ZoneInfo
+) -> TutorCard:
     profile = row[0]
     slot, svc = found if found else (None, None)
     return TutorCard(
@@ -143,7 +138,7 @@ def _card(row: Any, subjects: list[str], found: tuple[Any, Any] | None, tz: str)
         next_free_start=timefmt.iso_utc(slot.start) if slot else "",
         next_free_service_id=int(svc.id) if svc else 0,
         next_free_service=svc.name if svc else "",
-        next_free_week=slot.start.astimezone(ZoneInfo(tz)).date().isoformat() if slot else "",
+        next_free_week=slot.start.astimezone(viewer).date().isoformat() if slot else "",
     )
 
 
@@ -153,7 +148,7 @@ def _in_range(price: Decimal, low: Decimal | None, high: Decimal | None) -> bool
 
 def search_tutors(q: SearchInput, *, viewer_tz: str, now: datetime) -> list[TutorCard]:
     """Published tutors with an active service, filtered; soonest free time first, then name."""
-    _viewer_zone(viewer_tz)
+    viewer = timefmt.viewer_zone(viewer_tz)
     text, subject, low, high = _clean_search(q)
     with read_scope() as session:
         rows = repo.search_rows(session=session, text=text, subject_slug=subject)
@@ -164,7 +159,7 @@ def search_tutors(q: SearchInput, *, viewer_tz: str, now: datetime) -> list[Tuto
                 r,
                 subjects.get(r[0].id, []),
                 _next_free(session, r[0].user_id, now, viewer_tz),
-                viewer_tz,
+                viewer,
             )
             for r in rows
         ]

@@ -338,7 +338,7 @@ def _todays_requests(session: Session, tutor_id: int, tz: ZoneInfo, now: datetim
 
 def _digest_buttons(session: Session, tutor_id: int, now: datetime) -> list[list[texts.Button]]:
     tutor = session.get(User, tutor_id)
-    tz = timefmt.zone(tutor.timezone if tutor else "") or ZoneInfo("UTC")
+    tz = timefmt.zone_or_utc(tutor.timezone if tutor else "")
     buttons = []
     for booking, lesson, _name in _todays_requests(session, tutor_id, tz, now):
         label = f"Confirm {lesson.starts_at.astimezone(tz):%H:%M} {booking.client_name}"[:60]
@@ -353,7 +353,7 @@ def queue_morning_digests(now: datetime) -> int:
     with session_scope(write=True) as session:
         tutors = session.exec(select(User).where(User.telegram_chat_id.is_not(None))).all()  # type: ignore[union-attr]
         for tutor in tutors:
-            tz = timefmt.zone(tutor.timezone or "") or ZoneInfo("UTC")
+            tz = timefmt.zone_or_utc(tutor.timezone)
             local = now.astimezone(tz)
             due = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
             if not (due <= local < due + DIGEST_WINDOW):

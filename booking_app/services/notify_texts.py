@@ -20,7 +20,7 @@ Button = tuple[str, str]  # (label, callback data)
 def zone_of(ctx: BookingContext, *, tutor: bool) -> ZoneInfo:
     """The tutor's zone for the tutor; the student's, else (a guest) the tutor's."""
     name = ctx.tutor.timezone if tutor or ctx.student is None else ctx.student.timezone
-    return timefmt.zone(name or "") or ZoneInfo("UTC")
+    return timefmt.zone_or_utc(name)
 
 
 def when(ctx: BookingContext, tz: ZoneInfo) -> str:

@@ -68,7 +68,7 @@ def _tutor_zone(session: object, tutor_id: int) -> ZoneInfo:
     name = lessons_repo.tutor_timezone(session=session, tutor_id=tutor_id)  # type: ignore[arg-type]
     if name is None:
         raise NotFound(NOT_A_TUTOR)
-    return timefmt.zone(name) or ZoneInfo("UTC")
+    return timefmt.zone_or_utc(name)
 
 
 def list_students(

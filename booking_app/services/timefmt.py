@@ -17,12 +17,14 @@ import re
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from booking_app.services.errors import ValidationFailed
 from booking_app.services.validation import FieldError
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 MIDNIGHT = time(0, 0)
+UTC_ZONE = ZoneInfo("UTC")
 DASH = "\u2013"  # en dash, as in "09:00–13:00"
 
 _HHMM = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
@@ -36,6 +38,19 @@ def zone(name: str) -> ZoneInfo | None:
         return ZoneInfo(name) if name else None
     except (ZoneInfoNotFoundError, ValueError):
         return None
+
+
+def zone_or_utc(name: str | None) -> ZoneInfo:
+    """A stored zone name (a user's or tutor's), UTC if it is empty or no longer known."""
+    return zone(name or "") or UTC_ZONE
+
+
+def viewer_zone(name: str) -> ZoneInfo:
+    """The zone a viewer asked to see times in; an unknown one is a field error."""
+    tz = zone(name)
+    if tz is None:
+        raise ValidationFailed({"viewer_tz": "Choose a timezone from the list."})
+    return tz
 
 
 def _text(raw: object) -> str:
