@@ -15,14 +15,12 @@ import reflex as rx
 
 from booking_app.components.layout import public_shell
 from booking_app.components.slots import (
-    BROWSER_TZ_JS,
     JoinableRow,
     SlotDayRow,
     monday_of,
     shift_week,
     slot_grid,
     timezone_select,
-    valid_timezone,
     week_picker,
     week_rows,
 )
@@ -31,6 +29,7 @@ from booking_app.pages.tutor_public import route_arg
 from booking_app.services import booking as bookings
 from booking_app.services.errors import DomainError, NotFound, SlotUnavailable, ValidationFailed
 from booking_app.state.auth import AuthState
+from booking_app.state.viewer_timezone import ViewerTimezone
 
 JUST_TAKEN = "This time was just taken — pick another one"
 
@@ -105,14 +104,12 @@ def status_badge(status_label: rx.Var[str], color: rx.Var[str], **props: Any) ->
     return rx.badge(status_label, color_scheme=color, variant="soft", size="2", **props)  # type: ignore[arg-type]
 
 
-class BookingPageState(rx.State):
+class BookingPageState(ViewerTimezone, rx.State):
     loaded: bool = False
     not_found: bool = False
     is_new: bool = False
     booking_token: str = ""
     b: BookingRow = BookingRow()
-    viewer_tz: str = "UTC"
-    tz_chosen: bool = False
 
     cancel_open: bool = False
     cancelling: bool = False
@@ -150,29 +147,15 @@ class BookingPageState(rx.State):
         self.booking_token = route_arg(self.router.url.path, "/booking/")
         self.is_new = self.router.url.query_parameters.get("new", "") == "1"
         auth = await self.get_state(AuthState)
-        if auth.signed_in and auth.timezone and not self.tz_chosen:
-            self.viewer_tz = auth.timezone
+        self._adopt_account_timezone(auth)
         self._fetch()
         self.loaded = True
-        if not auth.signed_in and not self.tz_chosen and not self.not_found:
-            return rx.call_script(BROWSER_TZ_JS, callback=BookingPageState.set_browser_timezone)
-        return None
+        return None if self.not_found else self._ask_browser_timezone(auth)
 
-    @rx.event
-    def set_browser_timezone(self, tz: str) -> None:
-        zone = valid_timezone(tz)
-        if zone and zone != self.viewer_tz and not self.tz_chosen:
-            self.viewer_tz = zone
-            self._fetch()
-
-    @rx.event
-    def set_timezone(self, tz: str) -> None:
-        zone = valid_timezone(tz)
-        if zone:
-            self.viewer_tz, self.tz_chosen = zone, True
-            self._fetch()
-            if self.resched_open:
-                self._refresh_options()
+    def _timezone_changed(self) -> None:
+        self._fetch()
+        if self.resched_open:
+            self._refresh_options()
 
     # ------------------------------------------------------------------ cancel
 

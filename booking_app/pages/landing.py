@@ -9,12 +9,13 @@ from typing import Any
 import reflex as rx
 
 from booking_app.components.layout import public_shell
-from booking_app.components.slots import BROWSER_TZ_JS, timezone_select, valid_timezone
+from booking_app.components.slots import timezone_select
 from booking_app.pages import routes
 from booking_app.pages.tutor_services import OptionRow, empty_state
 from booking_app.services import marketplace
 from booking_app.services.errors import ValidationFailed
 from booking_app.state.auth import AuthState
+from booking_app.state.viewer_timezone import ViewerTimezone
 
 SEARCH_FIELDS = ("text", "subject", "price_min", "price_max")
 
@@ -44,10 +45,8 @@ def _card_href(c: marketplace.TutorCard) -> str:
     return href
 
 
-class MarketplaceState(rx.State):
+class MarketplaceState(ViewerTimezone, rx.State):
     loaded: bool = False
-    viewer_tz: str = "UTC"
-    tz_chosen: bool = False
     subjects: list[OptionRow] = []
     q_text: str = ""
     q_subject: str = ""
@@ -107,27 +106,13 @@ class MarketplaceState(rx.State):
             OptionRow(slug, name) for slug, name in marketplace.list_subject_options()
         ]
         auth = await self.get_state(AuthState)
-        if auth.signed_in and auth.timezone and not self.tz_chosen:
-            self.viewer_tz = auth.timezone
+        self._adopt_account_timezone(auth)
         self._search()
         self.loaded = True
-        if not auth.signed_in and not self.tz_chosen:
-            return rx.call_script(BROWSER_TZ_JS, callback=MarketplaceState.set_browser_timezone)
-        return None
+        return self._ask_browser_timezone(auth)
 
-    @rx.event
-    def set_browser_timezone(self, tz: str) -> None:
-        zone = valid_timezone(tz)
-        if zone and zone != self.viewer_tz and not self.tz_chosen:
-            self.viewer_tz = zone
-            self._search()
-
-    @rx.event
-    def set_timezone(self, tz: str) -> None:
-        zone = valid_timezone(tz)
-        if zone:
-            self.viewer_tz, self.tz_chosen = zone, True
-            self._search()
+    def _timezone_changed(self) -> None:
+        self._search()
 
     @rx.event
     def set_subject(self, value: str) -> None:

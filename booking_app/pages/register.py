@@ -6,6 +6,7 @@ import reflex as rx
 
 from booking_app.components.forms import form_field, text_input
 from booking_app.components.layout import public_shell
+from booking_app.components.slots import BROWSER_TZ_JS
 from booking_app.pages import routes
 from booking_app.pages.session import start_session
 from booking_app.services import accounts
@@ -19,7 +20,6 @@ from booking_app.services.validation import (
 from booking_app.state.auth import AuthState
 
 FIELDS = ("name", "email", "phone", "password", "timezone", "telegram_username", "role")
-BROWSER_TZ_JS = "Intl.DateTimeFormat().resolvedOptions().timeZone"
 
 
 class RegisterState(rx.State):

@@ -16,14 +16,12 @@ import reflex as rx
 from booking_app.components.forms import form_field
 from booking_app.components.layout import public_shell
 from booking_app.components.slots import (
-    BROWSER_TZ_JS,
     JoinableRow,
     SlotDayRow,
     monday_of,
     shift_week,
     slot_grid,
     timezone_select,
-    valid_timezone,
     week_picker,
     week_rows,
 )
@@ -31,6 +29,7 @@ from booking_app.pages import routes
 from booking_app.services import accounts, availability, booking, marketplace
 from booking_app.services.errors import DomainError, NotFound, SlotUnavailable, ValidationFailed
 from booking_app.state.auth import AuthState
+from booking_app.state.viewer_timezone import ViewerTimezone
 
 JUST_TAKEN = "This time was just taken — pick another one"
 FORM_FIELDS = ("name", "phone", "email", "telegram_username")
@@ -72,7 +71,7 @@ class TutorInfo:
     requires_confirmation: bool = False
 
 
-class TutorPublicState(rx.State):
+class TutorPublicState(ViewerTimezone, rx.State):
     loaded: bool = False
     not_found: bool = False
     tutor_slug: str = ""
@@ -81,8 +80,6 @@ class TutorPublicState(rx.State):
     services: list[PublicServiceRow] = []
     service_id: str = ""
 
-    viewer_tz: str = "UTC"
-    tz_chosen: bool = False
     source: str = "public_page"  # "marketplace" when the visitor came from the search
 
     week_start: str = ""
@@ -202,28 +199,14 @@ class TutorPublicState(rx.State):
         auth = await self.get_state(AuthState)
         self.is_student = auth.role == "student"
         self.is_guest = not auth.signed_in
-        if auth.signed_in and auth.timezone and not self.tz_chosen:
-            self.viewer_tz = auth.timezone
+        self._adopt_account_timezone(auth)
         self.week_start = monday_of(query.get("week", "")) or ""
         self._refresh_slots()
         self.loaded = True
-        if not auth.signed_in and not self.tz_chosen:
-            return rx.call_script(BROWSER_TZ_JS, callback=TutorPublicState.set_browser_timezone)
-        return None
+        return self._ask_browser_timezone(auth)
 
-    @rx.event
-    def set_browser_timezone(self, tz: str) -> None:
-        zone = valid_timezone(tz)
-        if zone and zone != self.viewer_tz and not self.tz_chosen:
-            self.viewer_tz = zone
-            self._refresh_slots()
-
-    @rx.event
-    def set_timezone(self, tz: str) -> None:
-        zone = valid_timezone(tz)
-        if zone:
-            self.viewer_tz, self.tz_chosen = zone, True
-            self._refresh_slots()
+    def _timezone_changed(self) -> None:
+        self._refresh_slots()
 
     @rx.event
     def set_service(self, service_id: str) -> None:

@@ -1,7 +1,7 @@
 """The tutor's pending-requests count shown as a badge in the navigation.
 
-Loaded on_load of tutor pages (and after confirm/decline); not live yet (a later issue
-pushes it).
+Loaded on_load of tutor pages and after confirm/decline; kept live by the per-user
+channel (booking_app/realtime), which re-runs ``load`` when the tutor's data changes.
 """
 
 from __future__ import annotations
