@@ -70,12 +70,12 @@ format: setup
 	@$(VENV)/bin/ruff format .
 	@$(VENV)/bin/ruff check --fix .
 
-# Every bench/*.py, even after one fails (each prints its own verdict); fails if any failed.
+# Every bench/bench_*.py, even after one fails (each prints its own verdict); fails if any failed.
 bench: setup
-	@status=0; found=0; for script in bench/*.py; do \
+	@status=0; found=0; for script in bench/bench_*.py; do \
 	  [ -e "$$script" ] || continue; found=1; \
 	  echo "== $$script"; PYTHONPATH=$(CURDIR) $(PY) "$$script" || status=1; \
-	done; [ $$found = 1 ] || echo "no bench/*.py scripts"; exit $$status
+	done; [ $$found = 1 ] || echo "no bench/bench_*.py scripts"; exit $$status
 
 # Build output and caches only; data/ (the embedded database) is never removed here.
 clean:

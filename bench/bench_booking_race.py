@@ -26,8 +26,6 @@ import tempfile
 import threading
 import time as clock
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from decimal import Decimal
@@ -38,12 +36,10 @@ sys.path.insert(0, str(ROOT))
 _DATA_DIR = tempfile.mkdtemp(prefix="bench-booking-race-")
 os.environ["DATA_DIR"] = _DATA_DIR  # before booking_app reads its settings
 
-import sqlalchemy as sa  # noqa: E402
-from alembic import command  # noqa: E402
-from alembic.config import Config  # noqa: E402
 
-from booking_app.config import get_settings  # noqa: E402
-from booking_app.db import reset_engine, session_scope  # noqa: E402
+from _databases import migrate, throwaway_pg, use_database  # noqa: E402
+
+from booking_app.db import session_scope  # noqa: E402
 from booking_app.models import (  # noqa: E402
     AvailabilityWindow,
     Role,
@@ -55,10 +51,6 @@ from booking_app.services import booking as booking_service  # noqa: E402
 from booking_app.services.booking import BookingDetailView, BookingForm  # noqa: E402
 from booking_app.services.errors import SlotUnavailable  # noqa: E402
 
-PG_ADMIN_URL = os.environ.get(
-    "BENCH_PG_ADMIN_URL",
-    os.environ.get("TEST_PG_ADMIN_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test"),
-)
 RACERS = 20
 PAUSE_S = 0.02
 NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
@@ -71,47 +63,6 @@ class RunResult:
     refused: int
     errors: list[str]
     loser_ms: list[float]
-
-
-def migrate(url: str) -> None:
-    config = Config(str(ROOT / "alembic.ini"), cmd_opts=argparse.Namespace(x=[f"db_url={url}"]))
-    config.attributes["skip_logging"] = True
-    command.upgrade(config, "head")
-
-
-@contextmanager
-def use_database(url: str) -> Iterator[None]:
-    """Point the app (settings + engine) at ``url`` for the block."""
-    os.environ["DATABASE_URL"] = url
-    get_settings.cache_clear()
-    reset_engine()
-    try:
-        yield
-    finally:
-        reset_engine()
-
-
-@contextmanager
-def throwaway_pg() -> Iterator[str | None]:
-    """A fresh PostgreSQL database (dropped afterwards), or None if the server is down."""
-    admin = sa.create_engine(
-        PG_ADMIN_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3}
-    )
-    name = f"bench_race_{uuid.uuid4().hex[:10]}"
-    try:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    except sa.exc.OperationalError as exc:
-        print(f"PostgreSQL skipped: {PG_ADMIN_URL} is not reachable ({exc.orig})".strip())
-        admin.dispose()
-        yield None
-        return
-    try:
-        yield sa.make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
 
 
 def add_tutor_with_service() -> tuple[int, int]:
@@ -210,7 +161,7 @@ def main() -> int:
     try:
         sqlite_file = Path(_DATA_DIR) / "race.db"
         ok &= bench_backend("SQLite file", f"sqlite:///{sqlite_file}", args.runs)
-        with throwaway_pg() as pg_url:
+        with throwaway_pg("bench_race") as pg_url:
             if pg_url is not None:
                 ok &= bench_backend("PostgreSQL", pg_url, args.runs)
     finally:

@@ -13,7 +13,6 @@ Run: ``.venv/bin/python bench/bench_schedule_service.py``
 
 from __future__ import annotations
 
-import argparse
 import os
 import random
 import shutil
@@ -22,8 +21,7 @@ import sys
 import tempfile
 import time as clock
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -34,11 +32,9 @@ _DATA_DIR = tempfile.mkdtemp(prefix="bench-schedule-")
 os.environ["DATA_DIR"] = _DATA_DIR  # before booking_app reads its settings
 
 import sqlalchemy as sa  # noqa: E402
-from alembic import command  # noqa: E402
-from alembic.config import Config  # noqa: E402
+from _databases import migrate, throwaway_pg, use_database  # noqa: E402
 
-from booking_app.config import get_settings  # noqa: E402
-from booking_app.db import get_engine, read_scope, reset_engine, session_scope  # noqa: E402
+from booking_app.db import get_engine, read_scope, session_scope  # noqa: E402
 from booking_app.models import (  # noqa: E402
     AvailabilityOverride,
     AvailabilityWindow,
@@ -54,10 +50,6 @@ from booking_app.repositories import schedules as schedules_repo  # noqa: E402
 from booking_app.scheduling import ServiceSpec, free_slots  # noqa: E402
 from booking_app.services.availability import week_slots  # noqa: E402
 
-PG_ADMIN_URL = os.environ.get(
-    "BENCH_PG_ADMIN_URL",
-    os.environ.get("TEST_PG_ADMIN_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test"),
-)
 NOW = datetime(2026, 11, 20, 9, 17, tzinfo=UTC)  # a Friday
 WEEK = date(2026, 11, 23)  # the Monday after: the whole week is bookable
 TZ = "Europe/Kyiv"
@@ -70,48 +62,6 @@ SPLIT_DAYS = {2, 4}  # Wednesday and Friday have a lunch break
 
 
 # --- databases -------------------------------------------------------------------------
-
-
-def migrate(url: str) -> None:
-    """``alembic upgrade head`` on ``url``, as the app's own migrations define the schema."""
-    config = Config(str(ROOT / "alembic.ini"), cmd_opts=argparse.Namespace(x=[f"db_url={url}"]))
-    config.attributes["skip_logging"] = True
-    command.upgrade(config, "head")
-
-
-@contextmanager
-def use_database(url: str) -> Iterator[None]:
-    """Point the app (settings + engine) at ``url`` for the block."""
-    os.environ["DATABASE_URL"] = url
-    get_settings.cache_clear()
-    reset_engine()
-    try:
-        yield
-    finally:
-        reset_engine()
-
-
-@contextmanager
-def throwaway_pg() -> Iterator[str | None]:
-    """A fresh PostgreSQL database (dropped afterwards), or None if the server is down."""
-    admin = sa.create_engine(
-        PG_ADMIN_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3}
-    )
-    name = f"bench_schedule_{uuid.uuid4().hex[:10]}"
-    try:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    except sa.exc.OperationalError as exc:
-        print(f"PostgreSQL skipped: {PG_ADMIN_URL} is not reachable ({exc.orig})".strip())
-        admin.dispose()
-        yield None
-        return
-    try:
-        yield sa.make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
 
 
 # --- seed ------------------------------------------------------------------------------
@@ -372,7 +322,7 @@ def main() -> int:
     )
     try:
         passed = run_backend("SQLite", f"sqlite:///{Path(_DATA_DIR) / 'bench.db'}")
-        with throwaway_pg() as pg_url:
+        with throwaway_pg("bench_schedule") as pg_url:
             if pg_url is not None:
                 passed = run_backend("PostgreSQL", pg_url) and passed
     finally:
