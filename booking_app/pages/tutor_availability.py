@@ -7,7 +7,7 @@ successful save on this page, so a change shows at once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -15,6 +15,7 @@ import reflex as rx
 
 from booking_app.components.forms import field_error, form_field
 from booking_app.components.layout import app_shell
+from booking_app.components.slots import JoinableRow, SlotDayRow, week_rows
 from booking_app.pages import routes
 from booking_app.pages.tutor_services import (
     SELECT_CLASS,
@@ -77,22 +78,6 @@ class BusyRow:
     label: str = ""
     title: str = ""
     source: str = "manual"
-
-
-@dataclass
-class DayRow:
-    date: str = ""
-    label: str = ""
-    times: list[str] = field(default_factory=list)
-    count: int = 0
-
-
-@dataclass
-class JoinRow:
-    lesson_id: int = 0
-    label: str = ""
-    title: str = ""
-    free_spots: int = 0
 
 
 def _to_input(value: str) -> str:
@@ -176,8 +161,8 @@ class TutorAvailabilityState(rx.State):
     preview_service_id: str = ""
     preview_week_start: str = ""
     preview_label: str = ""
-    preview_days: list[DayRow] = []
-    preview_joinable: list[JoinRow] = []
+    preview_days: list[SlotDayRow] = []  # the same rows the tutor's public page shows
+    preview_joinable: list[JoinableRow] = []
     preview_slot_count: int = 0
     preview_loading: bool = False
     preview_error: str = ""
@@ -241,14 +226,10 @@ class TutorAvailabilityState(rx.State):
             self.preview_service_id = ""
             return
         self.preview_error = ""
-        self.preview_week_start, self.preview_label = view.week_start, view.label
-        self.preview_days = [
-            DayRow(d.date, d.label, [s.time for s in d.slots], len(d.slots)) for d in view.days
-        ]
-        self.preview_joinable = [
-            JoinRow(j.lesson_id, j.label, j.title, j.free_spots) for j in view.joinable
-        ]
-        self.preview_slot_count = view.slot_count
+        rows = week_rows(view)
+        self.preview_week_start, self.preview_label = rows.week_start, rows.label
+        self.preview_days, self.preview_joinable = rows.days, rows.joinable
+        self.preview_slot_count = rows.slot_count
 
     @rx.event
     async def on_load(self):  # type: ignore[no-untyped-def]
@@ -1163,7 +1144,7 @@ def _rules_section() -> rx.Component:
 # ---- (e)
 
 
-def _preview_day(day: DayRow) -> rx.Component:
+def _preview_day(day: SlotDayRow) -> rx.Component:
     return rx.box(
         rx.hstack(
             rx.text(day.label, weight="medium", size="2"),
@@ -1181,8 +1162,10 @@ def _preview_day(day: DayRow) -> rx.Component:
             rx.text("No free slots", size="1", color_scheme="gray", margin_top="var(--space-1)"),
             rx.flex(
                 rx.foreach(
-                    day.times,
-                    lambda t: rx.badge(t, variant="surface", size="2", class_name="preview-slot"),
+                    day.slots,
+                    lambda slot: rx.badge(
+                        slot.time, variant="surface", size="2", class_name="preview-slot"
+                    ),
                 ),
                 gap="var(--space-1)",
                 wrap="wrap",

@@ -82,7 +82,7 @@ def _count(model: Any) -> int:
 
 def _day(state: Any, day: date) -> list[str]:
     [row] = [d for d in state.preview_days if d.date == day.isoformat()]
-    return list(row.times)
+    return [slot.time for slot in row.slots]
 
 
 SERVICE_FORM = {
