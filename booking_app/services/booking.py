@@ -192,6 +192,14 @@ def long_label(start: datetime, end: datetime, tz: ZoneInfo) -> str:
     return f"{timefmt.date_label(first.date())}, {hours}"
 
 
+def announce(session: Session, booking: Booking, event: str, *, now: datetime) -> None:
+    """Tell everyone a booking changed, inside the writer's transaction: the outbox rows for
+    Telegram (written or rolled back with the change) and a live update to the tutor's and
+    the student's open pages once it commits. Every booking write ends with this call."""
+    notifications.booking_changed(session, booking.id or 0, event, now=now)
+    realtime.publish_on_commit(session, (booking.tutor_id, booking.student_id))
+
+
 def telegram_link(token: str) -> str:
     return f"https://t.me/{get_settings().telegram_bot_username}?start={token}"
 
@@ -479,8 +487,7 @@ def _book(form: BookingForm, client: _Client, offer: _Offer, now: datetime) -> B
         )
         if booking.status is BookingStatus.confirmed:
             _admit(session, booking, now)
-        realtime.publish_on_commit(session, (booking.tutor_id, booking.student_id))
-        notifications.booking_changed(session, booking.id or 0, "created", now=now)
+        announce(session, booking, "created", now=now)
         row = repo.detail_by_id(session=session, booking_id=booking.id or 0)
         return _detail_view(row, _owner_zone(row, offer.student_tz), now)
 
@@ -578,8 +585,7 @@ def cancel_booking(token: str, *, now: datetime, reason: str = "") -> BookingDet
         booking.cancelled_at = booking.updated_at = now
         session.flush()
         _release(session, lesson, now)
-        realtime.publish_on_commit(session, (booking.tutor_id, booking.student_id))
-        notifications.booking_changed(session, booking.id or 0, "cancelled", now=now)
+        announce(session, booking, "cancelled", now=now)
         row = repo.detail_by_id(session=session, booking_id=booking.id or 0)
         return _detail_view(row, _owner_zone(row), now)
 
@@ -647,8 +653,7 @@ def _reschedule(token: str, start: datetime | None, seat: int, now: datetime) ->
             _move_group(session, booking, lesson, start, seat, now)
         booking.updated_at = now
         session.flush()
-        realtime.publish_on_commit(session, (booking.tutor_id, booking.student_id))
-        notifications.booking_changed(session, booking.id or 0, "moved", now=now)
+        announce(session, booking, "moved", now=now)
         row = repo.detail_by_id(session=session, booking_id=booking.id or 0)
         return _detail_view(row, _owner_zone(row), now)
 
@@ -782,8 +787,7 @@ def confirm_booking(tutor_id: int, booking_id: int, *, now: datetime) -> Request
         booking.confirmed_at = booking.updated_at = now
         session.flush()
         _admit(session, booking, now)
-        realtime.publish_on_commit(session, (tutor_id, booking.student_id))
-        notifications.booking_changed(session, booking_id, "confirmed", now=now)
+        announce(session, booking, "confirmed", now=now)
         row = repo.detail_by_id(session=session, booking_id=booking_id)
         return _request_view(row, timefmt.zone_or_utc(row.tutor_timezone))
 
@@ -798,8 +802,7 @@ def decline_booking(tutor_id: int, booking_id: int, *, reason: str, now: datetim
         booking.cancelled_at = booking.updated_at = now
         session.flush()
         _release(session, lesson, now)
-        realtime.publish_on_commit(session, (tutor_id, booking.student_id))
-        notifications.booking_changed(session, booking_id, "declined", now=now)
+        announce(session, booking, "declined", now=now)
         row = repo.detail_by_id(session=session, booking_id=booking_id)
         return _request_view(row, timefmt.zone_or_utc(row.tutor_timezone))
 

@@ -12,9 +12,8 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from booking_app import realtime
 from booking_app.models import Booking, BookingSource, BookingStatus, Lesson, User
-from booking_app.services import notifications
+from booking_app.services.booking import announce
 
 
 def add_tutor_seat(session: Session, lesson: Lesson, student: User, now: datetime) -> Booking:
@@ -37,6 +36,5 @@ def add_tutor_seat(session: Session, lesson: Lesson, student: User, now: datetim
     )
     session.add(booking)
     session.flush()
-    notifications.booking_changed(session, booking.id or 0, "created", now=now)
-    realtime.publish_on_commit(session, (lesson.tutor_id, student.id))
+    announce(session, booking, "created", now=now)
     return booking
