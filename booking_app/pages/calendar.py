@@ -206,13 +206,7 @@ class CalendarState(rx.State):
             end = cal.local_input(self.create_end, self.timezone)
             availability.add_busy_block(user.id, start, end, title or "Busy", now=utcnow())
             return "Busy time added."
-        tz = cal._zone(self.timezone)
-        minutes = int(
-            (
-                cal.parse_wall(self.create_end, tz) - cal.parse_wall(self.create_start, tz)
-            ).total_seconds()
-            // 60
-        )
+        minutes = cal.selection_minutes(self.create_start, self.create_end, self.timezone)
         data = lessons.PublishInput(
             start_local=start,
             duration_min=minutes,

@@ -511,6 +511,12 @@ def move_busy_block(tutor_id: int, block_id: int, *, start: str, end: str, now: 
         realtime.publish_on_commit(session, (tutor_id,))
 
 
+def selection_minutes(start: str, end: str, viewer_tz: str) -> int:
+    """Length in minutes of a range selected on the calendar (wall times of the viewer)."""
+    tz = timefmt.zone_or_utc(viewer_tz)
+    return int((parse_wall(end, tz) - parse_wall(start, tz)).total_seconds() // 60)
+
+
 def local_input(raw: str, viewer_tz: str) -> str:
     """A widget time as "YYYY-MM-DDTHH:MM" in the same zone (what the create forms take)."""
     tz = timefmt.zone_or_utc(viewer_tz)
