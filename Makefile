@@ -4,6 +4,10 @@
 #   make run DEMO=1       ... and load the demo data into whatever database is configured
 #   make run PORT=8000    ... on another port (browse http://localhost:8000)
 #   make test             set up + the whole test suite (pytest is the last output)
+#   make test-faketime    tests again with the clock moved (libfaketime): by default the
+#                         `processes` tests, a year and a bit ahead of today. E.g. the whole
+#                         suite the evening before Kyiv's DST change:
+#                         make test-faketime FAKETIME_AT='2027-03-27 22:30:00' FAKETIME_TESTS=
 #   make setup            .venv from requirements.txt and bun from the npm registry
 #   make lint | format | bench | clean | distclean
 #
@@ -19,11 +23,15 @@ BUN_STAMP   := $(BUN_DIR)/.installed-$(BUN_VERSION)
 REQ_STAMP   := $(VENV)/.requirements-installed
 CHROMIUM    ?= /usr/bin/chromium
 PYTEST_ARGS ?=
+# Clock-moved runs: a date computed from today (never a literal one), and which tests.
+FAKETIME_AT    ?= $(shell date -u -d '+400 days' '+%F %T')
+FAKETIME_TESTS ?= -m processes
+FAKETIME_FIX   := .tools/faketime/clockwait_fix.so
 
 RUN_ARGS := $(if $(PORT),--port $(PORT)) $(if $(filter 1 yes true,$(DEMO)),--demo)
 
 .DEFAULT_GOAL := run
-.PHONY: run setup test lint format bench clean distclean chromium
+.PHONY: run setup test test-faketime lint format bench clean distclean chromium faketime
 
 run: setup
 	@$(PY) -m booking_app.cli run $(RUN_ARGS)
@@ -61,6 +69,26 @@ chromium:
 
 test: setup chromium
 	@$(PY) -m pytest $(PYTEST_ARGS)
+
+# Debian's libfaketime, plus a small preload that makes Python's timed lock waits work
+# under it (see tests/support/faketime/clockwait_fix.c; needs a C compiler).
+faketime:
+	@if command -v faketime >/dev/null && command -v cc >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing faketime and gcc (apt-get) for the clock-moved tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq faketime gcc >/dev/null; \
+	else \
+	  echo "faketime or a C compiler is missing: sudo apt-get install faketime gcc"; exit 1; \
+	fi
+
+$(FAKETIME_FIX): tests/support/faketime/clockwait_fix.c | faketime
+	@mkdir -p $(@D)
+	@cc -shared -fPIC -O2 -o $@ $< -ldl
+
+test-faketime: setup chromium faketime $(FAKETIME_FIX)
+	@echo "Tests with the clock at $(FAKETIME_AT) (UTC): $(or $(FAKETIME_TESTS),all)"
+	@LD_PRELOAD=$(CURDIR)/$(FAKETIME_FIX) TZ=UTC faketime '$(FAKETIME_AT)' \
+	  $(PY) -m pytest -p no:cacheprovider $(FAKETIME_TESTS) $(PYTEST_ARGS)
 
 lint: setup
 	@$(VENV)/bin/ruff check .

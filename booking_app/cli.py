@@ -25,7 +25,6 @@ import time
 import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
@@ -35,6 +34,7 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
 
+from booking_app import clock
 from booking_app.config import PROJECT_ROOT, Settings, get_settings
 
 if TYPE_CHECKING:
@@ -83,7 +83,7 @@ def seed_demo() -> list[DemoLogin]:
     """Load the demo data (idempotent: returns the logins without writing twice)."""
     from booking_app.services.demo import seed_demo_data
 
-    return seed_demo_data(now=datetime.now(timezone.utc))
+    return seed_demo_data(now=clock.now())
 
 
 def cmd_migrate(_args: argparse.Namespace) -> int:

@@ -7,8 +7,7 @@ open pages update without a reload.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
+from booking_app import clock
 from booking_app.services import booking as booking_service
 from booking_app.services.errors import DomainError
 from tasks.celery_app import app
@@ -20,7 +19,7 @@ CANCEL_BOOKING = "tasks.bookings.cancel_booking"
 def cancel_booking_task(token: str, reason: str = "") -> str:
     """Cancel a booking by its token; returns the new status, or the refusal's code."""
     try:
-        view = booking_service.cancel_booking(token, now=datetime.now(timezone.utc), reason=reason)
+        view = booking_service.cancel_booking(token, now=clock.now(), reason=reason)
     except DomainError as exc:  # already cancelled, started, unknown: nothing to retry
         return exc.code
     return view.status

@@ -5,10 +5,11 @@ Both are idempotent: running one twice, or late, or on two workers at once, is h
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import sqlalchemy as sa
 
+from booking_app import clock
 from booking_app.config import get_settings
 from booking_app.services import accounts
 from tasks.celery_app import PURGE_BROKER_MESSAGES, PURGE_SIGN_IN_ATTEMPTS, app, is_sql_broker
@@ -20,7 +21,7 @@ DELIVERED_MESSAGE_TTL = timedelta(days=1)
 @app.task(name=PURGE_SIGN_IN_ATTEMPTS)
 def purge_sign_in_attempts() -> int:
     """Drop sign-in attempts older than the throttle window (they no longer count)."""
-    return accounts.purge_sign_in_attempts(now=datetime.now(timezone.utc))
+    return accounts.purge_sign_in_attempts(now=clock.now())
 
 
 @app.task(name=PURGE_BROKER_MESSAGES)
@@ -34,7 +35,7 @@ def purge_broker_messages() -> int:
     if not is_sql_broker(broker_url):
         return 0
     engine = sa.create_engine(broker_url.split("+", 1)[1])
-    cutoff = datetime.now() - DELIVERED_MESSAGE_TTL
+    cutoff = clock.now().astimezone().replace(tzinfo=None) - DELIVERED_MESSAGE_TTL
     try:
         with engine.begin() as conn:
             result = conn.execute(

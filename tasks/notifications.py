@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import datetime, timezone
 
 from celery import shared_task
 
+from booking_app import clock
 from booking_app.integrations import telegram
 from booking_app.services import notifications, send_budget
 
@@ -26,14 +26,10 @@ SEND_TASK = "tasks.notifications.send_notification"
 BATCH = 10  # rows per queued task: a broker round trip per message caps an SQL broker at ~10/s
 
 
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
 @shared_task(name="tasks.notifications.scan_notifications", ignore_result=True)
 def scan_notifications() -> int:
     """Beat: morning digests, then queue every due row (or mark them skipped without a token)."""
-    now = _now()
+    now = clock.now()
     try:
         notifications.queue_morning_digests(now)
     except Exception:  # the digest must never stop reminders
@@ -62,7 +58,7 @@ def send_notification(notification_id: int) -> str:
 
 def deliver(notification_id: int) -> str:
     """Claim -> wait for a slot -> send -> mark; errors sorted by integrations.telegram."""
-    outgoing = notifications.claim(notification_id, now=_now())
+    outgoing = notifications.claim(notification_id, now=clock.now())
     if outgoing is None:
         return "skipped"
     wait = outgoing.wait
@@ -81,7 +77,7 @@ def deliver(notification_id: int) -> str:
         log.warning("notification %s failed for good: %s", notification_id, exc)
         notifications.mark_failed(notification_id, str(exc))
         return "failed"
-    if not notifications.mark_sent(notification_id, message_id, now=_now()):
+    if not notifications.mark_sent(notification_id, message_id, now=clock.now()):
         log.warning("notification %s sent but its lease had expired", notification_id)
     return "sent"
 
@@ -112,7 +108,7 @@ def _attempts(notification_id: int) -> int:
 def _retry(notification_id: int, delay: float, error: str) -> str:
     """Back to pending at now + delay, and a short-countdown task for then (the lease
     makes the scan pick it up if that message is lost)."""
-    planned = notifications.mark_retry(notification_id, delay, error, now=_now())
+    planned = notifications.mark_retry(notification_id, delay, error, now=clock.now())
     if planned is None:
         return "failed"
     send_notification.apply_async((notification_id,), countdown=planned)

@@ -30,7 +30,10 @@ Fixtures:
 - `sqlite_db` (function): the same for SQLite only, for tests that needn't run twice;
   `pg_db` (function): PostgreSQL only (exclusion constraints, row locks, concurrency).
 - tests/e2e/conftest.py: `live_app`, `browser`, `new_page` (see there).
-Services take `now` as an argument, so there is no clock fixture: pass a fixed datetime.
+Time (tests/README.md): services take `now` as an argument; whatever reads the clock
+itself goes through `booking_app.clock.now()`, pinned in-process with
+`tests.support.clock.freeze(monkeypatch, at)`. Tests that start processes (marked
+`processes`) derive their dates from the real clock with tests.support.clock helpers.
 
 Helpers: tests.support.databases (upgrade/downgrade any URL, throwaway PG databases,
 app_database(url)), tests.support.processes (free_port, wait_until, project_env, run_cli,

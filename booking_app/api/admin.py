@@ -7,7 +7,6 @@ Password hashes and calendar tokens are never shown or editable.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -18,6 +17,7 @@ from starlette_admin.contrib.sqla import Admin, ModelView
 from starlette_admin.exceptions import LoginFailed
 from starlette_admin.helpers import safe_redirect_url
 
+from booking_app import clock
 from booking_app import models as m
 from booking_app.api.auth import clear_session_cookie, set_session_cookie
 from booking_app.config import get_settings
@@ -41,7 +41,7 @@ class SessionCookieAdminAuth(AuthProvider):
     ) -> Response | None:
         ip = request.client.host if request.client else "unknown"
         try:
-            user = accounts.authenticate(username, password, ip=ip, now=datetime.now(timezone.utc))
+            user = accounts.authenticate(username, password, ip=ip, now=clock.now())
         except (InvalidCredentials, TooManyAttempts) as exc:
             raise LoginFailed(exc.detail) from None
         if user.role != "admin":

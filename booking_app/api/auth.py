@@ -6,11 +6,10 @@ never see the JWT; sign-out is a POST so a third-party page cannot sign users ou
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from fastapi import APIRouter, Header, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 
+from booking_app import clock
 from booking_app.api.errors import error_response
 from booking_app.config import get_settings
 from booking_app.services import accounts
@@ -32,7 +31,7 @@ def safe_next(target: str | None) -> str:
 
 @router.get("/api/auth/session", include_in_schema=False)
 def redeem_ticket(ticket: str = "", next: str = "/home") -> Response:
-    user = accounts.redeem_login_ticket(ticket, now=datetime.now(timezone.utc))
+    user = accounts.redeem_login_ticket(ticket, now=clock.now())
     if user is None:
         return RedirectResponse("/login?expired=1", status_code=303)
     response = RedirectResponse(safe_next(next), status_code=303)
@@ -43,7 +42,7 @@ def redeem_ticket(ticket: str = "", next: str = "/home") -> Response:
 def set_session_cookie(response: Response, user: accounts.SessionUser) -> None:
     """The only place the session JWT is written: httpOnly, SameSite=Lax, Secure if configured."""
     settings = get_settings()
-    token = issue_session_token(user_id=user.id, role=user.role, now=datetime.now(timezone.utc))
+    token = issue_session_token(user_id=user.id, role=user.role, now=clock.now())
     response.set_cookie(
         SESSION_COOKIE,
         token,

@@ -8,11 +8,11 @@ handlers, so an unknown token is a 404 and a bad time zone a 422, never a 500.
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import datetime, timezone
 from typing import Any
 
 from fastapi import APIRouter, Response
 
+from booking_app import clock
 from booking_app.services import booking as booking_service
 
 router = APIRouter()
@@ -35,5 +35,5 @@ def booking_ics(token: str) -> Response:
 @router.get("/api/v1/bookings/{token}", tags=["bookings"])
 def booking_by_token(token: str, tz: str = "UTC") -> dict[str, Any]:
     """Public booking by token; times labelled in ``tz`` (IANA name)."""
-    view = booking_service.get_booking(token, viewer_tz=tz, now=datetime.now(timezone.utc))
+    view = booking_service.get_booking(token, viewer_tz=tz, now=clock.now())
     return asdict(view)

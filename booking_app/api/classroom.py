@@ -9,12 +9,12 @@ Auth: the session cookie or `Authorization: Bearer <session jwt>`; none -> 401
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import datetime, timezone
 from typing import Any
 
 from fastapi import APIRouter, Header, Request
 from pydantic import BaseModel
 
+from booking_app import clock
 from booking_app.api.auth import current_user
 from booking_app.services import accounts, classroom, dashboard, invites, students
 from booking_app.services.errors import DomainError, Forbidden
@@ -25,10 +25,6 @@ router = APIRouter(tags=["classroom"])
 class Unauthorized(DomainError):
     code = "unauthorized"
     http_status = 401
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def _user(request: Request, authorization: str | None, *roles: str) -> accounts.SessionUser:
@@ -52,7 +48,7 @@ def lesson_room(
     lesson_id: int, request: Request, authorization: str | None = Header(None)
 ) -> dict[str, Any]:
     user = _user(request, authorization)
-    uuid = classroom.open_room(lesson_id, user_id=user.id, now=_now())
+    uuid = classroom.open_room(lesson_id, user_id=user.id, now=clock.now())
     return {"lesson_id": lesson_id, "session_uuid": uuid}
 
 
@@ -62,7 +58,7 @@ def room(
 ) -> dict[str, Any]:
     user = _user(request, authorization)
     view = classroom.get_room(
-        session_uuid, user_id=user.id, now=_now(), viewer_tz=user.timezone or "UTC"
+        session_uuid, user_id=user.id, now=clock.now(), viewer_tz=user.timezone or "UTC"
     )
     return asdict(view)
 
@@ -76,7 +72,7 @@ def lesson_invite(
 ) -> dict[str, Any]:
     user = _user(request, authorization, "tutor")
     link = invites.create_lesson_invite(
-        lesson_id, tutor_id=user.id, now=_now(), ttl_hours=ttl_hours
+        lesson_id, tutor_id=user.id, now=clock.now(), ttl_hours=ttl_hours
     )
     return {"invite_url": link.url, "expires_at": link.expires_at, "token": link.token}
 
@@ -86,7 +82,7 @@ def resolve_lesson_invite(
     token: str, request: Request, authorization: str | None = Header(None)
 ) -> dict[str, Any]:
     user = _user(request, authorization)
-    uuid = invites.accept_lesson_invite(token, user_id=user.id, now=_now())
+    uuid = invites.accept_lesson_invite(token, user_id=user.id, now=clock.now())
     return {"session_uuid": uuid}
 
 
@@ -95,7 +91,7 @@ def classroom_invite(
     request: Request, ttl_hours: int | None = None, authorization: str | None = Header(None)
 ) -> dict[str, Any]:
     user = _user(request, authorization, "tutor")
-    link = invites.create_classroom_invite(tutor_id=user.id, now=_now(), ttl_hours=ttl_hours)
+    link = invites.create_classroom_invite(tutor_id=user.id, now=clock.now(), ttl_hours=ttl_hours)
     return {"invite_url": link.url, "expires_at": link.expires_at, "token": link.token}
 
 
@@ -104,7 +100,7 @@ def accept_classroom_invite(
     token: str, request: Request, authorization: str | None = Header(None)
 ) -> dict[str, Any]:
     user = _user(request, authorization)
-    return {"tutor_name": invites.accept_classroom_invite(token, user_id=user.id, now=_now())}
+    return {"tutor_name": invites.accept_classroom_invite(token, user_id=user.id, now=clock.now())}
 
 
 @router.get("/api/v1/my-students")
@@ -116,7 +112,9 @@ def my_students(
     authorization: str | None = Header(None),
 ) -> dict[str, Any]:
     user = _user(request, authorization, "tutor")
-    found = students.list_students(user.id, query=q, page=page, page_size=page_size, now=_now())
+    found = students.list_students(
+        user.id, query=q, page=page, page_size=page_size, now=clock.now()
+    )
     return {
         "count": found.total,
         "page": found.page,
@@ -137,7 +135,7 @@ def create_lesson(
         start_local=body.start_local,
         duration_min=body.duration_min,
         title=body.title,
-        now=_now(),
+        now=clock.now(),
     )
     return asdict(created)
 
@@ -146,7 +144,7 @@ def create_lesson(
 def my_dashboard(request: Request, authorization: str | None = Header(None)) -> dict[str, Any]:
     user = _user(request, authorization, "student", "tutor")
     if user.role == "tutor":
-        return asdict(dashboard.tutor_dashboard(user.id, now=_now()))
+        return asdict(dashboard.tutor_dashboard(user.id, now=clock.now()))
     return asdict(
-        dashboard.student_dashboard(user.id, now=_now(), viewer_tz=user.timezone or "UTC")
+        dashboard.student_dashboard(user.id, now=clock.now(), viewer_tz=user.timezone or "UTC")
     )

@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from datetime import UTC, datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
@@ -31,6 +30,7 @@ from telegram.ext import (
     filters,
 )
 
+from booking_app import clock
 from booking_app.config import get_settings
 from booking_app.services import booking as bookings
 from booking_app.services import telegram_chats as chats
@@ -45,10 +45,6 @@ GREETING = (
 )
 DECLINE_REASON = "The tutor declined this request in Telegram."
 USER_ERRORS = (NotFound, ValidationFailed, SlotUnavailable)
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _error_text(exc: Exception) -> str:
@@ -88,7 +84,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def upcoming(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
     chat = update.effective_chat
     assert chat is not None and update.message is not None
-    items = await asyncio.to_thread(chats.upcoming, chat.id, now=_now())
+    items = await asyncio.to_thread(chats.upcoming, chat.id, now=clock.now())
     if not items:
         await update.message.reply_text("No upcoming lessons are linked to this chat.")
         return
@@ -99,7 +95,7 @@ async def upcoming(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
 async def cancel(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
     chat = update.effective_chat
     assert chat is not None and update.message is not None
-    items = await asyncio.to_thread(chats.upcoming, chat.id, now=_now())
+    items = await asyncio.to_thread(chats.upcoming, chat.id, now=clock.now())
     if not items:
         await update.message.reply_text("Nothing to cancel: no upcoming lessons in this chat.")
         return
@@ -114,7 +110,7 @@ async def _ask_cancel(update: Update, token: str) -> str:
     assert chat is not None
     if not await asyncio.to_thread(chats.owns_booking, chat.id, token):
         return "This booking does not exist."
-    view = await asyncio.to_thread(bookings.get_booking, token, viewer_tz="UTC", now=_now())
+    view = await asyncio.to_thread(bookings.get_booking, token, viewer_tz="UTC", now=clock.now())
     if not view.can_cancel:
         return "This lesson can no longer be cancelled."
     late = (
@@ -135,7 +131,7 @@ async def _do_cancel(chat_id: int, token: str) -> str:
     if not await asyncio.to_thread(chats.owns_booking, chat_id, token):
         return "This booking does not exist."
     try:
-        await asyncio.to_thread(bookings.cancel_booking, token, now=_now())
+        await asyncio.to_thread(bookings.cancel_booking, token, now=clock.now())
     except USER_ERRORS as exc:
         return _error_text(exc)
     return "Cancelled. The tutor has been told."
@@ -147,10 +143,10 @@ async def _tutor_answer(chat_id: int, action: str, booking_id: int) -> str:
         return "This booking does not exist."
     try:
         if action == "tc":
-            await asyncio.to_thread(bookings.confirm_booking, tutor, booking_id, now=_now())
+            await asyncio.to_thread(bookings.confirm_booking, tutor, booking_id, now=clock.now())
             return "Confirmed. The student has been told."
         await asyncio.to_thread(
-            bookings.decline_booking, tutor, booking_id, reason=DECLINE_REASON, now=_now()
+            bookings.decline_booking, tutor, booking_id, reason=DECLINE_REASON, now=clock.now()
         )
         return "Declined. The student has been told."
     except USER_ERRORS as exc:

@@ -2,7 +2,7 @@
 
 from booking_app.models.auth import SignInAttempt, UsedLoginTicket
 from booking_app.models.availability import AvailabilityOverride, AvailabilityWindow, BusyBlock
-from booking_app.models.base import UTCDateTime, utcnow
+from booking_app.models.base import UTCDateTime
 from booking_app.models.booking import Booking
 from booking_app.models.classroom import Classroom, ClassroomMembership, ClassroomSession
 from booking_app.models.enums import (
@@ -58,5 +58,4 @@ __all__ = [
     "UTCDateTime",
     "UsedLoginTicket",
     "User",
-    "utcnow",
 ]

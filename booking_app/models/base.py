@@ -18,6 +18,8 @@ import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
+from booking_app import clock
+
 SQLModel.metadata.naming_convention = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -25,11 +27,6 @@ SQLModel.metadata.naming_convention = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-
-def utcnow() -> datetime:
-    """Aware UTC now; used only as column defaults (the core takes `now` as an argument)."""
-    return datetime.now(timezone.utc)
 
 
 class UTCDateTime(TypeDecorator):
@@ -56,7 +53,7 @@ class UTCDateTime(TypeDecorator):
 
 def utc_field(*, nullable: bool = False, default_now: bool = False, index: bool = False) -> Any:
     """A UTCDateTime column, optionally defaulting to now."""
-    extra: dict[str, Any] = {"default_factory": utcnow} if default_now else {}
+    extra: dict[str, Any] = {"default_factory": lambda: clock.now()} if default_now else {}
     if nullable and not default_now:
         extra["default"] = None
     return Field(sa_type=UTCDateTime(), nullable=nullable, index=index, **extra)

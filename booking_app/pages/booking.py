@@ -8,11 +8,12 @@ reschedule to another free slot of the same service.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date
 from typing import Any
 
 import reflex as rx
 
+from booking_app import clock
 from booking_app.components.layout import public_shell
 from booking_app.components.slots import (
     JoinableRow,
@@ -41,10 +42,6 @@ STATUS_COLORS = {
     "completed": "blue",
     "no_show": "red",
 }
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 @dataclass
@@ -131,7 +128,7 @@ class BookingPageState(ViewerTimezone, rx.State):
     def _fetch(self) -> None:
         try:
             view = bookings.get_booking(
-                self.booking_token, viewer_tz=self.viewer_tz or "UTC", now=utcnow()
+                self.booking_token, viewer_tz=self.viewer_tz or "UTC", now=clock.now()
             )
         except NotFound:
             self.not_found = True
@@ -170,7 +167,7 @@ class BookingPageState(ViewerTimezone, rx.State):
         self.cancelling, self.action_error = True, ""
         yield
         try:
-            bookings.cancel_booking(self.booking_token, now=utcnow())
+            bookings.cancel_booking(self.booking_token, now=clock.now())
         except DomainError as exc:
             self.cancelling = False
             self.action_error = (
@@ -189,7 +186,7 @@ class BookingPageState(ViewerTimezone, rx.State):
         week = date.fromisoformat(self.r_week_start) if self.r_week_start else None
         try:
             view = bookings.reschedule_options(
-                self.booking_token, week_start=week, viewer_tz=self.viewer_tz, now=utcnow()
+                self.booking_token, week_start=week, viewer_tz=self.viewer_tz, now=clock.now()
             )
         except DomainError as exc:
             self.r_message = exc.detail
@@ -235,7 +232,7 @@ class BookingPageState(ViewerTimezone, rx.State):
         yield
         try:
             bookings.reschedule_booking(
-                self.booking_token, start=start, lesson_id=lesson_id, now=utcnow()
+                self.booking_token, start=start, lesson_id=lesson_id, now=clock.now()
             )
         except SlotUnavailable:
             self.r_saving, self.r_message = False, JUST_TAKEN

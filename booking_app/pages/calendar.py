@@ -10,11 +10,12 @@ background task).
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 from typing import Any
 
 import reflex as rx
 
+from booking_app import clock
 from booking_app.components.forms import field_error
 from booking_app.components.layout import app_shell
 from booking_app.components.week_calendar import week_calendar
@@ -36,10 +37,6 @@ LEGEND = [
     ("Tentative", "tentative"),
     ("Busy", "busy"),
 ]
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def _fc_event(e: cal.CalEvent, payments: bool) -> dict[str, Any]:
@@ -103,7 +100,7 @@ class CalendarState(rx.State):
 
     def _load(self, user: SessionUser, week: date | None) -> None:
         snap = cal.week_snapshot(
-            user.id, user.role, week_start=week, viewer_tz=self.timezone, now=utcnow()
+            user.id, user.role, week_start=week, viewer_tz=self.timezone, now=clock.now()
         )
         self.week_start, self.label, self.now = snap.week_start, snap.label, snap.now
         self.items, self.stats = snap.events, snap.stats
@@ -204,7 +201,7 @@ class CalendarState(rx.State):
         title = str(form.get("title", "")).strip()
         if self.create_kind == "busy":
             end = cal.local_input(self.create_end, self.timezone)
-            availability.add_busy_block(user.id, start, end, title or "Busy", now=utcnow())
+            availability.add_busy_block(user.id, start, end, title or "Busy", now=clock.now())
             return "Busy time added."
         minutes = cal.selection_minutes(self.create_start, self.create_end, self.timezone)
         data = lessons.PublishInput(
@@ -220,7 +217,7 @@ class CalendarState(rx.State):
             tentative=False,
             price=str(form.get("price", "")),
         )
-        view = lessons.publish_lesson(user.id, data, now=utcnow())
+        view = lessons.publish_lesson(user.id, data, now=clock.now())
         return f"Lesson published: {view.label}."
 
     @rx.event
@@ -251,9 +248,9 @@ class CalendarState(rx.State):
         kind, _, raw_id = str(event_id).partition("-")
         try:
             if kind == "lesson":
-                cal.move_lesson(user.id, int(raw_id), start=start, end=end, now=utcnow())
+                cal.move_lesson(user.id, int(raw_id), start=start, end=end, now=clock.now())
             elif kind == "busy":
-                cal.move_busy_block(user.id, int(raw_id), start=start, end=end, now=utcnow())
+                cal.move_busy_block(user.id, int(raw_id), start=start, end=end, now=clock.now())
             else:
                 return None
         except ValidationFailed as exc:
@@ -308,7 +305,7 @@ class CalendarState(rx.State):
             return rx.toast.error("Only tutors edit the calendar.")
         try:
             if self.detail_kind == "lesson":
-                lessons.cancel_lesson(user.id, self.detail_id, now=utcnow())
+                lessons.cancel_lesson(user.id, self.detail_id, now=clock.now())
             else:
                 availability.remove_busy_block(user.id, self.detail_id)
         except ValidationFailed as exc:
@@ -332,7 +329,7 @@ class CalendarState(rx.State):
         try:
             booking_id = int(str(form.get("booking_id", "0")))
             cal.set_payment(
-                user.id, booking_id, paid=paid, amount=str(form.get("amount", "")), now=utcnow()
+                user.id, booking_id, paid=paid, amount=str(form.get("amount", "")), now=clock.now()
             )
             self.detail = cal.lesson_detail(user.id, self.detail_id)
         except ValidationFailed as exc:
@@ -351,7 +348,9 @@ class CalendarState(rx.State):
         if user is None or user.role != "tutor":
             return rx.toast.error("Only tutors edit the calendar.")
         try:
-            cal.set_lesson_notes(user.id, self.detail_id, str(form.get("notes", "")), now=utcnow())
+            cal.set_lesson_notes(
+                user.id, self.detail_id, str(form.get("notes", "")), now=clock.now()
+            )
             self.detail = cal.lesson_detail(user.id, self.detail_id)
         except ValidationFailed as exc:
             self.detail_error = "; ".join(exc.field_errors.values())

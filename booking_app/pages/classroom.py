@@ -10,10 +10,11 @@ version the browser started from, so concurrent edits are merged per line on the
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
 import reflex as rx
 
+from booking_app import clock
 from booking_app.components.layout import app_shell
 from booking_app.pages import routes
 from booking_app.pages.tutor_public import route_arg
@@ -21,10 +22,6 @@ from booking_app.scheduling import can_join, seconds_until_join
 from booking_app.services import classroom, invites
 from booking_app.services.errors import DomainError, ValidationFailed
 from booking_app.state.auth import AuthState
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def _message(exc: DomainError) -> str:
@@ -81,7 +78,7 @@ class RoomNotes(rx.SharedState):
                 text=str(text or ""),
                 base_text=str(base_text or ""),
                 base_version=base_version,
-                now=utcnow(),
+                now=clock.now(),
             )
         except DomainError as exc:
             return rx.toast.error(_message(exc))
@@ -120,7 +117,7 @@ class RoomState(rx.State):
     def _fetch(self, user_id: int, tz: str) -> None:
         try:
             view = classroom.get_room(
-                self.session_uuid, user_id=user_id, now=utcnow(), viewer_tz=tz
+                self.session_uuid, user_id=user_id, now=clock.now(), viewer_tz=tz
             )
         except DomainError:
             self.not_found, self._channel = True, ""
@@ -146,7 +143,7 @@ class RoomState(rx.State):
         if left <= 0:
             self.time_left = "Ended"
         elif not started and self._starts_at is not None:
-            until = int((self._starts_at - utcnow()).total_seconds())
+            until = int((self._starts_at - clock.now()).total_seconds())
             self.time_left = f"Starts in {_clock(until)}"
         else:
             self.time_left = f"{_clock(left)} left"
@@ -168,7 +165,7 @@ class RoomState(rx.State):
         query); the same pure rule the service applies (``can_join``)."""
         if not self.loaded or self.not_found or self._starts_at is None or self._ends_at is None:
             return
-        now = utcnow()
+        now = clock.now()
         start, end = self._starts_at, self._ends_at
         window = classroom.join_window_minutes()
         open_now = self.status != "cancelled" and can_join(start, end, now, window)
@@ -185,7 +182,7 @@ class RoomState(rx.State):
         if user is None:
             return rx.toast.error("Only the lesson's tutor can do this.")
         try:
-            classroom.mark_completed(self.session_uuid, tutor_id=user.id, now=utcnow())
+            classroom.mark_completed(self.session_uuid, tutor_id=user.id, now=clock.now())
         except DomainError as exc:
             return rx.toast.error(_message(exc))
         self._fetch(user.id, user.timezone or "UTC")
@@ -200,7 +197,7 @@ class RoomState(rx.State):
             return rx.toast.error("Only the lesson's tutor can do this.")
         try:
             classroom.mark_no_show(
-                self.session_uuid, tutor_id=user.id, booking_id=int(booking_id), now=utcnow()
+                self.session_uuid, tutor_id=user.id, booking_id=int(booking_id), now=clock.now()
             )
         except DomainError as exc:
             return rx.toast.error(_message(exc))
@@ -217,7 +214,7 @@ class RoomState(rx.State):
                 self.session_uuid,
                 tutor_id=user.id,
                 text=str(form_data.get("lesson_notes", "")),
-                now=utcnow(),
+                now=clock.now(),
             )
         except DomainError as exc:
             return rx.toast.error(_message(exc))
@@ -229,8 +226,8 @@ class RoomState(rx.State):
         if user is None:
             return rx.toast.error("Only the lesson's tutor can do this.")
         try:
-            view = classroom.get_room(self.session_uuid, user_id=user.id, now=utcnow())
-            link = invites.create_lesson_invite(view.lesson_id, tutor_id=user.id, now=utcnow())
+            view = classroom.get_room(self.session_uuid, user_id=user.id, now=clock.now())
+            link = invites.create_lesson_invite(view.lesson_id, tutor_id=user.id, now=clock.now())
         except DomainError as exc:
             return rx.toast.error(_message(exc))
         self.invite_url, self.invite_expires = link.url, link.expires_label

@@ -4,11 +4,11 @@ numbers and an 8-week chart). Numbers come from services/dashboard.py."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
 from typing import Any
 
 import reflex as rx
 
+from booking_app import clock
 from booking_app.pages import routes
 from booking_app.services import classroom, dashboard
 from booking_app.services.errors import DomainError
@@ -65,7 +65,7 @@ class DashboardState(rx.State):
         user = auth.require_user()
         if user is None:
             return
-        now = datetime.now(timezone.utc)
+        now = clock.now()
         if user.role == "student":
             d = dashboard.student_dashboard(user.id, now=now, viewer_tz=user.timezone or "UTC")
             self.active = _items(d.active_lessons)
@@ -94,9 +94,7 @@ class DashboardState(rx.State):
         if user is None:
             return None
         try:
-            uuid = classroom.open_room(
-                int(lesson_id), user_id=user.id, now=datetime.now(timezone.utc)
-            )
+            uuid = classroom.open_room(int(lesson_id), user_id=user.id, now=clock.now())
         except DomainError as exc:
             return rx.toast.error(exc.detail)
         return rx.redirect(routes.classroom_url(uuid))

@@ -7,10 +7,9 @@ forbidden.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 import reflex as rx
 
+from booking_app import clock
 from booking_app.components.layout import app_shell
 from booking_app.pages import routes
 from booking_app.pages.tutor_public import route_arg
@@ -54,7 +53,7 @@ class InviteState(rx.State):
         if user is None:
             return None  # require_login is redirecting to sign-in
         path = self.router.url.path
-        now = datetime.now(timezone.utc)
+        now = clock.now()
         try:
             if path.startswith("/invite/lesson/"):
                 token = route_arg(path, "/invite/lesson/")
@@ -80,7 +79,7 @@ class InviteState(rx.State):
         token = route_arg(self.router.url.path, "/invite/classroom/")
         try:
             self.joined_tutor = invites.accept_classroom_invite(
-                token, user_id=user.id, now=datetime.now(timezone.utc)
+                token, user_id=user.id, now=clock.now()
             )
         except DomainError as exc:
             self._fail(exc)

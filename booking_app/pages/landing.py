@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from typing import Any
 
 import reflex as rx
 
+from booking_app import clock
 from booking_app.components.layout import public_shell
 from booking_app.components.slots import timezone_select
 from booking_app.pages import routes
@@ -18,10 +18,6 @@ from booking_app.state.auth import AuthState
 from booking_app.state.viewer_timezone import ViewerTimezone
 
 SEARCH_FIELDS = ("text", "subject", "price_min", "price_max")
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 @dataclass
@@ -68,7 +64,7 @@ class MarketplaceState(ViewerTimezone, rx.State):
             price_max=self.q_price_max,
         )
         try:
-            cards = marketplace.search_tutors(q, viewer_tz=self.viewer_tz or "UTC", now=utcnow())
+            cards = marketplace.search_tutors(q, viewer_tz=self.viewer_tz or "UTC", now=clock.now())
         except ValidationFailed as exc:
             self.price_min_error = exc.field_errors.get("price_min", "")
             self.price_max_error = exc.field_errors.get("price_max", "")

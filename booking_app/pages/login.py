@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 import reflex as rx
 
+from booking_app import clock
 from booking_app.components.forms import form_field, text_input
 from booking_app.components.layout import public_shell
 from booking_app.pages import routes
@@ -39,7 +38,7 @@ class LoginState(rx.State):
                 form_data.get("email", ""),
                 form_data.get("password", ""),
                 ip=self.router.session.client_ip,
-                now=datetime.now(timezone.utc),
+                now=clock.now(),
             )
         except (InvalidCredentials, TooManyAttempts) as exc:
             self.error, self.loading = exc.detail, False

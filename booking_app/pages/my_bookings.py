@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 import reflex as rx
 
+from booking_app import clock
 from booking_app.components.layout import app_shell
 from booking_app.pages import routes
 from booking_app.pages.booking import BookingRow, booking_row, status_badge
@@ -15,10 +14,6 @@ from booking_app.services import booking
 from booking_app.state.auth import AuthState
 
 NOT_A_STUDENT = "Only students have bookings here."
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 class MyBookingsState(rx.State):
@@ -40,7 +35,7 @@ class MyBookingsState(rx.State):
         return None
 
     def _fill(self, student_id: int, tz: str | None) -> None:
-        view = booking.student_bookings(student_id, viewer_tz=tz or "UTC", now=utcnow())
+        view = booking.student_bookings(student_id, viewer_tz=tz or "UTC", now=clock.now())
         self.upcoming = [booking_row(b) for b in view.upcoming]
         self.past = [booking_row(b) for b in view.past]
         self.loaded = True

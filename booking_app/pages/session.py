@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
 from urllib.parse import urlencode
 
 import reflex as rx
 
+from booking_app import clock
 from booking_app.api.auth import safe_next
 from booking_app.services.tokens import issue_login_ticket
 
@@ -17,7 +17,7 @@ def start_session(user_id: int, next_path: str | None) -> rx.event.EventSpec:
 
     (`rx.redirect` to our own host is a client-side navigation that keeps the old socket.)
     """
-    ticket = issue_login_ticket(user_id=user_id, now=datetime.now(timezone.utc))
+    ticket = issue_login_ticket(user_id=user_id, now=clock.now())
     query = urlencode({"ticket": ticket, "next": safe_next(next_path)})
     url = rx.config.get_config().api_url.rstrip("/") + "/api/auth/session?" + query
     return rx.call_script(f"window.location.assign({json.dumps(url)})")

@@ -13,6 +13,7 @@ from typing import Any
 
 import reflex as rx
 
+from booking_app import clock
 from booking_app.components.forms import field_error, form_field
 from booking_app.components.layout import app_shell
 from booking_app.components.slots import JoinableRow, SlotDayRow, week_rows
@@ -24,7 +25,6 @@ from booking_app.pages.tutor_services import (
     guard_tutor_page,
     refused,
     select_control,
-    utcnow,
 )
 from booking_app.services import availability, catalog
 from booking_app.services.accounts import SessionUser
@@ -205,7 +205,7 @@ class TutorAvailabilityState(rx.State):
         self._set_rule_errors({})
 
     def _availability(self, user: SessionUser) -> availability.AvailabilityView:
-        view = availability.get_availability(user.id, now=utcnow())
+        view = availability.get_availability(user.id, now=clock.now())
         self.timezone = view.timezone
         return view
 
@@ -219,7 +219,7 @@ class TutorAvailabilityState(rx.State):
                 service_id=service_id,
                 week_start=week,
                 viewer_tz=self.timezone or user.timezone,
-                now=utcnow(),
+                now=clock.now(),
             )
         except DomainError as exc:  # e.g. the chosen service was removed
             self.preview_error = exc.detail
@@ -388,7 +388,7 @@ class TutorAvailabilityState(rx.State):
         windows = [] if self.ov_closed else [(r.start, _from_input(r.end)) for r in rows]
         try:
             saved = availability.set_override(
-                user.id, self.ov_day, closed=self.ov_closed, windows=windows, now=utcnow()
+                user.id, self.ov_day, closed=self.ov_closed, windows=windows, now=clock.now()
             )
         except ValidationFailed as exc:
             other = []
@@ -448,7 +448,7 @@ class TutorAvailabilityState(rx.State):
                 str(form_data.get("start", "") or ""),
                 str(form_data.get("end", "") or ""),
                 str(form_data.get("title", "") or "").strip(),
-                now=utcnow(),
+                now=clock.now(),
             )
         except ValidationFailed as exc:
             errors = exc.field_errors

@@ -7,6 +7,7 @@ from typing import Any
 
 import reflex as rx
 
+from booking_app import clock
 from booking_app.components.forms import field_error, form_field
 from booking_app.components.layout import app_shell
 from booking_app.pages import routes
@@ -20,7 +21,6 @@ from booking_app.pages.tutor_services import (
     refused,
     select_control,
     service_row,
-    utcnow,
 )
 from booking_app.realtime.channel import live_refresh
 from booking_app.services import catalog, lessons
@@ -134,7 +134,7 @@ class TutorLessonsState(rx.State):
         self.publish_error = " ".join(m for k, m in errors.items() if k not in PUBLISH_FIELDS)
 
     def _reload(self, tutor_id: int) -> None:
-        self.lessons = [lesson_row(v) for v in lessons.upcoming_lessons(tutor_id, now=utcnow())]
+        self.lessons = [lesson_row(v) for v in lessons.upcoming_lessons(tutor_id, now=clock.now())]
 
     @rx.event
     async def on_load(self):  # type: ignore[no-untyped-def]
@@ -225,7 +225,7 @@ class TutorLessonsState(rx.State):
         self.publishing = True
         yield
         try:
-            view = lessons.publish_lesson(user.id, self._input(), now=utcnow())
+            view = lessons.publish_lesson(user.id, self._input(), now=clock.now())
         except ValidationFailed as exc:
             self._set_errors(exc.field_errors)
             self.publishing = False
@@ -274,7 +274,7 @@ class TutorLessonsState(rx.State):
         yield
         try:
             view = lessons.cancel_lesson(
-                user.id, self.cancel_id, now=utcnow(), reason=self.cancel_reason.strip()
+                user.id, self.cancel_id, now=clock.now(), reason=self.cancel_reason.strip()
             )
         except ValidationFailed as exc:
             self.cancel_error = " ".join(exc.field_errors.values())

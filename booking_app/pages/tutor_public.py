@@ -8,11 +8,12 @@ dialog's data, shows the message and refreshes the slots; success opens the priv
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date
 from typing import Any
 
 import reflex as rx
 
+from booking_app import clock
 from booking_app.components.forms import form_field
 from booking_app.components.layout import public_shell
 from booking_app.components.slots import (
@@ -33,10 +34,6 @@ from booking_app.state.viewer_timezone import ViewerTimezone
 
 JUST_TAKEN = "This time was just taken — pick another one"
 FORM_FIELDS = ("name", "phone", "email", "telegram_username")
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def route_arg(path: str, prefix: str) -> str:
@@ -134,7 +131,7 @@ class TutorPublicState(ViewerTimezone, rx.State):
                 service_id=service_id,
                 week_start=week,
                 viewer_tz=self.viewer_tz or "UTC",
-                now=utcnow(),
+                now=clock.now(),
             )
         except DomainError as exc:
             self.slots_error = exc.detail
@@ -299,7 +296,7 @@ class TutorPublicState(ViewerTimezone, rx.State):
         )
         try:
             view = booking.create_booking(
-                form, student_id=user.id if user is not None else None, now=utcnow()
+                form, student_id=user.id if user is not None else None, now=clock.now()
             )
         except SlotUnavailable:
             self.submitting = False

@@ -7,10 +7,10 @@ decline needs a reason, which the student sees on the private booking page.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
 
 import reflex as rx
 
+from booking_app import clock
 from booking_app.components.forms import field_error
 from booking_app.components.layout import app_shell
 from booking_app.pages import routes
@@ -20,10 +20,6 @@ from booking_app.services import booking
 from booking_app.services.errors import DomainError, SlotUnavailable, ValidationFailed
 from booking_app.state.auth import AuthState
 from booking_app.state.requests_badge import RequestsBadgeState
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 @dataclass
@@ -107,7 +103,7 @@ class TutorRequestsState(rx.State):
         self.busy_id = int(booking_id)
         yield
         try:
-            view = booking.confirm_booking(user.id, int(booking_id), now=utcnow())
+            view = booking.confirm_booking(user.id, int(booking_id), now=clock.now())
         except SlotUnavailable as exc:
             self.busy_id = 0
             await self._reload(user.id)
@@ -145,7 +141,7 @@ class TutorRequestsState(rx.State):
         self.reason_error, self.declining = "", True
         yield
         try:
-            view = booking.decline_booking(user.id, self.decline_id, reason=reason, now=utcnow())
+            view = booking.decline_booking(user.id, self.decline_id, reason=reason, now=clock.now())
         except ValidationFailed as exc:
             self.declining = False
             self.reason_error = exc.field_errors.get("reason", "") or _message(exc)

@@ -7,7 +7,6 @@ per-handler role check, and the row/option types kept in state.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import Any
 
 import reflex as rx
@@ -26,10 +25,6 @@ SELECT_CLASS = "rt-reset rt-SelectTrigger rt-r-size-3 rt-variant-surface"
 
 
 # --------------------------------------------------------------------------- shared helpers
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 async def current_tutor(state: rx.State) -> SessionUser | None:

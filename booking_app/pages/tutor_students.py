@@ -7,10 +7,10 @@ class, create a lesson for an ACTIVE member (the service refuses others: not_a_m
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
 
 import reflex as rx
 
+from booking_app import clock
 from booking_app.components.forms import field_error
 from booking_app.components.layout import app_shell
 from booking_app.pages import routes
@@ -18,10 +18,6 @@ from booking_app.pages.tutor_services import current_tutor, empty_state, guard_t
 from booking_app.services import classroom, invites, students
 from booking_app.services.errors import DomainError, ValidationFailed
 from booking_app.state.auth import AuthState
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 @dataclass
@@ -55,7 +51,7 @@ class StudentsState(rx.State):
         if user is None:
             return
         found = students.list_students(
-            user.id, query=self.query, page=self.page, page_size=self.page_size, now=utcnow()
+            user.id, query=self.query, page=self.page, page_size=self.page_size, now=clock.now()
         )
         self.rows = [StudentItem(**r.__dict__) for r in found.rows]
         self.total, self.pages, self.page = found.total, found.pages, found.page
@@ -96,7 +92,7 @@ class StudentsState(rx.State):
         if user is None:
             return refused()
         try:
-            uuid = classroom.open_room(int(lesson_id), user_id=user.id, now=utcnow())
+            uuid = classroom.open_room(int(lesson_id), user_id=user.id, now=clock.now())
         except DomainError as exc:
             return rx.toast.error(exc.detail)
         return rx.redirect(routes.classroom_url(uuid))
@@ -106,7 +102,7 @@ class StudentsState(rx.State):
         user = await current_tutor(self)
         if user is None:
             return refused()
-        link = invites.create_classroom_invite(tutor_id=user.id, now=utcnow())
+        link = invites.create_classroom_invite(tutor_id=user.id, now=clock.now())
         self.invite_url, self.invite_expires = link.url, link.expires_label
         return None
 
@@ -116,7 +112,7 @@ class StudentsState(rx.State):
         if user is None:
             return refused()
         try:
-            students.remove_student(user.id, int(student_id), now=utcnow())
+            students.remove_student(user.id, int(student_id), now=clock.now())
         except DomainError as exc:
             return rx.toast.error(exc.detail)
         await self._reload()
@@ -147,7 +143,7 @@ class StudentsState(rx.State):
                 start_local=form.get("start_local", ""),
                 duration_min=form.get("duration_min", ""),
                 title=form.get("title", ""),
-                now=utcnow(),
+                now=clock.now(),
             )
         except ValidationFailed as exc:
             self.saving, self.errors = False, exc.field_errors

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import time
 from typing import Any
 
 import reflex as rx
@@ -25,7 +24,7 @@ from reflex.vars import VarData
 from reflex_base.event import EventChain, no_args_event_spec
 from reflex_base.vars.base import Var
 
-from booking_app import realtime
+from booking_app import clock, realtime
 from booking_app.state.auth import AuthState
 
 SHARED_PREFIX = "user-"  # shared tokens may not contain "_"
@@ -67,7 +66,7 @@ async def push(user_id: int) -> None:
     async with app.modify_state(token) as root:
         channel = await root.get_state(UserChannel)
         channel.version += 1
-        channel.changed_at_ms = int(time.time() * 1000)
+        channel.changed_at_ms = int(clock.timestamp() * 1000)
 
 
 async def deliver(user_ids: list[int]) -> None:

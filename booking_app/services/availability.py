@@ -18,9 +18,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from booking_app import realtime
+from booking_app import clock, realtime
 from booking_app.db import read_scope, session_scope
-from booking_app.models import AvailabilityOverride, AvailabilityWindow, BusyBlock, utcnow
+from booking_app.models import AvailabilityOverride, AvailabilityWindow, BusyBlock
 from booking_app.repositories import availability as availability_repo
 from booking_app.repositories import schedules as schedules_repo
 from booking_app.scheduling import ServiceSpec, free_slots, joinable_lessons
@@ -512,7 +512,7 @@ def save_rules(tutor_id: int, rules: Mapping[str, Any]) -> RulesView:
         profile = found[0]
         for column, value in columns.items():
             setattr(profile, column, value)
-        profile.updated_at = utcnow()  # audit stamp only; no rule depends on it
+        profile.updated_at = clock.now()  # audit stamp only; no rule depends on it
         session.flush()
         return _rules_view(profile)
 

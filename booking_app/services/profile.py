@@ -13,8 +13,9 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
+from booking_app import clock
 from booking_app.db import read_scope, session_scope
-from booking_app.models import TutorProfile, utcnow
+from booking_app.models import TutorProfile
 from booking_app.repositories import marketplace as repo
 from booking_app.services import offer_fields as f
 from booking_app.services.errors import NotFound, ValidationFailed
@@ -134,7 +135,7 @@ def _apply(session: Any, profile: TutorProfile, values: dict[str, Any]) -> None:
     for key, value in values.items():
         if key != "subject_ids":
             setattr(profile, key, value)
-    profile.updated_at = utcnow()  # audit stamp only
+    profile.updated_at = clock.now()  # audit stamp only
     session.flush()
     if ids is not None:
         repo.replace_subjects(session=session, profile_id=profile.id or 0, subject_ids=ids)

@@ -8,10 +8,9 @@ there; one short write transaction per message (a reservation in `rate_slot`) is
 
 from __future__ import annotations
 
-import time
-
 from sqlmodel import Session
 
+from booking_app import clock
 from booking_app.config import get_settings
 from booking_app.db import read_scope, session_scope
 from booking_app.models import RateSlot
@@ -34,9 +33,9 @@ def reserve_in(session: Session, chat_id: int) -> float:
         session=session,
         chat_key=chat_key,
         spacing={"global": 1.0 / per_second, chat_key: PER_CHAT_GAP_S},
-        now=time.time(),
+        now=clock.timestamp(),
     )
-    return max(0.0, at - time.time())
+    return max(0.0, at - clock.timestamp())
 
 
 def paused_for() -> float:
@@ -46,10 +45,10 @@ def paused_for() -> float:
     another worker got a 429 must not go out inside that 429's retry_after."""
     with read_scope() as session:
         slot = session.get(RateSlot, "pause")
-        return max(0.0, slot.next_at - time.time()) if slot else 0.0
+        return max(0.0, slot.next_at - clock.timestamp()) if slot else 0.0
 
 
 def pause(seconds: float) -> None:
     """Flood control: no process sends for `seconds`."""
     with session_scope(write=True) as session:
-        repo.pause_all(session=session, until=time.time() + seconds)
+        repo.pause_all(session=session, until=clock.timestamp() + seconds)

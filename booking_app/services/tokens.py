@@ -14,6 +14,7 @@ from typing import Any
 
 import jwt
 
+from booking_app import clock
 from booking_app.config import get_settings
 
 SESSION_COOKIE = "session"
@@ -28,23 +29,22 @@ def _encode(claims: dict[str, Any]) -> str:
 
 
 def _decode(token: str, audience: str, now: datetime | None) -> dict[str, Any] | None:
-    options: dict[str, Any] = {"require": ["exp", "sub", "aud"]}
+    """Claims of a well-signed token whose time window holds `now` (default: the app's
+    clock; PyJWT's own check would read the wall clock behind `booking_app.clock`)."""
+    options: dict[str, Any] = {
+        "require": ["exp", "sub", "aud"],
+        "verify_exp": False,
+        "verify_iat": False,
+        "verify_nbf": False,
+    }
     try:
-        if now is None:
-            return jwt.decode(
-                token, get_settings().secret_key, [ALGORITHM], audience=audience, options=options
-            )
         claims = jwt.decode(
-            token,
-            get_settings().secret_key,
-            [ALGORITHM],
-            audience=audience,
-            options={**options, "verify_exp": False, "verify_iat": False, "verify_nbf": False},
+            token, get_settings().secret_key, [ALGORITHM], audience=audience, options=options
         )
-    except jwt.PyJWTError:
-        return None
-    # With an injected clock we check the time window ourselves against `now`.
-    if not claims.get("iat", 0) - 5 <= now.timestamp() < claims["exp"]:
+        moment = (now or clock.now()).timestamp()
+        if not float(claims.get("iat", 0)) - 5 <= moment < float(claims["exp"]):
+            return None
+    except (jwt.PyJWTError, TypeError, ValueError):
         return None
     return claims
 

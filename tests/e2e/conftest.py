@@ -12,7 +12,8 @@
   database: create what you need with unique emails instead of expecting an empty DB.
   Teardown sends SIGINT (like Ctrl-C) and asserts the whole process tree is gone.
 - `browser` (module): Playwright's sync API driving Debian's /usr/bin/chromium, headless.
-- Tests under tests/e2e are marked `e2e` and run after all others.
+- Tests under tests/e2e are marked `e2e` (and `processes`: CI runs them again under
+  libfaketime) and run after all others.
 - `new_page(**context_options)` (function): a page in a fresh browser context (own
   cookies = another user); relative URLs resolve against `live_app.url`. Contexts are
   closed after the test.
@@ -201,4 +202,5 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if here in item.path.parents:
             item.add_marker(pytest.mark.e2e)
+            item.add_marker(pytest.mark.processes)
     items.sort(key=lambda item: here in item.path.parents)

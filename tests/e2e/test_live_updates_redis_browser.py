@@ -72,9 +72,9 @@ def test_changes_reach_tabs_owned_by_other_workers(redis_app: LiveApp, browser: 
 
     _in_app(
         redis_app,
-        "from datetime import UTC, datetime\n"
+        "from booking_app import clock\n"
         "from booking_app.services import booking\n"
-        f"booking.cancel_booking({token!r}, now=datetime.now(UTC), reason='By a script')\n",
+        f"booking.cancel_booking({token!r}, now=clock.now(), reason='By a script')\n",
         REALTIME_URL=f"http://127.0.0.1:{redis_app.port}",
     )
     assert _booking(redis_app, token)[1] in ("cancelled", "late_cancel")

@@ -29,11 +29,15 @@ MONDAY_10 = "2026-11-30T08:00:00+00:00"  # Mon 30 Nov, 10:00 Kyiv
 
 
 def add_tutor(
-    email: str = "olena@example.com", *, requires_confirmation: bool = False, **rules: object
+    email: str = "olena@example.com",
+    *,
+    requires_confirmation: bool = False,
+    tz: str = "Europe/Kyiv",
+    **rules: object,
 ) -> int:
     with session_scope(write=True) as session:
         user = User(email=email, phone="+380671234567", name=f"Tutor {email.split('@')[0]}")
-        user.role, user.timezone, user.password_hash = Role.tutor, "Europe/Kyiv", "-"
+        user.role, user.timezone, user.password_hash = Role.tutor, tz, "-"
         session.add(user)
         session.flush()
         rules = {"min_notice_min": 0, "slot_step_min": 30, **rules}

@@ -7,13 +7,14 @@ import os
 import signal
 import subprocess
 import sys
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from booking_app.config import PROJECT_ROOT
 from booking_app.db import session_scope
 from booking_app.models import AvailabilityWindow, Lesson, LessonType
 from tests.integration.booking_helpers import add_tutor
+from tests.support import clock
 from tests.support.fake_telegram import FakeTelegram
 from tests.support.processes import project_env
 
@@ -57,8 +58,10 @@ def stop_worker(process: subprocess.Popen[bytes]) -> None:
 
 
 def open_tutor(email: str, **rules: object) -> int:
-    """A tutor free every day, all day, bookable to the minute."""
-    tutor = add_tutor(email, slot_step_min=1, **rules)
+    """A tutor free every day, all day, bookable to the minute, in a zone where the real
+    clock reads about noon: lessons a few minutes or hours from now (moved by whole days)
+    never cross the tutor's local midnight, where two dates' hours don't join."""
+    tutor = add_tutor(email, slot_step_min=1, tz=clock.daytime_zone(clock.now()), **rules)
     with session_scope(write=True) as session:
         for weekday in range(5, 7):
             session.add(
@@ -93,7 +96,3 @@ def group_lesson(tutor: int, service: int, start: datetime, capacity: int) -> in
         session.add(lesson)
         session.flush()
         return lesson.id or 0
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)

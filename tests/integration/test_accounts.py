@@ -16,6 +16,7 @@ from booking_app.models import Classroom, SignInAttempt, TutorProfile, User
 from booking_app.services import accounts
 from booking_app.services.errors import InvalidCredentials, TooManyAttempts, ValidationFailed
 from booking_app.services.tokens import issue_login_ticket
+from tests.support import clock
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 ROOT = Path(__file__).resolve().parents[2]
@@ -177,7 +178,7 @@ def test_throttle_survives_a_restart_and_is_shared_between_processes(db: str) ->
 
 def test_login_ticket_is_single_use(db: str) -> None:
     user = accounts.register(_registration())
-    ticket = issue_login_ticket(user_id=user.id, now=datetime.now(timezone.utc))
+    ticket = issue_login_ticket(user_id=user.id, now=clock.now())
     assert accounts.redeem_login_ticket(ticket, now=NOW) == user
     assert accounts.redeem_login_ticket(ticket, now=NOW) is None
     assert accounts.redeem_login_ticket("garbage", now=NOW) is None

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from fastapi.testclient import TestClient
 
 from booking_app.api.app import api
 from booking_app.services import accounts
 from booking_app.services.tokens import issue_login_ticket, issue_session_token
+from tests.support import clock
 
 
 def _user() -> accounts.SessionUser:
@@ -25,7 +24,7 @@ def _user() -> accounts.SessionUser:
 
 
 def _ticket(user_id: int) -> str:
-    return issue_login_ticket(user_id=user_id, now=datetime.now(timezone.utc))
+    return issue_login_ticket(user_id=user_id, now=clock.now())
 
 
 def test_ticket_becomes_an_httponly_lax_cookie_once(db: str) -> None:
@@ -56,7 +55,7 @@ def test_next_cannot_leave_the_site(db: str) -> None:
 
 def test_me_with_cookie_bearer_and_anonymous(db: str) -> None:
     user = _user()
-    token = issue_session_token(user_id=user.id, role="student", now=datetime.now(timezone.utc))
+    token = issue_session_token(user_id=user.id, role="student", now=clock.now())
     client = TestClient(api)
     anonymous = client.get("/api/v1/me")
     assert anonymous.status_code == 401

@@ -24,6 +24,8 @@ from booking_app.models import SignInAttempt
 from tests.support import services
 from tests.support.processes import log_tail, project_env, wait_until
 
+pytestmark = pytest.mark.processes
+
 SEND_PURGE = (
     "from tasks.celery_app import prepare_broker\n"
     "from tasks.housekeeping import purge_sign_in_attempts\n"

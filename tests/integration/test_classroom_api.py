@@ -11,10 +11,11 @@ from booking_app.api.app import api
 from booking_app.services.tokens import issue_session_token
 from tests.integration.booking_helpers import add_student, add_tutor
 from tests.integration.classroom_helpers import add_lesson
+from tests.support import clock
 
 
 def _auth(user_id: int, role: str) -> dict[str, str]:
-    token = issue_session_token(user_id=user_id, role=role, now=datetime.now(UTC))
+    token = issue_session_token(user_id=user_id, role=role, now=clock.now())
     return {"Authorization": f"Bearer {token}"}
 
 
@@ -67,7 +68,7 @@ def test_invites_contract(setup: dict) -> None:  # type: ignore[type-arg]
 def test_expired_invite_is_410(setup: dict) -> None:  # type: ignore[type-arg]
     from booking_app.services.invite_tokens import issue_lesson_invite
 
-    token, _ = issue_lesson_invite(setup["lesson"], now=datetime.now(UTC) - timedelta(hours=25))
+    token, _ = issue_lesson_invite(setup["lesson"], now=clock.now() - timedelta(hours=25))
     r = setup["client"].get("/api/v1/lesson-invites/resolve", params={"token": token},
                             headers=_auth(setup["student"], "student"))  # fmt: skip
     assert (r.status_code, r.json()["error"]) == (410, "invite_expired")

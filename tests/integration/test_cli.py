@@ -23,6 +23,8 @@ from tests.support.processes import (
     wait_until,
 )
 
+pytestmark = pytest.mark.processes
+
 ADMIN = ["--email", "Root@Example.com", "--name", "Root Admin", "--phone", "+380501234567"]
 PASSWORD = "correct horse battery staple"
 

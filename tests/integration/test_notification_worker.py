@@ -28,13 +28,13 @@ from tests.integration.notify_worker_support import (
     open_tutor,
     start_worker,
     stop_worker,
-    utcnow,
     worker_env,
 )
+from tests.support import clock
 from tests.support.fake_telegram import FakeTelegram
 from tests.support.processes import log_tail, wait_until
 
-pytestmark = pytest.mark.timeout(300)
+pytestmark = [pytest.mark.timeout(300), pytest.mark.processes]
 
 
 @pytest.fixture
@@ -61,7 +61,7 @@ def _book(tutor: int, start, chat: int, now) -> str:  # type: ignore[no-untyped-
 def test_reminders_on_time_never_after_cancel_and_follow_a_move(
     db: str, fake: FakeTelegram, tmp_path: Path
 ) -> None:
-    now = utcnow()
+    now = clock.now()
     # Reminders 1 h before lessons starting at the next minute boundary + 1 h (+20 s margin).
     start = next_minute(now + timedelta(seconds=20)) + timedelta(hours=1)
     tokens = {}
@@ -94,7 +94,7 @@ def test_reminders_on_time_never_after_cancel_and_follow_a_move(
 def _two_hundred_due(count: int) -> list[int]:
     """`count` guests in one group lesson in 30 min; booked 3 h ago, so the 1 h reminders
     are all due now. Returns their chat ids."""
-    now = utcnow()
+    now = clock.now()
     tutor = open_tutor("group@example.com")
     set_offsets(tutor, [1])
     service = add_service(tutor, group=count)

@@ -23,6 +23,7 @@ from tests.integration.booking_helpers import (
     utc,
 )
 from tests.integration.notify_helpers import by_kind, fake_api, rows, set_offsets, set_telegram
+from tests.support import clock
 
 P = NotificationStatus
 
@@ -193,7 +194,7 @@ def test_no_token_rows_are_skipped_and_visible(db: str, caplog: pytest.LogCaptur
 def test_send_marks_sent_and_sorts_errors(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
     tutor = add_tutor()
     service = add_service(tutor)
-    now = datetime.now(UTC)  # the task reads the real clock
+    now = clock.freeze(monkeypatch, NOW)  # the task reads booking_app.clock
     ok = _guest_booking(tutor, service, now=now)
     blocked = _guest_booking(tutor, service, start=utc("2026-11-30T12:00"), now=now)
     flaky = _guest_booking(tutor, service, start=utc("2026-11-30T14:00"), now=now)
@@ -201,7 +202,7 @@ def test_send_marks_sent_and_sorts_errors(db: str, monkeypatch: pytest.MonkeyPat
         telegram_chats.link_by_token(token, chat)
     with fake_api(monkeypatch) as fake:
         fake.blocked.add(2)
-        ids = notifications.scan(datetime.now(UTC))
+        ids = notifications.scan(now)
         assert len(ids) == 3  # the three "created" messages
         fake.fail_next("network", 1)
         results = {}
@@ -220,7 +221,8 @@ def test_send_marks_sent_and_sorts_errors(db: str, monkeypatch: pytest.MonkeyPat
 
 def test_retry_after_pauses_and_reschedules(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
     tutor = add_tutor()
-    token = _guest_booking(tutor, add_service(tutor), now=datetime.now(UTC))
+    now = clock.freeze(monkeypatch, NOW)  # the task reads booking_app.clock
+    token = _guest_booking(tutor, add_service(tutor), now=now)
     telegram_chats.link_by_token(token, 9)
     queued: list[float] = []
     monkeypatch.setattr(
@@ -228,7 +230,7 @@ def test_retry_after_pauses_and_reschedules(db: str, monkeypatch: pytest.MonkeyP
     )
     with fake_api(monkeypatch) as fake:
         fake.fail_next("429", 1, retry_after=3)
-        [nid] = notifications.scan(datetime.now(UTC))
+        [nid] = notifications.scan(now)
         assert send_notification.run(nid) == "retry"
         assert queued == [3.0]
         row = [r for r in rows() if r.id == nid][0]

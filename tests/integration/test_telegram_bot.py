@@ -11,7 +11,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime, time
 from pathlib import Path
 
 import pytest
@@ -20,21 +20,25 @@ from booking_app.config import PROJECT_ROOT
 from booking_app.models import BookingStatus
 from booking_app.services import booking as svc
 from tests.integration.booking_helpers import (
-    MONDAY_10,
     add_service,
     add_student,
     add_tutor,
     booking_row,
     form,
-    utc,
 )
 from tests.integration.notify_helpers import by_kind, set_telegram
 from tests.integration.notify_worker_support import kill_group
+from tests.support import clock
 from tests.support.fake_telegram import FakeTelegram
 from tests.support.processes import log_tail, project_env, wait_until
 
-pytestmark = pytest.mark.timeout(180)
-NOW = datetime(2026, 11, 23, 8, tzinfo=UTC)  # before every lesson below, at or after real now
+pytestmark = [pytest.mark.timeout(180), pytest.mark.processes]
+# The bot process reads the real clock: lessons are "next Monday 10:00 / Tuesday 12:00 in
+# Kyiv, at least two days ahead" of it (tests/support/clock.py).
+
+
+def _monday_10() -> datetime:
+    return clock.upcoming(0, time(10))
 
 
 @pytest.fixture
@@ -64,23 +68,30 @@ def _reply(fake: FakeTelegram, chat: int, count: int) -> list[str]:
     return fake.texts(chat)
 
 
-def _guest(tutor: int, start: str = MONDAY_10, username: str = "@Ivan_Guest") -> str:
+def _guest(tutor: int, start: datetime | None = None, username: str = "@Ivan_Guest") -> str:
     service = add_service(tutor)
+    start = start or _monday_10()
     return svc.create_booking(
-        form(tutor, service, start=start, telegram_username=username), student_id=None, now=NOW
+        form(tutor, service, start=start.isoformat(), telegram_username=username),
+        student_id=None,
+        now=clock.now(),
     ).token
 
 
 def test_start_with_token_links_and_upcoming_lists(bot: FakeTelegram) -> None:
     tutor = add_tutor()
-    token = _guest(tutor)
+    monday = _monday_10()
+    token = _guest(tutor, monday)
     bot.push_message(501, f"/start {token}")
     assert "Connected" in _reply(bot, 501, 1)[0]
     assert booking_row(token).telegram_chat_id == 501
     assert by_kind(booking_row(token).id or 0)["reminder:24h"].chat_id == 501
     bot.push_message(501, "/upcoming")
     listing = _reply(bot, 501, 2)[1]
-    assert "Algebra with Tutor olena, Mon 30 Nov 2026, 10:00–11:00 (Europe/Kyiv)" in listing
+    day = clock.local_day(monday)
+    assert (
+        f"Algebra with Tutor olena, Mon {day.day} {day:%b %Y}, 10:00–11:00 (Europe/Kyiv)" in listing
+    )
     bot.push_message(502, "/upcoming")  # negative control: another chat sees nothing
     assert "No upcoming lessons" in _reply(bot, 502, 1)[0]
     bot.push_message(503, "/start 00000000-0000-4000-8000-000000000000")
@@ -127,7 +138,9 @@ def test_tutor_confirms_and_declines_from_the_bot(bot: FakeTelegram) -> None:
     student = add_student()
     first = _guest(tutor)
     second = svc.create_booking(
-        form(tutor, add_service(tutor), start=utc("2026-12-01T12:00")), student_id=student, now=NOW
+        form(tutor, add_service(tutor), start=clock.upcoming(1, time(12)).isoformat()),
+        student_id=student,
+        now=clock.now(),
     ).token
     bot.push_message(801, "/start", username="Olena_Tutor")  # links the tutor account
     _reply(bot, 801, 1)

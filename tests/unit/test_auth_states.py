@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 import reflex as rx
 from reflex.istate.data import RouterData
 
@@ -12,6 +10,7 @@ from booking_app.pages.register import RegisterState
 from booking_app.services import accounts
 from booking_app.services.tokens import issue_session_token
 from booking_app.state.auth import AuthState
+from tests.support import clock
 
 
 def _state(cls: type[rx.State], *, cookie: str = "", path: str = "/home", query: str = ""):  # type: ignore[no-untyped-def]
@@ -46,7 +45,7 @@ def _tutor() -> accounts.SessionUser:
 
 def test_require_login_reads_the_cookie_and_the_database(sqlite_db: str) -> None:
     user = _tutor()
-    token = issue_session_token(user_id=user.id, role="tutor", now=datetime.now(timezone.utc))
+    token = issue_session_token(user_id=user.id, role="tutor", now=clock.now())
     auth = _state(AuthState, cookie=f"session={token}")
     assert auth.require_login() is None
     assert (auth.user_id, auth.name, auth.role, auth.timezone) == (
@@ -67,7 +66,7 @@ def test_require_login_redirects_anonymous_and_forged_cookies(sqlite_db: str) ->
 
 def test_require_user_enforces_roles(sqlite_db: str) -> None:
     user = _tutor()
-    token = issue_session_token(user_id=user.id, role="tutor", now=datetime.now(timezone.utc))
+    token = issue_session_token(user_id=user.id, role="tutor", now=clock.now())
     auth = _state(AuthState, cookie=f"session={token}")
     assert auth.require_user("tutor") == user
     assert auth.require_user("admin") is None

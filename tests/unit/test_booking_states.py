@@ -7,15 +7,13 @@ message and fresh slots (never an exception); only tutors can confirm or decline
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Any
 
 import pytest
 import reflex as rx
 from reflex.istate.data import RouterData
 
-from booking_app.pages import booking as booking_page
-from booking_app.pages import landing, my_bookings, tutor_profile, tutor_public, tutor_requests
+from booking_app.pages import landing, my_bookings, tutor_profile
 from booking_app.pages.booking import BookingPageState
 from booking_app.pages.tutor_public import JUST_TAKEN, TutorPublicState
 from booking_app.pages.tutor_requests import TutorRequestsState
@@ -30,18 +28,18 @@ from tests.integration.booking_helpers import (
     counts,
     form,
 )
+from tests.support import clock
 
 MONDAY = "2026-11-30"
 
 
 @pytest.fixture(autouse=True)
 def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    for module in (tutor_public, booking_page, tutor_requests, my_bookings, landing):
-        monkeypatch.setattr(module, "utcnow", lambda: NOW)
+    clock.freeze(monkeypatch, NOW)
 
 
 def _cookie(user_id: int, role: str) -> str:
-    token = tokens.issue_session_token(user_id=user_id, role=role, now=datetime.now(timezone.utc))
+    token = tokens.issue_session_token(user_id=user_id, role=role, now=clock.now())
     return f"session={token}"
 
 

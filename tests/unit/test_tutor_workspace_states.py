@@ -19,12 +19,13 @@ from sqlmodel import select
 
 from booking_app.db import read_scope
 from booking_app.models import AvailabilityWindow, BusyBlock, Lesson, Service
-from booking_app.pages import tutor_availability, tutor_lessons, tutor_services
+from booking_app.pages import tutor_availability
 from booking_app.pages.tutor_availability import TutorAvailabilityState
 from booking_app.pages.tutor_lessons import TutorLessonsState
 from booking_app.pages.tutor_services import NOT_A_TUTOR, TutorServicesState
 from booking_app.services import accounts
 from booking_app.services.tokens import issue_session_token
+from tests.support import clock
 
 # A Wednesday; the tutor is in Kyiv (UTC+2 in early March), "next week" is 11-17 March 2030.
 NOW = datetime(2030, 3, 6, 8, 0, tzinfo=timezone.utc)
@@ -34,8 +35,7 @@ TZ = "Europe/Kyiv"
 
 @pytest.fixture(autouse=True)
 def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    for module in (tutor_services, tutor_availability, tutor_lessons):
-        monkeypatch.setattr(module, "utcnow", lambda: NOW)
+    clock.freeze(monkeypatch, NOW)
 
 
 def _user(role: str, email: str) -> accounts.SessionUser:
@@ -45,7 +45,7 @@ def _user(role: str, email: str) -> accounts.SessionUser:
 
 
 def _cookie(user: accounts.SessionUser) -> str:
-    token = issue_session_token(user_id=user.id, role=user.role, now=datetime.now(timezone.utc))
+    token = issue_session_token(user_id=user.id, role=user.role, now=clock.now())
     return f"session={token}"
 
 
