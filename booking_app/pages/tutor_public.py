@@ -208,6 +208,7 @@ class TutorPublicState(ViewerTimezone, rx.State):
     @rx.event
     def set_service(self, service_id: str) -> None:
         self.service_id = str(service_id)
+        self._reset_dialog()  # a slot or lesson picked for another service is not kept
         self._refresh_slots()
 
     @rx.event

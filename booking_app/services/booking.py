@@ -20,6 +20,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -333,7 +334,7 @@ def _offer(form: BookingForm, student_id: int | None) -> _Offer:
             if student is None:
                 raise ValidationFailed({"form": NOT_A_STUDENT})
             student_tz = student.timezone
-    if service.is_trial and student_id is None:
+    if service.is_trial and student_id is None and not form.lesson_id:
         raise ValidationFailed({"form": TRIAL_GUEST})
     return _Offer(service, tutor.timezone, profile.requires_confirmation, student_id, student_tz)
 
@@ -418,10 +419,26 @@ def _new_lesson(tutor_id: int, service: Service, start: datetime, now: datetime)
     )
 
 
+@dataclass(frozen=True)
+class _Seat:
+    """Price and kind of what is booked, as the database has them: the new lesson's service,
+    or the group lesson being joined (its own price; a trial only if its service is one).
+    Never the service the client's page last had selected: a forged event sequence could
+    pair a group lesson with a cheaper or trial service (issue 12, item 9)."""
+
+    price: Decimal
+    is_trial: bool
+
+
+def _seat_of_lesson(session: Session, lesson: Lesson) -> _Seat:
+    service = repo.get_service(session=session, service_id=lesson.service_id)
+    return _Seat(lesson.price, bool(service is not None and service.is_trial))
+
+
 def _new_booking(
-    form: BookingForm, client: _Client, offer: _Offer, lesson_id: int, now: datetime
+    form: BookingForm, client: _Client, offer: _Offer, seat: _Seat, lesson_id: int, now: datetime
 ) -> Booking:
-    confirmed = not (offer.service.is_trial or offer.requires_confirmation)
+    confirmed = not (seat.is_trial or offer.requires_confirmation)
     return Booking(
         lesson_id=lesson_id,
         tutor_id=form.tutor_id,
@@ -431,9 +448,9 @@ def _new_booking(
         client_email=client.email,
         telegram_username=client.telegram,
         status=BookingStatus.confirmed if confirmed else BookingStatus.pending,
-        kind=BookingKind.trial if offer.service.is_trial else BookingKind.regular,
+        kind=BookingKind.trial if seat.is_trial else BookingKind.regular,
         source=client.source,
-        price=offer.service.price,
+        price=seat.price,
         created_at=now,
         updated_at=now,
         confirmed_at=now if confirmed else None,
@@ -465,25 +482,29 @@ def _translate(exc: IntegrityError) -> Exception:
 def _book(form: BookingForm, client: _Client, offer: _Offer, now: datetime) -> BookingDetailView:
     with session_scope(write=True) as session:
         schedules_repo.lock_tutor(session=session, tutor_id=form.tutor_id)
-        if offer.service.is_trial and repo.has_live_trial(
-            session=session, tutor_id=form.tutor_id, student_id=offer.student_id or 0
-        ):
-            raise ValidationFailed({"form": TRIAL_TAKEN})
         if client.lesson_id:
             lesson: Lesson | None = _verify_join(
                 session, form.tutor_id, client.lesson_id, offer.service.id, now
             )
+            assert lesson is not None
+            seat = _seat_of_lesson(session, lesson)
         else:
             assert client.start is not None
             _verify_slot(session, form.tutor_id, _spec(offer.service), client.start, now)
-            lesson = None
+            lesson, seat = None, _Seat(offer.service.price, offer.service.is_trial)
+        if seat.is_trial and offer.student_id is None:
+            raise ValidationFailed({"form": TRIAL_GUEST})
+        if seat.is_trial and repo.has_live_trial(
+            session=session, tutor_id=form.tutor_id, student_id=offer.student_id or 0
+        ):
+            raise ValidationFailed({"form": TRIAL_TAKEN})
         _between_check_and_write()
         if lesson is None:
             lesson = repo.add(
                 session=session, row=_new_lesson(form.tutor_id, offer.service, client.start, now)
             )
         booking = repo.add(
-            session=session, row=_new_booking(form, client, offer, lesson.id or 0, now)
+            session=session, row=_new_booking(form, client, offer, seat, lesson.id or 0, now)
         )
         if booking.status is BookingStatus.confirmed:
             _admit(session, booking, now)

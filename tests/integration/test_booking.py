@@ -17,6 +17,7 @@ from booking_app.api.errors import install_error_handlers
 from booking_app.db import read_scope, session_scope
 from booking_app.models import (
     Booking,
+    BookingKind,
     BookingStatus,
     ClassroomMembership,
     ClassroomSession,
@@ -434,3 +435,37 @@ def test_only_student_accounts_book_as_students(db: str) -> None:
             bk.create_booking(form(tutor, service), student_id=who, now=NOW)
         assert "form" in err.value.field_errors
     assert counts() == (0, 0)
+
+
+def test_a_seat_in_a_group_lesson_costs_what_the_lesson_costs(db: str) -> None:
+    """Issue 12, item 9: price and kind of a joined seat come from the lesson being joined,
+    whatever service the client's request names (a forged page sequence can pair a group
+    lesson with a cheaper or trial service). Negative control: on 855d6d1 the seat below
+    was stored at 100.00 (the cheap service's price) and the trial one as a trial."""
+    from decimal import Decimal
+
+    from booking_app.services.lessons import PublishInput, publish_lesson
+
+    tutor = add_tutor()
+    add_service(tutor, name="Club", price="300", group=6)
+    cheap = add_service(tutor, name="Cheap", price="100", group=6)
+    trial = add_service(tutor, name="Free trial", price="0", group=6, trial=True)
+    lesson = publish_lesson(
+        tutor,
+        PublishInput(
+            start_local="2026-11-30T12:00", duration_min=90, service_id=None,
+            title="Exam workshop", lesson_type="group", capacity="6", mode="online",
+            location="", meeting_url="https://meet.example.com/w", tentative=False,
+            price="700",
+        ),
+        now=NOW,
+    )  # fmt: skip
+    student = add_student()
+    for service, username in ((cheap, "@first_guest"), (trial, None)):
+        view = bk.create_booking(
+            form(tutor, service, start="", lesson_id=lesson.id, telegram_username=username),
+            student_id=None if username else student,
+            now=NOW,
+        )
+        stored = booking_row(view.token)
+        assert (stored.price, stored.kind) == (Decimal("700.00"), BookingKind.regular)

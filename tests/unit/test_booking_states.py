@@ -288,3 +288,37 @@ def test_tutor_profile_saves_and_shows_field_errors(sqlite_db: str) -> None:
     other = _state(tutor_profile.TutorProfileState, "/tutor/profile", (student, "student"))
     events = run(other.save({**base, "slug": "hijack"}))
     assert any('["error"]' in str(e) for e in events)
+
+
+def test_forged_event_sequence_books_the_lesson_at_its_own_price(sqlite_db: str) -> None:
+    """Issue 12, item 9: set_service(group) -> pick_lesson -> set_service(cheap) -> submit.
+    Changing the service drops the picked lesson, and a submit that still names a lesson
+    books it at the lesson's price (the service decides it on the server). Negative
+    control: on 855d6d1 the seat was booked at the cheap service's 100.00."""
+    from decimal import Decimal
+
+    from booking_app.services.lessons import PublishInput, publish_lesson
+
+    tutor = add_tutor()
+    group = add_service(tutor, name="Club", price="300", group=6)
+    cheap = add_service(tutor, name="Cheap", price="100", group=6)
+    lesson = publish_lesson(
+        tutor,
+        PublishInput(
+            start_local="2026-11-30T12:00", duration_min=60, service_id=None, title="Workshop",
+            lesson_type="group", capacity="6", mode="online", location="",
+            meeting_url="https://meet.example.com/w", tentative=False, price="700",
+        ),
+        now=NOW,
+    )  # fmt: skip
+    st = _public_page()
+    st.set_service(str(group))
+    run(st.pick_lesson(lesson.id, "Workshop"))
+    assert st.dialog_open and st.pick_lesson_id == lesson.id
+    st.set_service(str(cheap))
+    assert st.pick_lesson_id == 0 and not st.dialog_open  # a new service, a new choice
+    run(st.pick_lesson(lesson.id, "Workshop"))  # forged: the page lists it under Club only
+    events = run(st.submit(GUEST_FORM))
+    [redirect] = [str(e) for e in events if "/booking/" in str(e)]
+    row = booking_row(redirect.split("/booking/")[1].split("?")[0])
+    assert (row.lesson_id, row.price) == (lesson.id, Decimal("700.00"))
