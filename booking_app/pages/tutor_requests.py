@@ -25,7 +25,6 @@ from booking_app.state.requests_badge import RequestsBadgeState
 @dataclass
 class RequestRow:
     booking_id: int = 0
-    token: str = ""
     kind: str = ""
     client_name: str = ""
     client_phone: str = ""
@@ -39,7 +38,6 @@ class RequestRow:
 def _row(v: booking.RequestView) -> RequestRow:
     return RequestRow(
         v.booking_id,
-        v.token,
         v.kind,
         v.client_name,
         v.client_phone,

@@ -139,8 +139,10 @@ class BookingDetailView:
 
 @dataclass(frozen=True)
 class RequestView:
+    """A pending request as its tutor sees it: never the client's private-link token (it
+    would let the tutor's browser act as the client)."""
+
     booking_id: int
-    token: str
     kind: str
     client_name: str
     client_phone: str
@@ -250,7 +252,6 @@ def _request_view(row: Any, tz: ZoneInfo) -> RequestView:
     lesson: Lesson = row[1]
     return RequestView(
         booking_id=booking.id or 0,
-        token=booking.booking_token,
         kind=booking.kind.value,
         client_name=booking.client_name,
         client_phone=booking.client_phone,
