@@ -23,6 +23,7 @@ from booking_app.models import (
     TutorProfile,
     User,
 )
+from booking_app.repositories.text_search import contains
 
 # Students who hold (or held, for finished lessons) a place in the lesson: they may enter.
 IN_LESSON = (BookingStatus.confirmed, BookingStatus.completed, BookingStatus.no_show)
@@ -133,11 +134,8 @@ def is_active_member(*, session: Session, tutor_id: int, student_id: int) -> boo
 
 def _member_filter(tutor_id: int, text: str) -> list[Any]:
     conditions: list[Any] = [Classroom.tutor_id == tutor_id, User.role == Role.student]
-    for word in text.lower().split()[:5]:
-        pattern = f"%{word.replace('%', '').replace('_', '')}%"
-        conditions.append(
-            sa.or_(sa.func.lower(User.name).like(pattern), sa.func.lower(User.email).like(pattern))
-        )
+    for word in text.split()[:5]:
+        conditions.append(sa.or_(contains(User.name, word), contains(User.email, word)))
     return conditions
 
 

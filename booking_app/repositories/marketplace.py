@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from booking_app.models import Service, Subject, TutorProfile, TutorSubject, User
+from booking_app.repositories.text_search import contains
 
 
 def _price_from() -> Any:
@@ -48,12 +49,8 @@ def search_rows(*, session: Session, text: str, subject_slug: str) -> list[Any]:
         .group_by(TutorProfile.id, User.id)
     )
     if text:
-        needle = f"%{text.lower()}%"
         query = query.where(
-            sa.or_(
-                sa.func.lower(User.name).like(needle),
-                sa.func.lower(TutorProfile.headline).like(needle),
-            )
+            sa.or_(contains(User.name, text), contains(TutorProfile.headline, text))
         )
     if subject_slug:
         query = query.where(_subject_filter(subject_slug))

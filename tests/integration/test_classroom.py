@@ -234,6 +234,8 @@ def test_classroom_invite_makes_membership_active(world: dict[str, int]) -> None
     invites.accept_classroom_invite(link.token, user_id=world["outsider"], now=NOW)
     page = students.list_students(world["tutor"], query="ira@", now=NOW)
     assert [(r.email, r.status) for r in page.rows] == [("ira@example.com", "active")]
+    assert students.list_students(world["tutor"], query="i_a", now=NOW).total == 0
+    assert students.list_students(world["tutor"], query="%", now=NOW).total == 0
     with pytest.raises(Forbidden):  # tutors can't join a classroom as students
         invites.accept_classroom_invite(link.token, user_id=world["other_tutor"], now=NOW)
     with pytest.raises(InviteExpired):
@@ -368,3 +370,13 @@ def test_seats_given_by_the_tutor_are_announced_like_any_booking(
             select(Booking).where(Booking.lesson_id == group, Booking.student_id == member)
         ).one()
     assert "created" in by_kind(seat.id or 0)
+
+
+def test_student_search_takes_underscores_literally(world: dict[str, int]) -> None:
+    """Issue 12, item 14: "o_neil" finds o_neil@..., and `_` is no wildcard. Negative
+    control: on 855d6d1 the `_` was stripped, so "o_neil" found nobody."""
+    link = invites.create_classroom_invite(tutor_id=world["tutor"], now=NOW)
+    invites.accept_classroom_invite(link.token, user_id=add_student("o_neil@example.com"), now=NOW)
+    found = students.list_students(world["tutor"], query="O_Neil", now=NOW)
+    assert [r.email for r in found.rows] == ["o_neil@example.com"]
+    assert students.list_students(world["tutor"], query="o_n_il", now=NOW).total == 0

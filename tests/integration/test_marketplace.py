@@ -135,3 +135,19 @@ def test_price_from_falls_back_to_default_price(db: str) -> None:
     teach(tutor, add_subject("Physics"), default_price=Decimal("380"))
     [card] = search_tutors(SearchInput(), viewer_tz="UTC", now=NOW)
     assert card.price_from == "380.00"
+
+
+def test_search_text_wildcards_match_themselves(market: dict[str, int]) -> None:
+    """Issue 12, item 14: `%` and `_` in the search box are characters, not LIKE
+    wildcards. Negative control: on 855d6d1 "o%a" and "tut_r" listed both tutors."""
+    exam = add_tutor("exam@example.com")
+    add_service(exam, name="Prep", price="500")
+    teach(exam, market["math"], headline="100% pass_rate, no tricks")
+
+    def slugs(text: str) -> list[str]:
+        cards = search_tutors(SearchInput(text=text), viewer_tz="UTC", now=NOW)
+        return sorted(c.slug for c in cards)
+
+    assert slugs("o%a") == [] and slugs("tut_r") == [] and slugs("\\") == []
+    assert slugs("100%") == ["exam"] and slugs("pass_rate") == ["exam"]
+    assert slugs("olena") == ["olena"]
