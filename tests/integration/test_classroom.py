@@ -368,3 +368,14 @@ def test_seats_given_by_the_tutor_are_announced_like_any_booking(
             select(Booking).where(Booking.lesson_id == group, Booking.student_id == member)
         ).one()
     assert "created" in by_kind(seat.id or 0)
+
+
+def test_room_view_lists_seats_to_the_tutor_only(world: dict[str, int]) -> None:
+    """Negative control for the classmates leak: on 421cbe7 a student's view carried
+    every seat (names, booking ids, statuses)."""
+    tutor, student = world["tutor"], world["student"]
+    classmate = add_student("classmate@example.com")
+    group = add_lesson(tutor, START + timedelta(days=3), capacity=3, students=(student, classmate))
+    uuid = classroom.open_room(group, user_id=tutor, now=NOW)
+    assert len(classroom.get_room(uuid, user_id=tutor, now=NOW).students) == 2
+    assert classroom.get_room(uuid, user_id=student, now=NOW).students == ()

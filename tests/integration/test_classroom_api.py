@@ -90,3 +90,38 @@ def test_students_and_lessons(setup: dict) -> None:  # type: ignore[type-arg]
     assert r.status_code == 200 and r.json()["session_uuid"]
     dash = c.get("/api/v1/dashboard", headers=_auth(setup["student"], "student")).json()
     assert dash["upcoming"] == 2 and dash["tutor_name"] == "Tutor olena"
+
+
+def _rename(user_id: int, name: str) -> None:
+    from booking_app.db import session_scope
+    from booking_app.models import User
+
+    with session_scope(write=True) as session:
+        user = session.get(User, user_id)
+        assert user is not None
+        user.name = name
+
+
+def test_room_payload_lists_classmates_to_the_tutor_only(setup: dict) -> None:  # type: ignore[type-arg]
+    """Negative control: on 421cbe7 a student's payload carried every classmate's name,
+    booking id and seat status."""
+    c, tutor, student, outsider = (
+        setup["client"],
+        setup["tutor"],
+        setup["student"],
+        setup["outsider"],
+    )
+    _rename(student, "Taras Shevchenko")
+    _rename(outsider, "Iryna Classmate")
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=3)
+    group = add_lesson(tutor, start, students=(student, outsider), capacity=3)
+    uuid = c.get(f"/api/v1/lessons/{group}/room", headers=_auth(tutor, "tutor")).json()[
+        "session_uuid"
+    ]
+    as_tutor = c.get(f"/api/v1/classroom/{uuid}", headers=_auth(tutor, "tutor")).json()
+    seats = {s["name"]: s["booking_id"] for s in as_tutor["students"]}
+    assert set(seats) == {"Taras Shevchenko", "Iryna Classmate"}
+    r = c.get(f"/api/v1/classroom/{uuid}", headers=_auth(student, "student"))
+    assert r.status_code == 200 and r.json()["students"] == []
+    assert "Iryna Classmate" not in r.text and r.json()["lesson_notes"] == ""
+    assert f'"booking_id":{seats["Iryna Classmate"]}' not in r.text.replace(" ", "")

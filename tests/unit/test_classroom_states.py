@@ -1,8 +1,8 @@
 """Classroom page states with handlers called directly (real SQLite DB, no browser).
 
 What must hold: the room loads for its tutor and student and is "not found" for anyone
-else (no notes channel is handed out then); My Students refuses students; the home
-dashboard fills the role's numbers.
+else (no notes channel is handed out then); only the tutor's room state lists the seats;
+My Students refuses students; the home dashboard fills the role's numbers.
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ from tests.integration.classroom_helpers import add_lesson
 from tests.support import clock
 
 
-def _user(role: str, email: str) -> accounts.SessionUser:
+def _user(role: str, email: str, name: str = "Olena Kovalenko") -> accounts.SessionUser:
     return accounts.register(
-        accounts.Registration("Olena Kovalenko", email, "+380671234567", "secret-pass-1", role)
+        accounts.Registration(name, email, "+380671234567", "secret-pass-1", role)
     )
 
 
@@ -120,3 +120,22 @@ def test_dashboard_state_by_role(sqlite_db: str) -> None:
     t = _state(DashboardState, tutor, "/home")
     run(t.load())
     assert t.loaded and t.students == 1 and len(t.chart) == 8 and t.upcoming_list[0].can_join
+
+
+def test_only_the_tutors_room_state_lists_the_seats(sqlite_db: str) -> None:
+    """Negative control: on 421cbe7 a student's room state held every classmate's name,
+    booking id and status (all State vars travel to the browser)."""
+    tutor = _user("tutor", "olena@example.com")
+    student = _user("student", "taras@example.com", "Taras Shevchenko")
+    classmate = _user("student", "iryna@example.com", "Iryna Classmate")
+    start = datetime.now(UTC) + timedelta(days=1)
+    uuid = _room(add_lesson(tutor.id, start, students=(student.id, classmate.id), capacity=3))
+    path = f"/classroom/{uuid}"
+    teacher = _state(RoomState, tutor, path)
+    run(teacher.on_load())
+    assert sorted(s.name for s in teacher.students) == ["Iryna Classmate", "Taras Shevchenko"]
+    assert "Iryna Classmate" in str(teacher.dict())  # what the check below looks at
+    pupil = _state(RoomState, student, path)
+    run(pupil.on_load())
+    assert pupil.loaded and not pupil.not_found and pupil.students == []
+    assert "Iryna Classmate" not in str(pupil.dict())
