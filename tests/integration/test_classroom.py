@@ -10,7 +10,6 @@ from sqlmodel import select
 from booking_app.db import read_scope
 from booking_app.models import Booking, BookingStatus, ClassroomSession, Lesson, LessonStatus
 from booking_app.services import classroom, invites, students
-from booking_app.services import invite_tokens as tokens
 from booking_app.services.classroom_errors import (
     InviteExpired,
     InviteInvalid,
@@ -240,9 +239,9 @@ def test_classroom_invite_makes_membership_active(world: dict[str, int]) -> None
         invites.accept_classroom_invite(
             link.token, user_id=world["outsider"], now=NOW + timedelta(days=2)
         )
-    lesson_token, _ = tokens.issue_lesson_invite(world["lesson"], now=NOW)
+    lesson_link = invites.create_lesson_invite(world["lesson"], tutor_id=world["tutor"], now=NOW)
     with pytest.raises(InviteInvalid):  # a lesson invite is not a classroom invite
-        invites.accept_classroom_invite(lesson_token, user_id=world["outsider"], now=NOW)
+        invites.accept_classroom_invite(lesson_link.token, user_id=world["outsider"], now=NOW)
 
 
 def test_my_students_search_paging_next_lesson(world: dict[str, int]) -> None:
