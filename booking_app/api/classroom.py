@@ -3,7 +3,8 @@
 Auth: the session cookie or `Authorization: Bearer <session jwt>`; none -> 401
 `unauthorized`. A wrong role -> 403 `forbidden`; someone else's lesson or room -> 404
 `lesson_not_found`; other codes: `not_a_member` (403), `invite_invalid` (400),
-`invite_expired` (410). Every rule lives in the services; these routes only translate.
+`invite_expired` (410), `invite_revoked` (410: revoked, used up, or taken back from a
+removed student). Every rule lives in the services; these routes only translate.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pydantic import BaseModel
 
 from booking_app import clock
 from booking_app.api.auth import current_user
-from booking_app.services import accounts, classroom, dashboard, invites, students
+from booking_app.services import accounts, classroom, dashboard, invite_manage, invites, students
 from booking_app.services.errors import DomainError, Forbidden
 
 router = APIRouter(tags=["classroom"])
@@ -63,18 +64,24 @@ def room(
     return asdict(view)
 
 
+def _made(link: invites.InviteLink) -> dict[str, Any]:
+    return {"invite_url": link.url, "expires_at": link.expires_at, "token": link.token,
+            "invite_id": link.invite_id, "max_uses": link.max_uses}  # fmt: skip
+
+
 @router.post("/api/v1/lessons/{lesson_id}/invite")
 def lesson_invite(
     lesson_id: int,
     request: Request,
     ttl_hours: int | None = None,
+    max_uses: int | None = None,
     authorization: str | None = Header(None),
 ) -> dict[str, Any]:
     user = _user(request, authorization, "tutor")
     link = invites.create_lesson_invite(
-        lesson_id, tutor_id=user.id, now=clock.now(), ttl_hours=ttl_hours
+        lesson_id, tutor_id=user.id, now=clock.now(), ttl_hours=ttl_hours, max_uses=max_uses
     )
-    return {"invite_url": link.url, "expires_at": link.expires_at, "token": link.token}
+    return _made(link)
 
 
 @router.get("/api/v1/lesson-invites/resolve")
@@ -88,11 +95,16 @@ def resolve_lesson_invite(
 
 @router.post("/api/v1/classroom-invites")
 def classroom_invite(
-    request: Request, ttl_hours: int | None = None, authorization: str | None = Header(None)
+    request: Request,
+    ttl_hours: int | None = None,
+    max_uses: int | None = None,
+    authorization: str | None = Header(None),
 ) -> dict[str, Any]:
     user = _user(request, authorization, "tutor")
-    link = invites.create_classroom_invite(tutor_id=user.id, now=clock.now(), ttl_hours=ttl_hours)
-    return {"invite_url": link.url, "expires_at": link.expires_at, "token": link.token}
+    link = invites.create_classroom_invite(
+        tutor_id=user.id, now=clock.now(), ttl_hours=ttl_hours, max_uses=max_uses
+    )
+    return _made(link)
 
 
 @router.post("/api/v1/classroom-invites/accept")
@@ -101,6 +113,31 @@ def accept_classroom_invite(
 ) -> dict[str, Any]:
     user = _user(request, authorization)
     return {"tutor_name": invites.accept_classroom_invite(token, user_id=user.id, now=clock.now())}
+
+
+@router.get("/api/v1/invites")
+def my_invites(request: Request, authorization: str | None = Header(None)) -> dict[str, Any]:
+    """The tutor's invites that still work (not revoked, not expired), newest first."""
+    user = _user(request, authorization, "tutor")
+    found = invite_manage.live_invites(user.id, now=clock.now())
+    return {"count": found.total, "results": [asdict(r) for r in found.rows]}
+
+
+@router.post("/api/v1/invites/revoke-all")
+def revoke_all_invites(
+    request: Request, authorization: str | None = Header(None)
+) -> dict[str, Any]:
+    user = _user(request, authorization, "tutor")
+    return {"revoked": invite_manage.revoke_all(user.id, now=clock.now())}
+
+
+@router.post("/api/v1/invites/{invite_id}/revoke")
+def revoke_invite(
+    invite_id: str, request: Request, authorization: str | None = Header(None)
+) -> dict[str, Any]:
+    user = _user(request, authorization, "tutor")
+    invite_manage.revoke_invite(user.id, invite_id, now=clock.now())
+    return {"invite_id": invite_id, "revoked": True}
 
 
 @router.get("/api/v1/my-students")

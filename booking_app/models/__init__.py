@@ -11,6 +11,7 @@ from booking_app.models.enums import (
     BookingSource,
     BookingStatus,
     BusySource,
+    InviteKind,
     LessonMode,
     LessonStatus,
     LessonType,
@@ -20,6 +21,7 @@ from booking_app.models.enums import (
     PaymentStatus,
     Role,
 )
+from booking_app.models.invite import Invite, InviteRedemption
 from booking_app.models.lesson import Lesson
 from booking_app.models.notification import Notification, RateSlot
 from booking_app.models.service import Service
@@ -39,6 +41,9 @@ __all__ = [
     "Classroom",
     "ClassroomMembership",
     "ClassroomSession",
+    "Invite",
+    "InviteKind",
+    "InviteRedemption",
     "Lesson",
     "LessonMode",
     "LessonStatus",

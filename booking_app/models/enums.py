@@ -61,6 +61,11 @@ class MembershipStatus(str, Enum):
     removed = "removed"
 
 
+class InviteKind(str, Enum):
+    lesson = "lesson"
+    classroom = "classroom"
+
+
 class BusySource(str, Enum):
     manual = "manual"
     external = "external"

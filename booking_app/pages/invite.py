@@ -1,8 +1,10 @@
 """Invite links: `/invite/lesson/<token>` (-> the room) and `/invite/classroom/<token>`.
 
 Signed-out visitors are sent to sign in first (and come back here). Errors get their own
-page by contract code: invite_expired, invite_invalid, not_a_member, lesson_not_found,
-forbidden.
+page by contract code: invite_expired, invite_invalid, invite_revoked (revoked, used up,
+or no longer valid for this account: the service's text says which), not_a_member,
+lesson_not_found, forbidden. A classroom invite that would be refused for this account
+says so on opening, before the "Join" click.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from booking_app.state.auth import AuthState
 TITLES = {
     "invite_expired": "Invite expired",
     "invite_invalid": "Invalid invite",
+    "invite_revoked": "Invite revoked",
     "not_a_member": "Not a member",
     "lesson_not_found": "Lesson not found",
     "forbidden": "Not for this account",
@@ -60,7 +63,7 @@ class InviteState(rx.State):
                 session_uuid = invites.accept_lesson_invite(token, user_id=user.id, now=now)
                 return rx.redirect(routes.classroom_url(session_uuid))
             token = route_arg(path, "/invite/classroom/")
-            self.inviting_tutor = invites.preview_classroom_invite(token, now=now)
+            self.inviting_tutor = invites.preview_classroom_invite(token, now=now, user_id=user.id)
         except DomainError as exc:
             self._fail(exc)
         self.loaded = True

@@ -127,6 +127,23 @@ def membership(*, session: Session, tutor_id: int, student_id: int) -> Classroom
     return session.exec(query).first()
 
 
+def lock_membership(
+    *, session: Session, tutor_id: int, student_id: int
+) -> ClassroomMembership | None:
+    """``membership`` locked on PostgreSQL until commit (SQLite: BEGIN IMMEDIATE already):
+    a removal and an invite redemption of the same student run one after the other, so
+    an accept that read the membership before a removal cannot undo it."""
+    query = (
+        select(ClassroomMembership)
+        .join(Classroom, Classroom.id == ClassroomMembership.classroom_id)
+        .where(Classroom.tutor_id == tutor_id, ClassroomMembership.student_id == student_id)
+        .execution_options(populate_existing=True)
+    )
+    if session.get_bind().dialect.name != "sqlite":
+        query = query.with_for_update(of=ClassroomMembership)
+    return session.exec(query).first()
+
+
 def is_active_member(*, session: Session, tutor_id: int, student_id: int) -> bool:
     row = membership(session=session, tutor_id=tutor_id, student_id=student_id)
     return row is not None and row.status is MembershipStatus.active

@@ -61,8 +61,8 @@ class RoomView:
     video_url: str
     shared_notes: str
     notes_version: int
-    lesson_notes: str
-    students: tuple[RoomStudent, ...]
+    lesson_notes: str  # the tutor's private notes; "" for students
+    students: tuple[RoomStudent, ...]  # the seats, for the tutor only; () for students
 
 
 @dataclass(frozen=True)
@@ -157,11 +157,17 @@ def _view(
     now: datetime,
     tz: ZoneInfo,
 ) -> RoomView:
-    students = tuple(
-        RoomStudent(b.id or 0, name or "", b.status.value)
-        for b, name in repo.lesson_students(session=session, lesson_id=lesson.id or 0)
-    )
     is_tutor = lesson.tutor_id == user_id
+    # Only the tutor's page lists the seats (names, booking ids, statuses); a student's
+    # view never carries their classmates: the API and the room state send this as is.
+    students = (
+        tuple(
+            RoomStudent(b.id or 0, name or "", b.status.value)
+            for b, name in repo.lesson_students(session=session, lesson_id=lesson.id or 0)
+        )
+        if is_tutor
+        else ()
+    )
     left = int((lesson.ends_at - max(now, lesson.starts_at)).total_seconds())
     return RoomView(
         session_uuid=room.session_uuid,

@@ -43,3 +43,15 @@ class InviteExpired(DomainError):
 
     def __init__(self, detail: str = "This invite link has expired.") -> None:
         super().__init__(detail)
+
+
+class InviteRevoked(DomainError):
+    """The link is genuine and unexpired but no longer admits this account: the tutor
+    revoked it, it reached its maximum number of uses, or it was taken back from this
+    student when they were removed from the class."""
+
+    code = "invite_revoked"
+    http_status = 410
+
+    def __init__(self, detail: str = "Your tutor has revoked this invite link.") -> None:
+        super().__init__(detail)

@@ -24,6 +24,7 @@ from booking_app.models import (
 )
 from booking_app.models.lesson import EXCLUSION_NAME
 from booking_app.repositories import classroom as repo
+from booking_app.repositories import invites as invites_repo
 from booking_app.repositories import lessons as lessons_repo
 from booking_app.repositories import schedules as schedules_repo
 from booking_app.scheduling import Reason, check_conflicts
@@ -110,14 +111,22 @@ def list_students(
 
 
 def remove_student(tutor_id: int, student_id: int, *, now: datetime) -> None:
-    """Membership -> removed (their bookings stay; an invite can bring them back)."""
+    """Membership -> removed; every invite link of this tutor the student already used
+    stops working for them (invite_revoked), so replaying one cannot undo the removal.
+    Their bookings stay; a link they have not used (a new one) can bring them back.
+
+    The membership row is locked, as invite redemptions lock it: an accept racing this
+    removal runs wholly before or wholly after it."""
     with session_scope(write=True) as session:
-        membership = repo.membership(session=session, tutor_id=tutor_id, student_id=student_id)
+        membership = repo.lock_membership(session=session, tutor_id=tutor_id, student_id=student_id)
         if membership is None:
             raise NotFound("This student is not in your classroom.")
         if membership.status is MembershipStatus.removed:
             raise ValidationFailed({"student": "This student was already removed."})
         membership.status = MembershipStatus.removed
+        invites_repo.revoke_redemptions(
+            session=session, tutor_id=tutor_id, user_id=student_id, at=now
+        )
         session.flush()
 
 

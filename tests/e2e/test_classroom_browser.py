@@ -1,6 +1,7 @@
 """The lesson room in a real browser: tutor and student (two contexts) open the same room
 and see each other's notes live; an outsider gets "Lesson not found"; a broken invite link
-shows the invalid-invite page; the home dashboards show the lesson with Join."""
+shows the invalid-invite page; a removed student's and a revoked link show "Invite
+revoked"; the home dashboards show the lesson with Join."""
 
 from __future__ import annotations
 
@@ -171,3 +172,25 @@ def test_my_students_and_tutor_dashboard(live_app, new_page) -> None:  # type: i
     expect(newcomer_row.locator(".member-status")).to_have_text("active", timeout=TIMEOUT)
     newcomer_row.get_by_role("button", name="Remove").click()
     expect(newcomer_row.locator(".member-status")).to_have_text("removed", timeout=TIMEOUT)
+
+    # the removed student's link no longer works for them: "Invite revoked" on opening
+    newcomer.goto(link)
+    expect(newcomer.locator("#invite-error-code")).to_have_text("invite_revoked", timeout=TIMEOUT)
+    expect(newcomer.locator("#invite-accept")).to_have_count(0)
+    # the tutor sees the links that still work, with what they are for and their uses
+    tutor.reload()  # the list is read on load and after the tutor's own actions
+    invite_row = tutor.locator("#invites-panel .invite-row").filter(has_text="Classroom")
+    expect(invite_row.first).to_contain_text("1 / any", timeout=TIMEOUT)
+    # a capped link, then "Revoke all": the panel empties and a fresh student is refused
+    tutor.fill("#classroom-invite-max-uses", "1")
+    tutor.click("#classroom-invite")
+    expect(tutor.locator("#invites-panel .invite-row").first).to_contain_text(
+        "0 / 1", timeout=TIMEOUT
+    )
+    capped = tutor.locator("#classroom-invite-url").input_value()
+    tutor.click("#invites-revoke-all")
+    expect(tutor.locator("#invites-panel")).to_have_count(0, timeout=TIMEOUT)
+    stranger: Page = new_page()
+    _login(stranger, live_app.url, OUTSIDER)
+    stranger.goto(capped)
+    expect(stranger.locator("#invite-error")).to_have_text("Invite revoked", timeout=TIMEOUT)

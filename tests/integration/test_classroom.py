@@ -10,7 +10,6 @@ from sqlmodel import select
 from booking_app.db import read_scope
 from booking_app.models import Booking, BookingStatus, ClassroomSession, Lesson, LessonStatus
 from booking_app.services import classroom, invites, students
-from booking_app.services import invite_tokens as tokens
 from booking_app.services.classroom_errors import (
     InviteExpired,
     InviteInvalid,
@@ -242,9 +241,9 @@ def test_classroom_invite_makes_membership_active(world: dict[str, int]) -> None
         invites.accept_classroom_invite(
             link.token, user_id=world["outsider"], now=NOW + timedelta(days=2)
         )
-    lesson_token, _ = tokens.issue_lesson_invite(world["lesson"], now=NOW)
+    lesson_link = invites.create_lesson_invite(world["lesson"], tutor_id=world["tutor"], now=NOW)
     with pytest.raises(InviteInvalid):  # a lesson invite is not a classroom invite
-        invites.accept_classroom_invite(lesson_token, user_id=world["outsider"], now=NOW)
+        invites.accept_classroom_invite(lesson_link.token, user_id=world["outsider"], now=NOW)
 
 
 def test_my_students_search_paging_next_lesson(world: dict[str, int]) -> None:
@@ -380,3 +379,14 @@ def test_student_search_takes_underscores_literally(world: dict[str, int]) -> No
     found = students.list_students(world["tutor"], query="O_Neil", now=NOW)
     assert [r.email for r in found.rows] == ["o_neil@example.com"]
     assert students.list_students(world["tutor"], query="o_n_il", now=NOW).total == 0
+
+
+def test_room_view_lists_seats_to_the_tutor_only(world: dict[str, int]) -> None:
+    """Negative control for the classmates leak: on 421cbe7 a student's view carried
+    every seat (names, booking ids, statuses)."""
+    tutor, student = world["tutor"], world["student"]
+    classmate = add_student("classmate@example.com")
+    group = add_lesson(tutor, START + timedelta(days=3), capacity=3, students=(student, classmate))
+    uuid = classroom.open_room(group, user_id=tutor, now=NOW)
+    assert len(classroom.get_room(uuid, user_id=tutor, now=NOW).students) == 2
+    assert classroom.get_room(uuid, user_id=student, now=NOW).students == ()

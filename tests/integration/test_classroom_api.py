@@ -66,10 +66,12 @@ def test_invites_contract(setup: dict) -> None:  # type: ignore[type-arg]
 
 
 def test_expired_invite_is_410(setup: dict) -> None:  # type: ignore[type-arg]
-    from booking_app.services.invite_tokens import issue_lesson_invite
+    from booking_app.services.invites import create_lesson_invite
 
-    token, _ = issue_lesson_invite(setup["lesson"], now=clock.now() - timedelta(hours=25))
-    r = setup["client"].get("/api/v1/lesson-invites/resolve", params={"token": token},
+    made = create_lesson_invite(
+        setup["lesson"], tutor_id=setup["tutor"], now=clock.now() - timedelta(hours=25)
+    )
+    r = setup["client"].get("/api/v1/lesson-invites/resolve", params={"token": made.token},
                             headers=_auth(setup["student"], "student"))  # fmt: skip
     assert (r.status_code, r.json()["error"]) == (410, "invite_expired")
 
@@ -90,3 +92,89 @@ def test_students_and_lessons(setup: dict) -> None:  # type: ignore[type-arg]
     assert r.status_code == 200 and r.json()["session_uuid"]
     dash = c.get("/api/v1/dashboard", headers=_auth(setup["student"], "student")).json()
     assert dash["upcoming"] == 2 and dash["tutor_name"] == "Tutor olena"
+
+
+def _rename(user_id: int, name: str) -> None:
+    from booking_app.db import session_scope
+    from booking_app.models import User
+
+    with session_scope(write=True) as session:
+        user = session.get(User, user_id)
+        assert user is not None
+        user.name = name
+
+
+def test_room_payload_lists_classmates_to_the_tutor_only(setup: dict) -> None:  # type: ignore[type-arg]
+    """Negative control: on 421cbe7 a student's payload carried every classmate's name,
+    booking id and seat status."""
+    c, tutor, student, outsider = (
+        setup["client"],
+        setup["tutor"],
+        setup["student"],
+        setup["outsider"],
+    )
+    _rename(student, "Taras Shevchenko")
+    _rename(outsider, "Iryna Classmate")
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=3)
+    group = add_lesson(tutor, start, students=(student, outsider), capacity=3)
+    uuid = c.get(f"/api/v1/lessons/{group}/room", headers=_auth(tutor, "tutor")).json()[
+        "session_uuid"
+    ]
+    as_tutor = c.get(f"/api/v1/classroom/{uuid}", headers=_auth(tutor, "tutor")).json()
+    seats = {s["name"]: s["booking_id"] for s in as_tutor["students"]}
+    assert set(seats) == {"Taras Shevchenko", "Iryna Classmate"}
+    r = c.get(f"/api/v1/classroom/{uuid}", headers=_auth(student, "student"))
+    assert r.status_code == 200 and r.json()["students"] == []
+    assert "Iryna Classmate" not in r.text and r.json()["lesson_notes"] == ""
+    assert f'"booking_id":{seats["Iryna Classmate"]}' not in r.text.replace(" ", "")
+
+
+def test_invite_revocation_max_uses_and_removal(setup: dict) -> None:  # type: ignore[type-arg]
+    from booking_app.services import students
+
+    c, tutor, student, outsider = (
+        setup["client"],
+        setup["tutor"],
+        setup["student"],
+        setup["outsider"],
+    )
+    as_tutor, as_outsider = _auth(tutor, "tutor"), _auth(outsider, "student")
+    r = c.post("/api/v1/classroom-invites", params={"max_uses": 0}, headers=as_tutor)
+    assert (r.status_code, r.json()["error"]) == (422, "validation_failed")
+    assert "max_uses" in r.json()["fields"]
+    r = c.post("/api/v1/classroom-invites", params={"max_uses": "many"}, headers=as_tutor)
+    assert (r.status_code, r.json()["error"]) == (422, "invalid_request")
+    r = c.post("/api/v1/classroom-invites", params={"ttl_hours": 10**12}, headers=as_tutor)
+    assert (r.status_code, r.json()["error"]) == (400, "invite_invalid")  # was a 500
+    made = c.post("/api/v1/classroom-invites", params={"max_uses": 2}, headers=as_tutor).json()
+    assert made["max_uses"] == 2 and len(made["invite_id"]) == 32
+    accept = "/api/v1/classroom-invites/accept"
+    assert c.post(accept, params={"token": made["token"]}, headers=as_outsider).status_code == 200
+
+    listed = c.get("/api/v1/invites", headers=as_tutor).json()
+    assert listed["count"] == 1 and listed["results"][0]["uses"] == 1
+    assert "token" not in listed["results"][0]
+    r = c.get("/api/v1/invites", headers=_auth(student, "student"))
+    assert (r.status_code, r.json()["error"]) == (403, "forbidden")
+    r = c.post(
+        f"/api/v1/invites/{made['invite_id']}/revoke", headers=_auth(setup["other"], "tutor")
+    )
+    assert (r.status_code, r.json()["error"]) == (404, "not_found")
+
+    # removing the student takes the link back from them (and only from them)
+    students.remove_student(tutor, outsider, now=clock.now())
+    r = c.post(accept, params={"token": made["token"]}, headers=as_outsider)
+    assert (r.status_code, r.json()["error"]) == (410, "invite_revoked")
+    assert c.post(accept, params={"token": made["token"]},
+                  headers=_auth(student, "student")).status_code == 200  # fmt: skip
+
+    lesson_link = c.post(f"/api/v1/lessons/{setup['lesson']}/invite", headers=as_tutor).json()
+    r = c.post(f"/api/v1/invites/{lesson_link['invite_id']}/revoke", headers=as_tutor)
+    assert r.json() == {"invite_id": lesson_link["invite_id"], "revoked": True}
+    r = c.get("/api/v1/lesson-invites/resolve", params={"token": lesson_link["token"]},
+              headers=_auth(student, "student"))  # fmt: skip
+    assert (r.status_code, r.json()["error"]) == (410, "invite_revoked")
+    assert c.post("/api/v1/invites/revoke-all", headers=as_tutor).json() == {"revoked": 1}
+    r = c.post(accept, params={"token": made["token"]}, headers=_auth(student, "student"))
+    assert (r.status_code, r.json()["error"]) == (410, "invite_revoked")
+    assert c.get("/api/v1/invites", headers=as_tutor).json()["count"] == 0

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import jwt
 import pytest
 
+from booking_app.config import get_settings
 from booking_app.scheduling import can_join, seconds_until_join
 from booking_app.services import invite_tokens as tokens
 from booking_app.services.classroom import channel_token
@@ -39,10 +40,14 @@ def test_window_is_configurable_and_countdown_reaches_zero_when_open() -> None:
     assert seconds_until_join(START, START - timedelta(minutes=15), 15) == 0
 
 
+JTI = "0123456789abcdef0123456789abcdef"
+
+
 def test_lesson_invite_valid_expired_tampered_wrong_lesson() -> None:
-    token, expires = tokens.issue_lesson_invite(7, now=NOW)
+    token, expires = tokens.issue_lesson_invite(7, invite_id=JTI, now=NOW)
     assert expires == NOW + timedelta(hours=24)  # the default TTL
-    assert tokens.verify_lesson_invite(token, now=NOW, lesson_id=7).subject_id == 7
+    claims = tokens.verify_lesson_invite(token, now=NOW, lesson_id=7)
+    assert (claims.subject_id, claims.invite_id) == (7, JTI)
     assert tokens.verify_lesson_invite(token, now=expires - timedelta(seconds=1)).subject_id == 7
     with pytest.raises(InviteExpired):
         tokens.verify_lesson_invite(token, now=expires)
@@ -58,22 +63,36 @@ def test_lesson_invite_valid_expired_tampered_wrong_lesson() -> None:
 
 def test_forged_token_with_other_secret_or_kind_is_invalid() -> None:
     forged = jwt.encode(
-        {"sub": "7", "aud": tokens.LESSON_AUDIENCE, "exp": NOW + timedelta(hours=1)},
+        {"sub": "7", "aud": tokens.LESSON_AUDIENCE, "jti": JTI, "exp": NOW + timedelta(hours=1)},
         "another-secret-of-at-least-thirty-two-bytes!!",
         algorithm="HS256",
     )
     with pytest.raises(InviteInvalid):
         tokens.verify_lesson_invite(forged, now=NOW)
-    classroom, _ = tokens.issue_classroom_invite(3, now=NOW)
+    classroom, _ = tokens.issue_classroom_invite(3, invite_id=JTI, now=NOW)
     with pytest.raises(InviteInvalid):
         tokens.verify_lesson_invite(classroom, now=NOW)  # a classroom invite is not a lesson's
     assert tokens.verify_classroom_invite(classroom, now=NOW).subject_id == 3
 
 
+def test_token_without_a_record_id_is_refused_as_invalid() -> None:
+    """Links signed before invites had records (no jti) are never honoured: even with a
+    valid signature and expiry they are invalid, with a message asking for a new one."""
+    legacy = jwt.encode(
+        {"sub": "3", "aud": tokens.CLASSROOM_AUDIENCE, "exp": NOW + timedelta(hours=1)},
+        get_settings().secret_key,
+        algorithm="HS256",
+    )
+    with pytest.raises(InviteInvalid) as err:
+        tokens.verify_classroom_invite(legacy, now=NOW)
+    assert err.value.detail == tokens.LEGACY_DETAIL
+
+
 def test_ttl_is_bounded() -> None:
-    assert tokens.issue_lesson_invite(1, now=NOW, ttl_hours=2)[1] == NOW + timedelta(hours=2)
+    made = tokens.issue_lesson_invite(1, invite_id=JTI, now=NOW, ttl_hours=2)
+    assert made[1] == NOW + timedelta(hours=2)
     with pytest.raises(InviteInvalid):
-        tokens.issue_lesson_invite(1, now=NOW, ttl_hours=0)
+        tokens.issue_lesson_invite(1, invite_id=JTI, now=NOW, ttl_hours=0)
 
 
 def test_channel_token_has_no_underscore_or_dash() -> None:

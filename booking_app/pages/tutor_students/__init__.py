@@ -2,6 +2,8 @@
 
 Actions: open the next lesson's room, copy a classroom invite link, remove from the
 class, create a lesson for an ACTIVE member (the service refuses others: not_a_member).
+Invite links (make with an optional cap on uses, list, revoke one or all) live in
+invite_links.py, with their own state.
 """
 
 from __future__ import annotations
@@ -15,7 +17,12 @@ from booking_app.components.forms import field_error
 from booking_app.components.layout import app_shell
 from booking_app.pages import routes
 from booking_app.pages.tutor_services import current_tutor, empty_state, guard_tutor_page, refused
-from booking_app.services import classroom, invites, students
+from booking_app.pages.tutor_students.invite_links import (
+    InviteLinksState,
+    invite_controls,
+    invite_links_panel,
+)
+from booking_app.services import classroom, students
 from booking_app.services.errors import DomainError, ValidationFailed
 from booking_app.state.auth import AuthState
 
@@ -38,8 +45,6 @@ class StudentsState(rx.State):
     total: int = 0
     pages: int = 1
     rows: list[StudentItem] = []
-    invite_url: str = ""
-    invite_expires: str = ""
     lesson_open: bool = False
     lesson_student_id: int = 0
     lesson_student: str = ""
@@ -58,7 +63,7 @@ class StudentsState(rx.State):
 
     @rx.event
     async def on_load(self):  # type: ignore[no-untyped-def]
-        self.lesson_open, self.saving, self.invite_url = False, False, ""
+        self.lesson_open, self.saving = False, False
         user, events = await guard_tutor_page(self)
         if user is None:
             return events
@@ -96,15 +101,6 @@ class StudentsState(rx.State):
         except DomainError as exc:
             return rx.toast.error(exc.detail)
         return rx.redirect(routes.classroom_url(uuid))
-
-    @rx.event
-    async def create_invite(self):  # type: ignore[no-untyped-def]
-        user = await current_tutor(self)
-        if user is None:
-            return refused()
-        link = invites.create_classroom_invite(tutor_id=user.id, now=clock.now())
-        self.invite_url, self.invite_expires = link.url, link.expires_label
-        return None
 
     @rx.event
     async def remove(self, student_id: int, name: str):  # type: ignore[no-untyped-def]
@@ -201,7 +197,7 @@ def _row(r: StudentItem) -> rx.Component:
                         "Invite",
                         size="1",
                         variant="soft",
-                        on_click=S.create_invite,
+                        on_click=InviteLinksState.create,
                         id="invite-" + sid,
                     ),  # fmt: skip
                 ),
@@ -281,12 +277,7 @@ def _toolbar() -> rx.Component:
             aria_label="Students per page",
             class_name="rt-reset rt-SelectTrigger rt-r-size-2 rt-variant-surface",
         ),
-        rx.button(
-            rx.icon("link", size=14),
-            "Invite a student",
-            on_click=S.create_invite,
-            id="classroom-invite",
-        ),  # fmt: skip
+        invite_controls(),
         gap="var(--space-3)",
         wrap="wrap",
         align="center",
@@ -298,14 +289,7 @@ def tutor_students_page() -> rx.Component:
         rx.vstack(
             rx.heading("My students", size="7", id="students-heading"),
             _toolbar(),
-            rx.cond(
-                S.invite_url != "",
-                rx.card(
-                    rx.text("Send this link to a student (valid until ", S.invite_expires, "):"),
-                    rx.input(value=S.invite_url, read_only=True, id="classroom-invite-url"),
-                    width="100%",
-                ),
-            ),
+            invite_links_panel(),
             rx.cond(
                 ~S.loaded,
                 rx.center(rx.spinner(size="3"), width="100%"),
@@ -370,5 +354,5 @@ def add_tutor_students_page(app: rx.App) -> None:
         tutor_students_page,
         route=routes.TUTOR_STUDENTS,
         title="My students · TutorBook",
-        on_load=[AuthState.require_login, StudentsState.on_load],
+        on_load=[AuthState.require_login, StudentsState.on_load, InviteLinksState.on_load],
     )
