@@ -14,6 +14,9 @@ config = rx.Config(
     # httpOnly session cookie reaches the websocket (same site).
     api_url=settings.public_url,
     deploy_url=settings.public_url,
+    # Reflex's default is every origin, with credentials, for the HTTP API and the /_event
+    # websocket alike. Only our own pages (booking_app/api/cors.py has the full policy).
+    cors_allowed_origins=list(settings.allowed_origins),
     show_built_with_reflex=False,
     telemetry_enabled=False,
     plugins=[rx.plugins.SitemapPlugin(), rx.plugins.RadixThemesPlugin()],

@@ -3,6 +3,7 @@
 import reflex as rx
 
 from booking_app.api.app import api
+from booking_app.api.cors import OriginCheckedApp
 from booking_app.pages.booking import add_booking_page
 from booking_app.pages.calendar import add_calendar_page
 from booking_app.pages.classroom import add_classroom_page
@@ -21,7 +22,7 @@ from booking_app.pages.tutor_services import add_tutor_services_page
 from booking_app.pages.tutor_students import add_tutor_students_page
 from booking_app.realtime.channel import lifespan as realtime_lifespan
 
-app = rx.App(
+app = OriginCheckedApp(  # rx.App, behind the allowed-origins policy
     api_transformer=api,
     toaster=rx.toast.provider(position="top-center", close_button=True),
 )

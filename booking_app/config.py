@@ -16,6 +16,7 @@ import secrets
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
 
@@ -60,6 +61,34 @@ def _int(env: dict[str, str], name: str, default: int) -> int:
     return int(raw) if raw else default
 
 
+def origin_of(url: str, *, variable: str = "PUBLIC_URL", exact: bool = False) -> str:
+    """`scheme://host[:port]` as browsers send it in `Origin` (lower case, default port
+    dropped). `exact` (CORS_ORIGINS) also refuses a path, a query or `*`: an allowed origin
+    is a page that may read the API with a user's cookie, so it is spelled out in full."""
+    parts = urlsplit(url.strip())
+    default_port = {"http": 80, "https": 443}.get(parts.scheme.lower())
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    extra = parts.path not in ("", "/") or parts.query or parts.fragment or parts.username
+    if default_port is None or not parts.hostname or port == -1 or (exact and extra):
+        raise ValueError(
+            f"{variable}: {url!r} is not an origin like https://tutor.example.com "
+            "(http or https, a host, an optional port, nothing after it)"
+        )
+    host = parts.hostname.lower()
+    host = f"[{host}]" if ":" in host else host  # IPv6
+    keep_port = port is not None and port != default_port
+    return f"{parts.scheme.lower()}://{host}{f':{port}' if keep_port else ''}"
+
+
+def _allowed_origins(env: dict[str, str], public_url: str) -> tuple[str, ...]:
+    items = [item for item in (env.get("CORS_ORIGINS") or "").split(",") if item.strip()]
+    extra = [origin_of(item, variable="CORS_ORIGINS", exact=True) for item in items]
+    return tuple(dict.fromkeys([origin_of(public_url), *extra]))
+
+
 def _realtime_url(env: dict[str, str], port: int) -> str:
     """The app's own address for other processes (Celery, bot); "off" disables pushing."""
     raw = (env.get("REALTIME_URL") or "").strip()
@@ -96,6 +125,9 @@ class Settings:
     notify_lease_seconds: int = 120
     telegram_global_per_second: int = 28
     telegram_webhook_url: str | None = None
+    # Pages that may use the API with the user's cookie and open the websocket: PUBLIC_URL's
+    # origin first, then CORS_ORIGINS (booking_app/api/cors.py, rxconfig.py).
+    allowed_origins: tuple[str, ...] = ()
 
     @property
     def is_sqlite(self) -> bool:
@@ -114,6 +146,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     data_dir.mkdir(parents=True, exist_ok=True)
     redis_url = env.get("REDIS_URL") or None
     port = _int(env, "PORT", 3000)
+    public_url = (env.get("PUBLIC_URL") or f"http://localhost:{port}").rstrip("/")
     return Settings(
         data_dir=data_dir,
         database_url=_normalize_db_url(
@@ -125,7 +158,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         or "sqla+" + _sqlite_url(data_dir / "celery-broker.db"),
         secret_key=env.get("SECRET_KEY") or _dev_secret(data_dir),
         port=port,
-        public_url=(env.get("PUBLIC_URL") or f"http://localhost:{port}").rstrip("/"),
+        public_url=public_url,
         session_ttl_hours=_int(env, "SESSION_TTL_HOURS", 8),
         cookie_secure=env.get("COOKIE_SECURE", "").lower() in {"1", "true", "yes"},
         login_max_failures=_int(env, "LOGIN_MAX_FAILURES", 10),
@@ -144,6 +177,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         notify_lease_seconds=_int(env, "NOTIFY_LEASE_SECONDS", 120),
         telegram_global_per_second=_int(env, "TELEGRAM_GLOBAL_PER_SECOND", 28),
         telegram_webhook_url=env.get("TELEGRAM_WEBHOOK_URL") or None,
+        allowed_origins=_allowed_origins(env, public_url),
     )
 
 

@@ -2,7 +2,8 @@
 
 Only users whose role in the database is `admin` get in (re-checked on every request);
 the admin sign-in form goes through the same throttled `accounts.authenticate`.
-Password hashes and calendar tokens are never shown or editable.
+What every view guarantees (forms that save or say why, no secrets, formula-safe CSV,
+no import on read-only views) lives in `admin_views.AdminModelView`.
 """
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette_admin.auth import AdminUser, AuthProvider
-from starlette_admin.contrib.sqla import Admin, ModelView
+from starlette_admin.contrib.sqla import Admin
 from starlette_admin.exceptions import LoginFailed
 from starlette_admin.helpers import safe_redirect_url
+from starlette_admin.i18n import TimezoneConfig
 
 from booking_app import clock
 from booking_app import models as m
+from booking_app.api.admin_views import AdminModelView
 from booking_app.api.auth import clear_session_cookie, set_session_cookie
 from booking_app.config import get_settings
 from booking_app.db import get_engine
@@ -27,7 +30,15 @@ from booking_app.services.errors import InvalidCredentials, TooManyAttempts
 from booking_app.services.tokens import SESSION_COOKIE, decode_session_token
 
 ADMIN_PATH = "/admin"
-SECRET_FIELDS = ["password_hash", "calendar_token"]
+# Every time in the admin is UTC, shown and typed. starlette-admin's default follows a
+# `timezone` cookie its page script sets on the first visit: a form rendered before that
+# cookie existed (in UTC) would be read back in the new zone, shifting every time saved.
+ADMIN_TIMEZONE = TimezoneConfig(
+    default_timezone="UTC",
+    database_timezone="UTC",
+    timezone_cookie_name=None,
+    use_user_locale_timezone=False,
+)
 
 
 class SessionCookieAdminAuth(AuthProvider):
@@ -65,11 +76,7 @@ class _CurrentEngineSessions(sessionmaker):
         return Session(get_engine(), **kw)
 
 
-class UserView(ModelView):
-    # An explicit allow-list: secrets stay out of every page, export and import.
-    fields = [c.name for c in m.User.__table__.columns if c.name not in SECRET_FIELDS]  # type: ignore[attr-defined]
-    exclude_fields_from_create = ["id"]
-    exclude_fields_from_edit = ["id"]
+class UserView(AdminModelView):
     searchable_fields = ["name", "email", "phone", "telegram_username"]
     sortable_fields = ["id", "name", "email", "role", "created_at"]
 
@@ -78,13 +85,13 @@ class UserView(ModelView):
         return False
 
 
-class NotificationView(ModelView):
+class NotificationView(AdminModelView):
     """The outbox, read-only: what was (or, without a bot token, would have been) sent."""
 
-    fields = [c.name for c in m.Notification.__table__.columns]  # type: ignore[attr-defined]
     searchable_fields = ["kind", "body", "last_error"]
     sortable_fields = ["id", "send_at", "sent_at", "status", "kind", "attempts"]
     fields_default_sort = [("id", True)]
+    redacted_fields = ("body", "last_error")  # messages carry private booking links
 
     def can_create(self, request: Request) -> bool:
         return False
@@ -119,9 +126,10 @@ def build_admin() -> Admin:
         base_url=ADMIN_PATH,
         auth_provider=SessionCookieAdminAuth(),
         secret_key=get_settings().secret_key,  # fixed key: admin CSRF survives restarts/workers
+        timezone_config=ADMIN_TIMEZONE,
     )
     admin.add_view(UserView(m.User, icon="fa fa-user"))
     admin.add_view(NotificationView(m.Notification, icon="fa fa-bell", menu_label="Outbox"))
     for model, icon in VIEWS:
-        admin.add_view(ModelView(model, icon=icon))
+        admin.add_view(AdminModelView(model, icon=icon))
     return admin

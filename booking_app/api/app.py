@@ -1,9 +1,10 @@
 """The FastAPI app Reflex mounts its own API into (`api_transformer`); our routes match first."""
 
 from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
 
 from booking_app.api import auth, bookings, classroom, realtime
-from booking_app.api.admin import build_admin
+from booking_app.api.admin import ADMIN_PATH, build_admin
 from booking_app.api.errors import install_error_handlers
 
 api = FastAPI(title="Tutor booking API", docs_url="/api/docs", openapi_url="/api/openapi.json")
@@ -18,3 +19,10 @@ build_admin().mount_to(api)
 @api.get("/api/health", include_in_schema=False)
 def health() -> dict[str, str]:
     return {"status": "ok"}
+
+
+@api.get(ADMIN_PATH, include_in_schema=False)
+def admin_without_slash() -> RedirectResponse:
+    """The "Admin panel" link says /admin, the panel is mounted at /admin/; without this
+    route Reflex's catch-all mount (the built frontend) would answer with its 404 page."""
+    return RedirectResponse(f"{ADMIN_PATH}/", status_code=307)

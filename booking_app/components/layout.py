@@ -39,9 +39,13 @@ def _nav_link(label: str, href: str, icon: str) -> rx.Component:
         )
     content = rx.hstack(*parts, align="center", spacing="2")
     link_id = "nav-" + (href.strip("/").replace("/", "-") or "root")
-    if href in routes.SERVER_PAGES:  # a plain anchor: a real page load, not an SPA route change
-        return rx.el.a(
-            content, href=href, id=link_id, class_name="rt-Text rt-reset rt-Link rt-r-size-3"
+    if href in routes.SERVER_PAGES:  # a real page load, not an SPA route change (its 404)
+        return rx.el.a(  # rx.el.a is React Router's Link: reload_document makes it a plain <a>
+            content,
+            href=href,
+            id=link_id,
+            class_name="rt-Text rt-reset rt-Link rt-r-size-3",
+            reload_document=True,
         )
     return rx.link(content, href=href, underline="none", size="3", id=link_id)
 

@@ -1,4 +1,6 @@
-"""The admin view: only admins get in (cookie or its own form), secrets never shown."""
+"""The admin view: only admins get in (cookie or its own form), secrets never shown,
+read-only views offer no way to write (forms: test_admin_forms.py, export:
+test_admin_export.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from fastapi.testclient import TestClient
 from booking_app.api.app import api
 from booking_app.services import accounts
 from booking_app.services.tokens import issue_session_token
+from tests.integration.admin_helpers import build_world, client_for, csrf_token, first_pk
 from tests.support import clock
 
 
@@ -77,3 +80,52 @@ def test_admin_form_login_refuses_students_and_admits_admins(db: str) -> None:
         follow_redirects=False,
     )
     assert admin.status_code == 303 and "session=" in admin.headers["set-cookie"]
+
+
+def test_read_only_views_offer_no_import_create_edit_or_delete(db: str) -> None:
+    """The outbox is read-only, and users are created only by sign-up or the CLI: neither
+    offers an import (it would create rows) and the routes refuse what the page hides."""
+    world = build_world()
+    client = client_for(world.admin_id)
+    headers = {"X-CSRFToken": csrf_token(client)}
+    upload = {"file": ("rows.csv", b"Id,Kind\n99,digest\n", "text/csv")}
+    pk = first_pk(client, "notification")
+    for key in ("notification", "user"):
+        listing = client.get(f"/admin/{key}/list").text
+        assert "#modal-import" not in listing and f"/admin/{key}/create" not in listing
+        assert client.get(f"/admin/{key}/create").status_code == 403
+        for preview in ("1", "0"):
+            imported = client.post(
+                f"/admin/_api/{key}/import",
+                params={"preview": preview},
+                data={"format": "csv"},
+                files=upload,
+                headers=headers,
+            )
+            assert imported.status_code == 403, (key, imported.status_code)
+    listing = client.get("/admin/notification/list").text
+    assert 'data-sa-name="delete"' not in listing and "/admin/notification/edit" not in listing
+    assert client.get("/admin/notification/edit", params={"pk": pk}).status_code == 403
+    edit = client.post("/admin/notification/edit", params={"pk": pk}, data={}, headers=headers)
+    assert edit.status_code == 403
+    for route, params in (("row-action", {"pk": pk}), ("action", {"pks": pk})):
+        deleted = client.post(
+            f"/admin/_api/notification/{route}",
+            params={"name": "delete", **params},
+            headers=headers,
+        )
+        assert deleted.status_code == 400 and deleted.json() == {"msg": "Forbidden"}
+    assert client.get("/admin/notification/detail", params={"pk": pk}).status_code == 200
+    # An editable view still offers import (preview only here: nothing is written).
+    assert "#modal-import" in client.get("/admin/booking/list").text
+
+
+def test_admin_without_trailing_slash_redirects_to_the_panel(db: str) -> None:
+    """/admin is what the "Admin panel" link opens; the panel lives at /admin/."""
+    admin_id, _ = _people()
+    client = TestClient(api)
+    client.cookies.set("session", _cookie_for(admin_id, "admin"))
+    moved = client.get("/admin", follow_redirects=False)
+    assert moved.status_code in (301, 302, 303, 307, 308)
+    assert moved.headers["location"].endswith("/admin/")
+    assert "TutorBook admin" in client.get("/admin").text
