@@ -31,10 +31,11 @@ class InviteClaims:
 
 
 def _ttl(hours: int | None) -> timedelta:
-    ttl = timedelta(hours=hours if hours is not None else get_settings().invite_ttl_hours)
-    if ttl <= timedelta(0) or ttl > MAX_TTL:
+    """Checked as a number first: timedelta(hours=10**14) raises OverflowError, not ours."""
+    hours = hours if hours is not None else get_settings().invite_ttl_hours
+    if not 0 < hours <= MAX_TTL / timedelta(hours=1):
         raise InviteInvalid("An invite must be valid for between 1 hour and 30 days.")
-    return ttl
+    return timedelta(hours=hours)
 
 
 def _issue(

@@ -72,8 +72,13 @@ def test_forged_token_with_other_secret_or_kind_is_invalid() -> None:
 
 def test_ttl_is_bounded() -> None:
     assert tokens.issue_lesson_invite(1, now=NOW, ttl_hours=2)[1] == NOW + timedelta(hours=2)
-    with pytest.raises(InviteInvalid):
-        tokens.issue_lesson_invite(1, now=NOW, ttl_hours=0)
+    assert tokens.issue_lesson_invite(1, now=NOW, ttl_hours=720)[1] == NOW + timedelta(days=30)
+    # 10**14 hours used to overflow timedelta (a 500 from the API); now a plain refusal.
+    for hours in (0, -1, 721, 10**14, -(10**14), 10**20):
+        with pytest.raises(InviteInvalid):
+            tokens.issue_lesson_invite(1, now=NOW, ttl_hours=hours)
+        with pytest.raises(InviteInvalid):
+            tokens.issue_classroom_invite(1, now=NOW, ttl_hours=hours)
 
 
 def test_channel_token_has_no_underscore_or_dash() -> None:
