@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import APIRouter, Response
 
 from booking_app import clock
+from booking_app.api.params import TimeZoneName
 from booking_app.services import booking as booking_service
 
 router = APIRouter()
@@ -33,7 +34,7 @@ def booking_ics(token: str) -> Response:
 
 
 @router.get("/api/v1/bookings/{token}", tags=["bookings"])
-def booking_by_token(token: str, tz: str = "UTC") -> dict[str, Any]:
+def booking_by_token(token: str, tz: TimeZoneName = "UTC") -> dict[str, Any]:
     """Public booking by token; times labelled in ``tz`` (IANA name)."""
     view = booking_service.get_booking(token, viewer_tz=tz, now=clock.now())
     return asdict(view)

@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from booking_app import clock
 from booking_app.api.auth import current_user
+from booking_app.api.params import Id, InviteTtlHours
 from booking_app.services import accounts, classroom, dashboard, invite_manage, invites, students
 from booking_app.services.errors import DomainError, Forbidden
 
@@ -38,7 +39,7 @@ def _user(request: Request, authorization: str | None, *roles: str) -> accounts.
 
 
 class NewLesson(BaseModel):
-    student_id: int
+    student_id: Id
     start_local: str
     duration_min: int | str = 60
     title: str = ""
@@ -46,7 +47,7 @@ class NewLesson(BaseModel):
 
 @router.get("/api/v1/lessons/{lesson_id}/room")
 def lesson_room(
-    lesson_id: int, request: Request, authorization: str | None = Header(None)
+    lesson_id: Id, request: Request, authorization: str | None = Header(None)
 ) -> dict[str, Any]:
     user = _user(request, authorization)
     uuid = classroom.open_room(lesson_id, user_id=user.id, now=clock.now())
@@ -71,9 +72,9 @@ def _made(link: invites.InviteLink) -> dict[str, Any]:
 
 @router.post("/api/v1/lessons/{lesson_id}/invite")
 def lesson_invite(
-    lesson_id: int,
+    lesson_id: Id,
     request: Request,
-    ttl_hours: int | None = None,
+    ttl_hours: InviteTtlHours | None = None,
     max_uses: int | None = None,
     authorization: str | None = Header(None),
 ) -> dict[str, Any]:
@@ -96,7 +97,7 @@ def resolve_lesson_invite(
 @router.post("/api/v1/classroom-invites")
 def classroom_invite(
     request: Request,
-    ttl_hours: int | None = None,
+    ttl_hours: InviteTtlHours | None = None,
     max_uses: int | None = None,
     authorization: str | None = Header(None),
 ) -> dict[str, Any]:

@@ -45,10 +45,11 @@ def new_invite_id() -> str:
 
 
 def _ttl(hours: int | None) -> timedelta:
-    wanted = hours if hours is not None else get_settings().invite_ttl_hours
-    if not 0 < wanted <= MAX_TTL / timedelta(hours=1):  # before timedelta() can overflow
+    """Checked as a number first: timedelta(hours=10**14) raises OverflowError, not ours."""
+    hours = hours if hours is not None else get_settings().invite_ttl_hours
+    if not 0 < hours <= MAX_TTL / timedelta(hours=1):
         raise InviteInvalid("An invite must be valid for between 1 hour and 30 days.")
-    return timedelta(hours=wanted)
+    return timedelta(hours=hours)
 
 
 def _issue(

@@ -26,6 +26,7 @@ MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "O
 MIDNIGHT = time(0, 0)
 UTC_ZONE = ZoneInfo("UTC")
 DASH = "\u2013"  # en dash, as in "09:00–13:00"
+MAX_ZONE_NAME = 64  # the longest IANA name is 32 characters
 
 _HHMM = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
 _DAY = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
@@ -33,10 +34,17 @@ _LOCAL = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::00)?\s*$
 
 
 def zone(name: str) -> ZoneInfo | None:
-    """The IANA zone called ``name``, or None if there is no such zone."""
+    """The IANA zone called ``name``, or None if there is no such zone.
+
+    Total on purpose (names come from URLs and forms): besides ZoneInfoNotFoundError,
+    ZoneInfo raises IsADirectoryError for a region ("Europe"), OSError for a name too
+    long for the file system and ValueError for "../x", a NUL or a non-TZif file.
+    """
+    if not isinstance(name, str) or not name or len(name) > MAX_ZONE_NAME:
+        return None
     try:
-        return ZoneInfo(name) if name else None
-    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         return None
 
 

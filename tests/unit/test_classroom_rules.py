@@ -91,8 +91,14 @@ def test_token_without_a_record_id_is_refused_as_invalid() -> None:
 def test_ttl_is_bounded() -> None:
     made = tokens.issue_lesson_invite(1, invite_id=JTI, now=NOW, ttl_hours=2)
     assert made[1] == NOW + timedelta(hours=2)
-    with pytest.raises(InviteInvalid):
-        tokens.issue_lesson_invite(1, invite_id=JTI, now=NOW, ttl_hours=0)
+    longest = tokens.issue_lesson_invite(1, invite_id=JTI, now=NOW, ttl_hours=720)
+    assert longest[1] == NOW + timedelta(days=30)
+    # 10**14 hours used to overflow timedelta (a 500 from the API); now a plain refusal.
+    for hours in (0, -1, 721, 10**14, -(10**14), 10**20):
+        with pytest.raises(InviteInvalid):
+            tokens.issue_lesson_invite(1, invite_id=JTI, now=NOW, ttl_hours=hours)
+        with pytest.raises(InviteInvalid):
+            tokens.issue_classroom_invite(1, invite_id=JTI, now=NOW, ttl_hours=hours)
 
 
 def test_channel_token_has_no_underscore_or_dash() -> None:
