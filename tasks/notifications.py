@@ -2,8 +2,11 @@
 
 Why this shape: no far-future ETA messages (a broker that loses one loses a reminder; a
 cancel can't withdraw one). The scan (beat) leases due rows and queues `send_notification`
-for each; the task claims its row atomically, re-reads the booking, waits for a send slot
-shared by all workers, sends, marks sent. A killed worker's row keeps its lease until it
+for each; the task claims its row atomically, re-reads the booking, waits for the send
+slot it planned (shared by all workers), then launches: one short transaction that checks
+the row is still its own (not cancelled meanwhile), the booking once more, and the chat's
+gate (1 s after its previous request came back), and commits `sending` right before the
+HTTP call; then sends and marks sent. A killed worker's row keeps its lease until it
 expires, then the next scan queues it again; Celery's acks_late +
 task_reject_on_worker_lost redeliver the message too (on Redis), and the claim makes the
 second delivery a no-op unless the first one never finished.
@@ -22,6 +25,8 @@ from booking_app.services import notifications, send_budget
 
 log = logging.getLogger(__name__)
 MAX_SLOT_WAIT_S = 10.0
+IN_FLIGHT_POLL_S = 0.2  # the chat's previous message is on its way: look again this soon
+MAX_LAUNCH_TRIES = 100  # with MAX_SLOT_WAIT_S, bounds the loop even under a frozen clock
 SEND_TASK = "tasks.notifications.send_notification"
 BATCH = 10  # rows per queued task: a broker round trip per message caps an SQL broker at ~10/s
 
@@ -57,59 +62,64 @@ def send_notification(notification_id: int) -> str:
 
 
 def deliver(notification_id: int) -> str:
-    """Claim -> wait for a slot -> send -> mark; errors sorted by integrations.telegram."""
-    outgoing = notifications.claim(notification_id, now=clock.now())
-    if outgoing is None:
+    """Claim -> wait for the slot -> launch -> send -> mark; errors sorted by
+    integrations.telegram."""
+    claimed = notifications.claim(notification_id, now=clock.now())
+    if claimed is None:
         return "skipped"
-    wait = outgoing.wait
-    if wait > MAX_SLOT_WAIT_S:  # a busy chat: come back when its slot is near
-        return _retry(notification_id, wait, "waiting for a send slot")
-    _wait_for_slot(outgoing.chat_id, wait)
+    if claimed.wait > MAX_SLOT_WAIT_S:  # a busy chat: come back when its slot is near
+        return _retry(claimed, claimed.wait, "waiting for a send slot")
+    telegram.prepare()
+    launched = _launch(claimed)
+    if isinstance(launched, str):
+        return launched
     try:
-        message_id = telegram.send_message(outgoing.chat_id, outgoing.text, outgoing.buttons)
+        message_id = telegram.send_message(launched.chat_id, launched.text, launched.buttons)
     except telegram.RetryLater as exc:
         send_budget.pause(exc.seconds)
-        return _retry(notification_id, exc.seconds, str(exc))
+        return _retry(launched, exc.seconds, str(exc))
     except telegram.Transient as exc:
-        attempts = _attempts(notification_id)
-        return _retry(notification_id, notifications.backoff_seconds(attempts), str(exc))
+        return _retry(launched, notifications.backoff_seconds(launched.attempt), str(exc))
     except telegram.Permanent as exc:
         log.warning("notification %s failed for good: %s", notification_id, exc)
-        notifications.mark_failed(notification_id, str(exc))
+        notifications.mark_failed(launched, str(exc))
         return "failed"
-    if not notifications.mark_sent(notification_id, message_id, now=clock.now()):
+    if not notifications.mark_sent(launched, message_id):
         log.warning("notification %s sent but its lease had expired", notification_id)
     return "sent"
 
 
-def _wait_for_slot(chat_id: int, wait: float) -> None:
-    """Sleep until the reserved slot; if another worker got a 429 meanwhile, sit out its
-    pause and reserve afresh (the old slot is void: after a pause every waiting sender
-    would otherwise fire at once, two of them maybe to the same chat)."""
-    for _ in range(5):
+def _launch(claimed: notifications.Outgoing) -> notifications.Outgoing | str:
+    """Sleep until the planned slot, then launch; when told to hold, sleep and try again:
+    until the chat's previous message is back and 1 s old, or after a 429's pause (then
+    plan a fresh slot). Waiting longer than MAX_SLOT_WAIT_S in all: retry later."""
+    wait, waited, left = claimed.wait, 0.0, send_budget.PER_CHAT_GAP_S
+    for _ in range(MAX_LAUNCH_TRIES):
         if wait:
             time.sleep(wait)
-        paused = send_budget.paused_for()
-        if not paused:
-            return
-        time.sleep(paused)
-        wait = send_budget.reserve(chat_id)
+            waited += wait
+        step = notifications.launch(claimed, now=clock.now())
+        if step is None:
+            return "skipped"  # cancelled, moved or taken back meanwhile: the row says which
+        if isinstance(step, notifications.Outgoing):
+            return step
+        left = step.seconds
+        if waited + left > MAX_SLOT_WAIT_S:
+            break
+        if step.paused:
+            time.sleep(left)
+            waited += left
+            wait = send_budget.reserve(claimed.chat_id)
+        else:  # a gap ends on time; a request on its way ends when its answer comes
+            wait = left if left <= send_budget.PER_CHAT_GAP_S else IN_FLIGHT_POLL_S
+    return _retry(claimed, left, "waiting for a send slot")
 
 
-def _attempts(notification_id: int) -> int:
-    from booking_app.db import read_scope
-    from booking_app.repositories import notifications as repo
-
-    with read_scope() as session:
-        row = repo.get(session=session, notification_id=notification_id)
-        return row.attempts if row else 1
-
-
-def _retry(notification_id: int, delay: float, error: str) -> str:
+def _retry(held: notifications.Outgoing, delay: float, error: str) -> str:
     """Back to pending at now + delay, and a short-countdown task for then (the lease
     makes the scan pick it up if that message is lost)."""
-    planned = notifications.mark_retry(notification_id, delay, error, now=clock.now())
+    planned = notifications.mark_retry(held, delay, error, now=clock.now())
     if planned is None:
         return "failed"
-    send_notification.apply_async((notification_id,), countdown=planned)
+    send_notification.apply_async((held.notification_id,), countdown=planned)
     return "retry"

@@ -26,6 +26,10 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 Buttons = Sequence[Sequence[tuple[str, str]]]
 
+# One request's time limits (s); their sum bounds how long a message can be on its way.
+POOL_TIMEOUT_S, CONNECT_TIMEOUT_S, WRITE_TIMEOUT_S, READ_TIMEOUT_S = 1.0, 5.0, 5.0, 10.0
+MAX_REQUEST_S = POOL_TIMEOUT_S + CONNECT_TIMEOUT_S + WRITE_TIMEOUT_S + READ_TIMEOUT_S
+
 
 class SendError(Exception):
     """Base of the three outcomes the sender must tell apart."""
@@ -67,7 +71,10 @@ def keyboard(buttons: Buttons) -> InlineKeyboardMarkup | None:
 def make_bot(token: str | None = None) -> Bot:
     """A Bot on the configured base URL (the one place the base URL is applied)."""
     settings = get_settings()
-    request = HTTPXRequest(connection_pool_size=8, connect_timeout=5, read_timeout=10)
+    request = HTTPXRequest(
+        connection_pool_size=8, pool_timeout=POOL_TIMEOUT_S, connect_timeout=CONNECT_TIMEOUT_S,
+        write_timeout=WRITE_TIMEOUT_S, read_timeout=READ_TIMEOUT_S,
+    )  # fmt: skip
     return Bot(
         token or settings.telegram_bot_token or "",
         base_url=settings.telegram_api_base_url,
@@ -81,6 +88,13 @@ def _get_client() -> _Client:
         loop = asyncio.new_event_loop()
         _client = _Client(loop, make_bot())
     return _client
+
+
+def prepare() -> None:
+    """Create this process's client now (event loop, HTTP pool, TLS context: tens of ms,
+    more on a busy machine), so that none of it sits between the sender's last check and
+    its request (that gap is the window in which a cancel can't stop a message)."""
+    _get_client()
 
 
 def reset_client() -> None:

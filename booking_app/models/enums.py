@@ -77,7 +77,8 @@ class NotificationChannel(str, Enum):
 
 class NotificationStatus(str, Enum):
     pending = "pending"
-    sending = "sending"
+    claimed = "claimed"  # a worker holds it and waits for its send slot; a cancel still stops it
+    sending = "sending"  # its HTTP request has begun (committed right before): can't be recalled
     sent = "sent"
     failed = "failed"
     cancelled = "cancelled"

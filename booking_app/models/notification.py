@@ -3,7 +3,7 @@
 Unique per (booking, kind, channel), so rescheduling updates a row instead of adding one.
 Messages that belong to no booking (a tutor's morning digest) are unique per (user, kind)
 through a partial index. `lease_until` is how a send survives a killed worker: a row that
-is `sending` (or queued) past its lease is picked up again by the next scan.
+is `claimed`/`sending` (or queued) past its lease is picked up again by the next scan.
 
 RateSlot: the shared send budget of every worker process (Telegram allows about 30
 messages/s per bot and 1/s per chat). Each row is "the next free instant" of one budget

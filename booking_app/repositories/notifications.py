@@ -1,8 +1,12 @@
 """Notification (outbox) and RateSlot queries. Keyword-only session; never commits.
 
 The state changes that make delivery "once" are single conditional UPDATEs: a row is
-claimed only while it is `pending` (two workers holding the same id: one wins), and
-marked sent only while it is still `sending`.
+claimed only while it is `pending` (two workers holding the same id: one wins), launched
+(`claimed` -> `sending`, right before its HTTP call) only by the claim that still holds
+it, and marked sent only while it is still `sending`. A cancel's UPDATE of the same row
+and the launch's take the same row lock (PostgreSQL) or the one write lock (SQLite), so
+one of them sees the other's result: a cancelled row never launches, a launched row is
+left to finish. Lock order everywhere: notification rows, then rate_slot rows by key.
 """
 
 from __future__ import annotations
@@ -28,7 +32,10 @@ from booking_app.models import (
 )
 
 PENDING = NotificationStatus.pending
+CLAIMED = NotificationStatus.claimed
 SENDING = NotificationStatus.sending
+NOT_LEFT = (PENDING, CLAIMED)  # what a cancel can still stop
+HELD = (CLAIMED, SENDING)  # what a worker holds under a lease
 TELEGRAM = NotificationChannel.telegram
 TUTOR_PREFIX = "tutor_"
 
@@ -113,8 +120,10 @@ def upsert(
     return row
 
 
-def cancel_pending(*, session: Session, booking_id: int, kinds: list[str], reason: str) -> int:
-    """Pending (or queued) rows of these kinds of this booking will never be sent."""
+def cancel_unsent(*, session: Session, booking_id: int, kinds: list[str], reason: str) -> int:
+    """Rows of these kinds of this booking that have not left (pending, queued, or claimed
+    by a worker waiting for its slot) will never be sent. A row already `sending` is on
+    its way and keeps its status (it ends `sent` or fails, truthfully)."""
     if not kinds:
         return 0
     result = session.execute(
@@ -122,7 +131,7 @@ def cancel_pending(*, session: Session, booking_id: int, kinds: list[str], reaso
         .where(
             Notification.booking_id == booking_id,
             Notification.kind.in_(kinds),  # type: ignore[attr-defined]
-            Notification.status == PENDING,
+            Notification.status.in_(NOT_LEFT),  # type: ignore[attr-defined]
         )
         .values(status=NotificationStatus.cancelled, last_error=reason, lease_until=None)
     )
@@ -141,11 +150,11 @@ def kinds_of(*, session: Session, booking_id: int, prefix: str) -> list[str]:
 
 
 def recover_expired(*, session: Session, now: datetime) -> int:
-    """`sending` rows past their lease belong to a worker that died: make them pending again."""
+    """Claimed or sending rows past their lease belong to a worker that died: pending again."""
     result = session.execute(
         sa.update(Notification)
-        .where(Notification.status == SENDING, Notification.lease_until < now)
-        .values(status=PENDING, lease_until=None)
+        .where(Notification.status.in_(HELD), Notification.lease_until < now)  # type: ignore[attr-defined]
+        .values(status=PENDING, lease_until=None, sent_at=None)
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
@@ -190,8 +199,9 @@ def skip_due(*, session: Session, now: datetime, reason: str) -> list[Notificati
 
 
 def claim(*, session: Session, notification_id: int, now: datetime, lease: timedelta) -> bool:
-    """pending -> sending, atomically; False when another worker (or a cancel) got there
-    first, or the row was re-armed for later (a lesson moved after this message was queued)."""
+    """pending -> claimed, atomically; False when another worker (or a cancel) got there
+    first, or the row was re-armed for later (a lesson moved after this message was queued).
+    The claim counts an attempt: `attempts` is the claim's token from here on."""
     result = session.execute(
         sa.update(Notification)
         .where(
@@ -199,17 +209,50 @@ def claim(*, session: Session, notification_id: int, now: datetime, lease: timed
             Notification.status == PENDING,
             Notification.send_at <= now + timedelta(seconds=1),
         )
-        .values(status=SENDING, lease_until=now + lease, attempts=Notification.attempts + 1)
+        .values(status=CLAIMED, lease_until=now + lease, attempts=Notification.attempts + 1)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-def finish(*, session: Session, notification_id: int, **values: Any) -> bool:
-    """Leave `sending` for a final or retry state; False if the row left it meanwhile."""
+def _held_by(notification_id: int, attempt: int, statuses: tuple[NotificationStatus, ...]) -> Any:
+    """This row, still in one of `statuses`, still under the claim that counted `attempt`
+    (not cancelled, not re-armed by a move, not taken back and claimed again)."""
+    return sa.and_(
+        Notification.id == notification_id,
+        Notification.status.in_(statuses),  # type: ignore[attr-defined]
+        Notification.attempts == attempt,
+    )
+
+
+def launch(
+    *, session: Session, notification_id: int, attempt: int, now: datetime, lease: timedelta
+) -> bool:
+    """claimed -> sending, right before the HTTP call (`sent_at`: when it left); False if a
+    cancel or a move got there first (the caller must then not send). Takes the row's
+    lock until commit."""
     result = session.execute(
         sa.update(Notification)
-        .where(Notification.id == notification_id, Notification.status == SENDING)
-        .values(**values)
+        .where(
+            _held_by(notification_id, attempt, (CLAIMED,)),
+            Notification.send_at <= now + timedelta(seconds=1),
+        )
+        .values(status=SENDING, sent_at=now, lease_until=now + lease)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def finish(
+    *,
+    session: Session,
+    notification_id: int,
+    attempt: int,
+    statuses: tuple[NotificationStatus, ...] = (SENDING,),
+    **values: Any,
+) -> bool:
+    """Leave `statuses` for a final or retry state; False if the row left them meanwhile
+    or belongs to another claim now."""
+    result = session.execute(
+        sa.update(Notification).where(_held_by(notification_id, attempt, statuses)).values(**values)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
@@ -277,6 +320,29 @@ def reserve_slot(
         slots[key].next_at = at + gap
     session.flush()
     return at
+
+
+def take_slot(*, session: Session, key: str, now: float, until: float) -> float:
+    """If budget `key` is free at `now`, hold it until `until` and return 0; else return
+    the seconds until it frees. A row lock (PostgreSQL) / the write lock (SQLite) makes
+    two processes' check-and-take one step."""
+    _ensure_slots(session, [key])
+    slot = session.get(RateSlot, key, with_for_update=True, populate_existing=True)
+    assert slot is not None
+    if slot.next_at > now:
+        return slot.next_at - now
+    slot.next_at = until
+    session.flush()
+    return 0.0
+
+
+def move_slot(*, session: Session, key: str, held: float, to: float) -> bool:
+    """Move budget `key` from `held` (what this process set) to `to`; False, changing
+    nothing, if someone else has set it since."""
+    result = session.execute(
+        sa.update(RateSlot).where(RateSlot.key == key, RateSlot.next_at == held).values(next_at=to)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 def pause_all(*, session: Session, until: float) -> None:

@@ -8,9 +8,17 @@ burst, or sent after a cancel (a far-future job nobody withdrew). Here:
   without its messages and no message about a change that rolled back;
 - reminders are rows with `send_at`, one per (booking, "reminder:<h>h"): a move updates
   them, a cancel cancels them, and the sender re-reads the booking anyway;
-- sending is claim (pending -> sending, one UPDATE) -> send -> mark sent, so a row is
-  sent at most once except the one in flight when a worker is killed (its lease expires
-  and it is sent again).
+- sending is claim (pending -> claimed, one UPDATE) -> wait for the send slot -> launch
+  (claimed -> sending, one UPDATE committed right before the HTTP call, with the last
+  re-read of the booking) -> send -> mark sent. A row is sent at most once except the
+  one in flight when a worker is killed (its lease expires and it is sent again).
+- a cancel is a hard line: its transaction cancels every row of the booking that has not
+  left (pending or claimed; all but the cancellation notices themselves), and the launch
+  UPDATE needs the row still claimed by this worker, under the same row lock. So after
+  the cancel returned nothing for that booking leaves; the one exception is a message
+  whose launch committed first (`sending`): it is already on its way, arrives within
+  that one HTTP request (telegram.MAX_REQUEST_S at worst, milliseconds normally), and
+  its row truthfully ends `sent`.
 """
 
 from __future__ import annotations
@@ -46,6 +54,12 @@ log = logging.getLogger(__name__)
 
 REMINDER = "reminder:"
 TUTOR_KINDS = ("tutor_request", "tutor_moved", "tutor_cancelled")
+CANCEL_KINDS = ("cancelled", "tutor_cancelled")  # written by a cancel, which stops the rest
+# Still sent for a booking that ends cancelled: those notices, and a decline's `decision`
+# (a decline is a cancel with a decision; a "Confirmed" one still unsent is stopped by a
+# later cancel's transaction).
+SENT_WHEN_CANCELLED = (*CANCEL_KINDS, "decision")
+CANCELLED = (BookingStatus.cancelled, BookingStatus.late_cancel)
 CANCEL_NOTE = "booking cancelled"
 NO_TOKEN = "not sent: TELEGRAM_BOT_TOKEN is not set"
 MAX_ATTEMPTS = 8
@@ -74,7 +88,7 @@ def booking_changed(
             _tutor(session, ctx, "tutor_request", texts.tutor_request(ctx), now)
     elif event in ("confirmed", "declined"):
         _student(session, ctx, "decision", texts.decision(ctx), now)
-        repo.cancel_pending(
+        repo.cancel_unsent(
             session=session, booking_id=booking_id, kinds=["tutor_request"], reason="answered"
         )
     elif event == "moved":
@@ -85,8 +99,15 @@ def booking_changed(
         _student(session, ctx, "cancelled", texts.cancelled(ctx), now)
         if not by_tutor:
             _tutor(session, ctx, "tutor_cancelled", texts.tutor_cancelled(ctx), now)
-        repo.cancel_pending(
-            session=session, booking_id=booking_id, kinds=["tutor_request"], reason=CANCEL_NOTE
+        # Everything else about this booking that has not left never will (a "Booked"
+        # or a reminder after "Cancelled" is wrong, and may even arrive after it).
+        superseded = [
+            kind
+            for kind in repo.kinds_of(session=session, booking_id=booking_id, prefix="")
+            if kind not in CANCEL_KINDS
+        ]
+        repo.cancel_unsent(
+            session=session, booking_id=booking_id, kinds=superseded, reason=CANCEL_NOTE
         )
     else:
         raise ValueError(f"unknown booking event {event!r}")
@@ -142,7 +163,7 @@ def sync_reminders(session: Session, ctx: BookingContext, now: datetime) -> None
         }
     existing = repo.kinds_of(session=session, booking_id=ctx.booking.id or 0, prefix=REMINDER)
     stale = [kind for kind in existing if kind not in wanted]
-    repo.cancel_pending(
+    repo.cancel_unsent(
         session=session, booking_id=ctx.booking.id or 0, kinds=stale, reason="no longer due"
     )
     chat = _student_chat(ctx)
@@ -163,13 +184,25 @@ def sync_reminders(session: Session, ctx: BookingContext, now: datetime) -> None
 
 @dataclass(frozen=True)
 class Outgoing:
-    """One claimed message, ready for the Telegram client."""
+    """One claimed message (from `claim`), or one launched and ready for the Telegram
+    client (from `launch`: text and buttons as read in that last check)."""
 
     notification_id: int
     chat_id: int
     text: str
     buttons: list[list[texts.Button]]
-    wait: float = 0.0  # seconds until its reserved send slot
+    wait: float = 0.0  # seconds until its planned send slot
+    attempt: int = 0  # the claim's token: only this claim may launch and mark the row
+    hold: float = 0.0  # launched: the chat is held until then (send_budget.take_chat_in)
+
+
+@dataclass(frozen=True)
+class Hold:
+    """Not yet: try `launch` again in `seconds`. `paused`: everyone sits out a 429; after
+    it, plan a fresh slot (the old one is void: every waiting sender would fire at once)."""
+
+    seconds: float
+    paused: bool = False
 
 
 def lease() -> timedelta:
@@ -193,7 +226,8 @@ def scan(now: datetime, *, limit: int = 1000) -> list[int]:
 
 
 def claim(notification_id: int, *, now: datetime) -> Outgoing | None:
-    """Claim the row and re-read its booking; None if taken, or no longer worth sending."""
+    """Claim the row, re-read its booking, plan its slot; None if taken, or no longer
+    worth sending. Nothing leaves yet: `launch` decides, right before the request."""
     with session_scope(write=True) as session:
         if not repo.claim(session=session, notification_id=notification_id, now=now, lease=lease()):
             return None
@@ -212,7 +246,46 @@ def claim(notification_id: int, *, now: datetime) -> Outgoing | None:
             return None
         buttons = _buttons(session, row, ctx, now)
         wait = send_budget.reserve_in(session, row.chat_id)
-        return Outgoing(notification_id, row.chat_id, row.body, buttons, wait)
+        return Outgoing(notification_id, row.chat_id, row.body, buttons, wait, row.attempts)
+
+
+def launch(claimed: Outgoing, *, now: datetime) -> Outgoing | Hold | None:
+    """The last check, committed right before the HTTP call: the row is still this claim's
+    (a cancel or a move takes it back under the same row lock), the booking still wants
+    it, nobody is paused, and the chat is free (its previous request came back 1 s ago).
+    Then the row is `sending` and the chat held: send the returned message now. None:
+    don't send (the row says why); Hold: not yet."""
+    paused = send_budget.paused_for()
+    if paused:
+        return Hold(paused, paused=True)
+    with session_scope(write=True) as session:
+        taken = repo.launch(
+            session=session, notification_id=claimed.notification_id,
+            attempt=claimed.attempt, now=now, lease=lease(),
+        )  # fmt: skip
+        if not taken:
+            return None
+        row = repo.get(session=session, notification_id=claimed.notification_id)
+        assert row is not None
+        ctx = (
+            repo.booking_context(session=session, booking_id=row.booking_id)
+            if row.booking_id
+            else None
+        )
+        problem = _why_not(row, ctx, now)
+        if problem or row.chat_id is None:
+            row.status, row.last_error, row.lease_until, row.sent_at = (
+                NotificationStatus.cancelled, problem or "no chat", None, None,
+            )  # fmt: skip
+            return None
+        wait, hold = send_budget.take_chat_in(session, row.chat_id)
+        if not hold:
+            session.rollback()  # still claimed: try again when the chat frees
+            return Hold(wait)
+        buttons = _buttons(session, row, ctx, now)
+        return Outgoing(
+            row.id or 0, row.chat_id, row.body, buttons, attempt=claimed.attempt, hold=hold
+        )
 
 
 def _why_not(row: Notification, ctx: BookingContext | None, now: datetime) -> str | None:
@@ -221,6 +294,8 @@ def _why_not(row: Notification, ctx: BookingContext | None, now: datetime) -> st
         return None
     if ctx is None:
         return "booking gone"
+    if ctx.booking.status in CANCELLED and row.kind not in SENT_WHEN_CANCELLED:
+        return CANCEL_NOTE
     if row.kind.startswith(REMINDER):
         return _reminder_problem(row, ctx, now)
     if row.kind == "tutor_request" and ctx.booking.status is not BookingStatus.pending:
@@ -262,23 +337,28 @@ def _buttons(
     return []
 
 
-def mark_sent(notification_id: int, message_id: int | None, *, now: datetime) -> bool:
-    """sending -> sent; False if the row was taken back meanwhile (an expired lease)."""
+def mark_sent(sent: Outgoing, message_id: int | None) -> bool:
+    """sending -> sent (`sent_at` stays the launch: when it left), and the chat is free
+    1 s from now; False if the row was taken back meanwhile (an expired lease)."""
     with session_scope(write=True) as session:
-        return repo.finish(
-            session=session, notification_id=notification_id, status=NotificationStatus.sent,
-            sent_at=now, provider_message_id=str(message_id or ""), lease_until=None,
-            last_error=None,
+        done = repo.finish(
+            session=session, notification_id=sent.notification_id, attempt=sent.attempt,
+            status=NotificationStatus.sent, provider_message_id=str(message_id or ""),
+            lease_until=None, last_error=None,
         )  # fmt: skip
+        send_budget.release_chat_in(session, sent.chat_id, sent.hold)
+        return done
 
 
-def mark_failed(notification_id: int, error: str) -> None:
+def mark_failed(sent: Outgoing, error: str) -> None:
     """For good: blocked by the user, chat not found, a rejected message."""
     with session_scope(write=True) as session:
         repo.finish(
-            session=session, notification_id=notification_id, status=NotificationStatus.failed,
-            last_error=error[:1000], lease_until=None,
+            session=session, notification_id=sent.notification_id, attempt=sent.attempt,
+            status=NotificationStatus.failed, last_error=error[:1000], lease_until=None,
+            sent_at=None,
         )  # fmt: skip
+        send_budget.release_chat_in(session, sent.chat_id, sent.hold)
 
 
 def backoff_seconds(attempts: int) -> float:
@@ -287,21 +367,29 @@ def backoff_seconds(attempts: int) -> float:
     return ceiling / 2 + random.uniform(0, ceiling / 2)
 
 
-def mark_retry(notification_id: int, delay: float, error: str, *, now: datetime) -> float | None:
-    """Back to pending at now + delay (the task also re-sends it then); None = gave up."""
+def mark_retry(held: Outgoing, delay: float, error: str, *, now: datetime) -> float | None:
+    """Back to pending at now + delay (the task also re-sends it then); None = gave up, or
+    the row is no longer this claim's (a cancel got there first: it stays cancelled).
+    Conditional UPDATEs, never read-then-write: a cancel in between must win."""
+    held_by_us = {"notification_id": held.notification_id, "attempt": held.attempt}
+    statuses = (NotificationStatus.claimed, NotificationStatus.sending)
     with session_scope(write=True) as session:
-        row = repo.get(session=session, notification_id=notification_id)
-        if row is None or row.status is not NotificationStatus.sending:
-            return None
-        if row.attempts >= MAX_ATTEMPTS:
-            row.status, row.last_error, row.lease_until = (
-                NotificationStatus.failed, f"gave up: {error}"[:1000], None,
+        if held.attempt >= MAX_ATTEMPTS:
+            repo.finish(
+                session=session, **held_by_us, statuses=statuses,
+                status=NotificationStatus.failed, last_error=f"gave up: {error}"[:1000],
+                lease_until=None, sent_at=None,
             )  # fmt: skip
-            return None
-        at = now + timedelta(seconds=delay)
-        row.status, row.send_at, row.last_error = NotificationStatus.pending, at, error[:1000]
-        row.lease_until = at + lease()  # the queued retry owns it until then
-        return delay
+            retried = False
+        else:
+            at = now + timedelta(seconds=delay)
+            retried = repo.finish(
+                session=session, **held_by_us, statuses=statuses,
+                status=NotificationStatus.pending, send_at=at, last_error=error[:1000],
+                lease_until=at + lease(), sent_at=None,  # the queued retry owns it until then
+            )  # fmt: skip
+        send_budget.release_chat_in(session, held.chat_id, held.hold)  # rows, then slots
+        return delay if retried else None
 
 
 # --- morning digest -----------------------------------------------------------------------------------

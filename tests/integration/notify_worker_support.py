@@ -13,7 +13,10 @@ from pathlib import Path
 from booking_app.config import PROJECT_ROOT
 from booking_app.db import session_scope
 from booking_app.models import AvailabilityWindow, Lesson, LessonType
-from tests.integration.booking_helpers import add_tutor
+from booking_app.services import booking as svc
+from booking_app.services import telegram_chats
+from tests.integration.booking_helpers import add_service, add_tutor, form
+from tests.integration.notify_helpers import set_offsets
 from tests.support import clock
 from tests.support.fake_telegram import FakeTelegram
 from tests.support.processes import project_env
@@ -28,11 +31,19 @@ def worker_env(db_url: str, fake: FakeTelegram, tmp_path: Path, broker: str = ""
 
 
 def start_worker(
-    env: dict[str, str], tmp_path: Path, *, concurrency: int = 2, name: str = "worker"
+    env: dict[str, str],
+    tmp_path: Path,
+    *,
+    concurrency: int = 2,
+    name: str = "worker",
+    beat: bool = True,
 ) -> subprocess.Popen[bytes]:
-    """`celery worker --beat` as `cli run` starts it, in its own process group."""
-    command = [sys.executable, "-m", "celery", "-A", "tasks.celery_app", "worker", "--beat"]
-    command += ["-s", str(tmp_path / "celerybeat-schedule"), "--loglevel=INFO"]
+    """`celery worker --beat` as `cli run` starts it, in its own process group; a second
+    worker (`beat=False`) shares the broker file of the first (both use DATA_DIR)."""
+    command = [sys.executable, "-m", "celery", "-A", "tasks.celery_app", "worker"]
+    if beat:
+        command += ["--beat", "-s", str(tmp_path / "celerybeat-schedule")]
+    command += ["--loglevel=INFO"]
     command += [f"--concurrency={concurrency}", "-n", f"{name}@%h"]
     with (tmp_path / f"{name}.log").open("ab") as log:
         return subprocess.Popen(
@@ -96,3 +107,25 @@ def group_lesson(tutor: int, service: int, start: datetime, capacity: int) -> in
         session.add(lesson)
         session.flush()
         return lesson.id or 0
+
+
+def due_guests(count: int, *, first_chat: int = 10_000) -> dict[int, str]:
+    """`count` guests in one group lesson half an hour from the real clock, booked 3 h ago
+    with linked chats: each one's "Booked" confirmation and 1 h reminder are both due now
+    (what a burst of due rows looks like). Returns {chat id: booking token}."""
+    now = clock.now()
+    tutor = open_tutor(f"group{first_chat}@example.com")
+    set_offsets(tutor, [1])
+    seats = max(count, 2)  # a group lesson has 2 seats at least
+    service = add_service(tutor, group=seats)
+    lesson = group_lesson(tutor, service, next_minute(now) + timedelta(minutes=30), seats)
+    tokens = {}
+    for i in range(count):
+        chat = first_chat + i
+        view = svc.create_booking(
+            form(tutor, service, start="", lesson_id=lesson, telegram_username=f"@guest_{chat}"),
+            student_id=None, now=now - timedelta(hours=3),
+        )  # fmt: skip
+        assert telegram_chats.link_by_token(view.token, chat)
+        tokens[chat] = view.token
+    return tokens

@@ -3,12 +3,15 @@
 What must hold (issue 7): a reminder arrives at its time, never after a cancel, follows a
 moved lesson; 200 due reminders survive a SIGKILLed worker (each delivered, none twice but
 the ones in flight); flood control (429 retry_after) and the per-chat/global limits are
-respected by every worker process together.
+respected by every worker process together. Issue 12: nothing for a booking leaves after
+its cancel returned (but a request already on its way), and two worker processes keep one
+chat's messages 1 s apart as Telegram counts them (arrival).
 """
 
 from __future__ import annotations
 
 import signal
+import time
 from collections import Counter
 from collections.abc import Iterator
 from datetime import timedelta
@@ -16,12 +19,14 @@ from pathlib import Path
 
 import pytest
 
+from booking_app.integrations import telegram
 from booking_app.models import NotificationStatus
 from booking_app.services import booking as svc
 from booking_app.services import telegram_chats
 from tests.integration.booking_helpers import add_service, booking_row, form
 from tests.integration.notify_helpers import by_kind, rows, set_offsets
 from tests.integration.notify_worker_support import (
+    due_guests,
     group_lesson,
     kill_group,
     next_minute,
@@ -168,3 +173,101 @@ def test_flood_control_is_respected_by_all_workers(
         too_early = [t for t in sent_at if refused + 0.3 < t < refused + retry_after - 0.1]
         assert too_early == [], f"sent {len(too_early)} inside a retry_after window"
     assert fake.violations == []
+
+
+# --- issue 12: cancel as a hard line, one chat's gap across processes ---------------------------
+
+NOT_SENT_YET = ("pending", "claimed", "sending")
+
+
+def _wait_ready(*logs: Path) -> None:
+    """Until each worker says it is ready (so both share the work that follows)."""
+    for log in logs:
+        ready = wait_until(lambda p=log: " ready." in p.read_text(errors="replace"), timeout=60)
+        assert ready, log_tail(log)
+
+
+def test_nothing_leaves_for_a_booking_after_its_cancel_returned(
+    db: str, fake: FakeTelegram, tmp_path: Path
+) -> None:
+    """Item 6 through a real worker: 10 guests whose confirmation and reminder fall due
+    together; each booking is cancelled (the page's and the bot's call) the moment its
+    reminder leaves `pending`. A slow global budget (4/s) makes claimed rows wait, as a
+    busy bot does. After the cancel returned, only a message that had left before may
+    arrive (within one request); a reminder caught before that ends `cancelled`."""
+    tokens = due_guests(10)
+    env = {**worker_env(db, fake, tmp_path), "TELEGRAM_GLOBAL_PER_SECOND": "4"}
+    worker = start_worker(env, tmp_path)
+    cancelled_at: dict[int, float] = {}
+
+    def cancel_claimed() -> bool:
+        for row in rows():
+            chat = row.chat_id or 0
+            if row.kind == "reminder:1h" and row.status.value != "pending":
+                if chat not in cancelled_at:
+                    svc.cancel_booking(tokens[chat], now=clock.now())
+                    cancelled_at[chat] = time.time()
+        return len(cancelled_at) == len(tokens)
+
+    def settled() -> bool:
+        told = all(any(t.startswith("Cancelled") for t in fake.texts(c)) for c in tokens)
+        return told and not [r for r in rows() if r.status.value in NOT_SENT_YET]
+
+    try:
+        assert wait_until(cancel_claimed, timeout=90, interval=0.01), log_tail(
+            tmp_path / "worker.log"
+        )
+        assert wait_until(settled, timeout=60, interval=0.2), log_tail(tmp_path / "worker.log")
+    finally:
+        stop_worker(worker)
+    row_of = {(r.chat_id, r.kind): r for r in rows()}
+    late = []  # arrived after the cancel had returned
+    for chat in tokens:
+        for m in fake.sent_to(chat):
+            if m.at > cancelled_at[chat] and not m.text.startswith("Cancelled"):
+                row = row_of[chat, "reminder:1h" if m.text.startswith("Reminder") else "created"]
+                left = row.sent_at.timestamp() if row.sent_at else float("inf")
+                late.append(
+                    (chat, row.kind, row.status.value, left - cancelled_at[chat], m.at - left)
+                )
+    # Each one had left before the cancel returned (its launch committed first: `sending`,
+    # `sent_at` = that instant) and arrived within one request. Negative control: on the
+    # original code 27 of 29 reminders arrived late, up to 0.94 s, sent after the cancel.
+    for _chat, _kind, status, left_after_cancel, on_the_way in late:
+        assert status == "sent" and left_after_cancel < 0, late
+        assert on_the_way <= telegram.MAX_REQUEST_S, late
+    reminders = {chat: row_of[chat, "reminder:1h"] for chat in tokens}
+    caught = [c for c, r in reminders.items() if r.status is NotificationStatus.cancelled]
+    assert len(caught) >= len(tokens) // 2, (caught, late)  # the race was really run
+    for chat in caught:
+        assert not _reminders(fake, chat)
+    assert fake.violations == []
+
+
+def test_two_workers_keep_one_second_between_messages_to_a_chat(
+    db: str, fake: FakeTelegram, tmp_path: Path
+) -> None:
+    """Item 7: two worker processes (2 children each) send 20 chats' confirmation and
+    reminder, all due at once; each chat's first message spends 0.3 s on the way (what a
+    slow network or a descheduled sender does). Telegram counts arrivals: the fake
+    refuses any two in one chat closer than 1 s (0.9 s with clock slack)."""
+    fake.first_transit_s = 0.3
+    env = worker_env(db, fake, tmp_path)
+    first = start_worker(env, tmp_path, name="worker")
+    second = start_worker(env, tmp_path, name="worker2", beat=False)
+    try:
+        _wait_ready(tmp_path / "worker.log", tmp_path / "worker2.log")
+        tokens = due_guests(20)
+        done = wait_until(
+            lambda: all(len(fake.sent_to(c)) >= 2 for c in tokens), timeout=90, interval=0.5
+        )
+        assert done, log_tail(tmp_path / "worker.log") + log_tail(tmp_path / "worker2.log")
+    finally:
+        stop_worker(second)
+        stop_worker(first)
+    assert fake.violations == []  # negative control: ~0.7 s apart on the original code
+    for chat in tokens:
+        arrivals = [m.at for m in fake.sent_to(chat)]
+        assert len(arrivals) == 2 and arrivals[1] - arrivals[0] >= 1.0, (chat, arrivals)
+    logs = [(tmp_path / name).read_text() for name in ("worker.log", "worker2.log")]
+    assert all("succeeded" in log for log in logs)  # both processes sent

@@ -4,13 +4,15 @@ tests/integration/test_notification_worker.py runs a real worker)."""
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from booking_app.models import NotificationStatus
 from booking_app.services import booking as svc
-from booking_app.services import notifications, telegram_chats
+from booking_app.services import notifications, send_budget, telegram_chats
 from tasks.notifications import scan_notifications, send_notification
 from tests.integration.booking_helpers import (
     MONDAY_10,
@@ -23,7 +25,9 @@ from tests.integration.booking_helpers import (
     utc,
 )
 from tests.integration.notify_helpers import by_kind, fake_api, rows, set_offsets, set_telegram
+from tests.integration.notify_worker_support import due_guests
 from tests.support import clock
+from tests.support.processes import wait_until
 
 P = NotificationStatus
 
@@ -72,6 +76,33 @@ def test_request_goes_to_a_reachable_tutor_and_decision_to_the_student(db: str) 
     assert "Declined" in kinds["decision"].body and "Ill that day" in kinds["decision"].body
     assert kinds["tutor_request"].status is P.cancelled  # answered on the page
     assert kinds["reminder:24h"].status is P.cancelled
+
+
+def test_cancel_stops_every_unsent_message_but_its_own(
+    db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A "Booked" or a reminder after "Cancelled" is wrong: the cancel's transaction stops
+    all of the booking's unsent rows but the cancellation notices; a decline (a cancel
+    with a decision) still tells the student."""
+    tutor = add_tutor(requires_confirmation=True)
+    set_telegram(tutor, "olena_tutor", 5002)
+    service = add_service(tutor)
+    now = clock.freeze(monkeypatch, NOW)
+    cancelled = _guest_booking(tutor, service, now=now)
+    declined = _guest_booking(tutor, service, start=utc("2026-11-30T12:00"), now=now)
+    for token, chat in ((cancelled, 61), (declined, 62)):
+        telegram_chats.link_by_token(token, chat)
+    svc.cancel_booking(cancelled, now=now)
+    svc.decline_booking(tutor, booking_row(declined).id or 0, reason="Ill", now=now)
+    kinds = by_kind(booking_row(cancelled).id or 0)
+    stopped = {k: r.status for k, r in kinds.items() if k not in ("cancelled", "tutor_cancelled")}
+    assert set(stopped) == {"created", "tutor_request", "reminder:24h", "reminder:2h"}
+    assert set(stopped.values()) == {P.cancelled}
+    assert kinds["cancelled"].status is P.pending and kinds["tutor_cancelled"].status is P.pending
+    decision = by_kind(booking_row(declined).id or 0)["decision"]
+    with fake_api(monkeypatch) as fake:
+        assert send_notification.run(decision.id or 0) == "sent"
+        assert any("Declined" in text for text in fake.texts(62))
 
 
 def test_unreachable_tutor_gets_no_rows(db: str) -> None:
@@ -269,3 +300,96 @@ def test_bad_morning_cron_is_refused() -> None:
     assert notifications.parse_morning_cron("30 7 * * *") == (7, 30)
     with pytest.raises(ValueError):
         notifications.parse_morning_cron("0 8 * * 1-5")
+
+
+# --- the hard line of a cancel, and the per-chat gap (issue 12, items 6 and 7) ------------------
+
+
+def _deliver_in_background(notification_id: int) -> tuple[threading.Thread, dict[str, str]]:
+    """The task's own code in a thread, so the test can act while it waits or sends."""
+    result: dict[str, str] = {}
+    thread = threading.Thread(
+        target=lambda: result.update(outcome=send_notification.run(notification_id)), daemon=True
+    )
+    thread.start()
+    return thread, result
+
+
+def _reminder_24h(token: str):  # type: ignore[no-untyped-def]
+    return by_kind(booking_row(token).id or 0)["reminder:24h"]
+
+
+def test_cancel_while_a_reminder_waits_for_its_slot_sends_nothing(
+    db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Item 6: the sender claimed the reminder, then waits for its chat's send slot; the
+    guest cancels meanwhile (the call the page and the bot make). Once that cancel has
+    returned, the reminder must not reach Telegram, and its row says so."""
+    tutor = add_tutor()
+    token = _guest_booking(tutor, add_service(tutor))
+    assert telegram_chats.link_by_token(token, 4300)
+    reminder = _reminder_24h(token)
+    clock.freeze(monkeypatch, reminder.send_at)
+    send_budget.reserve(4300)  # the chat's next second is taken: the sender waits ~1 s
+    with fake_api(monkeypatch) as fake:
+        thread, result = _deliver_in_background(reminder.id or 0)
+        claimed = wait_until(
+            lambda: _reminder_24h(token).status is not P.pending, timeout=5, interval=0.01
+        )
+        assert claimed
+        svc.cancel_booking(token, now=reminder.send_at)
+        thread.join(timeout=20)
+        assert not thread.is_alive()
+        assert fake.texts(4300) == []  # negative control: the original code sent it here
+    row = _reminder_24h(token)
+    assert row.status is P.cancelled, (row.status, row.last_error)
+    assert result["outcome"] == "skipped"
+
+
+def test_a_cancel_during_the_http_call_is_the_one_window(
+    db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What is left of the race, stated: a message whose request has begun (row `sending`,
+    committed right before the HTTP call) can't be recalled. The cancel doesn't wait for
+    Telegram; the message may arrive after the cancel returned, within that one request;
+    and the row then says `sent`, as it was."""
+    tutor = add_tutor()
+    token = _guest_booking(tutor, add_service(tutor))
+    assert telegram_chats.link_by_token(token, 4301)
+    reminder = _reminder_24h(token)
+    clock.freeze(monkeypatch, reminder.send_at)
+    with fake_api(monkeypatch) as fake:
+        release = fake.hold()
+        thread, result = _deliver_in_background(reminder.id or 0)
+        assert wait_until(lambda: fake.in_transit == 1, timeout=10, interval=0.01)
+        assert _reminder_24h(token).status is P.sending  # in flight before the request left
+        svc.cancel_booking(token, now=reminder.send_at)
+        cancel_returned = time.time()
+        assert _reminder_24h(token).status is P.sending  # not rewritten: it is on its way
+        assert fake.texts(4301) == []
+        time.sleep(0.2)
+        release.set()
+        thread.join(timeout=20)
+        [sent] = fake.sent_to(4301)
+    assert result["outcome"] == "sent"
+    assert cancel_returned < sent.at < cancel_returned + 5  # only while that request lasted
+    assert _reminder_24h(token).status is P.sent
+
+
+def test_one_chats_gap_counts_from_arrival_not_from_the_plan(
+    db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Item 7: a chat's confirmation and reminder, due together, are planned 1 s apart;
+    the first one spends 0.6 s on the way (a slow network, a worker descheduled after its
+    slot). Telegram counts arrival times: the second must leave only 1 s after the first
+    one's request came back, not at its planned instant. Real clock (the sender sleeps)."""
+    [(chat, token)] = due_guests(1, first_chat=4302).items()
+    kinds = by_kind(booking_row(token).id or 0)
+    monkeypatch.setattr(send_notification, "apply_async", lambda *a, **k: None)
+    with fake_api(monkeypatch, enforce_limits=True, first_transit_s=0.6) as fake:
+        outcomes = [send_notification.run(kinds[k].id) for k in ("created", "reminder:1h")]
+        sent = fake.sent_to(chat)
+        assert fake.violations == []  # negative control: 0.4 s apart on the original code
+    assert outcomes == ["sent", "sent"]
+    first, second = sent
+    assert second.at - first.at >= 1.0

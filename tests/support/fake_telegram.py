@@ -7,7 +7,12 @@ records every sent message with its arrival time, and can misbehave on demand:
 - `blocked` / `unknown_chats`: chats that answer 403 "bot was blocked" / 400 "chat not found";
 - `enforce_limits`: a send closer than 1 s to the previous one in its chat, or more than
   `global_per_second` within a second, is refused with 429 and counted in `violations`
-  (what the real API does, so a test can assert the sender never trips it).
+  (what the real API does, so a test can assert the sender never trips it);
+- `first_transit_s`: the first message to each chat spends this long on the way before it
+  arrives (a slow network, or a sender descheduled after its slot: what makes two
+  processes' messages to one chat land closer than they were planned);
+- `hold()`: from now on every send stays on the way (counted in `in_transit`) until the
+  returned event is set: a request in flight, for as long as the test wants.
 getUpdates serves updates pushed with `push_message` / `push_callback` (long polling).
 """
 
@@ -50,6 +55,8 @@ class FakeTelegram:
     violations: list[str] = field(default_factory=list)
     refused_429: int = 0
     refused_at: list[tuple[float, float]] = field(default_factory=list)  # (when, retry_after)
+    first_transit_s: float = 0.0
+    in_transit: int = 0
     blocked: set[int] = field(default_factory=set)
     unknown_chats: set[int] = field(default_factory=set)
     lock: threading.Condition = field(default_factory=threading.Condition)
@@ -58,12 +65,20 @@ class FakeTelegram:
     _next_update: int = 1
     _next_message: int = 1000
     _server: ThreadingHTTPServer | None = None
+    _gate: threading.Event | None = None
+    _chats_seen: set[int] = field(default_factory=set)
 
     # --- control ------------------------------------------------------------------------------
 
     def fail_next(self, kind: str, count: int, *, retry_after: float = 1) -> None:
         with self.lock:
             self._faults.extend([(kind, retry_after)] * count)
+
+    def hold(self) -> threading.Event:
+        """Sends from now on wait for the returned event before they arrive."""
+        with self.lock:
+            self._gate = threading.Event()
+            return self._gate
 
     def texts(self, chat_id: int | None = None) -> list[str]:
         with self.lock:
@@ -168,6 +183,7 @@ class FakeTelegram:
 
     def _send(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]] | None:
         chat_id = int(params["chat_id"])
+        self._on_the_way(chat_id)
         now = time.time()
         with self.lock:
             if self._faults:
@@ -196,6 +212,21 @@ class FakeTelegram:
             "chat": {"id": chat_id, "type": "private"},
         }  # fmt: skip
         return _ok(message)
+
+    def _on_the_way(self, chat_id: int) -> None:
+        """The request's time in transit: `first_transit_s`, then a `hold()` if any."""
+        with self.lock:
+            first = chat_id not in self._chats_seen
+            self._chats_seen.add(chat_id)
+            gate, self.in_transit = self._gate, self.in_transit + 1
+        try:
+            if first and self.first_transit_s:
+                time.sleep(self.first_transit_s)
+            if gate is not None:
+                gate.wait(timeout=30)
+        finally:
+            with self.lock:
+                self.in_transit -= 1
 
     def _limit_problem(self, chat_id: int, now: float) -> str | None:
         # 0.9 s / 1.05 s window: clock granularity of two processes, not a real burst.
