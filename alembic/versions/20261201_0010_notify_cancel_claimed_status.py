@@ -8,7 +8,7 @@ the last check right before the HTTP call makes it `sending`. A cancel cancels
 `pending` and `claimed` rows in its own transaction.
 
 Revision ID: 0010_notify_cancel
-Revises: 0007_notify
+Revises: 0009_invites
 Create Date: 2026-12-01 09:00:00
 """
 
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010_notify_cancel"
-down_revision: str | None = "0007_notify"
+down_revision: str | None = "0009_invites"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
