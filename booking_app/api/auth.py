@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from booking_app import clock
 from booking_app.api.errors import error_response
 from booking_app.config import get_settings
+from booking_app.pages import routes
 from booking_app.services import accounts
 from booking_app.services.tokens import (
     SESSION_COOKIE,
@@ -63,6 +64,15 @@ def logout() -> Response:
     response = Response(status_code=204)
     clear_session_cookie(response)
     return response
+
+
+@router.post(routes.FORM_NOT_READY, include_in_schema=False)
+def form_not_ready(to: str = routes.LOGIN) -> Response:
+    """Where the sign-in, registration and password forms submit natively (method POST)
+    if pressed before the page hydrated (React then handles submit and this is never
+    reached). Back to the form's page, without reading the body: the password never
+    lands in a URL, the history or an access log."""
+    return RedirectResponse(safe_next(to), status_code=303)
 
 
 def current_user(request: Request, authorization: str | None) -> accounts.SessionUser | None:

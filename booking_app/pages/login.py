@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from booking_app import clock
-from booking_app.components.forms import form_field, text_input
+from booking_app.components.forms import form_field, secret_form, submit_button, text_input
 from booking_app.components.layout import public_shell
 from booking_app.pages import routes
 from booking_app.pages.session import start_session
@@ -50,7 +50,7 @@ def login_page() -> rx.Component:
     return public_shell(
         rx.center(
             rx.card(
-                rx.form(
+                secret_form(
                     rx.vstack(
                         rx.heading("Sign in", size="6"),
                         rx.cond(
@@ -90,9 +90,8 @@ def login_page() -> rx.Component:
                                 role="alert",
                             ),
                         ),
-                        rx.button(
+                        submit_button(
                             "Sign in",
-                            type="submit",
                             size="3",
                             width="100%",
                             loading=LoginState.loading,
@@ -109,6 +108,7 @@ def login_page() -> rx.Component:
                     on_submit=LoginState.submit,
                     no_validate=True,
                     width="100%",
+                    back_to=routes.LOGIN,
                 ),
                 width="100%",
                 max_width="420px",

@@ -76,3 +76,20 @@ def test_logout_clears_the_cookie_and_needs_post(db: str) -> None:
         'session=""' in response.headers["set-cookie"]
         or "max-age=0" in response.headers["set-cookie"].lower()
     )
+
+
+def test_an_early_native_form_post_only_redirects_back() -> None:
+    """Forms with a password point here natively (method POST); the body is never read."""
+    client = TestClient(api)
+    response = client.post(
+        "/api/auth/form-not-ready",
+        params={"to": "/register"},
+        data={"email": "a@example.com", "password": "secret-pass"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303 and response.headers["location"] == "/register"
+    evil = client.post(
+        "/api/auth/form-not-ready", params={"to": "//evil.example/"}, follow_redirects=False
+    )
+    assert evil.headers["location"] == "/home"
+    assert client.get("/api/auth/form-not-ready").status_code == 405
