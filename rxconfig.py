@@ -14,6 +14,9 @@ config = rx.Config(
     # httpOnly session cookie reaches the websocket (same site).
     api_url=settings.public_url,
     deploy_url=settings.public_url,
+    # Reflex resolves each websocket's client address (router.session.client_ip, the key
+    # of the sign-in throttle) from X-Forwarded-For only through this many proxies.
+    trusted_proxy_hops=settings.trusted_proxy_hops,
     show_built_with_reflex=False,
     telemetry_enabled=False,
     plugins=[rx.plugins.SitemapPlugin(), rx.plugins.RadixThemesPlugin()],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from booking_app import clock
+from booking_app.api.client_ip import warn_if_proxy_unconfigured
 from booking_app.components.forms import form_field, secret_form, submit_button, text_input
 from booking_app.components.layout import public_shell
 from booking_app.pages import routes
@@ -33,6 +34,8 @@ class LoginState(rx.State):
     def submit(self, form_data: dict[str, str]):  # type: ignore[no-untyped-def]
         self.error, self.loading = "", True
         yield
+        # Reflex resolved client_ip with rxconfig.trusted_proxy_hops (TRUSTED_PROXY_HOPS).
+        warn_if_proxy_unconfigured("x-forwarded-for" in self.router.headers.raw_headers)
         try:
             user = accounts.authenticate(
                 form_data.get("email", ""),

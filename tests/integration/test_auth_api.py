@@ -6,7 +6,8 @@ from fastapi.testclient import TestClient
 
 from booking_app.api.app import api
 from booking_app.services import accounts
-from booking_app.services.tokens import issue_login_ticket, issue_session_token
+from booking_app.services.sessions import open_session
+from booking_app.services.tokens import issue_login_ticket
 from tests.support import clock
 
 
@@ -55,7 +56,7 @@ def test_next_cannot_leave_the_site(db: str) -> None:
 
 def test_me_with_cookie_bearer_and_anonymous(db: str) -> None:
     user = _user()
-    token = issue_session_token(user_id=user.id, role="student", now=clock.now())
+    token = open_session(user_id=user.id, role="student", now=clock.now())
     client = TestClient(api)
     anonymous = client.get("/api/v1/me")
     assert anonymous.status_code == 401
