@@ -17,6 +17,9 @@ config = rx.Config(
     # Reflex's default is every origin, with credentials, for the HTTP API and the /_event
     # websocket alike. Only our own pages (booking_app/api/cors.py has the full policy).
     cors_allowed_origins=list(settings.allowed_origins),
+    # Reflex resolves each websocket's client address (router.session.client_ip, the key
+    # of the sign-in throttle) from X-Forwarded-For only through this many proxies.
+    trusted_proxy_hops=settings.trusted_proxy_hops,
     show_built_with_reflex=False,
     telemetry_enabled=False,
     plugins=[rx.plugins.SitemapPlugin(), rx.plugins.RadixThemesPlugin()],

@@ -89,6 +89,18 @@ def _allowed_origins(env: dict[str, str], public_url: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys([origin_of(public_url), *extra]))
 
 
+def _proxy_hops(env: dict[str, str]) -> int:
+    """TRUSTED_PROXY_HOPS: how many proxies in front of the app append to X-Forwarded-For.
+
+    Refused loudly when negative: a wrong value either trusts client-forged addresses
+    (too high) or puts every user behind the proxy's one address (0 behind a proxy).
+    """
+    hops = _int(env, "TRUSTED_PROXY_HOPS", 0)
+    if hops < 0:
+        raise ValueError("TRUSTED_PROXY_HOPS must be 0 (no proxy) or the number of proxies")
+    return hops
+
+
 def _realtime_url(env: dict[str, str], port: int) -> str:
     """The app's own address for other processes (Celery, bot); "off" disables pushing."""
     raw = (env.get("REALTIME_URL") or "").strip()
@@ -128,6 +140,13 @@ class Settings:
     # Pages that may use the API with the user's cookie and open the websocket: PUBLIC_URL's
     # origin first, then CORS_ORIGINS (booking_app/api/cors.py, rxconfig.py).
     allowed_origins: tuple[str, ...] = ()
+    # Sign-in throttle beyond account+IP (see services/sign_in_throttle.py) and the
+    # number of reverse proxies whose X-Forwarded-For entries are trusted.
+    login_ip_max_failures: int = 50
+    login_account_ramp_after: int = 20
+    login_account_max_delay_seconds: int = 60
+    login_known_ip_days: int = 30
+    trusted_proxy_hops: int = 0
 
     @property
     def is_sqlite(self) -> bool:
@@ -178,6 +197,11 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         telegram_global_per_second=_int(env, "TELEGRAM_GLOBAL_PER_SECOND", 28),
         telegram_webhook_url=env.get("TELEGRAM_WEBHOOK_URL") or None,
         allowed_origins=_allowed_origins(env, public_url),
+        login_ip_max_failures=_int(env, "LOGIN_IP_MAX_FAILURES", 50),
+        login_account_ramp_after=_int(env, "LOGIN_ACCOUNT_RAMP_AFTER", 20),
+        login_account_max_delay_seconds=_int(env, "LOGIN_ACCOUNT_MAX_DELAY_SECONDS", 60),
+        login_known_ip_days=_int(env, "LOGIN_KNOWN_IP_DAYS", 30),
+        trusted_proxy_hops=_proxy_hops(env),
     )
 
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from booking_app import clock
 from booking_app.config import get_settings
-from booking_app.services import accounts
+from booking_app.services import accounts, sessions
 from tasks.celery_app import PURGE_BROKER_MESSAGES, PURGE_SIGN_IN_ATTEMPTS, app, is_sql_broker
 
 # kombu's SQLAlchemy transport keeps delivered messages (visible = false) forever.
@@ -20,8 +20,10 @@ DELIVERED_MESSAGE_TTL = timedelta(days=1)
 
 @app.task(name=PURGE_SIGN_IN_ATTEMPTS)
 def purge_sign_in_attempts() -> int:
-    """Drop sign-in attempts older than the throttle window (they no longer count)."""
-    return accounts.purge_sign_in_attempts(now=clock.now())
+    """Drop sign-in attempts that no longer count and expired sessions (never usable
+    again: a session is checked against its expiry on every use anyway)."""
+    now = clock.now()
+    return accounts.purge_sign_in_attempts(now=now) + sessions.purge_expired_sessions(now=now)
 
 
 @app.task(name=PURGE_BROKER_MESSAGES)

@@ -1,9 +1,11 @@
 """The admin view (starlette-admin) over every table, behind the app's own session cookie.
 
-Only users whose role in the database is `admin` get in (re-checked on every request);
-the admin sign-in form goes through the same throttled `accounts.authenticate`.
-What every view guarantees (forms that save or say why, no secrets, formula-safe CSV,
-no import on read-only views) lives in `admin_views.AdminModelView`.
+Only users whose role in the database is `admin` get in (re-checked on every request,
+with the server-side session: a signed-out or ended session is refused); the admin
+sign-in form goes through the same throttled `accounts.authenticate`. Deactivating a
+user here ends all of their sessions. What every view guarantees (forms that save or say
+why, no secrets, formula-safe CSV, no import on read-only views) lives in
+`admin_views.AdminModelView`.
 """
 
 from __future__ import annotations
@@ -23,11 +25,12 @@ from booking_app import clock
 from booking_app import models as m
 from booking_app.api.admin_views import AdminModelView
 from booking_app.api.auth import clear_session_cookie, set_session_cookie
+from booking_app.api.client_ip import request_ip
 from booking_app.config import get_settings
 from booking_app.db import get_engine
-from booking_app.services import accounts
+from booking_app.services import accounts, sessions
 from booking_app.services.errors import InvalidCredentials, TooManyAttempts
-from booking_app.services.tokens import SESSION_COOKIE, decode_session_token
+from booking_app.services.tokens import SESSION_COOKIE
 
 ADMIN_PATH = "/admin"
 # Every time in the admin is UTC, shown and typed. starlette-admin's default follows a
@@ -43,16 +46,16 @@ ADMIN_TIMEZONE = TimezoneConfig(
 
 class SessionCookieAdminAuth(AuthProvider):
     async def authenticate(self, request: Request) -> AdminUser | None:
-        claims = decode_session_token(request.cookies.get(SESSION_COOKIE))
-        user = accounts.get_session_user(int(claims["sub"])) if claims else None
+        user = sessions.session_user(request.cookies.get(SESSION_COOKIE))
         return AdminUser(username=user.name) if user and user.role == "admin" else None
 
     async def login(
         self, username: str, password: str, remember_me: bool, request: Request
     ) -> Response | None:
-        ip = request.client.host if request.client else "unknown"
         try:
-            user = accounts.authenticate(username, password, ip=ip, now=clock.now())
+            user = accounts.authenticate(
+                username, password, ip=request_ip(request), now=clock.now()
+            )
         except (InvalidCredentials, TooManyAttempts) as exc:
             raise LoginFailed(exc.detail) from None
         if user.role != "admin":
@@ -64,6 +67,7 @@ class SessionCookieAdminAuth(AuthProvider):
         return response
 
     async def logout(self, request: Request) -> Response | None:
+        sessions.end_session(request.cookies.get(SESSION_COOKIE))
         response = RedirectResponse("/login", status_code=303)
         clear_session_cookie(response)
         return response
@@ -83,6 +87,13 @@ class UserView(AdminModelView):
     def can_create(self, request: Request) -> bool:
         """Accounts come from sign-up or `cli create-admin` (hashing, validation)."""
         return False
+
+    async def after_edit_committed(self, request: Request, obj: Any) -> None:
+        """A deactivated user is refused by every session check already; ending the
+        sessions too sends their open tabs to sign-in and keeps a later reactivation
+        from reviving them."""
+        if not obj.is_active:
+            sessions.end_all_sessions(int(obj.id))
 
 
 class NotificationView(AdminModelView):

@@ -2,6 +2,8 @@
 
 The cookie is httpOnly + SameSite=Lax (+ Secure when COOKIE_SECURE), so page scripts
 never see the JWT; sign-out is a POST so a third-party page cannot sign users out.
+Every JWT names a server-side session (`services.sessions`): sign-out ends it, so the
+same token is refused afterwards everywhere (cookie, Bearer, websocket, admin).
 """
 
 from __future__ import annotations
@@ -12,12 +14,9 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from booking_app import clock
 from booking_app.api.errors import error_response
 from booking_app.config import get_settings
-from booking_app.services import accounts
-from booking_app.services.tokens import (
-    SESSION_COOKIE,
-    decode_session_token,
-    issue_session_token,
-)
+from booking_app.pages import routes
+from booking_app.services import accounts, sessions
+from booking_app.services.tokens import SESSION_COOKIE, session_ttl
 
 router = APIRouter()
 
@@ -40,16 +39,16 @@ def redeem_ticket(ticket: str = "", next: str = "/home") -> Response:
 
 
 def set_session_cookie(response: Response, user: accounts.SessionUser) -> None:
-    """The only place the session JWT is written: httpOnly, SameSite=Lax, Secure if configured."""
-    settings = get_settings()
-    token = issue_session_token(user_id=user.id, role=user.role, now=clock.now())
+    """The only place a session cookie is written (a new server-side session each time):
+    httpOnly, SameSite=Lax, Secure if configured."""
+    token = sessions.open_session(user_id=user.id, role=user.role, now=clock.now())
     response.set_cookie(
         SESSION_COOKIE,
         token,
-        max_age=settings.session_ttl_hours * 3600,
+        max_age=int(session_ttl().total_seconds()),
         httponly=True,
         samesite="lax",
-        secure=settings.cookie_secure,
+        secure=get_settings().cookie_secure,
         path="/",
     )
 
@@ -58,20 +57,34 @@ def clear_session_cookie(response: Response) -> None:
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax")
 
 
+def request_token(request: Request, authorization: str | None) -> str | None:
+    """`Authorization: Bearer <jwt>` (integrations) wins over the session cookie (browser)."""
+    if authorization and authorization.lower().startswith("bearer "):
+        return authorization[7:].strip()
+    return request.cookies.get(SESSION_COOKIE)
+
+
 @router.post("/api/auth/logout", include_in_schema=False)
-def logout() -> Response:
+def logout(request: Request, authorization: str | None = Header(None)) -> Response:
+    """End this session server-side (its JWT is refused from now on) and drop the cookie."""
+    sessions.end_session(request_token(request, authorization))
     response = Response(status_code=204)
     clear_session_cookie(response)
     return response
 
 
+@router.post(routes.FORM_NOT_READY, include_in_schema=False)
+def form_not_ready(to: str = routes.LOGIN) -> Response:
+    """Where the sign-in, registration and password forms submit natively (method POST)
+    if pressed before the page hydrated (React then handles submit and this is never
+    reached). Back to the form's page, without reading the body: the password never
+    lands in a URL, the history or an access log."""
+    return RedirectResponse(safe_next(to), status_code=303)
+
+
 def current_user(request: Request, authorization: str | None) -> accounts.SessionUser | None:
     """From `Authorization: Bearer <jwt>` (integrations) or the session cookie (browser)."""
-    token = request.cookies.get(SESSION_COOKIE)
-    if authorization and authorization.lower().startswith("bearer "):
-        token = authorization[7:].strip()
-    claims = decode_session_token(token)
-    return accounts.get_session_user(int(claims["sub"])) if claims else None
+    return sessions.session_user(request_token(request, authorization))
 
 
 @router.get("/api/v1/me", tags=["auth"])

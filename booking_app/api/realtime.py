@@ -7,6 +7,8 @@ wrong or missing token is a 403 and nothing is pushed. Not part of the public AP
 
 from __future__ import annotations
 
+from typing import Literal
+
 from fastapi import APIRouter, Header, HTTPException
 from pydantic import BaseModel, Field
 
@@ -19,6 +21,7 @@ MAX_USERS = 500
 
 class PublishBody(BaseModel):
     user_ids: list[int] = Field(default_factory=list, max_length=MAX_USERS)
+    kind: Literal["changed", "sessions_ended"] = realtime.CHANGED
 
 
 @router.post(realtime.INTERNAL_PATH, include_in_schema=False)
@@ -30,5 +33,5 @@ async def publish(
     from booking_app.realtime.channel import deliver
 
     ids = realtime.clean_ids(body.user_ids)
-    await deliver(ids)
+    await deliver(ids, kind=body.kind)
     return {"pushed": len(ids)}

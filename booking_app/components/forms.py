@@ -1,8 +1,14 @@
-"""Form pieces: a labelled field with its error message right under the input."""
+"""Form pieces: a labelled field with its error message right under the input, and a
+form that never submits natively with its fields in a URL."""
 
 from __future__ import annotations
 
+from typing import Any
+from urllib.parse import quote
+
 import reflex as rx
+
+from booking_app.pages import routes
 
 
 def field_error(message: rx.Var[str], field_id: str) -> rx.Component:
@@ -42,3 +48,22 @@ def text_input(
         aria_invalid=rx.cond(invalid != "", "true", "false") if invalid is not None else "false",
         **props,
     )
+
+
+def secret_form(*children: rx.Component, back_to: str, **props: Any) -> rx.Component:
+    """A form holding a password: `method="post"` to a route that only redirects back.
+
+    Reflex's submit handler calls preventDefault() only once React has hydrated the page;
+    a press before that (slow network, 130-300 ms on a fast one) submits natively, and a
+    form without a method GETs the page with every field in the query string. With
+    method POST to `routes.FORM_NOT_READY` nothing lands in a URL; `submit_button` also
+    stays disabled until the state is hydrated, which blocks Enter too.
+    """
+    base = rx.config.get_config().api_url.rstrip("/")
+    action = f"{base}{routes.FORM_NOT_READY}?to={quote(back_to, safe='/')}"
+    return rx.form(*children, method="post", action=action, **props)
+
+
+def submit_button(*children: Any, **props: Any) -> rx.Component:
+    """type=submit, disabled until the page is hydrated (see `secret_form`)."""
+    return rx.button(*children, type="submit", disabled=~rx.State.is_hydrated, **props)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from booking_app.pages import routes
-from booking_app.realtime.channel import channel_link, live_refresh
+from booking_app.realtime.channel import channel_link, live_refresh, session_watch
 from booking_app.state.auth import AuthState
 from booking_app.state.requests_badge import RequestsBadgeState
 
@@ -131,6 +131,7 @@ def app_shell(*children: rx.Component) -> rx.Component:
         rx.box(
             channel_link(),
             live_refresh(RequestsBadgeState.load),
+            session_watch(AuthState.check_session),  # an ended session leaves for sign-in
             navbar(),
             rx.box(
                 *children, as_="main", max_width="1200px", margin="0 auto", padding="var(--space-4)"

@@ -1,6 +1,6 @@
 """All tables; importing this package registers them on SQLModel.metadata (alembic, Reflex)."""
 
-from booking_app.models.auth import SignInAttempt, UsedLoginTicket
+from booking_app.models.auth import SignInAttempt, UsedLoginTicket, UserSession
 from booking_app.models.availability import AvailabilityOverride, AvailabilityWindow, BusyBlock
 from booking_app.models.base import UTCDateTime
 from booking_app.models.booking import Booking
@@ -63,4 +63,5 @@ __all__ = [
     "UTCDateTime",
     "UsedLoginTicket",
     "User",
+    "UserSession",
 ]

@@ -6,6 +6,7 @@ import reflex as rx
 
 from booking_app.components.layout import app_shell
 from booking_app.pages import routes
+from booking_app.pages.account_security import AccountSecurityState, account_security_card
 from booking_app.pages.dashboard import DashboardState, dashboard_panel
 from booking_app.state.auth import AuthState
 from booking_app.state.requests_badge import RequestsBadgeState
@@ -47,6 +48,8 @@ def home_page() -> rx.Component:
             ),
             dashboard_panel(),
             _account_card(),
+            # Tutors have it on their profile page.
+            rx.cond(AuthState.role != "tutor", account_security_card(routes.HOME)),
             spacing="5",
             padding_y="var(--space-6)",
             max_width="960px",
@@ -59,5 +62,10 @@ def add_home_page(app: rx.App) -> None:
         home_page,
         route=routes.HOME,
         title="Home · TutorBook",
-        on_load=[AuthState.require_login, RequestsBadgeState.load, DashboardState.load],
+        on_load=[
+            AuthState.require_login,
+            RequestsBadgeState.load,
+            DashboardState.load,
+            AccountSecurityState.on_load,
+        ],
     )

@@ -5,7 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from booking_app import clock
-from booking_app.components.forms import form_field, text_input
+from booking_app.api.client_ip import warn_if_proxy_unconfigured
+from booking_app.components.forms import form_field, secret_form, submit_button, text_input
 from booking_app.components.layout import public_shell
 from booking_app.pages import routes
 from booking_app.pages.session import start_session
@@ -33,6 +34,8 @@ class LoginState(rx.State):
     def submit(self, form_data: dict[str, str]):  # type: ignore[no-untyped-def]
         self.error, self.loading = "", True
         yield
+        # Reflex resolved client_ip with rxconfig.trusted_proxy_hops (TRUSTED_PROXY_HOPS).
+        warn_if_proxy_unconfigured("x-forwarded-for" in self.router.headers.raw_headers)
         try:
             user = accounts.authenticate(
                 form_data.get("email", ""),
@@ -50,7 +53,7 @@ def login_page() -> rx.Component:
     return public_shell(
         rx.center(
             rx.card(
-                rx.form(
+                secret_form(
                     rx.vstack(
                         rx.heading("Sign in", size="6"),
                         rx.cond(
@@ -90,9 +93,8 @@ def login_page() -> rx.Component:
                                 role="alert",
                             ),
                         ),
-                        rx.button(
+                        submit_button(
                             "Sign in",
-                            type="submit",
                             size="3",
                             width="100%",
                             loading=LoginState.loading,
@@ -109,6 +111,7 @@ def login_page() -> rx.Component:
                     on_submit=LoginState.submit,
                     no_validate=True,
                     width="100%",
+                    back_to=routes.LOGIN,
                 ),
                 width="100%",
                 max_width="420px",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from booking_app.components.forms import form_field, text_input
+from booking_app.components.forms import form_field, secret_form, submit_button, text_input
 from booking_app.components.layout import public_shell
 from booking_app.components.slots import BROWSER_TZ_JS
 from booking_app.pages import routes
@@ -183,14 +183,13 @@ def register_page() -> rx.Component:
     return public_shell(
         rx.center(
             rx.card(
-                rx.form(
+                secret_form(
                     rx.vstack(
                         rx.heading("Create your account", size="6"),
                         _role_choice(),
                         *_fields(),
-                        rx.button(
+                        submit_button(
                             "Create account",
-                            type="submit",
                             size="3",
                             width="100%",
                             loading=RegisterState.loading,
@@ -207,6 +206,7 @@ def register_page() -> rx.Component:
                     on_submit=RegisterState.submit,
                     no_validate=True,
                     width="100%",
+                    back_to=routes.REGISTER,
                 ),
                 width="100%",
                 max_width="480px",

@@ -1,4 +1,5 @@
-"""Tutor: the public profile (slug and URL, headline, bio, price, subjects, publishing)."""
+"""Tutor: the public profile (slug and URL, headline, bio, price, subjects, publishing),
+and the account's sign-in security (password, sign out everywhere)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import reflex as rx
 from booking_app.components.forms import field_error, form_field
 from booking_app.components.layout import app_shell
 from booking_app.pages import routes
+from booking_app.pages.account_security import AccountSecurityState, account_security_card
 from booking_app.pages.tutor_services import current_tutor, guard_tutor_page, refused
 from booking_app.services import catalog, profile
 from booking_app.services.errors import DomainError, ValidationFailed
@@ -266,6 +268,7 @@ def tutor_profile_page() -> rx.Component:
                 rx.center(rx.spinner(size="3"), width="100%", padding="var(--space-6)"),
                 _form(),
             ),
+            account_security_card(routes.TUTOR_PROFILE),
             spacing="5",
             padding_y="var(--space-6)",
             width="100%",
@@ -278,5 +281,10 @@ def add_tutor_profile_page(app: rx.App) -> None:
         tutor_profile_page,
         route=routes.TUTOR_PROFILE,
         title="Profile · TutorBook",
-        on_load=[AuthState.require_login, TutorProfileState.on_load, RequestsBadgeState.load],
+        on_load=[
+            AuthState.require_login,
+            TutorProfileState.on_load,
+            AccountSecurityState.on_load,
+            RequestsBadgeState.load,
+        ],
     )

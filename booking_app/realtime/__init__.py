@@ -16,6 +16,10 @@ ids to ``/internal/realtime/publish`` on the app, authenticated by a token deriv
 SECRET_KEY; whichever Granian worker receives it bumps the channel and Reflex relays
 the delta to tabs owned by other workers through Redis.
 
+Two kinds of signal, both without data: ``CHANGED`` (re-read your page) and
+``SESSIONS_ENDED`` (some of this user's sessions were ended server-side: each tab re-checks
+its own session and goes to the sign-in page if it is one of them).
+
 This module imports no Reflex: Celery and the CLI import services, services import this.
 """
 
@@ -42,8 +46,12 @@ TOKEN_HEADER = "X-Internal-Token"
 HTTP_TIMEOUT_S = 3.0
 _SESSION_KEY = "realtime_user_ids"
 _LISTENING = "realtime_listening"
+CHANGED = "changed"
+SESSIONS_ENDED = "sessions_ended"
+KINDS = (CHANGED, SESSIONS_ENDED)
 
-Deliver = Callable[[list[int]], Awaitable[None]]
+# deliver(ids) for CHANGED, deliver(ids, kind=...) for the other kinds.
+Deliver = Callable[..., Awaitable[None]]
 
 
 class _Backend:
@@ -86,7 +94,7 @@ def unbind() -> None:
     _Backend.deliver, _Backend.loop = None, None
 
 
-def _schedule_local(ids: list[int]) -> bool:
+def _schedule_local(ids: list[int], kind: str = CHANGED) -> bool:
     """Run the delivery on the backend loop without waiting for it; False if not bound."""
     deliver, loop = _Backend.deliver, _Backend.loop
     if deliver is None or loop is None or loop.is_closed():
@@ -95,12 +103,13 @@ def _schedule_local(ids: list[int]) -> bool:
         running = asyncio.get_running_loop()
     except RuntimeError:
         running = None
+    coro = deliver(ids) if kind == CHANGED else deliver(ids, kind=kind)
     if running is loop:
-        task = loop.create_task(deliver(ids))
+        task = loop.create_task(coro)
         _Backend.tasks.add(task)  # keep a reference until it is done
         task.add_done_callback(_done)
     else:  # a worker thread of the backend (sync API route, run_in_thread)
-        asyncio.run_coroutine_threadsafe(deliver(ids), loop).add_done_callback(_done)
+        asyncio.run_coroutine_threadsafe(coro, loop).add_done_callback(_done)
     return True
 
 
@@ -110,15 +119,18 @@ def _done(fut: Any) -> None:
         logger.warning("realtime delivery failed: %r", fut.exception())
 
 
-def _post(ids: list[int]) -> None:
+def _post(ids: list[int], kind: str = CHANGED) -> None:
     """Another process: hand the ids to the app over HTTP (blocking, short timeout)."""
     base = get_settings().realtime_url
     if not base:
         return
+    body: dict[str, Any] = {"user_ids": ids}
+    if kind != CHANGED:
+        body["kind"] = kind
     try:
         httpx.post(
             base + INTERNAL_PATH,
-            json={"user_ids": ids},
+            json=body,
             headers={TOKEN_HEADER: internal_token()},
             timeout=HTTP_TIMEOUT_S,
         ).raise_for_status()
@@ -126,36 +138,49 @@ def _post(ids: list[int]) -> None:
         logger.warning("realtime publish to %s failed: %s", base, exc)
 
 
-def publish(user_ids: Iterable[Any]) -> None:
-    """Something changed for these users: their open tabs refresh. Never raises.
+def publish(user_ids: Iterable[Any], *, kind: str = CHANGED) -> None:
+    """Something changed for these users (or, with SESSIONS_ENDED, some of their sessions
+    ended): their open tabs react. Never raises.
 
     Call it after the commit (or use publish_on_commit). In the backend it only schedules
     work; elsewhere it POSTs synchronously from a helper thread when called on an event
     loop (so an async caller is not blocked), inline otherwise.
     """
+    if kind not in KINDS:
+        raise ValueError(f"unknown realtime signal {kind!r}")
     ids = clean_ids(user_ids)
-    if not ids or _schedule_local(ids):
+    if not ids or _schedule_local(ids, kind):
         return
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        _post(ids)
+        _post(ids, kind)
         return
-    threading.Thread(target=_post, args=(ids,), daemon=True).start()
+    threading.Thread(target=_post, args=(ids, kind), daemon=True).start()
 
 
-def publish_on_commit(session: Session, user_ids: Iterable[Any]) -> None:
+def _key(kind: str) -> str:
+    return _SESSION_KEY if kind == CHANGED else f"{_SESSION_KEY}:{kind}"
+
+
+def publish_on_commit(session: Session, user_ids: Iterable[Any], *, kind: str = CHANGED) -> None:
     """Publish these users once the session commits; nothing on rollback."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown realtime signal {kind!r}")
     if not session.info.get(_LISTENING):
         session.info[_LISTENING] = True
         event.listen(session, "after_commit", _after_commit)
         event.listen(session, "after_rollback", _after_rollback)
-    session.info.setdefault(_SESSION_KEY, []).extend(clean_ids(user_ids))
+    session.info.setdefault(_key(kind), []).extend(clean_ids(user_ids))
 
 
 def _after_commit(session: Session) -> None:
     publish(session.info.pop(_SESSION_KEY, None) or [])
+    for kind in KINDS[1:]:  # the other signals only when some were queued
+        if _key(kind) in session.info:
+            publish(session.info.pop(_key(kind)) or [], kind=kind)
 
 
 def _after_rollback(session: Session) -> None:
-    session.info.pop(_SESSION_KEY, None)
+    for kind in KINDS:
+        session.info.pop(_key(kind), None)

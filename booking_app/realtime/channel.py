@@ -11,6 +11,11 @@ so every new version remounts it and its ``on_mount`` runs the page's own reload
 handler in that tab's context (with that tab's timezone, filters and visible week).
 The channel carries no data: each page asks its services again, so nothing private
 ever travels on the shared token.
+
+``sessions_ended`` is the second counter: bumped when some of the user's sessions were
+ended server-side (sign-out, "sign out everywhere", password change, deactivation).
+``session_watch()`` in the signed-in shell then makes every tab re-check its own session
+cookie against the database; the tabs whose session ended go to the sign-in page.
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ class UserChannel(rx.SharedState):
     version: int = 0
     changed_at_ms: int = 0  # server clock of the last push (the benchmark reads it)
     linked_user: int = -1  # the user this tab's channel is linked to (-1: none)
+    sessions_ended: int = 0  # bumped when some of the user's sessions ended server-side
 
     @rx.event
     async def connect(self) -> None:
@@ -57,7 +63,7 @@ class _Running:
     app: rx.App | None = None
 
 
-async def push(user_id: int) -> None:
+async def push(user_id: int, kind: str = realtime.CHANGED) -> None:
     """Bump one user's channel (locks only the shared token's state, briefly)."""
     app = _Running.app
     if app is None:
@@ -65,13 +71,16 @@ async def push(user_id: int) -> None:
     token = rx.BaseStateToken(ident=channel_token(user_id), cls=UserChannel)
     async with app.modify_state(token) as root:
         channel = await root.get_state(UserChannel)
+        if kind == realtime.SESSIONS_ENDED:
+            channel.sessions_ended += 1
+            return
         channel.version += 1
         channel.changed_at_ms = int(clock.timestamp() * 1000)
 
 
-async def deliver(user_ids: list[int]) -> None:
+async def deliver(user_ids: list[int], kind: str = realtime.CHANGED) -> None:
     """Push every user concurrently; one failure does not stop the others."""
-    results = await asyncio.gather(*(push(uid) for uid in user_ids), return_exceptions=True)
+    results = await asyncio.gather(*(push(uid, kind) for uid in user_ids), return_exceptions=True)
     for uid, result in zip(user_ids, results, strict=True):
         if isinstance(result, BaseException):
             realtime.logger.warning("push to user %s failed: %r", uid, result)
@@ -89,18 +98,20 @@ async def lifespan(app: rx.App) -> None:
 
 
 class _LiveRefresh(rx.Fragment):
-    """Runs an event chain in this tab whenever ``UserChannel.version`` changes.
+    """Runs an event chain in this tab whenever a ``UserChannel`` counter changes
+    (``version`` unless ``_watch`` names another).
 
     A hook, not ``on_mount``: Reflex lifts ``on_mount`` into the page component's
     hooks, so re-keying an element would not run it again.
     """
 
     _chain: Var[Any] | None = None
+    _watch: Var[Any] | None = None
 
     def add_hooks(self) -> list[str | Var[Any]]:
         if self._chain is None:
             return []
-        version = UserChannel.version
+        version = UserChannel.version if self._watch is None else self._watch
         ref = "liveRef" + hashlib.sha1(str(self._chain).encode()).hexdigest()[:10]
         code = (
             f"const {ref} = useRef(null);\n"
@@ -126,6 +137,15 @@ def live_refresh(*handlers: Any) -> rx.Component:
     )
     component = _LiveRefresh.create(marker)
     component._chain = chain
+    return component
+
+
+def session_watch(*handlers: Any) -> rx.Component:
+    """Run ``handlers`` in this tab whenever some of its user's sessions were ended."""
+    chain = Var.create(EventChain.create(value=list(handlers), args_spec=no_args_event_spec))
+    component = _LiveRefresh.create(rx.box(display="none", class_name="session-watch"))
+    component._chain = chain
+    component._watch = UserChannel.sessions_ended
     return component
 
 

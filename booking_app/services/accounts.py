@@ -1,14 +1,12 @@
 """Accounts: registration, throttled sign-in, session users, admins from the CLI.
 
-Sign-in throttling: at most `LOGIN_MAX_FAILURES` failed attempts per account+IP within
-`LOGIN_WINDOW_MINUTES`; further attempts (even with the right password, or the throttle
-would leak it) are refused until the oldest failure leaves the window. The log is a
-table, so it survives restarts and every worker process sees the same count.
+Sign-in throttling (per account+IP, per IP, and a per-account ramp) is described in
+`services.sign_in_throttle`; sessions (what a signed-in browser holds) in
+`services.sessions`.
 """
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -16,13 +14,13 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 
-from booking_app.config import get_settings
 from booking_app.db import read_scope, session_scope
 from booking_app.models import Classroom, Role, TutorProfile, User
 from booking_app.repositories import sign_in_attempts as attempts_repo
 from booking_app.repositories import users as users_repo
+from booking_app.services import sign_in_throttle as throttle
 from booking_app.services import validation as v
-from booking_app.services.errors import InvalidCredentials, TooManyAttempts, ValidationFailed
+from booking_app.services.errors import InvalidCredentials, ValidationFailed
 from booking_app.services.passwords import DUMMY_HASH, hash_password, verify_password
 from booking_app.services.tokens import decode_login_ticket
 
@@ -54,7 +52,7 @@ class Registration:
     telegram_username: str | None = None
 
 
-def _session_user(user: User) -> SessionUser:
+def session_user_of(user: User) -> SessionUser:
     return SessionUser(user.id or 0, user.name, user.email, user.role.value, user.timezone)
 
 
@@ -116,7 +114,7 @@ def _create_user(registration: Registration, role: Role, allowed: tuple[Role, ..
             )
             if role is Role.tutor:
                 _add_tutor_profile(session, user)
-            return _session_user(user)
+            return session_user_of(user)
     except IntegrityError:  # a concurrent registration took the email first
         raise ValidationFailed({"email": EMAIL_TAKEN}) from None
 
@@ -141,44 +139,43 @@ def create_admin(*, email: str, name: str, phone: str, password: str, timezone: 
     return _create_user(registration, Role.admin, (Role.admin,)).id
 
 
-def _throttle_key(email: str, ip: str) -> tuple[str, str]:
-    return (email or "").strip().lower()[:254], (ip or "unknown")[:64]
-
-
 def _check_throttle(session, email: str, ip: str, now: datetime) -> None:  # type: ignore[no-untyped-def]
-    settings = get_settings()
-    window = timedelta(minutes=settings.login_window_minutes)
-    count, oldest = attempts_repo.failures_since(
-        session=session, email=email, ip=ip, since=now - window
-    )
-    if count >= settings.login_max_failures and oldest is not None:
-        raise TooManyAttempts(math.ceil((oldest + window - now).total_seconds()))
+    """Every limit of `sign_in_throttle` (one name, so a test can take it away)."""
+    throttle.check(session, email=email, ip=ip, now=now)
+
+
+def verify_credentials(email: str, password: str, *, ip: str, now: datetime) -> User | None:
+    """The active user whose password this is, or None; throttled and logged like sign-in.
+
+    Raises TooManyAttempts before looking at the password. Shared by sign-in and by the
+    "current password" check of a password change, so neither is an unthrottled oracle.
+    """
+    key_email, key_ip = throttle.key(email, ip)
+    with read_scope() as session:
+        _check_throttle(session, key_email, key_ip, now)
+        user = users_repo.get_user_by_email(session=session, email=key_email)
+        if user is not None and not user.is_active:
+            user = None
+        stored_hash = user.password_hash if user is not None else DUMMY_HASH
+    valid = verify_password(password or "", stored_hash) and user is not None
+    with session_scope(write=True) as session:
+        throttle.record(session, email=key_email, ip=key_ip, now=now, succeeded=valid)
+    return user if valid else None
 
 
 def authenticate(email: str, password: str, *, ip: str, now: datetime) -> SessionUser:
     """The user for these credentials, or InvalidCredentials / TooManyAttempts."""
-    key_email, key_ip = _throttle_key(email, ip)
-    with read_scope() as session:
-        _check_throttle(session, key_email, key_ip, now)
-        user = users_repo.get_user_by_email(session=session, email=key_email)
-        found = _session_user(user) if user is not None and user.is_active else None
-        stored_hash = user.password_hash if found is not None else DUMMY_HASH
-    valid = verify_password(password or "", stored_hash) and found is not None
-    with session_scope(write=True) as session:
-        if not valid:
-            attempts_repo.add_failure(session=session, email=key_email, ip=key_ip, at=now)
-        else:
-            attempts_repo.clear_failures(session=session, email=key_email, ip=key_ip)
-    if found is None or not valid:
+    user = verify_credentials(email, password, ip=ip, now=now)
+    if user is None:
         raise InvalidCredentials("Invalid email or password.")
-    return found
+    return session_user_of(user)
 
 
 def get_session_user(user_id: int) -> SessionUser | None:
     """Re-read the user on every page load: a deactivated user is signed out at once."""
     with read_scope() as session:
         user = users_repo.get_user(session=session, user_id=user_id)
-        return _session_user(user) if user is not None and user.is_active else None
+        return session_user_of(user) if user is not None and user.is_active else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,9 +212,9 @@ def redeem_login_ticket(ticket: str, *, now: datetime) -> SessionUser | None:
 
 
 def purge_sign_in_attempts(*, now: datetime) -> int:
-    """Housekeeping (Celery beat): drop attempts and used tickets that no longer matter."""
-    window = timedelta(minutes=get_settings().login_window_minutes)
+    """Housekeeping (Celery beat): drop attempts and used tickets that no longer matter
+    (failures outside the throttle window, known-IP marks past LOGIN_KNOWN_IP_DAYS)."""
     with session_scope(write=True) as session:
-        removed = attempts_repo.delete_attempts_before(session=session, before=now - window)
+        removed = throttle.purge(session, now=now)
         attempts_repo.delete_tickets_before(session=session, before=now - timedelta(hours=1))
     return removed

@@ -45,10 +45,13 @@ class TooManyAttempts(DomainError):
     http_status = 429
 
     def __init__(self, retry_after_seconds: int) -> None:
-        minutes = max(1, math.ceil(retry_after_seconds / 60))
+        if retry_after_seconds < 60:  # the per-account ramp waits seconds, not minutes
+            amount, unit = max(1, int(retry_after_seconds)), "second"
+        else:
+            amount, unit = math.ceil(retry_after_seconds / 60), "minute"
         super().__init__(
-            f"Too many failed sign-in attempts. Try again in {minutes} minute"
-            f"{'s' if minutes != 1 else ''}."
+            f"Too many failed sign-in attempts. Try again in {amount} {unit}"
+            f"{'s' if amount != 1 else ''}."
         )
         self.retry_after_seconds = retry_after_seconds
 

@@ -3,6 +3,9 @@
 Why a ticket: Reflex event handlers cannot set httpOnly cookies, so a handler that
 checked the password hands the browser a short-lived, single-use ticket, and an HTTP
 route swaps it for the cookie. The session JWT never enters Reflex state.
+
+A session JWT names its server-side session (`sid`); a good signature is necessary but
+not sufficient: `services.sessions` also checks that the session still exists.
 """
 
 from __future__ import annotations
@@ -28,11 +31,13 @@ def _encode(claims: dict[str, Any]) -> str:
     return jwt.encode(claims, get_settings().secret_key, algorithm=ALGORITHM)
 
 
-def _decode(token: str, audience: str, now: datetime | None) -> dict[str, Any] | None:
+def _decode(
+    token: str, audience: str, now: datetime | None, require: tuple[str, ...] = ()
+) -> dict[str, Any] | None:
     """Claims of a well-signed token whose time window holds `now` (default: the app's
     clock; PyJWT's own check would read the wall clock behind `booking_app.clock`)."""
     options: dict[str, Any] = {
-        "require": ["exp", "sub", "aud"],
+        "require": ["exp", "sub", "aud", *require],
         "verify_exp": False,
         "verify_iat": False,
         "verify_nbf": False,
@@ -49,18 +54,37 @@ def _decode(token: str, audience: str, now: datetime | None) -> dict[str, Any] |
     return claims
 
 
-def issue_session_token(*, user_id: int, role: str, now: datetime) -> str:
-    ttl = timedelta(hours=get_settings().session_ttl_hours)
+def session_ttl() -> timedelta:
+    return timedelta(hours=get_settings().session_ttl_hours)
+
+
+def issue_session_token(*, user_id: int, role: str, sid: str, now: datetime) -> str:
+    """Only `services.sessions.open_session` should call this (it writes the `sid` row)."""
     return _encode(
-        {"sub": str(user_id), "role": role, "aud": SESSION_AUDIENCE, "iat": now, "exp": now + ttl}
+        {
+            "sub": str(user_id),
+            "sid": sid,
+            "role": role,
+            "aud": SESSION_AUDIENCE,
+            "iat": now,
+            "exp": now + session_ttl(),
+        }
     )
 
 
 def decode_session_token(
     token: str | None, *, now: datetime | None = None
 ) -> dict[str, Any] | None:
-    """Claims of a valid, unexpired session token, else None (never raises)."""
-    return _decode(token, SESSION_AUDIENCE, now) if token else None
+    """Claims of a well-signed, unexpired session token that names a session, else None
+    (never raises). Whether that session still exists is `services.sessions`' question."""
+    claims = _decode(token, SESSION_AUDIENCE, now, ("sid",)) if token else None
+    if claims is None or not isinstance(claims.get("sid"), str) or not claims["sid"]:
+        return None
+    try:
+        int(claims["sub"])
+    except (TypeError, ValueError):
+        return None
+    return claims
 
 
 def issue_login_ticket(*, user_id: int, now: datetime) -> str:

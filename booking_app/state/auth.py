@@ -2,9 +2,11 @@
 
 The cookie arrives with the websocket handshake (`router.headers.cookie`, server-only);
 the JWT itself is never stored in state (every state var travels to the browser).
-Every page load re-reads the user from the database, so a deactivated account or a
-changed role takes effect at once. Guards only redirect; handlers that change data
-must call `require_user()` again.
+Every page load re-reads the user and the server-side session from the database, so a
+deactivated account, a changed role or an ended session (sign-out, "sign out everywhere",
+password change) takes effect at once. Guards only redirect; handlers that change data
+must call `require_user()` again. Tabs already open learn of ended sessions through the
+realtime channel (`check_session`), since the cookie is read once per websocket.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from urllib.parse import quote
 import reflex as rx
 
 from booking_app.pages import routes
-from booking_app.services import accounts
+from booking_app.services import accounts, sessions
 from booking_app.services.tokens import decode_session_token, session_token_from_cookie_header
 
 
@@ -25,6 +27,9 @@ class AuthState(rx.State):
     email: str = ""
     role: str = ""
     timezone: str = ""
+    # Backend-only: the session this tab is swapping for a new one (password change), so
+    # the "sessions ended" signal of that change does not also send this tab to sign-in.
+    _replacing_sid: str = ""
 
     @rx.var
     def signed_in(self) -> bool:
@@ -34,10 +39,15 @@ class AuthState(rx.State):
     def first_name(self) -> str:
         return self.name.split(" ")[0] if self.name else ""
 
+    def _token(self) -> str | None:
+        return session_token_from_cookie_header(self.router.headers.cookie)
+
+    def _sid(self) -> str:
+        claims = decode_session_token(self._token())
+        return str(claims["sid"]) if claims else ""
+
     def _load(self) -> accounts.SessionUser | None:
-        token = session_token_from_cookie_header(self.router.headers.cookie)
-        claims = decode_session_token(token)
-        user = accounts.get_session_user(int(claims["sub"])) if claims else None
+        user = sessions.session_user(self._token())
         if user is None:
             self.user_id, self.name, self.email, self.role, self.timezone = -1, "", "", "", ""
         else:
@@ -55,6 +65,28 @@ class AuthState(rx.State):
     def _login_redirect(self) -> rx.event.EventSpec:
         path = self.router.url.path or routes.HOME
         return rx.redirect(f"{routes.LOGIN}?next={quote(path)}")
+
+    # Helpers other states call start with "_": every public State method is an event
+    # handler the browser may call with any arguments.
+
+    def _leave(self) -> rx.event.EventSpec:
+        """A full page load of sign-in: a new websocket, no state of the ended session."""
+        path = self.router.url.path or routes.HOME
+        target = json.dumps(f"{routes.LOGIN}?next={quote(path)}")
+        return rx.call_script(f"window.location.assign({target})")
+
+    def _replacing_session(self) -> None:
+        """This tab is about to swap its session for a fresh one (see `_replacing_sid`)."""
+        self._replacing_sid = self._sid()
+
+    @rx.event
+    def check_session(self):  # type: ignore[no-untyped-def]
+        """Some of this user's sessions were ended: leave if this tab's is one of them."""
+        if self._replacing_sid and self._replacing_sid == self._sid():
+            return None
+        if self._load() is None:
+            return self._leave()
+        return None
 
     @rx.event
     def require_login(self):  # type: ignore[no-untyped-def]
@@ -75,7 +107,11 @@ class AuthState(rx.State):
 
     @rx.event
     def sign_out(self):  # type: ignore[no-untyped-def]
-        """POST the logout route (clears the httpOnly cookie), then a full page load."""
+        """POST the logout route (ends the session, clears the httpOnly cookie), then a
+        full page load."""
+        return self._signed_out()
+
+    def _signed_out(self) -> rx.event.EventSpec:
         self.user_id, self.name, self.email, self.role, self.timezone = -1, "", "", "", ""
         url = json.dumps(rx.config.get_config().api_url.rstrip("/") + "/api/auth/logout")
         login = json.dumps(routes.LOGIN)

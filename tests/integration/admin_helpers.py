@@ -20,7 +20,7 @@ from booking_app.db import read_scope, session_scope
 from booking_app.models import AvailabilityOverride, BusyBlock, Lesson, SignInAttempt
 from booking_app.services import accounts, notifications
 from booking_app.services import booking as booking_svc
-from booking_app.services.tokens import issue_session_token
+from booking_app.services.sessions import open_session
 from tests.integration.booking_helpers import NOW, add_service, add_subject, add_tutor, form
 from tests.integration.classroom_helpers import add_lesson
 from tests.support import clock
@@ -75,7 +75,7 @@ def client_for(user_id: int, role: str = "admin") -> TestClient:
     """A TestClient on the API app that Reflex mounts, with that user's session cookie.
     Server errors come back as 500 responses (what a browser would see)."""
     client = TestClient(api, raise_server_exceptions=False)
-    client.cookies.set("session", issue_session_token(user_id=user_id, role=role, now=clock.now()))
+    client.cookies.set("session", open_session(user_id=user_id, role=role, now=clock.now()))
     return client
 
 

@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 from booking_app.api.admin import build_admin
 from booking_app.db import read_scope
 from booking_app.models import BusyBlock, Lesson, Subject, User
+from booking_app.services import sessions
 from tests.integration.admin_helpers import (
     build_world,
     client_for,
@@ -27,6 +28,7 @@ from tests.integration.admin_helpers import (
     post_edit,
     row,
 )
+from tests.support import clock
 from tests.support.admin_forms import form_fields
 
 EDITABLE = [
@@ -79,12 +81,18 @@ def test_each_edit_form_saves_what_it_shows(db: str, key: str) -> None:
 def test_unticking_is_active_deactivates_the_user(db: str) -> None:
     """The probe's case: a 500 ("naive datetime given to a UTC column") before the fix."""
     world = build_world()
+    token = sessions.open_session(user_id=world.student_id, role="student", now=clock.now())
+    assert sessions.session_user(token) is not None
     client = client_for(world.admin_id)
     data = edit_form(client, "user", str(world.student_id))
     del data["is_active"]  # an unticked checkbox is not submitted
     response = post_edit(client, "user", str(world.student_id), data)
     assert response.status_code == 303
     assert row(User, world.student_id).is_active is False
+    data["is_active"] = "on"  # reactivated: the sessions ended with the deactivation stay ended
+    assert post_edit(client, "user", str(world.student_id), data).status_code == 303
+    assert row(User, world.student_id).is_active is True
+    assert sessions.session_user(token) is None
 
 
 def test_datetimes_are_shown_and_read_in_utc_whatever_the_browser_says(db: str) -> None:

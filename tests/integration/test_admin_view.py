@@ -9,14 +9,13 @@ import re
 from fastapi.testclient import TestClient
 
 from booking_app.api.app import api
-from booking_app.services import accounts
-from booking_app.services.tokens import issue_session_token
+from booking_app.services import accounts, sessions
 from tests.integration.admin_helpers import build_world, client_for, csrf_token, first_pk
 from tests.support import clock
 
 
 def _cookie_for(user_id: int, role: str) -> str:
-    return issue_session_token(user_id=user_id, role=role, now=clock.now())
+    return sessions.open_session(user_id=user_id, role=role, now=clock.now())
 
 
 def _people() -> tuple[int, accounts.SessionUser]:

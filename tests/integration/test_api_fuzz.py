@@ -50,7 +50,8 @@ from booking_app.db import session_scope
 from booking_app.models import Booking, ClassroomSession
 from booking_app.services import invites as invite_service
 from booking_app.services import timefmt
-from booking_app.services.tokens import SESSION_COOKIE, issue_session_token
+from booking_app.services.sessions import open_session
+from booking_app.services.tokens import SESSION_COOKIE
 from tests.integration.booking_helpers import add_student, add_tutor
 from tests.integration.classroom_helpers import add_lesson
 from tests.support import clock
@@ -128,7 +129,7 @@ def make_world() -> World:
 
 def identities(world: World) -> list[Identity]:
     def token(user_id: int, role: str) -> str:
-        return issue_session_token(user_id=user_id, role=role, now=clock.now())
+        return open_session(user_id=user_id, role=role, now=clock.now())
 
     return [
         Identity("anonymous"),

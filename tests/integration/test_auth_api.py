@@ -6,7 +6,8 @@ from fastapi.testclient import TestClient
 
 from booking_app.api.app import api
 from booking_app.services import accounts
-from booking_app.services.tokens import issue_login_ticket, issue_session_token
+from booking_app.services.sessions import open_session
+from booking_app.services.tokens import issue_login_ticket
 from tests.support import clock
 
 
@@ -55,7 +56,7 @@ def test_next_cannot_leave_the_site(db: str) -> None:
 
 def test_me_with_cookie_bearer_and_anonymous(db: str) -> None:
     user = _user()
-    token = issue_session_token(user_id=user.id, role="student", now=clock.now())
+    token = open_session(user_id=user.id, role="student", now=clock.now())
     client = TestClient(api)
     anonymous = client.get("/api/v1/me")
     assert anonymous.status_code == 401
@@ -76,3 +77,20 @@ def test_logout_clears_the_cookie_and_needs_post(db: str) -> None:
         'session=""' in response.headers["set-cookie"]
         or "max-age=0" in response.headers["set-cookie"].lower()
     )
+
+
+def test_an_early_native_form_post_only_redirects_back() -> None:
+    """Forms with a password point here natively (method POST); the body is never read."""
+    client = TestClient(api)
+    response = client.post(
+        "/api/auth/form-not-ready",
+        params={"to": "/register"},
+        data={"email": "a@example.com", "password": "secret-pass"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303 and response.headers["location"] == "/register"
+    evil = client.post(
+        "/api/auth/form-not-ready", params={"to": "//evil.example/"}, follow_redirects=False
+    )
+    assert evil.headers["location"] == "/home"
+    assert client.get("/api/auth/form-not-ready").status_code == 405

@@ -8,14 +8,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from booking_app.api.app import api
-from booking_app.services.tokens import issue_session_token
+from booking_app.services.sessions import open_session
 from tests.integration.booking_helpers import add_student, add_tutor
 from tests.integration.classroom_helpers import add_lesson
 from tests.support import clock
 
 
 def _auth(user_id: int, role: str) -> dict[str, str]:
-    token = issue_session_token(user_id=user_id, role=role, now=clock.now())
+    token = open_session(user_id=user_id, role=role, now=clock.now())
     return {"Authorization": f"Bearer {token}"}
 
 

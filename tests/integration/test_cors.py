@@ -21,7 +21,7 @@ from starlette.applications import Starlette
 from booking_app.api.app import api
 from booking_app.api.cors import OriginPolicy
 from booking_app.config import get_settings
-from booking_app.services.tokens import issue_session_token
+from booking_app.services.sessions import open_session
 from tests.integration.booking_helpers import add_tutor
 from tests.support import clock
 
@@ -40,7 +40,7 @@ def client(db: str) -> Iterator[TestClient]:
     tutor = add_tutor()
     with TestClient(OriginPolicy(reflex_layer, get_settings().allowed_origins)) as test_client:
         test_client.cookies.set(
-            "session", issue_session_token(user_id=tutor, role="tutor", now=clock.now())
+            "session", open_session(user_id=tutor, role="tutor", now=clock.now())
         )
         yield test_client
 

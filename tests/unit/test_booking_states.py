@@ -17,7 +17,7 @@ from booking_app.pages import landing, my_bookings, tutor_profile
 from booking_app.pages.booking import BookingPageState
 from booking_app.pages.tutor_public import JUST_TAKEN, TutorPublicState
 from booking_app.pages.tutor_requests import TutorRequestsState
-from booking_app.services import booking, tokens
+from booking_app.services import booking, sessions
 from tests.integration.booking_helpers import (
     MONDAY_10,
     NOW,
@@ -39,7 +39,7 @@ def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _cookie(user_id: int, role: str) -> str:
-    token = tokens.issue_session_token(user_id=user_id, role=role, now=clock.now())
+    token = sessions.open_session(user_id=user_id, role=role, now=clock.now())
     return f"session={token}"
 
 

@@ -25,7 +25,7 @@ from booking_app.pages.invite import InviteState
 from booking_app.pages.tutor_students import StudentsState
 from booking_app.pages.tutor_students.invite_links import InviteLinksState
 from booking_app.services import accounts, invite_manage, invites, students
-from booking_app.services.tokens import issue_session_token
+from booking_app.services.sessions import open_session
 from tests.integration.classroom_helpers import add_lesson
 from tests.support import clock
 
@@ -39,7 +39,7 @@ def _user(role: str, email: str, name: str = "Olena Kovalenko") -> accounts.Sess
 def _state(cls: type[rx.State], user: accounts.SessionUser | None, path: str) -> Any:
     cookie = ""
     if user is not None:
-        token = issue_session_token(user_id=user.id, role=user.role, now=clock.now())
+        token = open_session(user_id=user.id, role=user.role, now=clock.now())
         cookie = f"session={token}"
     root = rx.State()
     root.router = RouterData.from_router_data(

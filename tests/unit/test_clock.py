@@ -79,7 +79,7 @@ def test_freezing_moves_every_reader_including_token_expiry(
 ) -> None:
     """Session tokens are checked against `clock.now()`, not PyJWT's own time.time()."""
     issued = datetime(2031, 5, 1, 9, 0, tzinfo=UTC)
-    token = tokens.issue_session_token(user_id=7, role="tutor", now=issued)
+    token = tokens.issue_session_token(user_id=7, role="tutor", sid="s1", now=issued)
     clock.freeze(monkeypatch, issued + timedelta(minutes=1))
     assert tokens.decode_session_token(token) is not None  # years ahead of the real clock
     clock.freeze(monkeypatch, issued + timedelta(days=1))

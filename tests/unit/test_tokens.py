@@ -8,14 +8,14 @@ NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
 
 
 def test_session_token_round_trip_and_expiry() -> None:
-    token = tokens.issue_session_token(user_id=7, role="tutor", now=NOW)
+    token = tokens.issue_session_token(user_id=7, role="tutor", sid="s1", now=NOW)
     claims = tokens.decode_session_token(token, now=NOW + timedelta(hours=1))
     assert claims is not None and claims["sub"] == "7" and claims["role"] == "tutor"
     assert tokens.decode_session_token(token, now=NOW + timedelta(hours=9)) is None
 
 
 def test_tampered_or_foreign_tokens_are_refused() -> None:
-    token = tokens.issue_session_token(user_id=7, role="student", now=NOW)
+    token = tokens.issue_session_token(user_id=7, role="student", sid="s1", now=NOW)
     head, body, sig = token.split(".")
     assert tokens.decode_session_token(f"{head}.{body}.{sig[::-1]}", now=NOW) is None
     assert tokens.decode_session_token("not-a-jwt", now=NOW) is None
@@ -24,7 +24,7 @@ def test_tampered_or_foreign_tokens_are_refused() -> None:
 
 def test_a_login_ticket_is_not_a_session_and_vice_versa() -> None:
     ticket = tokens.issue_login_ticket(user_id=3, now=NOW)
-    session = tokens.issue_session_token(user_id=3, role="student", now=NOW)
+    session = tokens.issue_session_token(user_id=3, role="student", sid="s1", now=NOW)
     assert tokens.decode_session_token(ticket, now=NOW) is None
     assert tokens.decode_login_ticket(session, now=NOW) is None
     user_id, jti = tokens.decode_login_ticket(ticket, now=NOW)  # type: ignore[misc]

@@ -24,7 +24,7 @@ from booking_app.pages.tutor_availability import TutorAvailabilityState
 from booking_app.pages.tutor_lessons import TutorLessonsState
 from booking_app.pages.tutor_services import NOT_A_TUTOR, TutorServicesState
 from booking_app.services import accounts
-from booking_app.services.tokens import issue_session_token
+from booking_app.services.sessions import open_session
 from tests.support import clock
 
 # A Wednesday; the tutor is in Kyiv (UTC+2 in early March), "next week" is 11-17 March 2030.
@@ -45,7 +45,7 @@ def _user(role: str, email: str) -> accounts.SessionUser:
 
 
 def _cookie(user: accounts.SessionUser) -> str:
-    token = issue_session_token(user_id=user.id, role=user.role, now=clock.now())
+    token = open_session(user_id=user.id, role=user.role, now=clock.now())
     return f"session={token}"
 
 

@@ -1,0 +1,86 @@
+"""Server-side sessions: open one per sign-in, check it on every use, end it on demand.
+
+Why a table and not only the JWT: a signed JWT stays valid until it expires (8 h), so
+sign-out could only forget the cookie in one browser. Each JWT names a `user_session`
+row (`sid`); a token is accepted only while that row exists, is unexpired and its user is
+active. Ending sessions deletes rows, which every worker process sees at once, and tells
+the user's open tabs (realtime SESSIONS_ENDED) to re-check theirs and leave if ended.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from booking_app import clock, realtime
+from booking_app.db import read_scope, session_scope
+from booking_app.models import UserSession
+from booking_app.repositories import user_sessions as sessions_repo
+from booking_app.services.accounts import SessionUser, session_user_of
+from booking_app.services.tokens import decode_session_token, issue_session_token, session_ttl
+
+
+def open_session(*, user_id: int, role: str, now: datetime) -> str:
+    """Write a new session row and return its signed JWT (the cookie or Bearer value)."""
+    sid = secrets.token_urlsafe(32)
+    with session_scope(write=True) as session:
+        sessions_repo.add(
+            session=session,
+            row=UserSession(
+                id=sid, user_id=user_id, created_at=now, expires_at=now + session_ttl()
+            ),
+        )
+    return issue_session_token(user_id=user_id, role=role, sid=sid, now=now)
+
+
+def _claims(token: str | None, now: datetime | None) -> tuple[int, str] | None:
+    claims = decode_session_token(token, now=now)
+    return (int(claims["sub"]), str(claims["sid"])) if claims else None
+
+
+def session_user(token: str | None, *, now: datetime | None = None) -> SessionUser | None:
+    """The signed-in user of this token, or None: bad signature, expired, ended session
+    (signed out, signed out everywhere, password changed) or deactivated user."""
+    found = _claims(token, now)
+    if found is None:
+        return None
+    user_id, sid = found
+    with read_scope() as session:
+        user = sessions_repo.active_user(
+            session=session, sid=sid, user_id=user_id, now=now or clock.now()
+        )
+        return session_user_of(user) if user is not None else None
+
+
+def end_session(token: str | None, *, now: datetime | None = None) -> int | None:
+    """Sign out: end the session this token names. Returns its user id (None: nothing to
+    end). The user's tabs are told, so other tabs of the same browser follow."""
+    found = _claims(token, now)
+    if found is None:
+        return None
+    user_id, sid = found
+    with session_scope(write=True) as session:
+        if not sessions_repo.delete_one(session=session, sid=sid, user_id=user_id):
+            return None
+        realtime.publish_on_commit(session, [user_id], kind=realtime.SESSIONS_ENDED)
+    return user_id
+
+
+def end_all_sessions_in(session, user_id: int) -> int:  # type: ignore[no-untyped-def]
+    """Inside a caller's transaction (password change): end every session of the user;
+    the open tabs are told only if that transaction commits."""
+    ended = sessions_repo.delete_for_user(session=session, user_id=user_id)
+    realtime.publish_on_commit(session, [user_id], kind=realtime.SESSIONS_ENDED)
+    return ended
+
+
+def end_all_sessions(user_id: int) -> int:
+    """Sign out everywhere, and deactivation: every session of the user ends now."""
+    with session_scope(write=True) as session:
+        return end_all_sessions_in(session, user_id)
+
+
+def purge_expired_sessions(*, now: datetime) -> int:
+    """Housekeeping: expired rows can never be used again."""
+    with session_scope(write=True) as session:
+        return sessions_repo.delete_expired(session=session, now=now)
