@@ -7,13 +7,10 @@ land in the per-field error vars, and that nobody but a tutor can change anythin
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-import reflex as rx
-from reflex.istate.data import RouterData
 from sqlalchemy import func
 from sqlmodel import select
 
@@ -24,8 +21,8 @@ from booking_app.pages.tutor_availability import TutorAvailabilityState
 from booking_app.pages.tutor_lessons import TutorLessonsState
 from booking_app.pages.tutor_services import NOT_A_TUTOR, TutorServicesState
 from booking_app.services import accounts
-from booking_app.services.sessions import open_session
 from tests.support import clock
+from tests.support.states import run, state, toasts
 
 # A Wednesday; the tutor is in Kyiv (UTC+2 in early March), "next week" is 11-17 March 2030.
 NOW = datetime(2030, 3, 6, 8, 0, tzinfo=timezone.utc)
@@ -42,37 +39,6 @@ def _user(role: str, email: str) -> accounts.SessionUser:
     return accounts.register(
         accounts.Registration("Olena Kovalenko", email, "+380671234567", "secret-pass-1", role, TZ)
     )
-
-
-def _cookie(user: accounts.SessionUser) -> str:
-    token = open_session(user_id=user.id, role=user.role, now=clock.now())
-    return f"session={token}"
-
-
-def _state(cls: type[rx.State], user: accounts.SessionUser | None, path: str) -> Any:
-    root = rx.State()
-    root.router = RouterData.from_router_data(
-        {"headers": {"cookie": _cookie(user) if user else ""}, "pathname": path, "asPath": path}
-    )
-    return root.get_substate(cls.get_full_name().split("."))
-
-
-def run(handler: Any) -> list[Any]:
-    """Drive an event handler (plain, coroutine or async generator) to its end; its events."""
-
-    async def drive() -> list[Any]:
-        if hasattr(handler, "__aiter__"):
-            return [event async for event in handler]
-        result = await handler if asyncio.iscoroutine(handler) else handler
-        if result is None:
-            return []
-        return list(result) if isinstance(result, list | tuple) else [result]
-
-    return [e for e in asyncio.run(drive()) if e is not None]
-
-
-def _toasts(events: list[Any], kind: str) -> list[str]:
-    return [str(e) for e in events if f'["{kind}"]' in str(e) and "__toast" in str(e)]
 
 
 def _count(model: Any) -> int:
@@ -102,7 +68,7 @@ SERVICE_FORM = {
 
 def test_service_create_edit_and_deactivate_update_the_list(sqlite_db: str) -> None:
     tutor = _user("tutor", "olena@example.com")
-    st = _state(TutorServicesState, tutor, "/tutor/services")
+    st = state(TutorServicesState, "/tutor/services", user=tutor)
     assert run(st.on_load()) == []
     assert st.loaded and st.services == []
     assert st.subjects[0].label == "No subject"
@@ -110,7 +76,7 @@ def test_service_create_edit_and_deactivate_update_the_list(sqlite_db: str) -> N
     st.open_create()
     assert st.dialog_open and st.editing_id == 0
     events = run(st.save(SERVICE_FORM))
-    assert _toasts(events, "success") and not st.dialog_open and not st.saving
+    assert toasts(events, "success") and not st.dialog_open and not st.saving
     [row] = st.services
     assert (row.name, row.duration_min, row.price, row.lesson_type, row.mode) == (
         "English conversation", 60, "450.00", "individual", "online",
@@ -129,14 +95,14 @@ def test_service_create_edit_and_deactivate_update_the_list(sqlite_db: str) -> N
     )  # fmt: skip
 
     events = run(st.set_active(row.id, False))
-    assert _toasts(events, "success") and st.services[0].is_active is False
+    assert toasts(events, "success") and st.services[0].is_active is False
     run(st.set_active(row.id, True))
     assert st.services[0].is_active is True
 
 
 def test_service_validation_errors_land_next_to_their_fields(sqlite_db: str) -> None:
     tutor = _user("tutor", "olena@example.com")
-    st = _state(TutorServicesState, tutor, "/tutor/services")
+    st = state(TutorServicesState, "/tutor/services", user=tutor)
     run(st.on_load())
     st.open_create()
     st.set_lesson_type("group")
@@ -147,7 +113,7 @@ def test_service_validation_errors_land_next_to_their_fields(sqlite_db: str) -> 
     assert st.capacity_error and st.location_error
     assert st.mode_error == "" and st.description_error == ""
     assert st.dialog_open and not st.saving and st.services == []
-    assert not _toasts(events, "success")
+    assert not toasts(events, "success")
     assert _count(Service) == 0
 
     run(st.save(SERVICE_FORM | {"capacity": "4", "location": "Room 5"}))  # fixed: errors clear
@@ -168,18 +134,18 @@ def _weekday_hours(st: Any, start: str, end: str) -> None:
 
 def test_saving_windows_and_rules_refreshes_the_preview(sqlite_db: str) -> None:
     tutor = _user("tutor", "olena@example.com")
-    st = _state(TutorAvailabilityState, tutor, "/tutor/availability")
+    st = state(TutorAvailabilityState, "/tutor/availability", user=tutor)
     run(st.on_load())
     assert st.loaded and st.timezone == TZ and len(st.preview_days) == 7
 
     st.min_notice_hours, st.slot_step_min = "0", "60"
     events = run(st.save_rules())
-    assert _toasts(events, "success") and st.slot_step_min == "60"
+    assert toasts(events, "success") and st.slot_step_min == "60"
 
     _weekday_hours(st, "09:00", "12:00")
     assert [w.weekday for w in st.windows] == [0, 1, 2, 3, 4] and st.windows_dirty
     events = run(st.save_windows())
-    assert _toasts(events, "success") and not st.windows_dirty
+    assert toasts(events, "success") and not st.windows_dirty
     assert [(w.weekday, w.start, w.end) for w in st.windows] == [
         (d, "09:00", "12:00") for d in range(5)
     ]
@@ -204,7 +170,7 @@ def test_saving_windows_and_rules_refreshes_the_preview(sqlite_db: str) -> None:
 
 def test_busy_blocks_and_overrides_show_in_the_preview(sqlite_db: str) -> None:
     tutor = _user("tutor", "olena@example.com")
-    st = _state(TutorAvailabilityState, tutor, "/tutor/availability")
+    st = state(TutorAvailabilityState, "/tutor/availability", user=tutor)
     run(st.on_load())
     st.min_notice_hours, st.slot_step_min = "0", "60"
     run(st.save_rules())
@@ -216,13 +182,13 @@ def test_busy_blocks_and_overrides_show_in_the_preview(sqlite_db: str) -> None:
     form = {"start": f"{monday}T09:00", "end": f"{monday}T10:00", "title": "Dentist"}
     key = st.busy_form_key
     events = run(st.add_busy(form))
-    assert _toasts(events, "success") and st.busy_form_key == key + 1
+    assert toasts(events, "success") and st.busy_form_key == key + 1
     [block] = st.busy
     assert block.title == "Dentist"
     assert _day(st, NEXT_MONDAY) == ["10:00", "11:00"]
 
     events = run(st.add_busy({"start": f"{monday}T11:00", "end": f"{monday}T10:00", "title": ""}))
-    assert st.end_error and len(st.busy) == 1 and not _toasts(events, "success")
+    assert st.end_error and len(st.busy) == 1 and not toasts(events, "success")
 
     tuesday = (NEXT_MONDAY + timedelta(days=1)).isoformat()
     st.set_ov_day(tuesday)
@@ -246,7 +212,7 @@ def test_busy_blocks_and_overrides_show_in_the_preview(sqlite_db: str) -> None:
 
 def test_window_errors_land_on_the_offending_row(sqlite_db: str) -> None:
     tutor = _user("tutor", "olena@example.com")
-    st = _state(TutorAvailabilityState, tutor, "/tutor/availability")
+    st = state(TutorAvailabilityState, "/tutor/availability", user=tutor)
     run(st.on_load())
     st.add_window(0)
     st.add_window(2)
@@ -254,7 +220,7 @@ def test_window_errors_land_on_the_offending_row(sqlite_db: str) -> None:
     st.set_window_time(wednesday, "start", "15:00")
     st.set_window_time(wednesday, "end", "11:00")
     events = run(st.save_windows())
-    assert _toasts(events, "error") and not st.windows_saving
+    assert toasts(events, "error") and not st.windows_saving
     assert st.windows[wednesday].error != ""
     assert all(w.error == "" for i, w in enumerate(st.windows) if i != wednesday)
     assert st.windows_dirty and _count(AvailabilityWindow) == 0  # nothing written
@@ -262,7 +228,7 @@ def test_window_errors_land_on_the_offending_row(sqlite_db: str) -> None:
 
 def test_rule_errors_land_in_their_field_vars(sqlite_db: str) -> None:
     tutor = _user("tutor", "olena@example.com")
-    st = _state(TutorAvailabilityState, tutor, "/tutor/availability")
+    st = state(TutorAvailabilityState, "/tutor/availability", user=tutor)
     run(st.on_load())
     st.set_rule("slot_step_min", "7")
     st.set_rule("horizon_days", "0")
@@ -277,27 +243,27 @@ def test_rule_errors_land_in_their_field_vars(sqlite_db: str) -> None:
 
 def test_publish_list_and_cancel_a_lesson(sqlite_db: str) -> None:
     tutor = _user("tutor", "olena@example.com")
-    services = _state(TutorServicesState, tutor, "/tutor/services")
+    services = state(TutorServicesState, "/tutor/services", user=tutor)
     run(services.on_load())
     services.open_create()
     services.set_lesson_type("group")
     run(services.save(SERVICE_FORM | {"name": "Club", "duration_min": "90", "capacity": "5"}))
 
-    st = _state(TutorLessonsState, tutor, "/tutor/lessons")
+    st = state(TutorLessonsState, "/tutor/lessons", user=tutor)
     run(st.on_load())
     assert st.loaded and st.lessons == []
     st.choose_service(str(services.services[0].id))  # prefills
     assert (st.duration_min, st.lesson_type, st.capacity, st.title) == ("90", "group", "5", "Club")
     st.set_field("start_local", f"{NEXT_MONDAY.isoformat()}T18:00")
     events = run(st.publish())
-    assert _toasts(events, "success") and st.start_local == ""
+    assert toasts(events, "success") and st.start_local == ""
     [lesson] = st.lessons
     assert (lesson.capacity, lesson.seats_taken, lesson.free_spots) == (5, 0, 5)
     assert lesson.status == "scheduled" and "18:00" in lesson.label
 
     st.set_field("start_local", f"{NEXT_MONDAY.isoformat()}T18:30")  # overlaps the first
     events = run(st.publish())
-    assert _toasts(events, "error") and st.publish_error and len(st.lessons) == 1
+    assert toasts(events, "error") and st.publish_error and len(st.lessons) == 1
 
     st.set_field("start_local", "")
     st.set_field("duration_min", "3")
@@ -308,7 +274,7 @@ def test_publish_list_and_cancel_a_lesson(sqlite_db: str) -> None:
     assert st.cancel_open and st.cancel_label == lesson.label
     st.set_cancel_reason("Ill")
     events = run(st.confirm_cancel())
-    assert _toasts(events, "success") and not st.cancel_open and st.lessons == []
+    assert toasts(events, "success") and not st.cancel_open and st.lessons == []
 
 
 # ---------------------------------------------------------------- only tutors
@@ -317,30 +283,30 @@ def test_publish_list_and_cancel_a_lesson(sqlite_db: str) -> None:
 def test_a_student_can_neither_open_nor_change_the_workspace(sqlite_db: str) -> None:
     student = _user("student", "stud@example.com")
     for cls in (TutorServicesState, TutorAvailabilityState, TutorLessonsState):
-        events = run(_state(cls, student, "/tutor/x").on_load())
-        assert any(NOT_A_TUTOR in t for t in _toasts(events, "error"))
+        events = run(state(cls, "/tutor/x", user=student).on_load())
+        assert any(NOT_A_TUTOR in t for t in toasts(events, "error"))
         assert any("_redirect" in e.handler.fn.__qualname__ for e in events)
 
-    services = _state(TutorServicesState, student, "/tutor/services")
+    services = state(TutorServicesState, "/tutor/services", user=student)
     events = run(services.save(SERVICE_FORM))
-    assert _toasts(events, "error") and services.services == []
+    assert toasts(events, "error") and services.services == []
 
-    avail = _state(TutorAvailabilityState, student, "/tutor/availability")
+    avail = state(TutorAvailabilityState, "/tutor/availability", user=student)
     avail.windows = [tutor_availability.WindowRow(0, "09:00", "12:00")]
     for handler in (
         avail.save_windows(),
         avail.save_rules(),
         avail.add_busy({"start": "2030-03-11T09:00", "end": "2030-03-11T10:00", "title": "x"}),
     ):
-        assert _toasts(run(handler), "error")
+        assert toasts(run(handler), "error")
 
-    lessons = _state(TutorLessonsState, student, "/tutor/lessons")
+    lessons = state(TutorLessonsState, "/tutor/lessons", user=student)
     lessons.start_local = "2030-03-11T09:00"
-    assert _toasts(run(lessons.publish()), "error")
+    assert toasts(run(lessons.publish()), "error")
 
-    anonymous = _state(TutorServicesState, None, "/tutor/services")
+    anonymous = state(TutorServicesState, "/tutor/services", user=None)
     assert run(anonymous.on_load()) == []  # require_login (first in on_load) redirects
-    assert _toasts(run(anonymous.save(SERVICE_FORM)), "error")
+    assert toasts(run(anonymous.save(SERVICE_FORM)), "error")
 
     for model in (Service, AvailabilityWindow, BusyBlock, Lesson):
         assert _count(model) == 0
