@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 import reflex as rx
 
-from booking_app.pages import routes
+from booking_app import routes
 
 
 def field_error(message: rx.Var[str], field_id: str) -> rx.Component:

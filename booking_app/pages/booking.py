@@ -13,7 +13,7 @@ from typing import Any
 
 import reflex as rx
 
-from booking_app import clock
+from booking_app import clock, routes
 from booking_app.components.layout import public_shell
 from booking_app.components.slots import (
     JoinableRow,
@@ -25,8 +25,6 @@ from booking_app.components.slots import (
     week_picker,
     week_rows,
 )
-from booking_app.pages import routes
-from booking_app.pages.tutor_public import route_arg
 from booking_app.services import booking as bookings
 from booking_app.services.errors import DomainError, NotFound, SlotUnavailable, ValidationFailed
 from booking_app.state.auth import AuthState
@@ -123,7 +121,7 @@ class BookingPageState(ViewerTimezone, rx.State):
 
     @rx.var
     def ics_url(self) -> str:
-        return f"/booking/{self.booking_token}.ics"
+        return routes.booking_ics_url(self.booking_token)
 
     def _fetch(self) -> None:
         try:
@@ -141,7 +139,7 @@ class BookingPageState(ViewerTimezone, rx.State):
         self.loaded = False
         self.cancel_open, self.cancelling, self.action_error = False, False, ""
         self.resched_open, self.r_message, self.r_saving = False, "", False
-        self.booking_token = route_arg(self.router.url.path, "/booking/")
+        self.booking_token = routes.route_arg(self.router.url.path, routes.BOOKING)
         self.is_new = self.router.url.query_parameters.get("new", "") == "1"
         auth = await self.get_state(AuthState)
         self._adopt_account_timezone(auth)
@@ -425,7 +423,11 @@ def _booking_view() -> rx.Component:
         rx.card(
             rx.vstack(
                 rx.box(_detail("calendar", S.b.label), id="booking-when"),
-                _detail("user", "with ", rx.link(S.b.tutor_name, href="/t/" + S.b.tutor_slug)),
+                _detail(
+                    "user",
+                    "with ",
+                    rx.link(S.b.tutor_name, href=routes.tutor_public_url(S.b.tutor_slug)),
+                ),
                 rx.cond(
                     S.b.mode == "offline",
                     _detail("map-pin", S.b.location),

@@ -15,11 +15,10 @@ from typing import Any
 
 import reflex as rx
 
-from booking_app import clock
+from booking_app import clock, routes
 from booking_app.components.forms import field_error
 from booking_app.components.layout import app_shell
 from booking_app.components.week_calendar import week_calendar
-from booking_app.pages import routes
 from booking_app.realtime.channel import live_refresh
 from booking_app.services import availability, lessons
 from booking_app.services import calendar as cal

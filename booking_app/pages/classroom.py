@@ -14,10 +14,8 @@ from datetime import datetime
 
 import reflex as rx
 
-from booking_app import clock
+from booking_app import clock, routes
 from booking_app.components.layout import app_shell
-from booking_app.pages import routes
-from booking_app.pages.tutor_public import route_arg
 from booking_app.scheduling import can_join, seconds_until_join
 from booking_app.services import classroom, invites
 from booking_app.services.errors import DomainError, ValidationFailed
@@ -151,7 +149,7 @@ class RoomState(rx.State):
     @rx.event
     async def on_load(self):  # type: ignore[no-untyped-def]
         self.loaded, self.busy, self.invite_url, self.invite_expires = False, "", "", ""
-        self.session_uuid = route_arg(self.router.url.path, "/classroom/").lower()
+        self.session_uuid = routes.route_arg(self.router.url.path, routes.CLASSROOM).lower()
         auth = await self.get_state(AuthState)
         user = auth.require_user()
         if user is None:

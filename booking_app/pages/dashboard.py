@@ -8,8 +8,7 @@ from typing import Any
 
 import reflex as rx
 
-from booking_app import clock
-from booking_app.pages import routes
+from booking_app import clock, routes
 from booking_app.services import classroom, dashboard
 from booking_app.services.errors import DomainError
 from booking_app.state.auth import AuthState

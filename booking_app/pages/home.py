@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from booking_app import routes
 from booking_app.components.layout import app_shell
-from booking_app.pages import routes
 from booking_app.pages.account_security import AccountSecurityState, account_security_card
 from booking_app.pages.dashboard import DashboardState, dashboard_panel
 from booking_app.state.auth import AuthState

@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from booking_app import clock
+from booking_app import clock, routes
 from booking_app.components.layout import app_shell
-from booking_app.pages import routes
-from booking_app.pages.tutor_public import route_arg
 from booking_app.services import invites
 from booking_app.services.errors import DomainError
 from booking_app.state.auth import AuthState
@@ -58,11 +56,11 @@ class InviteState(rx.State):
         path = self.router.url.path
         now = clock.now()
         try:
-            if path.startswith("/invite/lesson/"):
-                token = route_arg(path, "/invite/lesson/")
+            if routes.is_on(path, routes.INVITE_LESSON):
+                token = routes.route_arg(path, routes.INVITE_LESSON)
                 session_uuid = invites.accept_lesson_invite(token, user_id=user.id, now=now)
                 return rx.redirect(routes.classroom_url(session_uuid))
-            token = route_arg(path, "/invite/classroom/")
+            token = routes.route_arg(path, routes.INVITE_CLASSROOM)
             self.inviting_tutor = invites.preview_classroom_invite(token, now=now, user_id=user.id)
         except DomainError as exc:
             self._fail(exc)
@@ -79,7 +77,7 @@ class InviteState(rx.State):
             return
         self.joining = True
         yield
-        token = route_arg(self.router.url.path, "/invite/classroom/")
+        token = routes.route_arg(self.router.url.path, routes.INVITE_CLASSROOM)
         try:
             self.joined_tutor = invites.accept_classroom_invite(
                 token, user_id=user.id, now=clock.now()

@@ -7,10 +7,9 @@ from typing import Any
 
 import reflex as rx
 
-from booking_app import clock
+from booking_app import clock, routes
 from booking_app.components.layout import public_shell
 from booking_app.components.slots import timezone_select
-from booking_app.pages import routes
 from booking_app.pages.tutor_services import OptionRow, empty_state
 from booking_app.services import marketplace
 from booking_app.services.errors import ValidationFailed
@@ -35,10 +34,10 @@ class TutorCardRow:
 
 def _card_href(c: marketplace.TutorCard) -> str:
     """Open the tutor page on the card's service and week, so the card's time is offered."""
-    href = f"/t/{c.slug}?from=marketplace"
+    query = {"from": "marketplace"}
     if c.next_free_service_id:
-        href += f"&service={c.next_free_service_id}&week={c.next_free_week}"
-    return href
+        query |= {"service": str(c.next_free_service_id), "week": c.next_free_week}
+    return routes.tutor_public_url(c.slug, query)
 
 
 class MarketplaceState(ViewerTimezone, rx.State):

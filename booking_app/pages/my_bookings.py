@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from booking_app import clock
+from booking_app import clock, routes
 from booking_app.components.layout import app_shell
-from booking_app.pages import routes
 from booking_app.pages.booking import BookingRow, booking_row, status_badge
 from booking_app.pages.tutor_services import empty_state
 from booking_app.realtime.channel import live_refresh
@@ -72,7 +71,7 @@ def _item(b: BookingRow) -> rx.Component:
             ),
             rx.link(
                 rx.button("Open", variant="soft"),
-                href="/booking/" + b.token,
+                href=routes.booking_url(b.token),
                 class_name="my-booking-open",
             ),
             justify="between",

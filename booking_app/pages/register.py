@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import reflex as rx
 
+from booking_app import routes
 from booking_app.components.forms import form_field, secret_form, submit_button, text_input
 from booking_app.components.layout import public_shell
 from booking_app.components.slots import BROWSER_TZ_JS
-from booking_app.pages import routes
 from booking_app.pages.session import start_session
 from booking_app.services import accounts
 from booking_app.services.errors import ValidationFailed

@@ -7,10 +7,9 @@ from typing import Any
 
 import reflex as rx
 
-from booking_app import clock
+from booking_app import clock, routes
 from booking_app.components.forms import field_error, form_field
 from booking_app.components.layout import app_shell
-from booking_app.pages import routes
 from booking_app.pages.tutor_services import (
     OptionRow,
     ServiceRow,

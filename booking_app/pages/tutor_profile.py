@@ -8,9 +8,9 @@ from typing import Any
 
 import reflex as rx
 
+from booking_app import routes
 from booking_app.components.forms import field_error, form_field
 from booking_app.components.layout import app_shell
-from booking_app.pages import routes
 from booking_app.pages.account_security import AccountSecurityState, account_security_card
 from booking_app.pages.tutor_services import current_tutor, guard_tutor_page, refused
 from booking_app.services import catalog, profile
@@ -59,7 +59,7 @@ class TutorProfileState(rx.State):
 
     @rx.var
     def public_path(self) -> str:
-        return f"/t/{self.slug}" if self.slug else ""
+        return routes.tutor_public_url(self.slug) if self.slug else ""
 
     def _apply(self, view: profile.ProfileView) -> None:
         self.slug, self.headline, self.bio = view.slug, view.headline, view.bio

@@ -13,7 +13,7 @@ from typing import Any
 
 import reflex as rx
 
-from booking_app import clock
+from booking_app import clock, routes
 from booking_app.components.forms import form_field
 from booking_app.components.layout import public_shell
 from booking_app.components.slots import (
@@ -26,7 +26,6 @@ from booking_app.components.slots import (
     week_picker,
     week_rows,
 )
-from booking_app.pages import routes
 from booking_app.services import accounts, availability, booking, marketplace
 from booking_app.services.errors import DomainError, NotFound, SlotUnavailable, ValidationFailed
 from booking_app.state.auth import AuthState
@@ -34,14 +33,6 @@ from booking_app.state.viewer_timezone import ViewerTimezone
 
 JUST_TAKEN = "This time was just taken — pick another one"
 FORM_FIELDS = ("name", "phone", "email", "telegram_username")
-
-
-def route_arg(path: str, prefix: str) -> str:
-    """`/t/olena-k` -> "olena-k" (the dynamic segment, read from the browser path)."""
-    path = (path or "").split("?", 1)[0].rstrip("/")
-    if not path.startswith(prefix):
-        return ""
-    return path[len(prefix) :].split("/", 1)[0]
 
 
 @dataclass
@@ -116,7 +107,7 @@ class TutorPublicState(ViewerTimezone, rx.State):
 
     @rx.var
     def public_url_path(self) -> str:
-        return f"/t/{self.tutor_slug}"
+        return routes.tutor_public_url(self.tutor_slug)
 
     # ------------------------------------------------------------------ loading
 
@@ -158,7 +149,7 @@ class TutorPublicState(ViewerTimezone, rx.State):
     async def on_load(self):  # type: ignore[no-untyped-def]
         self.loaded, self.not_found = False, False
         self._reset_dialog()
-        self.tutor_slug = route_arg(self.router.url.path, "/t/")
+        self.tutor_slug = routes.route_arg(self.router.url.path, routes.TUTOR_PUBLIC)
         try:
             view = marketplace.tutor_public_page(self.tutor_slug)
         except NotFound:
@@ -318,7 +309,7 @@ class TutorPublicState(ViewerTimezone, rx.State):
             self.form_error = exc.detail
             return
         self.submitting, self.dialog_open = False, False
-        yield rx.redirect(f"/booking/{view.token}?new=1")
+        yield rx.redirect(routes.booking_url(view.token, new=True))
 
 
 # --------------------------------------------------------------------------- UI

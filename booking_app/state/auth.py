@@ -12,11 +12,10 @@ realtime channel (`check_session`), since the cookie is read once per websocket.
 from __future__ import annotations
 
 import json
-from urllib.parse import quote
 
 import reflex as rx
 
-from booking_app.pages import routes
+from booking_app import routes
 from booking_app.services import accounts, sessions
 from booking_app.services.tokens import decode_session_token, session_token_from_cookie_header
 
@@ -63,16 +62,14 @@ class AuthState(rx.State):
         return user
 
     def _login_redirect(self) -> rx.event.EventSpec:
-        path = self.router.url.path or routes.HOME
-        return rx.redirect(f"{routes.LOGIN}?next={quote(path)}")
+        return rx.redirect(routes.login_url(self.router.url.path or routes.HOME))
 
     # Helpers other states call start with "_": every public State method is an event
     # handler the browser may call with any arguments.
 
     def _leave(self) -> rx.event.EventSpec:
         """A full page load of sign-in: a new websocket, no state of the ended session."""
-        path = self.router.url.path or routes.HOME
-        target = json.dumps(f"{routes.LOGIN}?next={quote(path)}")
+        target = json.dumps(routes.login_url(self.router.url.path or routes.HOME))
         return rx.call_script(f"window.location.assign({target})")
 
     def _replacing_session(self) -> None:

@@ -12,10 +12,9 @@ from dataclasses import dataclass
 
 import reflex as rx
 
-from booking_app import clock
+from booking_app import clock, routes
 from booking_app.components.forms import field_error
 from booking_app.components.layout import app_shell
-from booking_app.pages import routes
 from booking_app.pages.tutor_services import current_tutor, empty_state, guard_tutor_page, refused
 from booking_app.pages.tutor_students.invite_links import (
     InviteLinksState,
