@@ -106,3 +106,10 @@ NAV_BY_ROLE: dict[str, list[tuple[str, str, str]]] = {
     ],
     "admin": [("Home", HOME, "house"), ("Admin panel", ADMIN, "shield")],
 }
+
+
+def add_nav(role: str, label: str, href: str, icon: str) -> None:
+    """Add a page to a role's navigation (the page decorators' `nav=`); once per href."""
+    entries = NAV_BY_ROLE.setdefault(role, [])
+    if all(existing != href for _, existing, _ in entries):
+        entries.append((label, href, icon))

@@ -1,5 +1,5 @@
-"""Form pieces: a labelled field with its error message right under the input, and a
-form that never submits natively with its fields in a URL."""
+"""Form pieces: a labelled field with its error message right under the input, a native
+select, and a form that never submits natively with its fields in a URL."""
 
 from __future__ import annotations
 
@@ -9,6 +9,9 @@ from urllib.parse import quote
 import reflex as rx
 
 from booking_app import routes
+
+SELECT_CLASS = "rt-reset rt-SelectTrigger rt-r-size-3 rt-variant-surface"
+SELECT_CLASS_SMALL = "rt-reset rt-SelectTrigger rt-r-size-2 rt-variant-surface"
 
 
 def field_error(message: rx.Var[str], field_id: str) -> rx.Component:
@@ -67,3 +70,17 @@ def secret_form(*children: rx.Component, back_to: str, **props: Any) -> rx.Compo
 def submit_button(*children: Any, **props: Any) -> rx.Component:
     """type=submit, disabled until the page is hydrated (see `secret_form`)."""
     return rx.button(*children, type="submit", disabled=~rx.State.is_hydrated, **props)
+
+
+def select_control(options: rx.Var, field_id: str, **props: Any) -> rx.Component:  # type: ignore[type-arg]
+    """A native <select> (keyboard and screen-reader friendly) over list[OptionRow]."""
+    return rx.el.select(
+        rx.foreach(options, lambda o: rx.el.option(o.label, value=o.value)),
+        **{
+            "id": field_id,
+            "name": field_id,
+            "class_name": SELECT_CLASS,
+            "style": {"width": "100%"},
+            **props,
+        },
+    )

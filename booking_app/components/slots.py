@@ -1,106 +1,16 @@
-"""Week picker, free-slot buttons and the viewer's timezone select (public booking pages).
-
-Rows are flat dataclasses filled from `availability.WeekView` by `week_rows`; the UI never
-does timezone math (labels arrive pre-formatted in the viewer's zone).
-"""
+"""Week picker, free-slot buttons and the viewer's timezone select (pages showing a week
+of free slots). The rows they show are state/week_nav.py's."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date, timedelta
 from typing import Any
 
 import reflex as rx
 
-from booking_app.services.validation import (
-    FieldError,
-    canonical_timezone,
-    clean_timezone,
-    timezone_names,
-)
-
-BROWSER_TZ_JS = "Intl.DateTimeFormat().resolvedOptions().timeZone"
-SELECT_CLASS = "rt-reset rt-SelectTrigger rt-r-size-2 rt-variant-surface"
-
-
-@dataclass
-class SlotRow:
-    start: str = ""  # UTC ISO
-    time: str = ""  # "09:00" in the viewer's zone
-    label: str = ""  # "Mon 30 Nov, 09:00"
-
-
-@dataclass
-class SlotDayRow:
-    date: str = ""
-    label: str = ""
-    slots: list[SlotRow] = field(default_factory=list)
-    count: int = 0
-
-
-@dataclass
-class JoinableRow:
-    lesson_id: int = 0
-    start: str = ""
-    label: str = ""
-    title: str = ""
-    free_spots: int = 0
-
-
-@dataclass
-class WeekRows:
-    week_start: str
-    label: str
-    days: list[SlotDayRow]
-    joinable: list[JoinableRow]
-    slot_count: int
-
-
-def week_rows(view: Any) -> WeekRows:
-    """An `availability.WeekView` as state rows."""
-    return WeekRows(
-        week_start=view.week_start,
-        label=view.label,
-        days=[
-            SlotDayRow(
-                d.date, d.label, [SlotRow(s.start, s.time, s.label) for s in d.slots], len(d.slots)
-            )
-            for d in view.days
-        ],
-        joinable=[
-            JoinableRow(j.lesson_id, j.start, j.label, j.title, int(j.free_spots))
-            for j in view.joinable
-        ],
-        slot_count=int(view.slot_count),
-    )
-
-
-def shift_week(week_start: str, weeks: int) -> str:
-    """The Monday `weeks` weeks away from `week_start` ("" = this week stays "")."""
-    try:
-        day = date.fromisoformat(week_start)
-    except ValueError:
-        return ""
-    monday = day - timedelta(days=day.weekday())
-    return (monday + timedelta(weeks=weeks)).isoformat()
-
-
-def monday_of(raw: str) -> str:
-    try:
-        day = date.fromisoformat(raw)
-    except ValueError:
-        return ""
-    return (day - timedelta(days=day.weekday())).isoformat()
-
-
-def valid_timezone(raw: str) -> str | None:
-    """A known IANA zone (aliases mapped to current names), or None."""
-    try:
-        return canonical_timezone(clean_timezone(str(raw or "")))
-    except FieldError:
-        return None
-
+from booking_app.components.forms import SELECT_CLASS_SMALL
+from booking_app.state.viewer_timezone import zone_names
+from booking_app.state.week_nav import SlotDayRow, SlotRow
 
 # --------------------------------------------------------------------------- UI
 
@@ -109,11 +19,11 @@ def timezone_select(value: rx.Var[str], on_change: Any, field_id: str) -> rx.Com
     return rx.hstack(
         rx.icon("globe", size=14),
         rx.el.select(
-            *[rx.el.option(name, value=name) for name in timezone_names()],
+            *[rx.el.option(name, value=name) for name in zone_names()],
             id=field_id,
             value=value,
             on_change=on_change,
-            class_name=SELECT_CLASS,
+            class_name=SELECT_CLASS_SMALL,
             aria_label="Show times in timezone",
         ),
         align="center",

@@ -7,7 +7,6 @@ reschedule to another free slot of the same service.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -15,88 +14,17 @@ import reflex as rx
 
 from booking_app import clock, routes
 from booking_app.components.layout import public_shell
-from booking_app.components.slots import (
-    JoinableRow,
-    SlotDayRow,
-    monday_of,
-    shift_week,
-    slot_grid,
-    timezone_select,
-    week_picker,
-    week_rows,
-)
+from booking_app.components.slots import slot_grid, timezone_select, week_picker
+from booking_app.components.widgets import loading, not_found, status_badge
 from booking_app.services import booking as bookings
 from booking_app.services.errors import DomainError, NotFound, SlotUnavailable, ValidationFailed
 from booking_app.state.auth import AuthState
+from booking_app.state.page import public_page
+from booking_app.state.rows import BookingRow, booking_row
 from booking_app.state.viewer_timezone import ViewerTimezone
+from booking_app.state.week_nav import JoinableRow, SlotDayRow, monday_of, shift_week, week_rows
 
 JUST_TAKEN = "This time was just taken — pick another one"
-
-STATUS_COLORS = {
-    "pending": "amber",
-    "confirmed": "green",
-    "cancelled": "gray",
-    "late_cancel": "orange",
-    "completed": "blue",
-    "no_show": "red",
-}
-
-
-@dataclass
-class BookingRow:
-    token: str = ""
-    status: str = ""
-    status_label: str = ""
-    status_color: str = "gray"
-    kind: str = ""
-    tutor_name: str = ""
-    tutor_slug: str = ""
-    service_name: str = ""
-    start: str = ""
-    label: str = ""
-    timezone: str = ""
-    mode: str = ""
-    location: str = ""
-    meeting_url: str = ""
-    price: str = ""
-    currency: str = ""
-    client_name: str = ""
-    can_cancel: bool = False
-    cancel_is_late: bool = False
-    can_reschedule: bool = False
-    telegram_link: str = ""
-    status_reason: str = ""
-
-
-def booking_row(v: bookings.BookingDetailView) -> BookingRow:
-    return BookingRow(
-        token=v.token,
-        status=v.status,
-        status_label=v.status_label,
-        status_color=STATUS_COLORS.get(v.status, "gray"),
-        kind=v.kind,
-        tutor_name=v.tutor_name,
-        tutor_slug=v.tutor_slug,
-        service_name=v.service_name,
-        start=v.start,
-        label=v.label,
-        timezone=v.timezone,
-        mode=v.mode,
-        location=v.location or "",
-        meeting_url=v.meeting_url or "",
-        price=v.price,
-        currency=v.currency,
-        client_name=v.client_name,
-        can_cancel=bool(v.can_cancel),
-        cancel_is_late=bool(v.cancel_is_late),
-        can_reschedule=bool(v.can_reschedule),
-        telegram_link=v.telegram_link,
-        status_reason=v.status_reason or "",
-    )
-
-
-def status_badge(status_label: rx.Var[str], color: rx.Var[str], **props: Any) -> rx.Component:  # type: ignore[type-arg]
-    return rx.badge(status_label, color_scheme=color, variant="soft", size="2", **props)  # type: ignore[arg-type]
 
 
 class BookingPageState(ViewerTimezone, rx.State):
@@ -478,34 +406,20 @@ def _booking_view() -> rx.Component:
     )
 
 
-def _not_found() -> rx.Component:
-    return rx.center(
-        rx.vstack(
-            rx.icon("search-x", size=40, color="var(--gray-9)"),
-            rx.heading("Booking not found", size="6", id="booking-not-found"),
-            rx.text("Check the link: it may be mistyped or incomplete.", color_scheme="gray"),
-            rx.link(rx.button("Find a tutor"), href=routes.LANDING),
-            align="center",
-            spacing="3",
-        ),
-        padding_y="10vh",
-    )
-
-
+@public_page(routes.BOOKING, "Your booking", on_load=[BookingPageState.on_load])
 def booking_page() -> rx.Component:
     return public_shell(
         rx.cond(
             ~S.loaded,
-            rx.center(rx.spinner(size="3"), padding="var(--space-6)"),
-            rx.cond(S.not_found, _not_found(), _booking_view()),
+            loading(),
+            rx.cond(
+                S.not_found,
+                not_found(
+                    "Booking not found",
+                    "Check the link: it may be mistyped or incomplete.",
+                    "booking-not-found",
+                ),
+                _booking_view(),
+            ),
         )
-    )
-
-
-def add_booking_page(app: rx.App) -> None:
-    app.add_page(
-        booking_page,
-        route=routes.BOOKING,
-        title="Your booking · TutorBook",
-        on_load=[AuthState.load_optional, BookingPageState.on_load],
     )

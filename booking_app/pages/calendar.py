@@ -24,10 +24,9 @@ from booking_app.services import availability, lessons
 from booking_app.services import calendar as cal
 from booking_app.services.accounts import SessionUser
 from booking_app.services.errors import DomainError, ValidationFailed
-from booking_app.state.auth import AuthState
-from booking_app.state.requests_badge import RequestsBadgeState
+from booking_app.state.auth import current_user
+from booking_app.state.page import tutor_or_student_page
 
-NOT_ALLOWED = "The calendar is for tutors and students."
 LEGEND = [
     ("Request", "pending"),
     ("Confirmed", "confirmed"),
@@ -94,8 +93,7 @@ class CalendarState(rx.State):
         return self.role == "tutor"
 
     async def _user(self) -> SessionUser | None:
-        auth = await self.get_state(AuthState)
-        return auth.require_user("tutor", "student")
+        return await current_user(self, "tutor", "student")
 
     def _load(self, user: SessionUser, week: date | None) -> None:
         snap = cal.week_snapshot(
@@ -111,12 +109,9 @@ class CalendarState(rx.State):
     @rx.event
     async def on_load(self):  # type: ignore[no-untyped-def]
         self.create_open = self.detail_open = self.busy = False
-        auth = await self.get_state(AuthState)
-        user = auth.require_user("tutor", "student")
+        user = await self._user()
         if user is None:
-            if auth.user_id < 0:
-                return None
-            return [rx.toast.error(NOT_ALLOWED), rx.redirect(routes.HOME)]
+            return None
         self.role, self.timezone = user.role, user.timezone or "UTC"
         self._load(user, self._current_week())
         return None
@@ -635,6 +630,7 @@ def _detail_dialog() -> rx.Component:
     )
 
 
+@tutor_or_student_page(routes.CALENDAR, "Calendar", on_load=[CalendarState.on_load])
 def calendar_page() -> rx.Component:
     return app_shell(
         live_refresh(S.refresh),
@@ -654,13 +650,4 @@ def calendar_page() -> rx.Component:
             width="100%",
             spacing="3",
         ),
-    )
-
-
-def add_calendar_page(app: rx.App) -> None:
-    app.add_page(
-        calendar_page,
-        route=routes.CALENDAR,
-        title="Calendar · TutorBook",
-        on_load=[AuthState.require_login, CalendarState.on_load, RequestsBadgeState.load],
     )

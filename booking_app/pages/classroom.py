@@ -20,6 +20,7 @@ from booking_app.scheduling import can_join, seconds_until_join
 from booking_app.services import classroom, invites
 from booking_app.services.errors import DomainError, ValidationFailed
 from booking_app.state.auth import AuthState
+from booking_app.state.page import signed_in_page
 
 
 def _message(exc: DomainError) -> str:
@@ -35,7 +36,7 @@ def _clock(seconds: int) -> str:
 
 
 @dataclass
-class StudentRow:
+class RoomSeat:
     booking_id: int = 0
     name: str = ""
     status: str = ""
@@ -101,7 +102,7 @@ class RoomState(rx.State):
     has_started: bool = False
     video_url: str = ""
     lesson_notes: str = ""
-    students: list[StudentRow] = []
+    students: list[RoomSeat] = []
     busy: str = ""
     invite_url: str = ""
     invite_expires: str = ""
@@ -127,7 +128,7 @@ class RoomState(rx.State):
         self.lesson_notes = view.lesson_notes
         self._starts_at = datetime.fromisoformat(view.starts_at)
         self._ends_at = datetime.fromisoformat(view.ends_at)
-        self.students = [StudentRow(s.booking_id, s.name, s.status) for s in view.students]
+        self.students = [RoomSeat(s.booking_id, s.name, s.status) for s in view.students]
         self._channel, self._notes, self._notes_version = (
             view.channel,
             view.shared_notes,
@@ -341,7 +342,7 @@ def _notes() -> rx.Component:
     )
 
 
-def _student_item(s: StudentRow) -> rx.Component:
+def _student_item(s: RoomSeat) -> rx.Component:
     return rx.hstack(
         rx.text(s.name, weight="medium"),
         rx.badge(s.status, variant="soft", class_name="seat-status"),
@@ -423,6 +424,7 @@ def _tutor_panel() -> rx.Component:
     )
 
 
+@signed_in_page(routes.CLASSROOM, "Classroom", on_load=[RoomState.on_load, RoomNotes.connect])
 def classroom_page() -> rx.Component:
     return app_shell(
         rx.moment(interval=1000, on_change=S.tick, display="none"),
@@ -446,13 +448,4 @@ def classroom_page() -> rx.Component:
                 ),
             ),
         ),
-    )
-
-
-def add_classroom_page(app: rx.App) -> None:
-    app.add_page(
-        classroom_page,
-        route=routes.CLASSROOM,
-        title="Classroom · TutorBook",
-        on_load=[AuthState.require_login, RoomState.on_load, RoomNotes.connect],
     )

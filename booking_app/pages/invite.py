@@ -16,6 +16,7 @@ from booking_app.components.layout import app_shell
 from booking_app.services import invites
 from booking_app.services.errors import DomainError
 from booking_app.state.auth import AuthState
+from booking_app.state.page import signed_in_page
 
 TITLES = {
     "invite_expired": "Invite expired",
@@ -87,6 +88,8 @@ class InviteState(rx.State):
         self.joining = False
 
 
+@signed_in_page(routes.INVITE_CLASSROOM, "Invite", on_load=[InviteState.accept])
+@signed_in_page(routes.INVITE_LESSON, "Invite", on_load=[InviteState.accept])
 def invite_page() -> rx.Component:
     body = rx.cond(
         InviteState.error_code != "",
@@ -147,13 +150,3 @@ def invite_page() -> rx.Component:
             padding_y="var(--space-8)",
         )
     )
-
-
-def add_invite_pages(app: rx.App) -> None:
-    for route in (routes.INVITE_LESSON, routes.INVITE_CLASSROOM):
-        app.add_page(
-            invite_page,
-            route=route,
-            title="Invite · TutorBook",
-            on_load=[AuthState.require_login, InviteState.accept],
-        )

@@ -10,10 +10,12 @@ import reflex as rx
 from booking_app import clock, routes
 from booking_app.components.layout import public_shell
 from booking_app.components.slots import timezone_select
-from booking_app.pages.tutor_services import OptionRow, empty_state
+from booking_app.components.widgets import empty_state
 from booking_app.services import marketplace
 from booking_app.services.errors import ValidationFailed
 from booking_app.state.auth import AuthState
+from booking_app.state.page import public_page
+from booking_app.state.rows import OptionRow
 from booking_app.state.viewer_timezone import ViewerTimezone
 
 SEARCH_FIELDS = ("text", "subject", "price_min", "price_max")
@@ -261,6 +263,7 @@ def _results() -> rx.Component:
     )
 
 
+@public_page(routes.LANDING, "", on_load=[MarketplaceState.on_load])
 def landing_page() -> rx.Component:
     return public_shell(
         rx.vstack(
@@ -286,13 +289,4 @@ def landing_page() -> rx.Component:
             padding_y="var(--space-6)",
             width="100%",
         )
-    )
-
-
-def add_landing_page(app: rx.App) -> None:
-    app.add_page(
-        landing_page,
-        route=routes.LANDING,
-        title="TutorBook",
-        on_load=[AuthState.load_optional, MarketplaceState.on_load],
     )

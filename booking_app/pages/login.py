@@ -8,10 +8,10 @@ from booking_app import clock, routes
 from booking_app.api.client_ip import warn_if_proxy_unconfigured
 from booking_app.components.forms import form_field, secret_form, submit_button, text_input
 from booking_app.components.layout import public_shell
-from booking_app.pages.session import start_session
 from booking_app.services import accounts
 from booking_app.services.errors import InvalidCredentials, TooManyAttempts
-from booking_app.state.auth import AuthState
+from booking_app.state.page import guest_page
+from booking_app.state.session import start_session
 
 
 class LoginState(rx.State):
@@ -48,6 +48,7 @@ class LoginState(rx.State):
         yield start_session(user.id, self.router.url.query_parameters.get("next"))
 
 
+@guest_page(routes.LOGIN, "Sign in", on_load=[LoginState.on_load])
 def login_page() -> rx.Component:
     return public_shell(
         rx.center(
@@ -118,13 +119,4 @@ def login_page() -> rx.Component:
             ),
             padding_top="8vh",
         )
-    )
-
-
-def add_login_page(app: rx.App) -> None:
-    app.add_page(
-        login_page,
-        route=routes.LOGIN,
-        title="Sign in · TutorBook",
-        on_load=[AuthState.redirect_if_signed_in, LoginState.on_load],
     )

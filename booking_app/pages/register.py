@@ -7,17 +7,11 @@ import reflex as rx
 from booking_app import routes
 from booking_app.components.forms import form_field, secret_form, submit_button, text_input
 from booking_app.components.layout import public_shell
-from booking_app.components.slots import BROWSER_TZ_JS
-from booking_app.pages.session import start_session
 from booking_app.services import accounts
 from booking_app.services.errors import ValidationFailed
-from booking_app.services.validation import (
-    FieldError,
-    canonical_timezone,
-    clean_timezone,
-    timezone_names,
-)
-from booking_app.state.auth import AuthState
+from booking_app.state.page import guest_page
+from booking_app.state.session import start_session
+from booking_app.state.viewer_timezone import BROWSER_TZ_JS, valid_timezone, zone_names
 
 FIELDS = ("name", "email", "phone", "password", "timezone", "telegram_username", "role")
 
@@ -46,10 +40,7 @@ class RegisterState(rx.State):
     @rx.event
     def set_browser_timezone(self, tz: str) -> None:
         """Preselect the browser's zone; unknown names keep the current choice."""
-        try:
-            self.timezone = canonical_timezone(clean_timezone(str(tz or "")))
-        except FieldError:
-            pass
+        self.timezone = valid_timezone(tz) or self.timezone
 
     @rx.event
     def on_load(self):  # type: ignore[no-untyped-def]
@@ -107,7 +98,7 @@ def _role_choice() -> rx.Component:
 
 def _timezone_select() -> rx.Component:
     return rx.el.select(
-        *[rx.el.option(name, value=name) for name in timezone_names()],
+        *[rx.el.option(name, value=name) for name in zone_names()],
         id="timezone",
         name="timezone",
         value=RegisterState.timezone,
@@ -179,6 +170,7 @@ def _fields() -> list[rx.Component]:
     ]
 
 
+@guest_page(routes.REGISTER, "Create account", on_load=[RegisterState.on_load])
 def register_page() -> rx.Component:
     return public_shell(
         rx.center(
@@ -214,13 +206,4 @@ def register_page() -> rx.Component:
             ),
             padding_y="6vh",
         )
-    )
-
-
-def add_register_page(app: rx.App) -> None:
-    app.add_page(
-        register_page,
-        route=routes.REGISTER,
-        title="Create account · TutorBook",
-        on_load=[AuthState.redirect_if_signed_in, RegisterState.on_load],
     )

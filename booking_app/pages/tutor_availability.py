@@ -14,22 +14,15 @@ from typing import Any
 import reflex as rx
 
 from booking_app import clock, routes
-from booking_app.components.forms import field_error, form_field
+from booking_app.components.forms import SELECT_CLASS_SMALL, field_error, form_field, select_control
 from booking_app.components.layout import app_shell
-from booking_app.components.slots import JoinableRow, SlotDayRow, week_rows
-from booking_app.pages.tutor_services import (
-    SELECT_CLASS,
-    OptionRow,
-    current_tutor,
-    guard_tutor_page,
-    refused,
-    select_control,
-)
 from booking_app.services import availability, catalog
 from booking_app.services.accounts import SessionUser
 from booking_app.services.errors import DomainError, ValidationFailed
-from booking_app.state.auth import AuthState
-from booking_app.state.requests_badge import RequestsBadgeState
+from booking_app.state.auth import current_tutor, refused
+from booking_app.state.page import tutor_page
+from booking_app.state.rows import OptionRow
+from booking_app.state.week_nav import JoinableRow, SlotDayRow, week_rows
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 SLOT_STEPS = (5, 10, 15, 20, 30, 45, 60, 90, 120)
@@ -232,9 +225,9 @@ class TutorAvailabilityState(rx.State):
 
     @rx.event
     async def on_load(self):  # type: ignore[no-untyped-def]
-        user, events = await guard_tutor_page(self)
+        user = await current_tutor(self)
         if user is None:
-            return events
+            return None
         view = self._availability(user)
         self._apply_windows(view.windows)
         self._apply_overrides(view.overrides)
@@ -1086,7 +1079,7 @@ def _rules_section() -> rx.Component:
                     id="rule-slot_step_min",
                     value=S.slot_step_min,
                     on_change=lambda v: S.set_rule("slot_step_min", v),
-                    class_name=SELECT_CLASS.replace("size-3", "size-2"),
+                    class_name=SELECT_CLASS_SMALL,
                     style={"width": "100%"},
                 ),
                 S.slot_step_min_error,
@@ -1289,6 +1282,7 @@ def _preview_section() -> rx.Component:
     )
 
 
+@tutor_page(routes.TUTOR_AVAILABILITY, "Availability", on_load=[TutorAvailabilityState.on_load])
 def tutor_availability_page() -> rx.Component:
     return app_shell(
         rx.vstack(
@@ -1330,13 +1324,4 @@ def tutor_availability_page() -> rx.Component:
             padding_y="var(--space-6)",
             width="100%",
         )
-    )
-
-
-def add_tutor_availability_page(app: rx.App) -> None:
-    app.add_page(
-        tutor_availability_page,
-        route=routes.TUTOR_AVAILABILITY,
-        title="Availability · TutorBook",
-        on_load=[AuthState.require_login, TutorAvailabilityState.on_load, RequestsBadgeState.load],
     )

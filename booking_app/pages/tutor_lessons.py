@@ -8,24 +8,16 @@ from typing import Any
 import reflex as rx
 
 from booking_app import clock, routes
-from booking_app.components.forms import field_error, form_field
+from booking_app.components.forms import field_error, form_field, select_control
 from booking_app.components.layout import app_shell
-from booking_app.pages.tutor_services import (
-    OptionRow,
-    ServiceRow,
-    current_tutor,
-    empty_state,
-    first_value,
-    guard_tutor_page,
-    refused,
-    select_control,
-    service_row,
-)
+from booking_app.components.widgets import empty_state
 from booking_app.realtime.channel import live_refresh
 from booking_app.services import catalog, lessons
 from booking_app.services.errors import DomainError, SlotUnavailable, ValidationFailed
-from booking_app.state.auth import AuthState
-from booking_app.state.requests_badge import RequestsBadgeState
+from booking_app.state.auth import current_tutor, refused
+from booking_app.state.forms import first_value
+from booking_app.state.page import tutor_page
+from booking_app.state.rows import OptionRow, ServiceItem, service_item
 
 PUBLISH_FIELDS = (
     "start_local",
@@ -52,7 +44,7 @@ TEXT_FIELDS = (
 
 
 @dataclass
-class LessonRow:
+class PublishedLesson:
     id: int = 0
     title: str = ""
     label: str = ""
@@ -67,8 +59,8 @@ class LessonRow:
     price: str = ""
 
 
-def lesson_row(v: lessons.LessonView) -> LessonRow:
-    return LessonRow(
+def published_lesson(v: lessons.LessonView) -> PublishedLesson:
+    return PublishedLesson(
         id=v.id,
         title=v.title or "",
         label=v.label,
@@ -87,8 +79,8 @@ def lesson_row(v: lessons.LessonView) -> LessonRow:
 class TutorLessonsState(rx.State):
     loaded: bool = False
     timezone: str = ""
-    lessons: list[LessonRow] = []
-    services: list[ServiceRow] = []
+    lessons: list[PublishedLesson] = []
+    services: list[ServiceItem] = []
     service_options: list[OptionRow] = []
 
     # publish form (controlled: picking a service prefills it)
@@ -133,16 +125,18 @@ class TutorLessonsState(rx.State):
         self.publish_error = " ".join(m for k, m in errors.items() if k not in PUBLISH_FIELDS)
 
     def _reload(self, tutor_id: int) -> None:
-        self.lessons = [lesson_row(v) for v in lessons.upcoming_lessons(tutor_id, now=clock.now())]
+        self.lessons = [
+            published_lesson(v) for v in lessons.upcoming_lessons(tutor_id, now=clock.now())
+        ]
 
     @rx.event
     async def on_load(self):  # type: ignore[no-untyped-def]
-        user, events = await guard_tutor_page(self)
+        user = await current_tutor(self)
         if user is None:
-            return events
+            return None
         self.timezone = user.timezone
         self.services = [
-            service_row(v) for v in catalog.list_services(user.id, include_inactive=False)
+            service_item(v) for v in catalog.list_services(user.id, include_inactive=False)
         ]
         self.service_options = [OptionRow("", "No service (custom lesson)")] + [
             OptionRow(str(s.id), f"{s.name} · {s.duration_min} min") for s in self.services
@@ -474,7 +468,7 @@ STATUS_COLORS = {
 }
 
 
-def _lesson_card(row: LessonRow) -> rx.Component:
+def _lesson_card(row: PublishedLesson) -> rx.Component:
     lid = row.id.to_string()
     return rx.card(
         rx.flex(
@@ -641,6 +635,7 @@ def _lessons_list() -> rx.Component:
     )
 
 
+@tutor_page(routes.TUTOR_LESSONS, "Lessons", on_load=[TutorLessonsState.on_load])
 def tutor_lessons_page() -> rx.Component:
     return app_shell(
         live_refresh(S.refresh),
@@ -663,13 +658,4 @@ def tutor_lessons_page() -> rx.Component:
             padding_y="var(--space-6)",
             width="100%",
         ),
-    )
-
-
-def add_tutor_lessons_page(app: rx.App) -> None:
-    app.add_page(
-        tutor_lessons_page,
-        route=routes.TUTOR_LESSONS,
-        title="Lessons · TutorBook",
-        on_load=[AuthState.require_login, TutorLessonsState.on_load, RequestsBadgeState.load],
     )

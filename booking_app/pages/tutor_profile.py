@@ -9,14 +9,14 @@ from typing import Any
 import reflex as rx
 
 from booking_app import routes
+from booking_app.components.account_security import account_security_card
 from booking_app.components.forms import field_error, form_field
 from booking_app.components.layout import app_shell
-from booking_app.pages.account_security import AccountSecurityState, account_security_card
-from booking_app.pages.tutor_services import current_tutor, guard_tutor_page, refused
 from booking_app.services import catalog, profile
 from booking_app.services.errors import DomainError, ValidationFailed
-from booking_app.state.auth import AuthState
-from booking_app.state.requests_badge import RequestsBadgeState
+from booking_app.state.account_security import AccountSecurityState
+from booking_app.state.auth import current_tutor, refused
+from booking_app.state.page import tutor_page
 
 PROFILE_FIELDS = (
     "slug",
@@ -79,9 +79,9 @@ class TutorProfileState(rx.State):
     async def on_load(self):  # type: ignore[no-untyped-def]
         self.saving = False
         self._set_errors({})
-        user, events = await guard_tutor_page(self)
+        user = await current_tutor(self)
         if user is None:
-            return events
+            return None
         self._apply(profile.get_profile(user.id))
         self.loaded = True
         return None
@@ -259,6 +259,11 @@ def _form() -> rx.Component:
     )
 
 
+@tutor_page(
+    routes.TUTOR_PROFILE,
+    "Profile",
+    on_load=[TutorProfileState.on_load, AccountSecurityState.on_load],
+)
 def tutor_profile_page() -> rx.Component:
     return app_shell(
         rx.vstack(
@@ -273,18 +278,4 @@ def tutor_profile_page() -> rx.Component:
             padding_y="var(--space-6)",
             width="100%",
         )
-    )
-
-
-def add_tutor_profile_page(app: rx.App) -> None:
-    app.add_page(
-        tutor_profile_page,
-        route=routes.TUTOR_PROFILE,
-        title="Profile · TutorBook",
-        on_load=[
-            AuthState.require_login,
-            TutorProfileState.on_load,
-            AccountSecurityState.on_load,
-            RequestsBadgeState.load,
-        ],
     )

@@ -16,20 +16,14 @@ import reflex as rx
 from booking_app import clock, routes
 from booking_app.components.forms import form_field
 from booking_app.components.layout import public_shell
-from booking_app.components.slots import (
-    JoinableRow,
-    SlotDayRow,
-    monday_of,
-    shift_week,
-    slot_grid,
-    timezone_select,
-    week_picker,
-    week_rows,
-)
+from booking_app.components.slots import slot_grid, timezone_select, week_picker
+from booking_app.components.widgets import loading, not_found
 from booking_app.services import accounts, availability, booking, marketplace
 from booking_app.services.errors import DomainError, NotFound, SlotUnavailable, ValidationFailed
 from booking_app.state.auth import AuthState
+from booking_app.state.page import public_page
 from booking_app.state.viewer_timezone import ViewerTimezone
+from booking_app.state.week_nav import JoinableRow, SlotDayRow, monday_of, shift_week, week_rows
 
 JUST_TAKEN = "This time was just taken — pick another one"
 FORM_FIELDS = ("name", "phone", "email", "telegram_username")
@@ -554,28 +548,19 @@ def _slots_section() -> rx.Component:
     )
 
 
-def _not_found() -> rx.Component:
-    return rx.center(
-        rx.vstack(
-            rx.icon("search-x", size=40, color="var(--gray-9)"),
-            rx.heading("Tutor not found", size="6", id="tutor-not-found"),
-            rx.text("This page does not exist or is not published.", color_scheme="gray"),
-            rx.link(rx.button("Find a tutor"), href=routes.LANDING),
-            align="center",
-            spacing="3",
-        ),
-        padding_y="10vh",
-    )
-
-
+@public_page(routes.TUTOR_PUBLIC, "Tutor", on_load=[TutorPublicState.on_load])
 def tutor_public_page() -> rx.Component:
     return public_shell(
         rx.cond(
             ~S.loaded,
-            rx.center(rx.spinner(size="3"), padding="var(--space-6)"),
+            loading(),
             rx.cond(
                 S.not_found,
-                _not_found(),
+                not_found(
+                    "Tutor not found",
+                    "This page does not exist or is not published.",
+                    "tutor-not-found",
+                ),
                 rx.vstack(
                     rx.vstack(
                         rx.heading(S.tutor.name, size="8", id="tutor-name"),
@@ -618,13 +603,4 @@ def tutor_public_page() -> rx.Component:
                 ),
             ),
         )
-    )
-
-
-def add_tutor_public_page(app: rx.App) -> None:
-    app.add_page(
-        tutor_public_page,
-        route=routes.TUTOR_PUBLIC,
-        title="Tutor · TutorBook",
-        on_load=[AuthState.load_optional, TutorPublicState.on_load],
     )

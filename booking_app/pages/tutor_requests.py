@@ -13,11 +13,12 @@ import reflex as rx
 from booking_app import clock, routes
 from booking_app.components.forms import field_error
 from booking_app.components.layout import app_shell
-from booking_app.pages.tutor_services import current_tutor, empty_state, guard_tutor_page, refused
+from booking_app.components.widgets import empty_state
 from booking_app.realtime.channel import live_refresh
 from booking_app.services import booking
 from booking_app.services.errors import DomainError, SlotUnavailable, ValidationFailed
-from booking_app.state.auth import AuthState
+from booking_app.state.auth import current_tutor, refused
+from booking_app.state.page import tutor_page
 from booking_app.state.requests_badge import RequestsBadgeState
 
 
@@ -76,9 +77,9 @@ class TutorRequestsState(rx.State):
     @rx.event
     async def on_load(self):  # type: ignore[no-untyped-def]
         self.busy_id, self.decline_open, self.declining = 0, False, False
-        user, events = await guard_tutor_page(self)
+        user = await current_tutor(self)
         if user is None:
-            return events
+            return None
         self.timezone = user.timezone or "UTC"
         await self._reload(user.id)
         self.loaded = True
@@ -275,6 +276,7 @@ def _decline_dialog() -> rx.Component:
     )
 
 
+@tutor_page(routes.TUTOR_REQUESTS, "Requests", on_load=[TutorRequestsState.on_load])
 def tutor_requests_page() -> rx.Component:
     return app_shell(
         live_refresh(S.refresh),
@@ -313,13 +315,4 @@ def tutor_requests_page() -> rx.Component:
             padding_y="var(--space-6)",
             width="100%",
         ),
-    )
-
-
-def add_tutor_requests_page(app: rx.App) -> None:
-    app.add_page(
-        tutor_requests_page,
-        route=routes.TUTOR_REQUESTS,
-        title="Requests · TutorBook",
-        on_load=[AuthState.require_login, TutorRequestsState.on_load],
     )

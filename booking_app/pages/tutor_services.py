@@ -1,139 +1,21 @@
-"""Tutor workspace: the services a tutor offers (create, edit, deactivate).
-
-Also home of the small helpers every tutor page shares: the tutor-only page guard, the
-per-handler role check, and the row/option types kept in state.
-"""
+"""Tutor workspace: the services a tutor offers (create, edit, deactivate)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import reflex as rx
 
 from booking_app import routes
-from booking_app.components.forms import field_error, form_field
+from booking_app.components.forms import field_error, form_field, select_control
 from booking_app.components.layout import app_shell
+from booking_app.components.widgets import empty_state
 from booking_app.services import catalog
-from booking_app.services.accounts import SessionUser
 from booking_app.services.errors import DomainError, NotFound, ValidationFailed
-from booking_app.state.auth import AuthState
-from booking_app.state.requests_badge import RequestsBadgeState
-
-NOT_A_TUTOR = "Only tutors can open this page."
-SELECT_CLASS = "rt-reset rt-SelectTrigger rt-r-size-3 rt-variant-surface"
-
-
-# --------------------------------------------------------------------------- shared helpers
-
-
-async def current_tutor(state: rx.State) -> SessionUser | None:
-    """The signed-in tutor, re-read from the cookie and the database (None = refuse)."""
-    auth = await state.get_state(AuthState)
-    return auth.require_user("tutor")
-
-
-async def guard_tutor_page(state: rx.State) -> tuple[SessionUser | None, list[Any]]:
-    """For on_load (after AuthState.require_login): the tutor, or the events that send others away.
-
-    Anonymous visitors are already being sent to sign-in by require_login: no second redirect.
-    """
-    auth = await state.get_state(AuthState)
-    user = auth.require_user("tutor")  # re-reads the cookie and the user row
-    if user is not None:
-        return user, []
-    if auth.user_id < 0:
-        return None, []
-    return None, [rx.toast.error(NOT_A_TUTOR), rx.redirect(routes.HOME)]
-
-
-def refused() -> rx.event.EventSpec:
-    return rx.toast.error(NOT_A_TUTOR)
-
-
-def first_value(value: str | list[str]) -> str:
-    """Radio groups/segmented controls may hand a list; take its first item."""
-    if isinstance(value, list):
-        return str(value[0]) if value else ""
-    return str(value or "")
-
-
-def select_control(options: rx.Var, field_id: str, **props: Any) -> rx.Component:  # type: ignore[type-arg]
-    """A native <select> (keyboard and screen-reader friendly) over list[OptionRow]."""
-    return rx.el.select(
-        rx.foreach(options, lambda o: rx.el.option(o.label, value=o.value)),
-        **{
-            "id": field_id,
-            "name": field_id,
-            "class_name": SELECT_CLASS,
-            "style": {"width": "100%"},
-            **props,
-        },
-    )
-
-
-def empty_state(icon: str, title: str, text: str, *actions: rx.Component, id_: str) -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.icon(icon, size=32, color="var(--gray-9)"),
-            rx.heading(title, size="4"),
-            rx.text(text, color_scheme="gray", size="2", text_align="center"),
-            *actions,
-            align="center",
-            spacing="3",
-            padding_y="var(--space-6)",
-        ),
-        width="100%",
-        id=id_,
-    )
-
-
-@dataclass
-class OptionRow:
-    value: str = ""
-    label: str = ""
-
-
-@dataclass
-class ServiceRow:
-    """A service as the UI shows it (flat strings/ints; prices already formatted)."""
-
-    id: int = 0
-    name: str = ""
-    subject_id: str = ""
-    subject_name: str = ""
-    description: str = ""
-    duration_min: int = 60
-    price: str = "0.00"
-    currency: str = ""
-    lesson_type: str = "individual"
-    capacity: int = 1
-    mode: str = "online"
-    location: str = ""
-    meeting_url: str = ""
-    is_trial: bool = False
-    is_active: bool = True
-
-
-def service_row(v: catalog.ServiceView) -> ServiceRow:
-    return ServiceRow(
-        id=v.id,
-        name=v.name,
-        subject_id=str(v.subject_id or ""),
-        subject_name=v.subject_name or "",
-        description=v.description or "",
-        duration_min=int(v.duration_min),
-        price=str(v.price),
-        currency=v.currency or "",
-        lesson_type=v.lesson_type,
-        capacity=int(v.capacity),
-        mode=v.mode,
-        location=v.location or "",
-        meeting_url=v.meeting_url or "",
-        is_trial=bool(v.is_trial),
-        is_active=bool(v.is_active),
-    )
-
+from booking_app.state.auth import current_tutor, refused
+from booking_app.state.forms import first_value
+from booking_app.state.page import tutor_page
+from booking_app.state.rows import OptionRow, ServiceItem, service_item
 
 # --------------------------------------------------------------------------- state
 
@@ -153,7 +35,7 @@ SERVICE_FIELDS = (
 
 
 class TutorServicesState(rx.State):
-    services: list[ServiceRow] = []
+    services: list[ServiceItem] = []
     subjects: list[OptionRow] = []
     loaded: bool = False
 
@@ -203,14 +85,14 @@ class TutorServicesState(rx.State):
 
     def _reload(self, tutor_id: int) -> None:
         self.services = [
-            service_row(v) for v in catalog.list_services(tutor_id, include_inactive=True)
+            service_item(v) for v in catalog.list_services(tutor_id, include_inactive=True)
         ]
 
     @rx.event
     async def on_load(self):  # type: ignore[no-untyped-def]
-        user, events = await guard_tutor_page(self)
+        user = await current_tutor(self)
         if user is None:
-            return events
+            return None
         self.subjects = [OptionRow("", "No subject")] + [
             OptionRow(str(s.id), s.name) for s in catalog.list_subjects()
         ]
@@ -220,8 +102,8 @@ class TutorServicesState(rx.State):
 
     # ---- dialog
 
-    def _fill(self, row: ServiceRow | None) -> None:
-        row = row or ServiceRow()
+    def _fill(self, row: ServiceItem | None) -> None:
+        row = row or ServiceItem()
         self.editing_id = row.id
         self.f_name, self.f_subject_id, self.f_description = (
             row.name,
@@ -352,7 +234,7 @@ def _icon_line(icon: str, text: rx.Var[str]) -> rx.Component:
     )
 
 
-def _service_card(s: ServiceRow) -> rx.Component:
+def _service_card(s: ServiceItem) -> rx.Component:
     sid = s.id.to_string()
     return rx.card(
         rx.vstack(
@@ -698,6 +580,7 @@ def _dialog() -> rx.Component:
     )
 
 
+@tutor_page(routes.TUTOR_SERVICES, "Services", on_load=[TutorServicesState.on_load])
 def tutor_services_page() -> rx.Component:
     return app_shell(
         rx.vstack(
@@ -757,13 +640,4 @@ def tutor_services_page() -> rx.Component:
             padding_y="var(--space-6)",
             width="100%",
         )
-    )
-
-
-def add_tutor_services_page(app: rx.App) -> None:
-    app.add_page(
-        tutor_services_page,
-        route=routes.TUTOR_SERVICES,
-        title="Services · TutorBook",
-        on_load=[AuthState.require_login, TutorServicesState.on_load, RequestsBadgeState.load],
     )

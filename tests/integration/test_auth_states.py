@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from booking_app.pages.account_security import AccountSecurityState
 from booking_app.pages.login import LoginState
 from booking_app.pages.register import RegisterState
 from booking_app.services import accounts, sessions
 from booking_app.services.sessions import open_session
+from booking_app.state.account_security import AccountSecurityState
 from booking_app.state.auth import AuthState
 from tests.support import clock
 from tests.support.states import run, spec_name, state

@@ -16,14 +16,14 @@ from sqlmodel import select
 from booking_app.db import read_scope
 from booking_app.models import ClassroomSession
 from booking_app.pages.classroom import RoomState
-from booking_app.pages.dashboard import DashboardState
+from booking_app.pages.home.dashboard import DashboardState
 from booking_app.pages.invite import InviteState
 from booking_app.pages.tutor_students import StudentsState
 from booking_app.pages.tutor_students.invite_links import InviteLinksState
 from booking_app.services import accounts, invite_manage, invites, students
 from tests.integration.classroom_helpers import add_lesson
 from tests.support import clock
-from tests.support.states import run, state
+from tests.support.states import open_page, redirects, run, state
 
 
 def _user(role: str, email: str, name: str = "Olena Kovalenko") -> accounts.SessionUser:
@@ -66,9 +66,8 @@ def test_students_page_refuses_students_and_lists_for_tutors(sqlite_db: str) -> 
     tutor = _user("tutor", "olena@example.com")
     student = _user("student", "taras@example.com")
     add_lesson(tutor.id, datetime.now(UTC) + timedelta(days=1), students=(student.id,))
-    refused = state(StudentsState, "/tutor/students", user=student)
-    events = run(refused.on_load())
-    assert not refused.loaded and any("redirect" in str(e).lower() for e in events)
+    tab, events = open_page("/tutor/students", user=student)
+    assert not tab.state(StudentsState).loaded and redirects(events)
     st = state(StudentsState, "/tutor/students", user=tutor)
     run(st.on_load())
     assert st.loaded and st.total == 1 and st.rows[0].status == "active"

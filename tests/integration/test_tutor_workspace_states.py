@@ -19,10 +19,11 @@ from booking_app.models import AvailabilityWindow, BusyBlock, Lesson, Service
 from booking_app.pages import tutor_availability
 from booking_app.pages.tutor_availability import TutorAvailabilityState
 from booking_app.pages.tutor_lessons import TutorLessonsState
-from booking_app.pages.tutor_services import NOT_A_TUTOR, TutorServicesState
+from booking_app.pages.tutor_services import TutorServicesState
 from booking_app.services import accounts
+from booking_app.state.auth import NOT_A_TUTOR
 from tests.support import clock
-from tests.support.states import run, state, toasts
+from tests.support.states import open_page, redirects, run, state, toasts
 
 # A Wednesday; the tutor is in Kyiv (UTC+2 in early March), "next week" is 11-17 March 2030.
 NOW = datetime(2030, 3, 6, 8, 0, tzinfo=timezone.utc)
@@ -282,10 +283,15 @@ def test_publish_list_and_cancel_a_lesson(sqlite_db: str) -> None:
 
 def test_a_student_can_neither_open_nor_change_the_workspace(sqlite_db: str) -> None:
     student = _user("student", "stud@example.com")
-    for cls in (TutorServicesState, TutorAvailabilityState, TutorLessonsState):
-        events = run(state(cls, "/tutor/x", user=student).on_load())
+    for path, cls in (
+        ("/tutor/services", TutorServicesState),
+        ("/tutor/availability", TutorAvailabilityState),
+        ("/tutor/lessons", TutorLessonsState),
+    ):
+        tab, events = open_page(path, user=student)
         assert any(NOT_A_TUTOR in t for t in toasts(events, "error"))
-        assert any("_redirect" in e.handler.fn.__qualname__ for e in events)
+        assert any('"/home"' in r for r in redirects(events))
+        assert not tab.state(cls).loaded
 
     services = state(TutorServicesState, "/tutor/services", user=student)
     events = run(services.save(SERVICE_FORM))
@@ -304,8 +310,11 @@ def test_a_student_can_neither_open_nor_change_the_workspace(sqlite_db: str) -> 
     lessons.start_local = "2030-03-11T09:00"
     assert toasts(run(lessons.publish()), "error")
 
-    anonymous = state(TutorServicesState, "/tutor/services", user=None)
-    assert run(anonymous.on_load()) == []  # require_login (first in on_load) redirects
+    tab, events = open_page("/tutor/services")
+    assert [r for r in redirects(events) if "/login?next=/tutor/services" in r] and not toasts(
+        events, "error"
+    )
+    anonymous = tab.state(TutorServicesState)
     assert toasts(run(anonymous.save(SERVICE_FORM)), "error")
 
     for model in (Service, AvailabilityWindow, BusyBlock, Lesson):

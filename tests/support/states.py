@@ -11,6 +11,10 @@ to the browser, which `toasts()` and `redirects()` read.
     events = run(page.save({...}))
     assert toasts(events, "success")
 
+`open_page(path, user=...)` opens a registered page the way the browser does: it runs the
+page's whole on_load list (guard, the page's own, standard ones; see state/page.py) in a
+new tab and returns the tab and every event sent.
+
 A tab with a user holds a real server-side session, so those tests need a database
 (tests/integration). A signed-out tab needs none.
 """
@@ -19,12 +23,14 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import re
 from typing import Any, Protocol, TypeVar
 
 import reflex as rx
 from reflex.istate.data import RouterData
 
 from booking_app.services import sessions
+from booking_app.state.page import PAGES, PageSpec
 from tests.support import clock
 
 S = TypeVar("S", bound=rx.State)
@@ -106,3 +112,23 @@ def toasts(events: list[Any], kind: str) -> list[str]:
 def redirects(events: list[Any]) -> list[str]:
     """The client-side redirects among `events`, as text (contains the target path)."""
     return [str(e) for e in events if spec_name(e) == "_redirect"]
+
+
+def page_spec(path: str) -> PageSpec:
+    """The registered page whose route matches the browser `path` ("/t/olena" -> TUTOR_PUBLIC)."""
+    import booking_app.booking_app  # noqa: F401  (registers every page)
+
+    bare = path.split("?", 1)[0].rstrip("/") or "/"
+    for route, spec in PAGES.items():
+        if re.fullmatch(re.sub(r"\\\[\w+\\\]", "[^/]+", re.escape(route)), bare):
+            return spec
+    raise LookupError(f"no page is registered for {path!r}")
+
+
+def open_page(path: str, *, user: User | None = None, cookie: str = "") -> tuple[Tab, list[Any]]:
+    """Open `path` in a new tab: run its page's on_load list in order; (tab, events)."""
+    tab = Tab(path, user=user, cookie=cookie)
+    events: list[Any] = []
+    for handler in page_spec(path).events:
+        events += run(getattr(tab.state(handler.state), handler.fn.__name__)())
+    return tab, events

@@ -15,15 +15,13 @@ import reflex as rx
 from booking_app import clock, routes
 from booking_app.components.forms import field_error
 from booking_app.components.layout import app_shell
-from booking_app.pages.tutor_services import current_tutor, empty_state, guard_tutor_page, refused
-from booking_app.pages.tutor_students.invite_links import (
-    InviteLinksState,
-    invite_controls,
-    invite_links_panel,
-)
+from booking_app.components.widgets import empty_state
 from booking_app.services import classroom, students
 from booking_app.services.errors import DomainError, ValidationFailed
-from booking_app.state.auth import AuthState
+from booking_app.state.auth import current_tutor, refused
+from booking_app.state.page import tutor_page
+
+from .invite_links import InviteLinksState, invite_controls, invite_links_panel
 
 
 @dataclass
@@ -63,9 +61,9 @@ class StudentsState(rx.State):
     @rx.event
     async def on_load(self):  # type: ignore[no-untyped-def]
         self.lesson_open, self.saving = False, False
-        user, events = await guard_tutor_page(self)
+        user = await current_tutor(self)
         if user is None:
-            return events
+            return None
         await self._reload()
         self.loaded = True
         return None
@@ -283,6 +281,11 @@ def _toolbar() -> rx.Component:
     )
 
 
+@tutor_page(
+    routes.TUTOR_STUDENTS,
+    "My students",
+    on_load=[StudentsState.on_load, InviteLinksState.on_load],
+)
 def tutor_students_page() -> rx.Component:
     return app_shell(
         rx.vstack(
@@ -345,13 +348,4 @@ def tutor_students_page() -> rx.Component:
             padding_y="var(--space-6)",
             width="100%",
         )
-    )
-
-
-def add_tutor_students_page(app: rx.App) -> None:
-    app.add_page(
-        tutor_students_page,
-        route=routes.TUTOR_STUDENTS,
-        title="My students · TutorBook",
-        on_load=[AuthState.require_login, StudentsState.on_load, InviteLinksState.on_load],
     )

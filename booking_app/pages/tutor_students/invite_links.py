@@ -15,9 +15,9 @@ import reflex as rx
 
 from booking_app import clock
 from booking_app.components.forms import field_error
-from booking_app.pages.tutor_services import current_tutor, refused
 from booking_app.services import invite_manage, invites
 from booking_app.services.errors import DomainError, ValidationFailed
+from booking_app.state.auth import current_tutor, refused
 
 
 @dataclass

@@ -1,9 +1,9 @@
-"""Account security section (change password, sign out everywhere), shown on the tutor
-profile page and, for students and admins, on their home page.
+"""The account security section's state (change password, sign out everywhere), used by
+the tutor profile page and, for students and admins, the home page (its card is
+components/account_security.py).
 
-Not a page of its own: like `pages.session`, a piece two pages share. Both handlers
-re-derive the user from the session cookie and the database; nothing the browser sends
-names the account.
+Both handlers re-derive the user from the session cookie and the database; nothing the
+browser sends names the account.
 """
 
 from __future__ import annotations
@@ -13,11 +13,10 @@ from typing import Any
 import reflex as rx
 
 from booking_app import clock
-from booking_app.components.forms import form_field, secret_form, submit_button, text_input
-from booking_app.pages.session import start_session
 from booking_app.services import account_security
 from booking_app.services.errors import DomainError, TooManyAttempts, ValidationFailed
 from booking_app.state.auth import AuthState
+from booking_app.state.session import start_session
 
 FIELDS = ("current_password", "new_password", "confirm_password")
 CHANGED = "Password changed. Your other sessions were signed out."
@@ -98,71 +97,3 @@ class AccountSecurityState(rx.State):
             return auth._leave()
         account_security.sign_out_everywhere(user.id)
         return auth._signed_out()
-
-
-S = AccountSecurityState
-
-
-def _password_input(name: str, autocomplete: str, error: rx.Var[str]) -> rx.Component:
-    return form_field(
-        {
-            "current_password": "Current password",
-            "new_password": "New password",
-            "confirm_password": "New password again",
-        }[name],
-        text_input(name, type_="password", auto_complete=autocomplete, invalid=error),
-        error,
-        name,
-        hint="At least 8 characters." if name == "new_password" else "",
-    )
-
-
-def account_security_card(back_to: str) -> rx.Component:
-    """The section; `back_to` is the page it is on (where an early native submit returns)."""
-    return rx.card(
-        rx.vstack(
-            rx.heading("Sign-in and security", size="4", id="security-heading"),
-            secret_form(
-                rx.vstack(
-                    _password_input(
-                        "current_password", "current-password", S.current_password_error
-                    ),
-                    _password_input("new_password", "new-password", S.new_password_error),
-                    _password_input("confirm_password", "new-password", S.confirm_password_error),
-                    submit_button(
-                        rx.icon("key-round", size=14),
-                        "Change password",
-                        loading=S.saving,
-                        id="password-change-submit",
-                    ),
-                    spacing="3",
-                    width="100%",
-                    max_width="420px",
-                ),
-                on_submit=S.change_password,
-                no_validate=True,
-                key=S.form_key,
-                width="100%",
-                back_to=back_to,
-            ),
-            rx.separator(size="4"),
-            rx.text(
-                "Signed in somewhere you shouldn't be? End every session of your account, "
-                "on every device, this one included.",
-                size="2",
-                color_scheme="gray",
-            ),
-            rx.button(
-                rx.icon("log-out", size=14),
-                "Sign out everywhere",
-                on_click=S.sign_out_everywhere,
-                color_scheme="red",
-                variant="soft",
-                id="sign-out-everywhere",
-            ),
-            spacing="4",
-            width="100%",
-        ),
-        width="100%",
-        max_width="640px",
-    )

@@ -1,0 +1,52 @@
+"""Small stateless widgets many pages use: the empty-list card, a status badge, the
+loading spinner, the "not found" block."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from booking_app import routes
+
+
+def empty_state(icon: str, title: str, text: str, *actions: rx.Component, id_: str) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.icon(icon, size=32, color="var(--gray-9)"),
+            rx.heading(title, size="4"),
+            rx.text(text, color_scheme="gray", size="2", text_align="center"),
+            *actions,
+            align="center",
+            spacing="3",
+            padding_y="var(--space-6)",
+        ),
+        width="100%",
+        id=id_,
+    )
+
+
+def status_badge(status_label: rx.Var[str], color: rx.Var[str], **props: Any) -> rx.Component:  # type: ignore[type-arg]
+    return rx.badge(status_label, color_scheme=color, variant="soft", size="2", **props)  # type: ignore[arg-type]
+
+
+def loading() -> rx.Component:
+    """The spinner a page shows until its on_load has filled the state."""
+    return rx.center(rx.spinner(size="3"), width="100%", padding="var(--space-6)")
+
+
+def not_found(
+    title: str, text: str, heading_id: str, *, action: str = "Find a tutor"
+) -> rx.Component:
+    """A public page whose link leads nowhere (unknown tutor, unknown booking)."""
+    return rx.center(
+        rx.vstack(
+            rx.icon("search-x", size=40, color="var(--gray-9)"),
+            rx.heading(title, size="6", id=heading_id),
+            rx.text(text, color_scheme="gray"),
+            rx.link(rx.button(action), href=routes.LANDING),
+            align="center",
+            spacing="3",
+        ),
+        padding_y="10vh",
+    )
