@@ -6,23 +6,27 @@ from __future__ import annotations
 
 import reflex as rx
 
-from booking_app.components.forms import form_field, secret_form, submit_button, text_input
+from booking_app.components.forms import form_message, named_field, secret_form, submit_button
 from booking_app.state.account_security import AccountSecurityState
 
 S = AccountSecurityState
 
 
-def _password_input(name: str, autocomplete: str, error: rx.Var[str]) -> rx.Component:
-    return form_field(
-        {
-            "current_password": "Current password",
-            "new_password": "New password",
-            "confirm_password": "New password again",
-        }[name],
-        text_input(name, type_="password", auto_complete=autocomplete, invalid=error),
-        error,
+LABELS = {
+    "current_password": "Current password",
+    "new_password": "New password",
+    "confirm_password": "New password again",
+}
+
+
+def _password_input(name: str, autocomplete: str) -> rx.Component:
+    return named_field(
+        LABELS[name],
         name,
+        S.errors,
         hint="At least 8 characters." if name == "new_password" else "",
+        type="password",
+        auto_complete=autocomplete,
     )
 
 
@@ -33,11 +37,10 @@ def account_security_card(back_to: str) -> rx.Component:
             rx.heading("Sign-in and security", size="4", id="security-heading"),
             secret_form(
                 rx.vstack(
-                    _password_input(
-                        "current_password", "current-password", S.current_password_error
-                    ),
-                    _password_input("new_password", "new-password", S.new_password_error),
-                    _password_input("confirm_password", "new-password", S.confirm_password_error),
+                    _password_input("current_password", "current-password"),
+                    _password_input("new_password", "new-password"),
+                    _password_input("confirm_password", "new-password"),
+                    form_message(S.errors, "password-change-error", width="100%"),
                     submit_button(
                         rx.icon("key-round", size=14),
                         "Change password",

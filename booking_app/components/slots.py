@@ -32,37 +32,38 @@ def timezone_select(value: rx.Var[str], on_change: Any, field_id: str) -> rx.Com
 
 
 def week_picker(
+    week: Any,
     *,
-    label: rx.Var[str],
-    week_start: rx.Var[str],
-    on_prev: Any,
-    on_this: Any,
-    on_next: Any,
-    on_date: Any,
     prefix: str,
     loading: rx.Var[bool] | bool = False,
+    aside: rx.Component | None = None,
 ) -> rx.Component:
+    """Previous / this / next week, a date to jump to, and the week's label, for a state
+    with the SlotWeek mixin (`week`). Element ids start with `prefix`; `aside` sits after
+    the label (e.g. a count)."""
     return rx.flex(
         rx.hstack(
             rx.icon_button(
                 rx.icon("chevron-left", size=16),
                 variant="soft",
-                on_click=on_prev,
+                on_click=week.prev_week,
                 aria_label="Previous week",
                 id=f"{prefix}-prev",
             ),
-            rx.button("This week", variant="soft", on_click=on_this, id=f"{prefix}-this-week"),
+            rx.button(
+                "This week", variant="soft", on_click=week.this_week, id=f"{prefix}-this-week"
+            ),
             rx.icon_button(
                 rx.icon("chevron-right", size=16),
                 variant="soft",
-                on_click=on_next,
+                on_click=week.next_week,
                 aria_label="Next week",
                 id=f"{prefix}-next",
             ),
             rx.input(
                 type="date",
-                value=week_start,
-                on_change=on_date,
+                value=week.week_start,
+                on_change=week.pick_date,
                 aria_label="Week containing date",
                 id=f"{prefix}-date",
                 size="2",
@@ -72,8 +73,9 @@ def week_picker(
             wrap="wrap",
         ),
         rx.hstack(
-            rx.heading(label, size="3", id=f"{prefix}-label"),
+            rx.heading(week.week_label, size="3", id=f"{prefix}-label"),
             rx.cond(loading, rx.spinner(size="2")),
+            aside if aside is not None else rx.fragment(),
             align="center",
         ),
         justify="between",

@@ -17,17 +17,18 @@ from booking_app.components.layout import public_shell
 from booking_app.components.slots import slot_grid, timezone_select, week_picker
 from booking_app.components.widgets import loading, not_found, status_badge
 from booking_app.services import booking as bookings
-from booking_app.services.errors import DomainError, NotFound, SlotUnavailable, ValidationFailed
+from booking_app.services.errors import DomainError, NotFound, SlotUnavailable
 from booking_app.state.auth import AuthState
+from booking_app.state.forms import error_text
 from booking_app.state.page import public_page
 from booking_app.state.rows import BookingRow, booking_row
 from booking_app.state.viewer_timezone import ViewerTimezone
-from booking_app.state.week_nav import JoinableRow, SlotDayRow, monday_of, shift_week, week_rows
-
-JUST_TAKEN = "This time was just taken — pick another one"
+from booking_app.state.week_nav import SlotWeek
 
 
-class BookingPageState(ViewerTimezone, rx.State):
+class BookingPageState(ViewerTimezone, SlotWeek, rx.State):
+    """The booking and, while the reschedule panel is open, a week of its free times."""
+
     loaded: bool = False
     not_found: bool = False
     is_new: bool = False
@@ -39,11 +40,6 @@ class BookingPageState(ViewerTimezone, rx.State):
     action_error: str = ""
 
     resched_open: bool = False
-    r_week_start: str = ""
-    r_week_label: str = ""
-    r_days: list[SlotDayRow] = []
-    r_joinable: list[JoinableRow] = []
-    r_slot_count: int = 0
     r_message: str = ""
     r_saving: bool = False
 
@@ -96,11 +92,7 @@ class BookingPageState(ViewerTimezone, rx.State):
             bookings.cancel_booking(self.booking_token, now=clock.now())
         except DomainError as exc:
             self.cancelling = False
-            self.action_error = (
-                " ".join(exc.field_errors.values())
-                if isinstance(exc, ValidationFailed)
-                else exc.detail
-            )
+            self.action_error = error_text(exc)
             return
         self.cancelling, self.cancel_open, self.is_new = False, False, False
         self._fetch()
@@ -109,49 +101,28 @@ class BookingPageState(ViewerTimezone, rx.State):
     # ------------------------------------------------------------------ reschedule
 
     def _refresh_options(self) -> None:
-        week = date.fromisoformat(self.r_week_start) if self.r_week_start else None
+        week = date.fromisoformat(self.week_start) if self.week_start else None
         try:
             view = bookings.reschedule_options(
                 self.booking_token, week_start=week, viewer_tz=self.viewer_tz, now=clock.now()
             )
         except DomainError as exc:
-            self.r_message = exc.detail
-            self.r_days, self.r_joinable, self.r_slot_count = [], [], 0
+            self.r_message = error_text(exc)
+            self._clear_week()
             return
-        rows = week_rows(view)
-        self.r_week_start, self.r_week_label = rows.week_start, rows.label
-        self.r_days, self.r_joinable, self.r_slot_count = rows.days, rows.joinable, rows.slot_count
+        self._show_week(view)
+
+    async def _week_changed(self) -> None:
+        self._refresh_options()
 
     @rx.event
     def open_reschedule(self) -> None:
-        self.resched_open, self.r_message, self.r_week_start = True, "", ""
+        self.resched_open, self.r_message, self.week_start = True, "", ""
         self._refresh_options()
 
     @rx.event
     def close_reschedule(self) -> None:
         self.resched_open = False
-
-    @rx.event
-    def r_prev(self) -> None:
-        self.r_week_start = shift_week(self.r_week_start, -1)
-        self._refresh_options()
-
-    @rx.event
-    def r_next(self) -> None:
-        self.r_week_start = shift_week(self.r_week_start, 1)
-        self._refresh_options()
-
-    @rx.event
-    def r_this(self) -> None:
-        self.r_week_start = ""
-        self._refresh_options()
-
-    @rx.event
-    def r_date(self, value: str) -> None:
-        monday = monday_of(value)
-        if monday:
-            self.r_week_start = monday
-            self._refresh_options()
 
     def _move(self, start: str, lesson_id: int):  # type: ignore[no-untyped-def]
         self.r_saving, self.r_message = True, ""
@@ -160,17 +131,10 @@ class BookingPageState(ViewerTimezone, rx.State):
             bookings.reschedule_booking(
                 self.booking_token, start=start, lesson_id=lesson_id, now=clock.now()
             )
-        except SlotUnavailable:
-            self.r_saving, self.r_message = False, JUST_TAKEN
-            self._refresh_options()
-            return
-        except DomainError as exc:
-            self.r_saving = False
-            self.r_message = (
-                " ".join(exc.field_errors.values())
-                if isinstance(exc, ValidationFailed)
-                else exc.detail
-            )
+        except DomainError as exc:  # a refused time says why (the engine's reason)
+            self.r_saving, self.r_message = False, error_text(exc)
+            if isinstance(exc, SlotUnavailable):
+                self._refresh_options()
             return
         self.r_saving, self.resched_open, self.is_new = False, False, False
         self._fetch()
@@ -268,23 +232,14 @@ def _reschedule_panel() -> rx.Component:
                     id="reschedule-message",
                 ),
             ),
-            week_picker(
-                label=S.r_week_label,
-                week_start=S.r_week_start,
-                on_prev=S.r_prev,
-                on_this=S.r_this,
-                on_next=S.r_next,
-                on_date=S.r_date,
-                prefix="rweek",
-                loading=S.r_saving,
-            ),
+            week_picker(S, prefix="rweek", loading=S.r_saving),
             rx.cond(
-                S.r_slot_count == 0,
+                S.slot_count == 0,
                 rx.text("No free times this week.", size="2", color_scheme="gray"),
             ),
-            slot_grid(S.r_days, lambda s: S.reschedule_to(s), prefix="rslots"),
+            slot_grid(S.days, lambda s: S.reschedule_to(s), prefix="rslots"),
             rx.foreach(
-                S.r_joinable,
+                S.joinable,
                 lambda j: rx.hstack(
                     rx.text(j.label, size="2"),
                     rx.badge(j.free_spots.to_string(), " free", color_scheme="violet"),

@@ -10,7 +10,7 @@ background task).
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import reflex as rx
@@ -23,9 +23,11 @@ from booking_app.realtime.channel import live_refresh
 from booking_app.services import availability, lessons
 from booking_app.services import calendar as cal
 from booking_app.services.accounts import SessionUser
-from booking_app.services.errors import DomainError, ValidationFailed
+from booking_app.services.errors import DomainError
 from booking_app.state.auth import current_user
+from booking_app.state.forms import error_text, error_toast
 from booking_app.state.page import tutor_or_student_page
+from booking_app.state.week_nav import WeekNav
 
 LEGEND = [
     ("Request", "pending"),
@@ -56,11 +58,10 @@ def _fc_event(e: cal.CalEvent, payments: bool) -> dict[str, Any]:
     }
 
 
-class CalendarState(rx.State):
+class CalendarState(WeekNav, rx.State):
     loaded: bool = False
     role: str = ""
     timezone: str = "UTC"
-    week_start: str = ""
     label: str = ""
     now: str = ""
     items: list[cal.CalEvent] = []  # noqa: RUF012 (a Reflex var, not a mutable default)
@@ -129,36 +130,13 @@ class CalendarState(rx.State):
             except DomainError:
                 self.detail_open = False
 
-    # ---- navigation
-
-    async def _go(self, week: date | None):  # type: ignore[no-untyped-def]
+    async def _week_changed(self):  # type: ignore[no-untyped-def]
+        """Navigation (WeekNav): show the week `week_start` names."""
         user = await self._user()
         if user is None:
             return rx.redirect(routes.LOGIN)
-        self._load(user, week)
+        self._load(user, self._current_week())
         return None
-
-    @rx.event
-    async def prev_week(self):  # type: ignore[no-untyped-def]
-        return await self._go(date.fromisoformat(self.week_start) - timedelta(days=7))
-
-    @rx.event
-    async def next_week(self):  # type: ignore[no-untyped-def]
-        return await self._go(date.fromisoformat(self.week_start) + timedelta(days=7))
-
-    @rx.event
-    async def this_week(self):  # type: ignore[no-untyped-def]
-        return await self._go(None)
-
-    @rx.event
-    async def jump_to(self, value: str):  # type: ignore[no-untyped-def]
-        if not str(value or "").strip():
-            return None  # the picker was cleared: stay on the week shown
-        try:
-            day = date.fromisoformat(str(value or "").strip())
-        except ValueError:
-            return rx.toast.error("Pick a date to jump to.")
-        return await self._go(day)
 
     @rx.event
     def set_show_payments(self, value: bool) -> None:
@@ -221,11 +199,8 @@ class CalendarState(rx.State):
             return rx.toast.error("Only tutors edit the calendar.")
         try:
             message = self._create(user, form)
-        except ValidationFailed as exc:
-            self.create_error = "; ".join(exc.field_errors.values())
-            return None
         except DomainError as exc:
-            self.create_error = exc.detail
+            self.create_error = error_text(exc)
             return None
         self.create_open = False
         self._load(user, self._current_week())
@@ -247,10 +222,10 @@ class CalendarState(rx.State):
                 cal.move_busy_block(user.id, int(raw_id), start=start, end=end, now=clock.now())
             else:
                 return None
-        except ValidationFailed as exc:
-            return rx.toast.error("; ".join(exc.field_errors.values()))
-        except (DomainError, ValueError) as exc:
-            return rx.toast.error(getattr(exc, "detail", "This cannot be moved."))
+        except DomainError as exc:
+            return error_toast(exc)
+        except ValueError:
+            return rx.toast.error("This cannot be moved.")
         self._load(user, self._current_week())
         return rx.toast.success("Moved.")
 
@@ -264,7 +239,7 @@ class CalendarState(rx.State):
         try:
             token = cal.student_booking_token(student_id, int(raw_id))
         except DomainError as exc:
-            return rx.toast.error(exc.detail)
+            return error_toast(exc)
         return rx.redirect(routes.booking_url(token))
 
     @rx.event
@@ -280,7 +255,7 @@ class CalendarState(rx.State):
             try:
                 self.detail = cal.lesson_detail(user.id, self.detail_id)
             except DomainError as exc:
-                return rx.toast.error(exc.detail)
+                return error_toast(exc)
             self.detail_title = self.detail.title
         else:
             match = [e for e in self.items if e.id == event_id]
@@ -302,11 +277,8 @@ class CalendarState(rx.State):
                 lessons.cancel_lesson(user.id, self.detail_id, now=clock.now())
             else:
                 availability.remove_busy_block(user.id, self.detail_id)
-        except ValidationFailed as exc:
-            self.detail_error = "; ".join(exc.field_errors.values())
-            return None
         except DomainError as exc:
-            self.detail_error = exc.detail
+            self.detail_error = error_text(exc)
             return None
         self.detail_open = False
         self._load(user, self._current_week())
@@ -326,11 +298,11 @@ class CalendarState(rx.State):
                 user.id, booking_id, paid=paid, amount=str(form.get("amount", "")), now=clock.now()
             )
             self.detail = cal.lesson_detail(user.id, self.detail_id)
-        except ValidationFailed as exc:
-            self.detail_error = "; ".join(exc.field_errors.values())
+        except DomainError as exc:
+            self.detail_error = error_text(exc)
             return None
-        except (DomainError, ValueError) as exc:
-            self.detail_error = getattr(exc, "detail", "This booking cannot be changed.")
+        except ValueError:
+            self.detail_error = "This booking cannot be changed."
             return None
         self.detail_error = ""
         self._load(user, self._current_week())
@@ -346,11 +318,8 @@ class CalendarState(rx.State):
                 user.id, self.detail_id, str(form.get("notes", "")), now=clock.now()
             )
             self.detail = cal.lesson_detail(user.id, self.detail_id)
-        except ValidationFailed as exc:
-            self.detail_error = "; ".join(exc.field_errors.values())
-            return None
         except DomainError as exc:
-            self.detail_error = exc.detail
+            self.detail_error = error_text(exc)
             return None
         self.detail_error = ""
         return rx.toast.success("Notes saved.")
@@ -378,7 +347,7 @@ def _toolbar() -> rx.Component:
         rx.hstack(
             rx.input(
                 type="date", id="cal-jump", aria_label="Jump to date",
-                on_change=S.jump_to.debounce(400),
+                on_change=S.pick_date.debounce(400),
             ),
             rx.cond(
                 S.is_tutor,

@@ -18,15 +18,10 @@ from booking_app import clock, routes
 from booking_app.components.layout import app_shell
 from booking_app.scheduling import can_join, seconds_until_join
 from booking_app.services import classroom, invites
-from booking_app.services.errors import DomainError, ValidationFailed
+from booking_app.services.errors import DomainError
 from booking_app.state.auth import AuthState
+from booking_app.state.forms import error_toast
 from booking_app.state.page import signed_in_page
-
-
-def _message(exc: DomainError) -> str:
-    if isinstance(exc, ValidationFailed):
-        return " ".join(exc.field_errors.values())
-    return exc.detail
 
 
 def _clock(seconds: int) -> str:
@@ -80,7 +75,7 @@ class RoomNotes(rx.SharedState):
                 now=clock.now(),
             )
         except DomainError as exc:
-            return rx.toast.error(_message(exc))
+            return error_toast(exc)
         self.notes, self.version = saved.text, saved.version
         return None
 
@@ -183,7 +178,7 @@ class RoomState(rx.State):
         try:
             classroom.mark_completed(self.session_uuid, tutor_id=user.id, now=clock.now())
         except DomainError as exc:
-            return rx.toast.error(_message(exc))
+            return error_toast(exc)
         self._fetch(user.id, user.timezone or "UTC")
         shared = await self.get_state(RoomNotes)  # the room's linked instance: fans out
         shared.lesson_status = self.status
@@ -199,7 +194,7 @@ class RoomState(rx.State):
                 self.session_uuid, tutor_id=user.id, booking_id=int(booking_id), now=clock.now()
             )
         except DomainError as exc:
-            return rx.toast.error(_message(exc))
+            return error_toast(exc)
         self._fetch(user.id, user.timezone or "UTC")
         return rx.toast.success("Marked as no-show.")
 
@@ -216,7 +211,7 @@ class RoomState(rx.State):
                 now=clock.now(),
             )
         except DomainError as exc:
-            return rx.toast.error(_message(exc))
+            return error_toast(exc)
         return rx.toast.success("Lesson notes saved.")
 
     @rx.event
@@ -228,7 +223,7 @@ class RoomState(rx.State):
             view = classroom.get_room(self.session_uuid, user_id=user.id, now=clock.now())
             link = invites.create_lesson_invite(view.lesson_id, tutor_id=user.id, now=clock.now())
         except DomainError as exc:
-            return rx.toast.error(_message(exc))
+            return error_toast(exc)
         self.invite_url, self.invite_expires = link.url, link.expires_label
         return None
 

@@ -16,6 +16,7 @@ from booking_app.components.layout import app_shell
 from booking_app.services import invites
 from booking_app.services.errors import DomainError
 from booking_app.state.auth import AuthState
+from booking_app.state.forms import error_text
 from booking_app.state.page import signed_in_page
 
 TITLES = {
@@ -44,7 +45,7 @@ class InviteState(rx.State):
     def _fail(self, exc: DomainError) -> None:
         self.error_code = exc.code
         self.error_title = TITLES.get(exc.code, "Invite not accepted")
-        self.error_detail = HELP.get(exc.code, exc.detail)
+        self.error_detail = HELP.get(exc.code) or error_text(exc)
 
     @rx.event
     async def accept(self):  # type: ignore[no-untyped-def]

@@ -14,19 +14,20 @@ from typing import Any
 import reflex as rx
 
 from booking_app import clock, routes
-from booking_app.components.forms import form_field
+from booking_app.components.forms import form_message, named_field
 from booking_app.components.layout import public_shell
 from booking_app.components.slots import slot_grid, timezone_select, week_picker
 from booking_app.components.widgets import loading, not_found
 from booking_app.services import accounts, availability, booking, marketplace
-from booking_app.services.errors import DomainError, NotFound, SlotUnavailable, ValidationFailed
+from booking_app.services.errors import DomainError, NotFound, SlotUnavailable
 from booking_app.state.auth import AuthState
+from booking_app.state.forms import FORM, FormErrors, error_text, error_toast, text_of
 from booking_app.state.page import public_page
 from booking_app.state.viewer_timezone import ViewerTimezone
-from booking_app.state.week_nav import JoinableRow, SlotDayRow, monday_of, shift_week, week_rows
+from booking_app.state.week_nav import JoinableRow, SlotWeek, monday_of
 
-JUST_TAKEN = "This time was just taken — pick another one"
 FORM_FIELDS = ("name", "phone", "email", "telegram_username")
+NOT_A_STUDENT_ACCOUNT = "Sign in with a student account to book (or sign out to book as a guest)."
 
 
 @dataclass
@@ -53,7 +54,7 @@ class TutorInfo:
     requires_confirmation: bool = False
 
 
-class TutorPublicState(ViewerTimezone, rx.State):
+class TutorPublicState(ViewerTimezone, SlotWeek, FormErrors, rx.State):
     loaded: bool = False
     not_found: bool = False
     tutor_slug: str = ""
@@ -64,12 +65,6 @@ class TutorPublicState(ViewerTimezone, rx.State):
 
     source: str = "public_page"  # "marketplace" when the visitor came from the search
 
-    week_start: str = ""
-    week_label: str = ""
-    days: list[SlotDayRow] = []
-    joinable: list[JoinableRow] = []
-    slot_count: int = 0
-    slots_loading: bool = False
     slots_error: str = ""
 
     # booking dialog
@@ -84,11 +79,6 @@ class TutorPublicState(ViewerTimezone, rx.State):
     f_email: str = ""
     f_telegram: str = ""
     form_key: int = 0
-    name_error: str = ""
-    phone_error: str = ""
-    email_error: str = ""
-    telegram_username_error: str = ""
-    form_error: str = ""
     taken_message: str = ""
     submitting: bool = False
 
@@ -98,10 +88,6 @@ class TutorPublicState(ViewerTimezone, rx.State):
             if str(s.id) == self.service_id:
                 return s
         return PublicServiceRow()
-
-    @rx.var
-    def public_url_path(self) -> str:
-        return routes.tutor_public_url(self.tutor_slug)
 
     # ------------------------------------------------------------------ loading
 
@@ -119,25 +105,17 @@ class TutorPublicState(ViewerTimezone, rx.State):
                 now=clock.now(),
             )
         except DomainError as exc:
-            self.slots_error = exc.detail
-            self.days, self.joinable, self.slot_count = [], [], 0
+            self.slots_error = error_text(exc)
+            self._clear_week()
             return
-        rows = week_rows(view)
         self.slots_error = ""
-        self.week_start, self.week_label = rows.week_start, rows.label
-        self.days, self.joinable, self.slot_count = rows.days, rows.joinable, rows.slot_count
+        self._show_week(view)
 
     def _reset_dialog(self) -> None:
         self.dialog_open, self.submitting = False, False
         self.pick_start, self.pick_lesson_id, self.pick_label = "", 0, ""
         self.taken_message = ""
-        self._set_errors({})
-
-    def _set_errors(self, errors: dict[str, str]) -> None:
-        for name in FORM_FIELDS:
-            setattr(self, f"{name}_error", errors.get(name, ""))
-        other = [m for k, m in errors.items() if k not in FORM_FIELDS]
-        self.form_error = " ".join(other)
+        self._clear_errors()
 
     @rx.event
     async def on_load(self):  # type: ignore[no-untyped-def]
@@ -190,38 +168,19 @@ class TutorPublicState(ViewerTimezone, rx.State):
     def _timezone_changed(self) -> None:
         self._refresh_slots()
 
+    async def _week_changed(self) -> None:
+        self._refresh_slots()
+
     @rx.event
     def set_service(self, service_id: str) -> None:
         self.service_id = str(service_id)
         self._reset_dialog()  # a slot or lesson picked for another service is not kept
         self._refresh_slots()
 
-    @rx.event
-    def prev_week(self) -> None:
-        self.week_start = shift_week(self.week_start, -1)
-        self._refresh_slots()
-
-    @rx.event
-    def next_week(self) -> None:
-        self.week_start = shift_week(self.week_start, 1)
-        self._refresh_slots()
-
-    @rx.event
-    def this_week(self) -> None:
-        self.week_start = ""
-        self._refresh_slots()
-
-    @rx.event
-    def pick_date(self, value: str) -> None:
-        monday = monday_of(value)
-        if monday:
-            self.week_start = monday
-            self._refresh_slots()
-
     # ------------------------------------------------------------------ booking
 
     async def _open(self, start: str, lesson_id: int, label: str) -> None:
-        self._set_errors({})
+        self._clear_errors()
         self.taken_message = ""
         self.pick_start, self.pick_lesson_id, self.pick_label = start, lesson_id, label
         auth = await self.get_state(AuthState)
@@ -252,21 +211,16 @@ class TutorPublicState(ViewerTimezone, rx.State):
 
     @rx.event
     async def submit(self, form_data: dict[str, Any]):  # type: ignore[no-untyped-def]
-        self._set_errors({})
+        self._clear_errors()
         self.taken_message = ""
         auth = await self.get_state(AuthState)
         user = auth.require_user()
         if user is not None and user.role != "student":
-            self.form_error = (
-                "Sign in with a student account to book (or sign out to book as a guest)."
-            )
+            self.errors = {FORM: NOT_A_STUDENT_ACCOUNT}
             return
-
-        def text(key: str) -> str:
-            return str(form_data.get(key, "") or "").strip()
-
-        self.f_name, self.f_phone = text("name"), text("phone")
-        self.f_email, self.f_telegram = text("email"), text("telegram_username")
+        self.f_name, self.f_phone = text_of(form_data, "name"), text_of(form_data, "phone")
+        self.f_email = text_of(form_data, "email")
+        self.f_telegram = text_of(form_data, "telegram_username")
         self.submitting = True
         yield
         form = booking.BookingForm(
@@ -284,23 +238,17 @@ class TutorPublicState(ViewerTimezone, rx.State):
             view = booking.create_booking(
                 form, student_id=user.id if user is not None else None, now=clock.now()
             )
-        except SlotUnavailable:
+        except SlotUnavailable as exc:  # the engine's reason ("needs 15 minutes between...")
             self.submitting = False
-            self.taken_message = JUST_TAKEN
+            self.taken_message = error_text(exc)
             self.dialog_open = False
             self._refresh_slots()
-            yield rx.toast.error(JUST_TAKEN)
-            return
-        except ValidationFailed as exc:
-            self.submitting = False
-            self._set_errors(exc.field_errors)
-            first = next((k for k in exc.field_errors if k in FORM_FIELDS), "")
-            if first:
-                yield rx.set_focus(f"book-{first}")
+            yield error_toast(exc)
             return
         except DomainError as exc:
             self.submitting = False
-            self.form_error = exc.detail
+            for event in self._show_refusal(exc, FORM_FIELDS, focus_prefix="book-"):
+                yield event
             return
         self.submitting, self.dialog_open = False, False
         yield rx.redirect(routes.booking_url(view.token, new=True))
@@ -383,16 +331,8 @@ def _joinable_item(j: JoinableRow) -> rx.Component:
 
 
 def _booking_form() -> rx.Component:
-    def inp(name: str, default: rx.Var, error: rx.Var, **props: Any) -> rx.Component:  # type: ignore[type-arg]
-        return rx.input(
-            id=f"book-{name}",
-            name=name,
-            default_value=default,
-            size="3",
-            width="100%",
-            aria_invalid=rx.cond(error != "", "true", "false"),
-            **props,
-        )
+    def field(label: Any, name: str, default: rx.Var, **props: Any) -> rx.Component:  # type: ignore[type-arg]
+        return named_field(label, name, S.errors, id_prefix="book-", default_value=default, **props)
 
     return rx.form(
         rx.vstack(
@@ -406,41 +346,16 @@ def _booking_form() -> rx.Component:
                     color_scheme="gray",
                 ),
             ),
-            form_field("Name", inp("name", S.f_name, S.name_error), S.name_error, "book-name"),
-            form_field(
-                "Phone",
-                inp("phone", S.f_phone, S.phone_error, type="tel", placeholder="+380 67 123 4567"),
-                S.phone_error,
-                "book-phone",
+            field("Name", "name", S.f_name),
+            field("Phone", "phone", S.f_phone, type="tel", placeholder="+380 67 123 4567"),
+            field("Email (optional)", "email", S.f_email, type="email"),
+            field(
+                rx.cond(S.is_guest, "Telegram username", "Telegram username (optional)"),
+                "telegram_username",
+                S.f_telegram,
+                placeholder="@username",
             ),
-            form_field(
-                "Email (optional)",
-                inp("email", S.f_email, S.email_error, type="email"),
-                S.email_error,
-                "book-email",
-            ),
-            form_field(
-                rx.cond(S.is_guest, "Telegram username", "Telegram username (optional)"),  # type: ignore[arg-type]
-                inp(
-                    "telegram_username",
-                    S.f_telegram,
-                    S.telegram_username_error,
-                    placeholder="@username",
-                ),
-                S.telegram_username_error,
-                "book-telegram_username",
-            ),
-            rx.cond(
-                S.form_error != "",
-                rx.callout(
-                    S.form_error,
-                    icon="triangle-alert",
-                    color_scheme="red",
-                    id="book-form-error",
-                    role="alert",
-                    width="100%",
-                ),
-            ),
+            form_message(S.errors, "book-form-error", width="100%"),
             rx.hstack(
                 rx.dialog.close(
                     rx.button("Cancel", variant="soft", color_scheme="gray", type="button")
@@ -507,16 +422,7 @@ def _slots_section() -> rx.Component:
                     role="alert",
                 ),
             ),
-            week_picker(
-                label=S.week_label,
-                week_start=S.week_start,
-                on_prev=S.prev_week,
-                on_this=S.this_week,
-                on_next=S.next_week,
-                on_date=S.pick_date,
-                prefix="week",
-                loading=S.slots_loading,
-            ),
+            week_picker(S, prefix="week"),
             rx.cond(
                 S.slots_error != "",
                 rx.callout(S.slots_error, icon="triangle-alert", color_scheme="amber"),

@@ -16,31 +16,25 @@ from booking_app import clock
 from booking_app.services import account_security
 from booking_app.services.errors import DomainError, TooManyAttempts, ValidationFailed
 from booking_app.state.auth import AuthState
+from booking_app.state.forms import FormErrors, error_text, error_toast
 from booking_app.state.session import start_session
 
 FIELDS = ("current_password", "new_password", "confirm_password")
 CHANGED = "Password changed. Your other sessions were signed out."
 
 
-class AccountSecurityState(rx.State):
+class AccountSecurityState(FormErrors, rx.State):
     saving: bool = False
     form_key: int = 0
-    current_password_error: str = ""
-    new_password_error: str = ""
-    confirm_password_error: str = ""
     # Backend-only: survives the full page load that swaps this tab's session after a
     # change, so the page can say it worked.
     _just_changed: bool = False
-
-    def _set_errors(self, errors: dict[str, str]) -> None:
-        for name in FIELDS:
-            setattr(self, f"{name}_error", errors.get(name, ""))
 
     @rx.event
     def on_load(self):  # type: ignore[no-untyped-def]
         """Clean form on every visit; the toast of a change that just reloaded the page."""
         self.saving = False
-        self._set_errors({})
+        self._clear_errors()
         self.form_key += 1
         if self._just_changed:
             self._just_changed = False
@@ -56,31 +50,29 @@ class AccountSecurityState(rx.State):
             return
         if not isinstance(form_data, dict):  # any caller may send anything
             form_data = {}
-        self._set_errors({})
+        self._clear_errors()
         self.saving = True
         yield
         try:
             account_security.change_password(
                 user.id,
-                str(form_data.get("current_password", "") or ""),
-                str(form_data.get("new_password", "") or ""),
-                str(form_data.get("confirm_password", "") or ""),
+                *(str(form_data.get(name, "") or "") for name in FIELDS),
                 ip=self.router.session.client_ip,
                 now=clock.now(),
             )
         except ValidationFailed as exc:
             self.saving = False
-            self._set_errors(exc.field_errors)
-            yield rx.set_focus(next(iter(exc.field_errors)))
+            for event in self._show_refusal(exc, FIELDS, focus_prefix=""):
+                yield event
             return
         except TooManyAttempts as exc:
             self.saving = False
-            self.current_password_error = exc.detail
-            yield rx.toast.error(exc.detail)
+            self.errors = {"current_password": error_text(exc)}
+            yield error_toast(exc)
             return
         except DomainError as exc:
             self.saving = False
-            yield rx.toast.error(exc.detail)
+            yield error_toast(exc)
             return
         # Every session ended, this tab's too: swap its cookie for a fresh session (a full
         # page load through a login ticket) instead of following the "sessions ended"

@@ -8,6 +8,7 @@ from booking_app.services import accounts, sessions
 from booking_app.services.sessions import open_session
 from booking_app.state.account_security import AccountSecurityState
 from booking_app.state.auth import AuthState
+from booking_app.state.forms import FORM
 from tests.support import clock
 from tests.support.states import run, spec_name, state
 
@@ -58,7 +59,7 @@ def test_login_submit_starts_a_session(sqlite_db: str) -> None:
     _tutor()
     login = state(LoginState, "/login")
     events = list(login.submit({"email": "petro@example.com", "password": "tutor-pass-1"}))
-    assert login.error == ""
+    assert login.errors == {}
     assert spec_name(events[-1]) == "_call_script"  # window.location.assign(ticket URL)
 
 
@@ -66,7 +67,7 @@ def test_login_submit_shows_the_error(sqlite_db: str) -> None:
     _tutor()
     login = state(LoginState, "/login")
     list(login.submit({"email": "petro@example.com", "password": "nope-nope"}))
-    assert login.error == "Invalid email or password." and login.loading is False
+    assert login.errors == {FORM: "Invalid email or password."} and login.loading is False
 
 
 def test_register_submit_puts_errors_next_to_fields(sqlite_db: str) -> None:
@@ -76,10 +77,10 @@ def test_register_submit_puts_errors_next_to_fields(sqlite_db: str) -> None:
     reg.set_browser_timezone("Garbage/Zone")
     assert reg.timezone == "Europe/Warsaw"
     list(reg.submit({"name": "Al", "email": "bad", "phone": "1", "password": "x"}))
-    assert reg.email_error.startswith("Enter a valid email")
-    assert reg.phone_error.startswith("Enter a valid phone")
-    assert reg.password_error == "Use at least 8 characters."
-    assert reg.name_error == "" and reg.loading is False
+    assert reg.errors.get("email", "").startswith("Enter a valid email")
+    assert reg.errors.get("phone", "").startswith("Enter a valid phone")
+    assert reg.errors.get("password", "") == "Use at least 8 characters."
+    assert reg.errors.get("name", "") == "" and reg.loading is False
 
 
 def test_register_submit_success(sqlite_db: str) -> None:
@@ -96,7 +97,7 @@ def test_register_submit_success(sqlite_db: str) -> None:
         )
     )
     assert spec_name(events[-1]) == "_call_script"
-    assert reg.email_error == ""
+    assert reg.errors.get("email", "") == ""
 
 
 def _token(user: accounts.SessionUser) -> str:
@@ -136,7 +137,7 @@ def test_password_change_from_a_tab(sqlite_db: str) -> None:
             {"current_password": "nope", "new_password": "x", "confirm_password": "x"}
         )
     )
-    assert form.new_password_error == "Use at least 8 characters." and not form.saving
+    assert form.errors.get("new_password", "") == "Use at least 8 characters." and not form.saving
     run(
         form.change_password(
             {
@@ -146,7 +147,7 @@ def test_password_change_from_a_tab(sqlite_db: str) -> None:
             }
         )
     )
-    assert form.current_password_error == "That is not your current password."
+    assert form.errors.get("current_password", "") == "That is not your current password."
     assert sessions.session_user(mine) is not None  # a refused change ends nothing
     events = run(
         form.change_password(

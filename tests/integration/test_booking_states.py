@@ -13,9 +13,10 @@ import pytest
 
 from booking_app.pages import landing, my_bookings, tutor_profile
 from booking_app.pages.booking import BookingPageState
-from booking_app.pages.tutor_public import JUST_TAKEN, TutorPublicState
+from booking_app.pages.tutor_public import TutorPublicState
 from booking_app.pages.tutor_requests import TutorRequestsState
 from booking_app.services import booking
+from booking_app.services.errors import SlotUnavailable
 from tests.integration.booking_helpers import (
     MONDAY_10,
     NOW,
@@ -46,7 +47,7 @@ def _public_page(tutor_slug: str = "olena", user: tuple[int, str] | None = None)
     run(st.on_load())
     assert st.loaded and not st.not_found
     st.set_timezone("Europe/Kyiv")
-    st.pick_date(MONDAY)
+    run(st.pick_date(MONDAY))
     assert MONDAY_10 in _slot_starts(st)
     return st
 
@@ -90,7 +91,7 @@ def test_guest_with_bad_telegram_gets_a_field_error_and_nothing_is_written(
     run(st.pick_slot({"start": MONDAY_10, "label": "Mon 30 Nov, 10:00"}))
     assert st.dialog_open and st.is_guest
     events = run(st.submit({**GUEST_FORM, "telegram_username": "ivan"}))
-    assert st.telegram_username_error and st.name_error == "" and st.phone_error == ""
+    assert list(st.errors) == ["telegram_username"]  # next to its field, nothing else
     assert st.dialog_open and not st.submitting
     assert not [e for e in events if "/booking/" in str(e)]
     assert counts() == (0, 0)
@@ -125,10 +126,27 @@ def test_slot_taken_meanwhile_shows_the_message_and_fresh_slots(sqlite_db: str) 
         now=NOW,
     )
     events = run(st.submit(GUEST_FORM))
-    assert st.taken_message == JUST_TAKEN
+    with pytest.raises(SlotUnavailable) as refused:  # what the service says, the page shows
+        booking.create_booking(form(tutor, service), student_id=None, now=NOW)
+    assert st.taken_message == refused.value.detail != ""
     assert MONDAY_10 not in _slot_starts(st)
     assert not st.submitting and not [e for e in events if "/booking/" in str(e)]
     assert counts() == (1, 1)
+
+
+def test_the_engines_reason_reaches_the_guest(sqlite_db: str) -> None:
+    """Issue 13: a refused slot says why (here the tutor's buffer), not "just taken"."""
+    tutor = add_tutor(buffer_after_min=15)
+    service = add_service(tutor)
+    st = _public_page()
+    eleven = "2026-11-30T09:00:00+00:00"  # Mon 30 Nov, 11:00 Kyiv
+    assert eleven in _slot_starts(st)
+    booking.create_booking(form(tutor, service), student_id=None, now=NOW)  # 10:00-11:00
+    run(st.pick_slot({"start": eleven, "label": "Mon 30 Nov, 11:00"}))
+    events = run(st.submit(GUEST_FORM))
+    assert "15 minutes" in st.taken_message and "between lessons" in st.taken_message
+    assert any("15 minutes" in t for t in toasts(events, "error"))
+    assert eleven not in _slot_starts(st) and counts() == (1, 1)
 
 
 def test_private_page_of_unknown_token_is_not_found(sqlite_db: str) -> None:
@@ -180,7 +198,7 @@ def test_tutor_confirms_and_declines_with_a_reason(sqlite_db: str) -> None:
     [req] = st.requests
     st.open_decline(req.booking_id, req.client_name)
     run(st.decline({"reason": "  "}))
-    assert st.reason_error and st.decline_open
+    assert st.errors.get("reason", "") and st.decline_open
     run(st.decline({"reason": "Fully booked this month"}))
     assert not st.decline_open and st.requests == []
     detail = booking.get_booking(second.token, viewer_tz="UTC", now=NOW)
@@ -196,8 +214,8 @@ def test_private_page_reschedules_then_cancels(sqlite_db: str) -> None:
     page.set_timezone("Europe/Kyiv")
     assert page.b.can_reschedule and page.b.can_cancel
     page.open_reschedule()
-    page.r_date(MONDAY)
-    starts = [s.start for d in page.r_days for s in d.slots]
+    run(page.pick_date(MONDAY))
+    starts = [s.start for d in page.days for s in d.slots]
     assert MONDAY_10 in starts  # its own time is offered again (the lesson being moved)
     new_start = "2026-11-30T12:00:00+00:00"
     run(page.reschedule_to({"start": new_start, "label": "Mon 30 Nov, 14:00"}))
@@ -235,9 +253,9 @@ def test_marketplace_lists_tutors_and_shows_price_errors_by_field(sqlite_db: str
     st.search({"text": "", "price_min": "500", "price_max": ""})
     assert st.results == [] and st.searched  # "no tutors match"
     st.search({"text": "", "price_min": "abc", "price_max": "10"})
-    assert st.price_min_error and st.results == []
+    assert st.errors.get("price_min", "") and st.results == []
     st.clear()
-    assert len(st.results) == 1 and st.price_min_error == ""
+    assert len(st.results) == 1 and st.errors.get("price_min", "") == ""
 
 
 def test_tutor_profile_saves_and_shows_field_errors(sqlite_db: str) -> None:
@@ -247,11 +265,11 @@ def test_tutor_profile_saves_and_shows_field_errors(sqlite_db: str) -> None:
     assert st.loaded and st.slug == "olena" and st.public_path == "/t/olena"
     base = {"slug": "olena", "headline": "Maths", "bio": "Hi", "default_price": "500"}
     run(st.save({**base, "slug": "No Spaces!"}))
-    assert st.slug_error and not st.saving
+    assert st.errors.get("slug", "") and not st.saving
     st.set_requires_confirmation(True)
     events = run(st.save({**base, "slug": "olena-k"}))
     assert any('["success"]' in str(e) for e in events)
-    assert st.slug == "olena-k" and st.requires_confirmation and st.slug_error == ""
+    assert st.slug == "olena-k" and st.requires_confirmation and st.errors.get("slug", "") == ""
 
     student = add_student()
     other = state(tutor_profile.TutorProfileState, "/tutor/profile", user=(student, "student"))
