@@ -60,6 +60,29 @@ def form_field(
     )
 
 
+def labelled_switch(
+    label: str,
+    *,
+    checked: rx.Var[bool],
+    on_change: Any,
+    field_id: str,
+    name: str = "",
+    error: rx.Var[str] | None = None,
+    **style: Any,
+) -> rx.Component:
+    """A switch with its label to the right (and its field's error under it, if given)."""
+    switch = rx.el.label(
+        rx.switch(
+            checked=checked, on_change=on_change, id=field_id, **({"name": name} if name else {})
+        ),
+        label,
+        html_for=field_id,
+        class_name="rt-Text rt-r-size-2",
+        style={"display": "flex", "gap": "8px", "align_items": "center", **style},
+    )
+    return switch if error is None else rx.fragment(switch, field_error(error, field_id))
+
+
 def named_input(
     name: str,
     errors: rx.Var | None = None,  # type: ignore[type-arg]

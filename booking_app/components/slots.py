@@ -86,33 +86,34 @@ def week_picker(
     )
 
 
-def slot_grid(
+def week_grid(
     days: rx.Var[list[SlotDayRow]],
-    on_pick: Callable[[SlotRow], Any],
+    render_slot: Callable[[SlotRow], rx.Component],
     *,
     prefix: str,
+    empty: str = "—",
+    counts: bool = False,
 ) -> rx.Component:
-    """Seven day columns; each free start time is a button (`.slot-button`)."""
+    """Seven day columns (ids `<prefix>-day-<date>`), each listing its free start times as
+    `render_slot` draws them; `counts` adds the day's number of slots to its heading."""
 
     def day_box(day: SlotDayRow) -> rx.Component:
+        heading = rx.text(day.label, weight="medium", size="2")
+        if counts:
+            badge = rx.badge(
+                day.count.to_string(),
+                variant="soft",
+                color_scheme=rx.cond(day.count > 0, "green", "gray"),
+                size="1",
+            )
+            heading = rx.hstack(heading, badge, justify="between", align="center")
         return rx.box(
-            rx.text(day.label, weight="medium", size="2"),
+            heading,
             rx.cond(
                 day.count == 0,
-                rx.text("—", size="1", color_scheme="gray", margin_top="var(--space-1)"),
+                rx.text(empty, size="1", color_scheme="gray", margin_top="var(--space-1)"),
                 rx.flex(
-                    rx.foreach(
-                        day.slots,
-                        lambda s: rx.button(
-                            s.time,
-                            size="1",
-                            variant="surface",
-                            on_click=on_pick(s),
-                            class_name="slot-button",
-                            custom_attrs={"data-start": s.start},
-                            aria_label="Book " + s.label,
-                        ),
-                    ),
+                    rx.foreach(day.slots, render_slot),
                     gap="var(--space-1)",
                     wrap="wrap",
                     margin_top="var(--space-2)",
@@ -122,7 +123,7 @@ def slot_grid(
             border="1px solid var(--gray-a5)",
             border_radius="var(--radius-3)",
             id=f"{prefix}-day-" + day.date,
-            class_name="slot-day",
+            class_name=f"{prefix}-day",
         )
 
     return rx.grid(
@@ -131,4 +132,23 @@ def slot_grid(
         spacing="2",
         width="100%",
         id=f"{prefix}-days",
+    )
+
+
+def slot_grid(
+    days: rx.Var[list[SlotDayRow]], on_pick: Callable[[SlotRow], Any], *, prefix: str
+) -> rx.Component:
+    """A week of free start times to book: each is a button (`.slot-button`)."""
+    return week_grid(
+        days,
+        lambda s: rx.button(
+            s.time,
+            size="1",
+            variant="surface",
+            on_click=on_pick(s),
+            class_name="slot-button",
+            custom_attrs={"data-start": s.start},
+            aria_label="Book " + s.label,
+        ),
+        prefix=prefix,
     )

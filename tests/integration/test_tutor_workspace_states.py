@@ -7,6 +7,7 @@ land in the per-field error vars, and that nobody but a tutor can change anythin
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
@@ -16,8 +17,13 @@ from sqlmodel import select
 
 from booking_app.db import read_scope
 from booking_app.models import AvailabilityWindow, BusyBlock, Lesson, Service
-from booking_app.pages import tutor_availability
-from booking_app.pages.tutor_availability import TutorAvailabilityState
+from booking_app.pages.tutor_availability import AvailabilityState
+from booking_app.pages.tutor_availability.busy import BusyState
+from booking_app.pages.tutor_availability.common import TimeRange
+from booking_app.pages.tutor_availability.hours import HoursState
+from booking_app.pages.tutor_availability.overrides import OverridesState
+from booking_app.pages.tutor_availability.preview import PreviewState
+from booking_app.pages.tutor_availability.rules import RulesState
 from booking_app.pages.tutor_lessons import TutorLessonsState
 from booking_app.pages.tutor_services import TutorServicesState
 from booking_app.services import accounts
@@ -47,8 +53,8 @@ def _count(model: Any) -> int:
         return int(session.exec(select(func.count()).select_from(model)).one())
 
 
-def _day(state: Any, day: date) -> list[str]:
-    [row] = [d for d in state.preview_days if d.date == day.isoformat()]
+def _day(av: Availability, day: date) -> list[str]:
+    [row] = [d for d in av.preview.days if d.date == day.isoformat()]
     return [slot.time for slot in row.slots]
 
 
@@ -124,119 +130,155 @@ def test_service_validation_errors_land_next_to_their_fields(sqlite_db: str) -> 
 # ---------------------------------------------------------------- availability
 
 
-def _weekday_hours(st: Any, start: str, end: str) -> None:
+@dataclass
+class Availability:
+    """The availability page's editors in one tab (each has its own state)."""
+
+    page: AvailabilityState
+    hours: HoursState
+    overrides: OverridesState
+    busy: BusyState
+    rules: RulesState
+    preview: PreviewState
+
+
+def _availability(user: accounts.SessionUser) -> Availability:
+    tab, events = open_page("/tutor/availability", user=user)
+    assert events == [] or not toasts(events, "error")
+    states = [tab.state(cls) for cls in (AvailabilityState, HoursState, OverridesState)]
+    states += [tab.state(cls) for cls in (BusyState, RulesState, PreviewState)]
+    return Availability(*states)
+
+
+def _weekday_hours(hours: HoursState, start: str, end: str) -> None:
     """Monday 09:00–12:00 through the editor, then copied to Tuesday–Friday."""
-    st.add_window(0)
-    [index] = [i for i, w in enumerate(st.windows) if w.weekday == 0]
-    st.set_window_time(index, "start", start)
-    st.set_window_time(index, "end", end)
-    st.copy_monday_to_weekdays()
+    hours.add_window(0)
+    [index] = [i for i, w in enumerate(hours.ranges) if w.weekday == 0]
+    hours.set_time(index, "start", start)
+    hours.set_time(index, "end", end)
+    hours.copy_monday_to_weekdays()
+
+
+def _hourly_rules(av: Availability) -> None:
+    av.rules.min_notice_hours, av.rules.slot_step_min = "0", "60"
+    assert toasts(run(av.rules.save()), "success")
 
 
 def test_saving_windows_and_rules_refreshes_the_preview(sqlite_db: str) -> None:
     tutor = _user("tutor", "olena@example.com")
-    st = state(TutorAvailabilityState, "/tutor/availability", user=tutor)
-    run(st.on_load())
-    assert st.loaded and st.timezone == TZ and len(st.preview_days) == 7
+    av = _availability(tutor)
+    assert av.page.loaded and av.preview.timezone == TZ and len(av.preview.days) == 7
 
-    st.min_notice_hours, st.slot_step_min = "0", "60"
-    events = run(st.save_rules())
-    assert toasts(events, "success") and st.slot_step_min == "60"
+    _hourly_rules(av)
+    assert av.rules.slot_step_min == "60"
 
-    _weekday_hours(st, "09:00", "12:00")
-    assert [w.weekday for w in st.windows] == [0, 1, 2, 3, 4] and st.windows_dirty
-    events = run(st.save_windows())
-    assert toasts(events, "success") and not st.windows_dirty
-    assert [(w.weekday, w.start, w.end) for w in st.windows] == [
+    _weekday_hours(av.hours, "09:00", "12:00")
+    assert [w.weekday for w in av.hours.ranges] == [0, 1, 2, 3, 4] and av.hours.dirty
+    events = run(av.hours.save())
+    assert toasts(events, "success") and not av.hours.dirty
+    assert [(w.weekday, w.start, w.end) for w in av.hours.ranges] == [
         (d, "09:00", "12:00") for d in range(5)
     ]
 
-    run(st.preview_next())
-    assert st.preview_week_start == NEXT_MONDAY.isoformat()
+    run(av.preview.next_week())
+    assert av.preview.week_start == NEXT_MONDAY.isoformat()
     for offset in range(5):
-        assert _day(st, NEXT_MONDAY + timedelta(days=offset)) == ["09:00", "10:00", "11:00"]
-    assert _day(st, NEXT_MONDAY + timedelta(days=5)) == []
-    assert st.preview_slot_count == 15
+        assert _day(av, NEXT_MONDAY + timedelta(days=offset)) == ["09:00", "10:00", "11:00"]
+    assert _day(av, NEXT_MONDAY + timedelta(days=5)) == []
+    assert av.preview.slot_count == 15
 
-    st.set_rule("slot_step_min", "30")  # the preview follows the saved rules at once
-    run(st.save_rules())
-    assert _day(st, NEXT_MONDAY) == ["09:00", "09:30", "10:00", "10:30", "11:00"]
-    assert st.preview_week_start == NEXT_MONDAY.isoformat()  # the chosen week is kept
+    av.rules.set_rule("slot_step_min", "30")  # the preview follows the saved rules at once
+    run(av.rules.save())
+    assert _day(av, NEXT_MONDAY) == ["09:00", "09:30", "10:00", "10:30", "11:00"]
+    assert av.preview.week_start == NEXT_MONDAY.isoformat()  # the chosen week is kept
 
-    run(st.preview_pick_date((NEXT_MONDAY + timedelta(days=9)).isoformat()))  # a Wednesday
-    assert st.preview_week_start == (NEXT_MONDAY + timedelta(days=7)).isoformat()
-    run(st.preview_prev())
-    assert st.preview_week_start == NEXT_MONDAY.isoformat()
+    run(av.preview.pick_date((NEXT_MONDAY + timedelta(days=9)).isoformat()))  # a Wednesday
+    assert av.preview.week_start == (NEXT_MONDAY + timedelta(days=7)).isoformat()
+    run(av.preview.prev_week())
+    assert av.preview.week_start == NEXT_MONDAY.isoformat()
 
 
 def test_busy_blocks_and_overrides_show_in_the_preview(sqlite_db: str) -> None:
     tutor = _user("tutor", "olena@example.com")
-    st = state(TutorAvailabilityState, "/tutor/availability", user=tutor)
-    run(st.on_load())
-    st.min_notice_hours, st.slot_step_min = "0", "60"
-    run(st.save_rules())
-    _weekday_hours(st, "09:00", "12:00")
-    run(st.save_windows())
-    run(st.preview_next())
+    av = _availability(tutor)
+    _hourly_rules(av)
+    _weekday_hours(av.hours, "09:00", "12:00")
+    run(av.hours.save())
+    run(av.preview.next_week())
 
     monday = NEXT_MONDAY.isoformat()
     form = {"start": f"{monday}T09:00", "end": f"{monday}T10:00", "title": "Dentist"}
-    key = st.busy_form_key
-    events = run(st.add_busy(form))
-    assert toasts(events, "success") and st.busy_form_key == key + 1
-    [block] = st.busy
+    key = av.busy.form_key
+    events = run(av.busy.add(form))
+    assert toasts(events, "success") and av.busy.form_key == key + 1
+    [block] = av.busy.busy
     assert block.title == "Dentist"
-    assert _day(st, NEXT_MONDAY) == ["10:00", "11:00"]
+    assert _day(av, NEXT_MONDAY) == ["10:00", "11:00"]
 
-    events = run(st.add_busy({"start": f"{monday}T11:00", "end": f"{monday}T10:00", "title": ""}))
-    assert st.end_error and len(st.busy) == 1 and not toasts(events, "success")
+    bad = {"start": f"{monday}T11:00", "end": f"{monday}T10:00", "title": ""}
+    events = run(av.busy.add(bad))
+    assert av.busy.errors.get("end") and len(av.busy.busy) == 1
+    assert not toasts(events, "success")
 
     tuesday = (NEXT_MONDAY + timedelta(days=1)).isoformat()
-    st.set_ov_day(tuesday)
-    st.set_ov_closed(True)
-    run(st.save_override())
-    assert [o.day for o in st.overrides] == [tuesday] and st.overrides[0].closed
-    assert _day(st, NEXT_MONDAY + timedelta(days=1)) == []
+    av.overrides.set_day(tuesday)
+    av.overrides.set_closed(True)
+    run(av.overrides.save())
+    assert [o.day for o in av.overrides.overrides] == [tuesday] and av.overrides.overrides[0].closed
+    assert _day(av, NEXT_MONDAY + timedelta(days=1)) == []
 
-    st.set_ov_day((NEXT_MONDAY + timedelta(days=2)).isoformat())
-    st.set_ov_closed(False)  # special hours: 14:00–16:00 replaces Wednesday's 09:00–12:00
-    st.set_ov_time(0, "start", "14:00")
-    st.set_ov_time(0, "end", "16:00")
-    run(st.save_override())
-    assert _day(st, NEXT_MONDAY + timedelta(days=2)) == ["14:00", "15:00"]
+    av.overrides.set_day((NEXT_MONDAY + timedelta(days=2)).isoformat())
+    av.overrides.set_closed(False)  # special hours: 14:00–16:00 replace Wednesday's 09:00–12:00
+    av.overrides.set_time(0, "start", "14:00")
+    av.overrides.set_time(0, "end", "16:00")
+    run(av.overrides.save())
+    assert _day(av, NEXT_MONDAY + timedelta(days=2)) == ["14:00", "15:00"]
 
-    run(st.remove_override(tuesday))
-    assert _day(st, NEXT_MONDAY + timedelta(days=1)) == ["09:00", "10:00", "11:00"]
-    run(st.remove_busy(block.id))
-    assert st.busy == [] and _day(st, NEXT_MONDAY) == ["09:00", "10:00", "11:00"]
+    run(av.overrides.remove(tuesday))
+    assert _day(av, NEXT_MONDAY + timedelta(days=1)) == ["09:00", "10:00", "11:00"]
+    run(av.busy.remove(block.id))
+    assert av.busy.busy == [] and _day(av, NEXT_MONDAY) == ["09:00", "10:00", "11:00"]
 
 
 def test_window_errors_land_on_the_offending_row(sqlite_db: str) -> None:
     tutor = _user("tutor", "olena@example.com")
-    st = state(TutorAvailabilityState, "/tutor/availability", user=tutor)
-    run(st.on_load())
-    st.add_window(0)
-    st.add_window(2)
-    wednesday = next(i for i, w in enumerate(st.windows) if w.weekday == 2)
-    st.set_window_time(wednesday, "start", "15:00")
-    st.set_window_time(wednesday, "end", "11:00")
-    events = run(st.save_windows())
-    assert toasts(events, "error") and not st.windows_saving
-    assert st.windows[wednesday].error != ""
-    assert all(w.error == "" for i, w in enumerate(st.windows) if i != wednesday)
-    assert st.windows_dirty and _count(AvailabilityWindow) == 0  # nothing written
+    hours = _availability(tutor).hours
+    hours.add_window(0)
+    hours.add_window(2)
+    wednesday = next(i for i, w in enumerate(hours.ranges) if w.weekday == 2)
+    hours.set_time(wednesday, "start", "15:00")
+    hours.set_time(wednesday, "end", "11:00")
+    events = run(hours.save())
+    assert toasts(events, "error") and not hours.saving
+    assert hours.ranges[wednesday].error != ""
+    assert all(w.error == "" for i, w in enumerate(hours.ranges) if i != wednesday)
+    assert hours.dirty and _count(AvailabilityWindow) == 0  # nothing written
 
 
-def test_rule_errors_land_in_their_field_vars(sqlite_db: str) -> None:
-    tutor = _user("tutor", "olena@example.com")
-    st = state(TutorAvailabilityState, "/tutor/availability", user=tutor)
-    run(st.on_load())
-    st.set_rule("slot_step_min", "7")
-    st.set_rule("horizon_days", "0")
-    st.set_rule("buffer_before_min", "-5")
-    run(st.save_rules())
-    assert st.slot_step_min_error and st.horizon_days_error and st.buffer_before_min_error
-    assert st.buffer_after_min_error == "" and not st.rules_saving
+def test_override_without_a_date_or_with_a_bad_range(sqlite_db: str) -> None:
+    overrides = _availability(_user("tutor", "olena@example.com")).overrides
+    run(overrides.save())
+    assert overrides.errors == {"day": "Pick a date."}
+    overrides.set_day((NEXT_MONDAY + timedelta(days=2)).isoformat())
+    assert overrides.errors == {}
+    overrides.set_closed(False)
+    overrides.set_time(0, "start", "16:00")
+    overrides.set_time(0, "end", "14:00")
+    run(overrides.save())
+    assert overrides.ranges[0].error != "" and overrides.overrides == []
+
+
+def test_rule_errors_land_in_their_fields(sqlite_db: str) -> None:
+    rules = _availability(_user("tutor", "olena@example.com")).rules
+    rules.set_rule("slot_step_min", "7")
+    rules.set_rule("horizon_days", "0")
+    rules.set_rule("buffer_before_min", "-5")
+    events = run(rules.save())
+    assert {"slot_step_min", "horizon_days", "buffer_before_min"} <= set(rules.errors)
+    assert "buffer_after_min" not in rules.errors and not rules.saving
+    assert any("ref_rule_" in str(e) for e in events)  # the first field in error gets the focus
+    rules.set_rule("horizon_days", "30")  # editing a field clears its message
+    assert "horizon_days" not in rules.errors
 
 
 # ---------------------------------------------------------------- lessons
@@ -285,7 +327,7 @@ def test_a_student_can_neither_open_nor_change_the_workspace(sqlite_db: str) -> 
     student = _user("student", "stud@example.com")
     for path, cls in (
         ("/tutor/services", TutorServicesState),
-        ("/tutor/availability", TutorAvailabilityState),
+        ("/tutor/availability", AvailabilityState),
         ("/tutor/lessons", TutorLessonsState),
     ):
         tab, events = open_page(path, user=student)
@@ -297,12 +339,15 @@ def test_a_student_can_neither_open_nor_change_the_workspace(sqlite_db: str) -> 
     events = run(services.save(SERVICE_FORM))
     assert toasts(events, "error") and services.services == []
 
-    avail = state(TutorAvailabilityState, "/tutor/availability", user=student)
-    avail.windows = [tutor_availability.WindowRow(0, "09:00", "12:00")]
+    hours = state(HoursState, "/tutor/availability", user=student)
+    hours.ranges = [TimeRange("09:00", "12:00", "", 0)]
     for handler in (
-        avail.save_windows(),
-        avail.save_rules(),
-        avail.add_busy({"start": "2030-03-11T09:00", "end": "2030-03-11T10:00", "title": "x"}),
+        hours.save(),
+        state(RulesState, "/tutor/availability", user=student).save(),
+        state(BusyState, "/tutor/availability", user=student).add(
+            {"start": "2030-03-11T09:00", "end": "2030-03-11T10:00", "title": "x"}
+        ),
+        state(PreviewState, "/tutor/availability", user=student).next_week(),
     ):
         assert toasts(run(handler), "error")
 
