@@ -117,6 +117,22 @@ def named_field(
     return form_field(label, control, error_of(errors, name), f"{id_prefix}{name}", hint=hint)
 
 
+def bound_field(
+    label: str, name: str, state: Any, *, id_prefix: str, hint: str = "", **props: Any
+) -> rx.Component:
+    """A controlled `named_field`: shows `state.<name>`, sends `state.set_field(name, v)`."""
+    return named_field(
+        label,
+        name,
+        state.errors,
+        id_prefix=id_prefix,
+        hint=hint,
+        value=getattr(state, name),
+        on_change=lambda v: state.set_field(name, v),
+        **props,
+    )
+
+
 def secret_form(*children: rx.Component, back_to: str, **props: Any) -> rx.Component:
     """A form holding a password: `method="post"` to a route that only redirects back.
 

@@ -28,6 +28,7 @@ from booking_app.pages.tutor_lessons import TutorLessonsState
 from booking_app.pages.tutor_services import TutorServicesState
 from booking_app.services import accounts
 from booking_app.state.auth import NOT_A_TUTOR
+from booking_app.state.forms import FORM
 from tests.support import clock
 from tests.support.states import open_page, redirects, run, state, toasts
 
@@ -58,16 +59,22 @@ def _day(av: Availability, day: date) -> list[str]:
     return [slot.time for slot in row.slots]
 
 
-SERVICE_FORM = {
+SERVICE_FORM = {  # the dialog's uncontrolled inputs; the offer fields live in the state
     "name": "English conversation",
     "subject_id": "",
     "description": "Speaking practice",
     "duration_min": "60",
     "price": "450",
-    "capacity": "",
-    "location": "",
-    "meeting_url": "https://meet.example.com/olena",
 }
+
+
+def _offer(st: Any, **fields: str) -> None:
+    """Type into the offer fields (lesson type, mode, capacity, location, link)."""
+    for name, value in fields.items():
+        if name in ("lesson_type", "mode"):
+            getattr(st, f"set_{name}")(value)
+        else:
+            st.set_field(name, value)
 
 
 # ---------------------------------------------------------------- services
@@ -82,6 +89,7 @@ def test_service_create_edit_and_deactivate_update_the_list(sqlite_db: str) -> N
 
     st.open_create()
     assert st.dialog_open and st.editing_id == 0
+    _offer(st, meeting_url="https://meet.example.com/olena")
     events = run(st.save(SERVICE_FORM))
     assert toasts(events, "success") and not st.dialog_open and not st.saving
     [row] = st.services
@@ -91,11 +99,9 @@ def test_service_create_edit_and_deactivate_update_the_list(sqlite_db: str) -> N
 
     st.open_edit(row.id)
     assert st.editing_id == row.id and st.f_name == "English conversation"
-    st.set_lesson_type("group")
-    st.set_mode("offline")
+    _offer(st, lesson_type="group", mode="offline", capacity="6", location="Kyiv, Khreshchatyk 1")
     st.set_is_trial(True)
-    form = {**SERVICE_FORM, "name": "Club", "capacity": "6", "location": "Kyiv, Khreshchatyk 1"}
-    run(st.save(form))
+    run(st.save({**SERVICE_FORM, "name": "Club"}))
     [row] = st.services
     assert (row.name, row.lesson_type, row.capacity, row.mode, row.location, row.is_trial) == (
         "Club", "group", 6, "offline", "Kyiv, Khreshchatyk 1", True,
@@ -112,19 +118,19 @@ def test_service_validation_errors_land_next_to_their_fields(sqlite_db: str) -> 
     st = state(TutorServicesState, "/tutor/services", user=tutor)
     run(st.on_load())
     st.open_create()
-    st.set_lesson_type("group")
-    st.set_mode("offline")
-    bad = {**SERVICE_FORM, "name": " ", "duration_min": "7", "price": "12.345", "capacity": "1"}
+    _offer(st, lesson_type="group", mode="offline", capacity="1")
+    bad = {**SERVICE_FORM, "name": " ", "duration_min": "7", "price": "12.345"}
     events = run(st.save(bad))
-    assert st.name_error and st.duration_min_error and st.price_error
-    assert st.capacity_error and st.location_error
-    assert st.mode_error == "" and st.description_error == ""
+    assert set(st.errors) == {"name", "duration_min", "price", "capacity", "location"}
     assert st.dialog_open and not st.saving and st.services == []
-    assert not toasts(events, "success")
+    assert not toasts(events, "success") and any("ref_service_name" in str(e) for e in events)
     assert _count(Service) == 0
 
-    run(st.save(SERVICE_FORM | {"capacity": "4", "location": "Room 5"}))  # fixed: errors clear
-    assert st.name_error == "" and st.capacity_error == "" and len(st.services) == 1
+    _offer(st, capacity="4")
+    assert set(st.errors) == {"name", "duration_min", "price", "location"}  # typing clears
+    _offer(st, location="Room 5")
+    run(st.save(SERVICE_FORM))  # fixed: errors clear
+    assert st.errors == {} and len(st.services) == 1
 
 
 # ---------------------------------------------------------------- availability
@@ -289,8 +295,8 @@ def test_publish_list_and_cancel_a_lesson(sqlite_db: str) -> None:
     services = state(TutorServicesState, "/tutor/services", user=tutor)
     run(services.on_load())
     services.open_create()
-    services.set_lesson_type("group")
-    run(services.save(SERVICE_FORM | {"name": "Club", "duration_min": "90", "capacity": "5"}))
+    _offer(services, lesson_type="group", capacity="5")
+    run(services.save(SERVICE_FORM | {"name": "Club", "duration_min": "90"}))
 
     st = state(TutorLessonsState, "/tutor/lessons", user=tutor)
     run(st.on_load())
@@ -306,12 +312,12 @@ def test_publish_list_and_cancel_a_lesson(sqlite_db: str) -> None:
 
     st.set_field("start_local", f"{NEXT_MONDAY.isoformat()}T18:30")  # overlaps the first
     events = run(st.publish())
-    assert toasts(events, "error") and st.publish_error and len(st.lessons) == 1
+    assert toasts(events, "error") and st.errors[FORM] and len(st.lessons) == 1
 
     st.set_field("start_local", "")
     st.set_field("duration_min", "3")
     run(st.publish())
-    assert st.start_local_error and st.duration_min_error and len(st.lessons) == 1
+    assert {"start_local", "duration_min"} <= set(st.errors) and len(st.lessons) == 1
 
     st.ask_cancel(lesson.id)
     assert st.cancel_open and st.cancel_label == lesson.label
