@@ -35,6 +35,34 @@ def loading() -> rx.Component:
     return rx.center(rx.spinner(size="3"), width="100%", padding="var(--space-6)")
 
 
+def when_loaded(loaded: rx.Var[bool], content: rx.Component) -> rx.Component:
+    """`content` once the page's on_load has filled the state, the spinner until then."""
+    return rx.cond(loaded, content, loading())
+
+
+def trial_badge() -> rx.Component:
+    return rx.badge(
+        rx.icon("sparkles", size=12), "Trial", color_scheme="amber", class_name="service-trial"
+    )
+
+
+def length_and_price(s: Any, **props: Any) -> rx.Component:
+    """ "60 min · 450.00 UAH" of a service row (duration_min, price, currency)."""
+    return rx.text(s.duration_min.to_string(), " min · ", s.price, " ", s.currency, **props)
+
+
+def page_header(*children: rx.Component) -> rx.Component:
+    """A page's title row: the heading left, actions or badges right, wrapping when narrow."""
+    return rx.flex(
+        *children,
+        justify="between",
+        align="center",
+        gap="var(--space-3)",
+        wrap="wrap",
+        width="100%",
+    )
+
+
 def not_found(
     title: str, text: str, heading_id: str, *, action: str = "Find a tutor"
 ) -> rx.Component:

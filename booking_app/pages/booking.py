@@ -15,7 +15,7 @@ import reflex as rx
 from booking_app import clock, routes
 from booking_app.components.layout import public_shell
 from booking_app.components.slots import slot_grid, timezone_select, week_picker
-from booking_app.components.widgets import loading, not_found, status_badge
+from booking_app.components.widgets import not_found, status_badge, when_loaded
 from booking_app.services import booking as bookings
 from booking_app.services.errors import DomainError, NotFound, SlotUnavailable
 from booking_app.state.auth import AuthState
@@ -364,9 +364,8 @@ def _booking_view() -> rx.Component:
 @public_page(routes.BOOKING, "Your booking", on_load=[BookingPageState.on_load])
 def booking_page() -> rx.Component:
     return public_shell(
-        rx.cond(
-            ~S.loaded,
-            loading(),
+        when_loaded(
+            S.loaded,
             rx.cond(
                 S.not_found,
                 not_found(

@@ -16,6 +16,7 @@ import reflex as rx
 
 from booking_app import clock, routes
 from booking_app.components.layout import app_shell
+from booking_app.components.widgets import when_loaded
 from booking_app.scheduling import can_join, seconds_until_join
 from booking_app.services import classroom, invites
 from booking_app.services.errors import DomainError
@@ -423,9 +424,8 @@ def _tutor_panel() -> rx.Component:
 def classroom_page() -> rx.Component:
     return app_shell(
         rx.moment(interval=1000, on_change=S.tick, display="none"),
-        rx.cond(
-            ~S.loaded,
-            rx.center(rx.spinner(size="3"), width="100%", padding="var(--space-6)"),
+        when_loaded(
+            S.loaded,
             rx.cond(
                 S.not_found,
                 _not_found(),

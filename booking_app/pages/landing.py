@@ -11,7 +11,7 @@ from booking_app import clock, routes
 from booking_app.components.forms import error_of, form_message
 from booking_app.components.layout import public_shell
 from booking_app.components.slots import timezone_select
-from booking_app.components.widgets import empty_state
+from booking_app.components.widgets import empty_state, when_loaded
 from booking_app.services import marketplace
 from booking_app.services.errors import ValidationFailed
 from booking_app.state.auth import AuthState
@@ -225,9 +225,8 @@ def _filters() -> rx.Component:
 
 
 def _results() -> rx.Component:
-    return rx.cond(
-        ~S.loaded,
-        rx.center(rx.spinner(size="3"), padding="var(--space-6)", width="100%"),
+    return when_loaded(
+        S.loaded,
         rx.cond(
             S.results.length() > 0,
             rx.grid(

@@ -6,7 +6,7 @@ import reflex as rx
 
 from booking_app import clock, routes
 from booking_app.components.layout import app_shell
-from booking_app.components.widgets import empty_state, status_badge
+from booking_app.components.widgets import empty_state, status_badge, when_loaded
 from booking_app.realtime.channel import live_refresh
 from booking_app.services import booking
 from booking_app.state.auth import current_user
@@ -101,9 +101,8 @@ def my_bookings_page() -> rx.Component:
         live_refresh(S.refresh),
         rx.vstack(
             rx.heading("My bookings", size="7", id="my-bookings-heading"),
-            rx.cond(
-                ~S.loaded,
-                rx.center(rx.spinner(size="3"), width="100%", padding="var(--space-6)"),
+            when_loaded(
+                S.loaded,
                 rx.tabs.root(
                     rx.tabs.list(
                         rx.tabs.trigger("Upcoming", value="upcoming", id="tab-upcoming"),

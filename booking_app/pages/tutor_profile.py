@@ -18,6 +18,7 @@ from booking_app.components.forms import (
     form_message,
 )
 from booking_app.components.layout import app_shell
+from booking_app.components.widgets import when_loaded
 from booking_app.services import catalog, profile
 from booking_app.services.errors import DomainError, ValidationFailed
 from booking_app.state.account_security import AccountSecurityState
@@ -263,9 +264,8 @@ def tutor_profile_page() -> rx.Component:
     return app_shell(
         rx.vstack(
             rx.heading("Public profile", size="7", id="profile-heading"),
-            rx.cond(
-                ~S.loaded,
-                rx.center(rx.spinner(size="3"), width="100%", padding="var(--space-6)"),
+            when_loaded(
+                S.loaded,
                 _form(),
             ),
             account_security_card(routes.TUTOR_PROFILE),

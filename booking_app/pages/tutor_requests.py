@@ -13,7 +13,7 @@ import reflex as rx
 from booking_app import clock, routes
 from booking_app.components.forms import error_of, field_error, form_message
 from booking_app.components.layout import app_shell
-from booking_app.components.widgets import empty_state
+from booking_app.components.widgets import empty_state, when_loaded
 from booking_app.realtime.channel import live_refresh
 from booking_app.services import booking
 from booking_app.services.errors import DomainError, SlotUnavailable, ValidationFailed
@@ -288,9 +288,8 @@ def tutor_requests_page() -> rx.Component:
                 ),
                 spacing="1",
             ),
-            rx.cond(
-                ~S.loaded,
-                rx.center(rx.spinner(size="3"), width="100%", padding="var(--space-6)"),
+            when_loaded(
+                S.loaded,
                 rx.cond(
                     S.requests.length() == 0,
                     empty_state(

@@ -13,7 +13,7 @@ import pytest
 
 from booking_app.pages import landing, my_bookings, tutor_profile
 from booking_app.pages.booking import BookingPageState
-from booking_app.pages.tutor_public import TutorPublicState
+from booking_app.pages.tutor_public.state import TutorPublicState
 from booking_app.pages.tutor_requests import TutorRequestsState
 from booking_app.services import booking
 from booking_app.services.errors import SlotUnavailable

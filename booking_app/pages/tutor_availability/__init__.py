@@ -13,7 +13,7 @@ import reflex as rx
 
 from booking_app import clock, routes
 from booking_app.components.layout import app_shell
-from booking_app.components.widgets import loading
+from booking_app.components.widgets import page_header, when_loaded
 from booking_app.services import availability, catalog
 from booking_app.state.auth import current_tutor
 from booking_app.state.page import tutor_page
@@ -51,7 +51,7 @@ class AvailabilityState(rx.State):
 def tutor_availability_page() -> rx.Component:
     return app_shell(
         rx.vstack(
-            rx.flex(
+            page_header(
                 rx.heading("Availability", size="7", id="availability-heading"),
                 rx.badge(
                     rx.icon("globe", size=14),
@@ -61,15 +61,9 @@ def tutor_availability_page() -> rx.Component:
                     variant="soft",
                     id="tutor-timezone",
                 ),
-                justify="between",
-                align="center",
-                gap="var(--space-3)",
-                wrap="wrap",
-                width="100%",
             ),
-            rx.cond(
-                ~AvailabilityState.loaded,
-                loading(),
+            when_loaded(
+                AvailabilityState.loaded,
                 rx.vstack(
                     preview_section(),
                     rx.grid(

@@ -110,6 +110,18 @@ def section(
     )
 
 
+def save_button(icon: str, label: str, editor: Any, id_: str) -> rx.Component:
+    """An editor's save button (its state's `save` handler and `saving` flag)."""
+    return rx.button(
+        rx.icon(icon, size=14),
+        label,
+        on_click=editor.save,
+        loading=editor.saving,
+        id=id_,
+        type="button",
+    )
+
+
 def time_input(
     value: rx.Var,  # type: ignore[type-arg]
     on_change: Any,

@@ -17,6 +17,7 @@ from .common import (
     add_hours,
     from_input,
     range_row,
+    save_button,
     section,
     to_input,
 )
@@ -158,14 +159,7 @@ def hours_section() -> rx.Component:
                 rx.cond(
                     H.dirty, rx.badge("Unsaved changes", color_scheme="amber", id="windows-dirty")
                 ),
-                rx.button(
-                    rx.icon("save", size=14),
-                    "Save hours",
-                    on_click=H.save,
-                    loading=H.saving,
-                    id="save-windows",
-                    type="button",
-                ),
+                save_button("save", "Save hours", H, "save-windows"),
                 align="center",
                 spacing="3",
             ),

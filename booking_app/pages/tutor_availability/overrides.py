@@ -14,7 +14,7 @@ from booking_app.services.errors import DomainError, ValidationFailed
 from booking_app.state.auth import current_tutor, refused
 from booking_app.state.forms import FORM, error_toast
 
-from .common import TimeRange, TimeRanges, add_hours, from_input, range_row, section
+from .common import TimeRange, TimeRanges, add_hours, from_input, range_row, save_button, section
 from .preview import refresh_preview
 
 
@@ -199,14 +199,7 @@ def overrides_section() -> rx.Component:
             message != "",
             rx.text(message, color_scheme="red", size="2", role="alert", id="ov-error"),
         ),
-        rx.button(
-            rx.icon("calendar-x", size=14),
-            "Save override",
-            on_click=OV.save,
-            loading=OV.saving,
-            id="save-override",
-            type="button",
-        ),
+        save_button("calendar-x", "Save override", OV, "save-override"),
         rx.divider(),
         rx.cond(
             OV.overrides.length() == 0,

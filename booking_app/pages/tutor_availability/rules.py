@@ -20,7 +20,7 @@ from booking_app.services.errors import DomainError, ValidationFailed
 from booking_app.state.auth import current_tutor, refused
 from booking_app.state.forms import FormErrors, error_toast
 
-from .common import section
+from .common import save_button, section
 from .preview import refresh_preview
 
 SLOT_STEPS = (5, 10, 15, 20, 30, 45, 60, 90, 120)
@@ -177,14 +177,7 @@ def rules_section() -> rx.Component:
             error=error_of(R.errors, "requires_confirmation"),
         ),
         form_message(R.errors, "rules-error", size="1"),
-        rx.button(
-            rx.icon("save", size=14),
-            "Save rules",
-            on_click=R.save,
-            loading=R.saving,
-            id="save-rules",
-            type="button",
-        ),
+        save_button("save", "Save rules", R, "save-rules"),
         id_="rules-section",
         icon="sliders-horizontal",
     )  # fmt: skip

@@ -18,7 +18,7 @@ from booking_app.components.forms import (
 )
 from booking_app.components.layout import app_shell
 from booking_app.components.offer_form import offer_fields
-from booking_app.components.widgets import empty_state, loading
+from booking_app.components.widgets import empty_state, when_loaded
 from booking_app.realtime.channel import live_refresh
 from booking_app.state.page import tutor_page
 
@@ -281,9 +281,8 @@ def tutor_lessons_page() -> rx.Component:
         live_refresh(S.refresh),
         rx.vstack(
             rx.heading("Lessons", size="7", id="lessons-heading"),
-            rx.cond(
-                ~S.loaded,
-                loading(),
+            when_loaded(
+                S.loaded,
                 rx.grid(
                     _publish_form(),
                     _lessons_list(),

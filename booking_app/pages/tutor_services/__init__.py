@@ -7,7 +7,13 @@ import reflex as rx
 
 from booking_app import routes
 from booking_app.components.layout import app_shell
-from booking_app.components.widgets import empty_state, loading
+from booking_app.components.widgets import (
+    empty_state,
+    length_and_price,
+    page_header,
+    trial_badge,
+    when_loaded,
+)
 from booking_app.state.page import tutor_page
 from booking_app.state.rows import ServiceItem
 
@@ -65,26 +71,12 @@ def _service_card(s: ServiceItem) -> rx.Component:
                 ),
                 rx.cond(
                     s.is_trial,
-                    rx.badge(
-                        rx.icon("sparkles", size=12),
-                        "Trial",
-                        color_scheme="amber",
-                        class_name="service-trial",
-                    ),
+                    trial_badge(),
                 ),
                 gap="var(--space-2)",
                 wrap="wrap",
             ),
-            rx.text(
-                s.duration_min.to_string(),
-                " min · ",
-                s.price,
-                " ",
-                s.currency,
-                size="3",
-                weight="medium",
-                class_name="service-meta",
-            ),
+            length_and_price(s, size="3", weight="medium", class_name="service-meta"),
             rx.cond(
                 s.description != "",
                 rx.text(s.description, size="2", color_scheme="gray", trim="both"),
@@ -142,7 +134,7 @@ def _service_card(s: ServiceItem) -> rx.Component:
 def tutor_services_page() -> rx.Component:
     return app_shell(
         rx.vstack(
-            rx.flex(
+            page_header(
                 rx.vstack(
                     rx.heading("Your services", size="7", id="services-heading"),
                     rx.text(
@@ -160,15 +152,9 @@ def tutor_services_page() -> rx.Component:
                     size="3",
                     id="new-service",
                 ),
-                justify="between",
-                align="center",
-                gap="var(--space-3)",
-                wrap="wrap",
-                width="100%",
             ),
-            rx.cond(
-                ~S.loaded,
-                loading(),
+            when_loaded(
+                S.loaded,
                 rx.cond(
                     S.services.length() == 0,
                     empty_state(

@@ -15,7 +15,7 @@ import reflex as rx
 from booking_app import clock, routes
 from booking_app.components.forms import error_of, field_error
 from booking_app.components.layout import app_shell
-from booking_app.components.widgets import empty_state
+from booking_app.components.widgets import empty_state, when_loaded
 from booking_app.services import classroom, students
 from booking_app.services.errors import DomainError
 from booking_app.state.auth import current_tutor, refused
@@ -295,9 +295,8 @@ def tutor_students_page() -> rx.Component:
             rx.heading("My students", size="7", id="students-heading"),
             _toolbar(),
             invite_links_panel(),
-            rx.cond(
-                ~S.loaded,
-                rx.center(rx.spinner(size="3"), width="100%"),
+            when_loaded(
+                S.loaded,
                 rx.cond(
                     S.rows.length() == 0,
                     empty_state(
