@@ -8,7 +8,7 @@ from typing import Any
 import reflex as rx
 
 from booking_app import clock, routes
-from booking_app.components.forms import error_of, form_message
+from booking_app.components.forms import aria_invalid, error_of, form_message
 from booking_app.components.layout import public_shell
 from booking_app.components.slots import timezone_select
 from booking_app.components.widgets import empty_state, when_loaded
@@ -179,7 +179,7 @@ def _filters() -> rx.Component:
                 input_mode="decimal",
                 size="2",
                 width="7em",
-                aria_invalid=rx.cond(error != "", "true", "false"),
+                aria_invalid=aria_invalid(error),
             ),
             rx.cond(
                 error != "",
