@@ -78,3 +78,44 @@ def not_found(
         ),
         padding_y="10vh",
     )
+
+
+def confirm_dialog(
+    title: str,
+    description: rx.Component,
+    *body: rx.Component,
+    keep: rx.Component,
+    confirm: str,
+    on_confirm: Any,
+    loading: rx.Var[bool],
+    open: rx.Var[bool],
+    on_open_change: Any,
+    trigger: rx.Component | None = None,
+    **content_props: Any,
+) -> rx.Component:
+    """ "Really do it?": a description, optional `body`, a keep button (`keep`, inside
+    alert_dialog.cancel) and a red confirm button (id `confirm-cancel`)."""
+    return rx.alert_dialog.root(
+        *([rx.alert_dialog.trigger(trigger)] if trigger is not None else []),
+        rx.alert_dialog.content(
+            rx.alert_dialog.title(title),
+            description,
+            *body,
+            rx.hstack(
+                rx.alert_dialog.cancel(keep),
+                rx.button(
+                    confirm,
+                    color_scheme="red",
+                    on_click=on_confirm,
+                    loading=loading,
+                    id="confirm-cancel",
+                ),
+                justify="end",
+                spacing="3",
+                margin_top="var(--space-4)",
+            ),
+            **content_props,
+        ),
+        open=open,
+        on_open_change=on_open_change,
+    )

@@ -13,9 +13,10 @@ from typing import Any
 import reflex as rx
 
 from booking_app import clock, routes
+from booking_app.components.forms import field_error
 from booking_app.components.layout import public_shell
 from booking_app.components.slots import slot_grid, timezone_select, week_picker
-from booking_app.components.widgets import not_found, status_badge, when_loaded
+from booking_app.components.widgets import confirm_dialog, not_found, status_badge, when_loaded
 from booking_app.services import booking as bookings
 from booking_app.services.errors import DomainError, NotFound, SlotUnavailable
 from booking_app.state.auth import AuthState
@@ -164,47 +165,31 @@ def _detail(icon: str, *children: Any) -> rx.Component:
 
 
 def _cancel_dialog() -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.trigger(
-            rx.button(
-                rx.icon("x", size=14),
-                "Cancel booking",
-                color_scheme="red",
-                variant="soft",
-                id="cancel-booking",
-            ),
-        ),
-        rx.alert_dialog.content(
-            rx.alert_dialog.title("Cancel this booking?"),
-            rx.alert_dialog.description(
-                rx.cond(
-                    S.b.cancel_is_late,
-                    "It starts soon: inside the tutor's cancellation notice, so this counts "
-                    "as a late cancellation.",
-                    "The time will be freed for others.",
-                ),
-                id="cancel-warning",
-            ),
+    return confirm_dialog(
+        "Cancel this booking?",
+        rx.alert_dialog.description(
             rx.cond(
-                S.action_error != "",
-                rx.text(S.action_error, color_scheme="red", size="2", role="alert"),
+                S.b.cancel_is_late,
+                "It starts soon: inside the tutor's cancellation notice, so this counts "
+                "as a late cancellation.",
+                "The time will be freed for others.",
             ),
-            rx.hstack(
-                rx.alert_dialog.cancel(rx.button("Keep it", variant="soft", color_scheme="gray")),
-                rx.button(
-                    "Yes, cancel",
-                    color_scheme="red",
-                    on_click=S.cancel,
-                    loading=S.cancelling,
-                    id="confirm-cancel",
-                ),
-                justify="end",
-                spacing="3",
-                margin_top="var(--space-4)",
-            ),
+            id="cancel-warning",
         ),
+        field_error(S.action_error, "cancel-booking"),
+        keep=rx.button("Keep it", variant="soft", color_scheme="gray"),
+        confirm="Yes, cancel",
+        on_confirm=S.cancel,
+        loading=S.cancelling,
         open=S.cancel_open,
         on_open_change=S.set_cancel_open,
+        trigger=rx.button(
+            rx.icon("x", size=14),
+            "Cancel booking",
+            color_scheme="red",
+            variant="soft",
+            id="cancel-booking",
+        ),
     )
 
 

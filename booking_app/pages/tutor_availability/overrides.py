@@ -8,7 +8,13 @@ from dataclasses import dataclass
 import reflex as rx
 
 from booking_app import clock
-from booking_app.components.forms import aria_invalid, error_of, form_field, labelled_switch
+from booking_app.components.forms import (
+    aria_invalid,
+    error_of,
+    field_error,
+    form_field,
+    labelled_switch,
+)
 from booking_app.services import availability
 from booking_app.services.errors import DomainError, ValidationFailed
 from booking_app.state.auth import current_tutor, refused
@@ -195,10 +201,7 @@ def overrides_section() -> rx.Component:
                 spacing="2",
             ),
         ),
-        rx.cond(
-            message != "",
-            rx.text(message, color_scheme="red", size="2", role="alert", id="ov-error"),
-        ),
+        field_error(message, "ov"),
         save_button("calendar-x", "Save override", OV, "save-override"),
         rx.divider(),
         rx.cond(

@@ -11,6 +11,7 @@ from booking_app import routes
 from booking_app.components.forms import (
     bound_field,
     error_of,
+    field_error,
     form_field,
     form_message,
     labelled_switch,
@@ -18,7 +19,7 @@ from booking_app.components.forms import (
 )
 from booking_app.components.layout import app_shell
 from booking_app.components.offer_form import offer_fields
-from booking_app.components.widgets import empty_state, when_loaded
+from booking_app.components.widgets import confirm_dialog, empty_state, when_loaded
 from booking_app.realtime.channel import live_refresh
 from booking_app.state.page import tutor_page
 
@@ -190,68 +191,46 @@ def _lesson_card(row: PublishedLesson) -> rx.Component:
 
 
 def _cancel_dialog() -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title("Cancel this lesson?"),
-            rx.alert_dialog.description(
-                S.cancel_label,
-                ". ",
-                rx.cond(
-                    S.cancel_seats > 0,
-                    rx.text.span(
-                        S.cancel_seats.to_string(),
-                        " booking(s) will be cancelled; they keep a record with your reason.",
-                    ),
-                    rx.text.span("Nobody has booked it yet."),
+    return confirm_dialog(
+        "Cancel this lesson?",
+        rx.alert_dialog.description(
+            S.cancel_label,
+            ". ",
+            rx.cond(
+                S.cancel_seats > 0,
+                rx.text.span(
+                    S.cancel_seats.to_string(),
+                    " booking(s) will be cancelled; they keep a record with your reason.",
                 ),
-                size="2",
+                rx.text.span("Nobody has booked it yet."),
             ),
-            rx.vstack(
-                rx.el.label(
-                    "Reason (optional, shown to students)",
-                    html_for="cancel-reason",
-                    class_name="rt-Text rt-r-size-2 rt-r-weight-medium",
-                ),
-                rx.text_area(
-                    id="cancel-reason",
-                    value=S.cancel_reason,
-                    on_change=S.set_cancel_reason,
-                    rows="3",
-                    width="100%",
-                ),
-                rx.cond(
-                    S.cancel_error != "",
-                    rx.text(
-                        S.cancel_error,
-                        color_scheme="red",
-                        size="2",
-                        role="alert",
-                        id="cancel-error",
-                    ),
-                ),
-                spacing="1",
-                width="100%",
-                margin_top="var(--space-3)",
-            ),
-            rx.hstack(
-                rx.alert_dialog.cancel(
-                    rx.button("Keep lesson", variant="soft", color_scheme="gray", id="keep-lesson")
-                ),
-                rx.button(
-                    "Cancel lesson",
-                    color_scheme="red",
-                    on_click=S.confirm_cancel,
-                    loading=S.cancelling,
-                    id="confirm-cancel",
-                ),
-                justify="end",
-                spacing="3",
-                margin_top="var(--space-4)",
-            ),
-            max_width="480px",
+            size="2",
         ),
+        rx.vstack(
+            rx.el.label(
+                "Reason (optional, shown to students)",
+                html_for="cancel-reason",
+                class_name="rt-Text rt-r-size-2 rt-r-weight-medium",
+            ),
+            rx.text_area(
+                id="cancel-reason",
+                value=S.cancel_reason,
+                on_change=S.set_cancel_reason,
+                rows="3",
+                width="100%",
+            ),
+            field_error(S.cancel_error, "cancel"),
+            spacing="1",
+            width="100%",
+            margin_top="var(--space-3)",
+        ),
+        keep=rx.button("Keep lesson", variant="soft", color_scheme="gray", id="keep-lesson"),
+        confirm="Cancel lesson",
+        on_confirm=S.confirm_cancel,
+        loading=S.cancelling,
         open=S.cancel_open,
         on_open_change=S.set_cancel_open,
+        max_width="480px",
     )
 
 
