@@ -37,7 +37,9 @@ itself goes through `booking_app.clock.now()`, pinned in-process with
 
 Helpers: tests.support.databases (upgrade/downgrade any URL, throwaway PG databases,
 app_database(url)), tests.support.processes (free_port, wait_until, project_env, run_cli,
-process_tree/still_running).
+process_tree/still_running), tests.support.states (the one harness for page states: a
+browser tab without a browser; `Tab`, `state`, `run`, `toasts`, `redirects`). Page-state
+tests that sign someone in hold a real session, so they live in tests/integration.
 """
 
 from __future__ import annotations

@@ -11,10 +11,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Header, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 
-from booking_app import clock
+from booking_app import clock, routes
 from booking_app.api.errors import error_response
 from booking_app.config import get_settings
-from booking_app.pages import routes
 from booking_app.services import accounts, sessions
 from booking_app.services.tokens import SESSION_COOKIE, session_ttl
 

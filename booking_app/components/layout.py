@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import reflex as rx
 
-from booking_app.pages import routes
+from booking_app import routes
 from booking_app.realtime.channel import channel_link, live_refresh, session_watch
 from booking_app.state.auth import AuthState
+from booking_app.state.page import BRAND
 from booking_app.state.requests_badge import RequestsBadgeState
-
-BRAND = "TutorBook"
 
 
 def _brand() -> rx.Component:

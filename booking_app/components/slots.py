@@ -1,106 +1,16 @@
-"""Week picker, free-slot buttons and the viewer's timezone select (public booking pages).
-
-Rows are flat dataclasses filled from `availability.WeekView` by `week_rows`; the UI never
-does timezone math (labels arrive pre-formatted in the viewer's zone).
-"""
+"""Week picker, free-slot buttons and the viewer's timezone select (pages showing a week
+of free slots). The rows they show are state/week_nav.py's."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date, timedelta
 from typing import Any
 
 import reflex as rx
 
-from booking_app.services.validation import (
-    FieldError,
-    canonical_timezone,
-    clean_timezone,
-    timezone_names,
-)
-
-BROWSER_TZ_JS = "Intl.DateTimeFormat().resolvedOptions().timeZone"
-SELECT_CLASS = "rt-reset rt-SelectTrigger rt-r-size-2 rt-variant-surface"
-
-
-@dataclass
-class SlotRow:
-    start: str = ""  # UTC ISO
-    time: str = ""  # "09:00" in the viewer's zone
-    label: str = ""  # "Mon 30 Nov, 09:00"
-
-
-@dataclass
-class SlotDayRow:
-    date: str = ""
-    label: str = ""
-    slots: list[SlotRow] = field(default_factory=list)
-    count: int = 0
-
-
-@dataclass
-class JoinableRow:
-    lesson_id: int = 0
-    start: str = ""
-    label: str = ""
-    title: str = ""
-    free_spots: int = 0
-
-
-@dataclass
-class WeekRows:
-    week_start: str
-    label: str
-    days: list[SlotDayRow]
-    joinable: list[JoinableRow]
-    slot_count: int
-
-
-def week_rows(view: Any) -> WeekRows:
-    """An `availability.WeekView` as state rows."""
-    return WeekRows(
-        week_start=view.week_start,
-        label=view.label,
-        days=[
-            SlotDayRow(
-                d.date, d.label, [SlotRow(s.start, s.time, s.label) for s in d.slots], len(d.slots)
-            )
-            for d in view.days
-        ],
-        joinable=[
-            JoinableRow(j.lesson_id, j.start, j.label, j.title, int(j.free_spots))
-            for j in view.joinable
-        ],
-        slot_count=int(view.slot_count),
-    )
-
-
-def shift_week(week_start: str, weeks: int) -> str:
-    """The Monday `weeks` weeks away from `week_start` ("" = this week stays "")."""
-    try:
-        day = date.fromisoformat(week_start)
-    except ValueError:
-        return ""
-    monday = day - timedelta(days=day.weekday())
-    return (monday + timedelta(weeks=weeks)).isoformat()
-
-
-def monday_of(raw: str) -> str:
-    try:
-        day = date.fromisoformat(raw)
-    except ValueError:
-        return ""
-    return (day - timedelta(days=day.weekday())).isoformat()
-
-
-def valid_timezone(raw: str) -> str | None:
-    """A known IANA zone (aliases mapped to current names), or None."""
-    try:
-        return canonical_timezone(clean_timezone(str(raw or "")))
-    except FieldError:
-        return None
-
+from booking_app.components.forms import SELECT_CLASS_SMALL
+from booking_app.state.viewer_timezone import zone_names
+from booking_app.state.week_nav import SlotDayRow, SlotRow
 
 # --------------------------------------------------------------------------- UI
 
@@ -109,11 +19,11 @@ def timezone_select(value: rx.Var[str], on_change: Any, field_id: str) -> rx.Com
     return rx.hstack(
         rx.icon("globe", size=14),
         rx.el.select(
-            *[rx.el.option(name, value=name) for name in timezone_names()],
+            *[rx.el.option(name, value=name) for name in zone_names()],
             id=field_id,
             value=value,
             on_change=on_change,
-            class_name=SELECT_CLASS,
+            class_name=SELECT_CLASS_SMALL,
             aria_label="Show times in timezone",
         ),
         align="center",
@@ -122,37 +32,38 @@ def timezone_select(value: rx.Var[str], on_change: Any, field_id: str) -> rx.Com
 
 
 def week_picker(
+    week: Any,
     *,
-    label: rx.Var[str],
-    week_start: rx.Var[str],
-    on_prev: Any,
-    on_this: Any,
-    on_next: Any,
-    on_date: Any,
     prefix: str,
     loading: rx.Var[bool] | bool = False,
+    aside: rx.Component | None = None,
 ) -> rx.Component:
+    """Previous / this / next week, a date to jump to, and the week's label, for a state
+    with the SlotWeek mixin (`week`). Element ids start with `prefix`; `aside` sits after
+    the label (e.g. a count)."""
     return rx.flex(
         rx.hstack(
             rx.icon_button(
                 rx.icon("chevron-left", size=16),
                 variant="soft",
-                on_click=on_prev,
+                on_click=week.prev_week,
                 aria_label="Previous week",
                 id=f"{prefix}-prev",
             ),
-            rx.button("This week", variant="soft", on_click=on_this, id=f"{prefix}-this-week"),
+            rx.button(
+                "This week", variant="soft", on_click=week.this_week, id=f"{prefix}-this-week"
+            ),
             rx.icon_button(
                 rx.icon("chevron-right", size=16),
                 variant="soft",
-                on_click=on_next,
+                on_click=week.next_week,
                 aria_label="Next week",
                 id=f"{prefix}-next",
             ),
             rx.input(
                 type="date",
-                value=week_start,
-                on_change=on_date,
+                value=week.week_start,
+                on_change=week.pick_date,
                 aria_label="Week containing date",
                 id=f"{prefix}-date",
                 size="2",
@@ -162,8 +73,9 @@ def week_picker(
             wrap="wrap",
         ),
         rx.hstack(
-            rx.heading(label, size="3", id=f"{prefix}-label"),
+            rx.heading(week.week_label, size="3", id=f"{prefix}-label"),
             rx.cond(loading, rx.spinner(size="2")),
+            aside if aside is not None else rx.fragment(),
             align="center",
         ),
         justify="between",
@@ -174,33 +86,34 @@ def week_picker(
     )
 
 
-def slot_grid(
+def week_grid(
     days: rx.Var[list[SlotDayRow]],
-    on_pick: Callable[[SlotRow], Any],
+    render_slot: Callable[[SlotRow], rx.Component],
     *,
     prefix: str,
+    empty: str = "—",
+    counts: bool = False,
 ) -> rx.Component:
-    """Seven day columns; each free start time is a button (`.slot-button`)."""
+    """Seven day columns (ids `<prefix>-day-<date>`), each listing its free start times as
+    `render_slot` draws them; `counts` adds the day's number of slots to its heading."""
 
     def day_box(day: SlotDayRow) -> rx.Component:
+        heading = rx.text(day.label, weight="medium", size="2")
+        if counts:
+            badge = rx.badge(
+                day.count.to_string(),
+                variant="soft",
+                color_scheme=rx.cond(day.count > 0, "green", "gray"),
+                size="1",
+            )
+            heading = rx.hstack(heading, badge, justify="between", align="center")
         return rx.box(
-            rx.text(day.label, weight="medium", size="2"),
+            heading,
             rx.cond(
                 day.count == 0,
-                rx.text("—", size="1", color_scheme="gray", margin_top="var(--space-1)"),
+                rx.text(empty, size="1", color_scheme="gray", margin_top="var(--space-1)"),
                 rx.flex(
-                    rx.foreach(
-                        day.slots,
-                        lambda s: rx.button(
-                            s.time,
-                            size="1",
-                            variant="surface",
-                            on_click=on_pick(s),
-                            class_name="slot-button",
-                            custom_attrs={"data-start": s.start},
-                            aria_label="Book " + s.label,
-                        ),
-                    ),
+                    rx.foreach(day.slots, render_slot),
                     gap="var(--space-1)",
                     wrap="wrap",
                     margin_top="var(--space-2)",
@@ -210,7 +123,7 @@ def slot_grid(
             border="1px solid var(--gray-a5)",
             border_radius="var(--radius-3)",
             id=f"{prefix}-day-" + day.date,
-            class_name="slot-day",
+            class_name=f"{prefix}-day",
         )
 
     return rx.grid(
@@ -219,4 +132,23 @@ def slot_grid(
         spacing="2",
         width="100%",
         id=f"{prefix}-days",
+    )
+
+
+def slot_grid(
+    days: rx.Var[list[SlotDayRow]], on_pick: Callable[[SlotRow], Any], *, prefix: str
+) -> rx.Component:
+    """A week of free start times to book: each is a button (`.slot-button`)."""
+    return week_grid(
+        days,
+        lambda s: rx.button(
+            s.time,
+            size="1",
+            variant="surface",
+            on_click=on_pick(s),
+            class_name="slot-button",
+            custom_attrs={"data-start": s.start},
+            aria_label="Book " + s.label,
+        ),
+        prefix=prefix,
     )

@@ -7,101 +7,29 @@ reschedule to another free slot of the same service.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import reflex as rx
 
-from booking_app import clock
+from booking_app import clock, routes
+from booking_app.components.forms import field_error
 from booking_app.components.layout import public_shell
-from booking_app.components.slots import (
-    JoinableRow,
-    SlotDayRow,
-    monday_of,
-    shift_week,
-    slot_grid,
-    timezone_select,
-    week_picker,
-    week_rows,
-)
-from booking_app.pages import routes
-from booking_app.pages.tutor_public import route_arg
+from booking_app.components.slots import slot_grid, timezone_select, week_picker
+from booking_app.components.widgets import confirm_dialog, not_found, status_badge, when_loaded
 from booking_app.services import booking as bookings
-from booking_app.services.errors import DomainError, NotFound, SlotUnavailable, ValidationFailed
+from booking_app.services.errors import DomainError, NotFound, SlotUnavailable
 from booking_app.state.auth import AuthState
+from booking_app.state.forms import error_text
+from booking_app.state.page import public_page
+from booking_app.state.rows import BookingRow, booking_row
 from booking_app.state.viewer_timezone import ViewerTimezone
-
-JUST_TAKEN = "This time was just taken — pick another one"
-
-STATUS_COLORS = {
-    "pending": "amber",
-    "confirmed": "green",
-    "cancelled": "gray",
-    "late_cancel": "orange",
-    "completed": "blue",
-    "no_show": "red",
-}
+from booking_app.state.week_nav import SlotWeek
 
 
-@dataclass
-class BookingRow:
-    token: str = ""
-    status: str = ""
-    status_label: str = ""
-    status_color: str = "gray"
-    kind: str = ""
-    tutor_name: str = ""
-    tutor_slug: str = ""
-    service_name: str = ""
-    start: str = ""
-    label: str = ""
-    timezone: str = ""
-    mode: str = ""
-    location: str = ""
-    meeting_url: str = ""
-    price: str = ""
-    currency: str = ""
-    client_name: str = ""
-    can_cancel: bool = False
-    cancel_is_late: bool = False
-    can_reschedule: bool = False
-    telegram_link: str = ""
-    status_reason: str = ""
+class BookingPageState(ViewerTimezone, SlotWeek, rx.State):
+    """The booking and, while the reschedule panel is open, a week of its free times."""
 
-
-def booking_row(v: bookings.BookingDetailView) -> BookingRow:
-    return BookingRow(
-        token=v.token,
-        status=v.status,
-        status_label=v.status_label,
-        status_color=STATUS_COLORS.get(v.status, "gray"),
-        kind=v.kind,
-        tutor_name=v.tutor_name,
-        tutor_slug=v.tutor_slug,
-        service_name=v.service_name,
-        start=v.start,
-        label=v.label,
-        timezone=v.timezone,
-        mode=v.mode,
-        location=v.location or "",
-        meeting_url=v.meeting_url or "",
-        price=v.price,
-        currency=v.currency,
-        client_name=v.client_name,
-        can_cancel=bool(v.can_cancel),
-        cancel_is_late=bool(v.cancel_is_late),
-        can_reschedule=bool(v.can_reschedule),
-        telegram_link=v.telegram_link,
-        status_reason=v.status_reason or "",
-    )
-
-
-def status_badge(status_label: rx.Var[str], color: rx.Var[str], **props: Any) -> rx.Component:  # type: ignore[type-arg]
-    return rx.badge(status_label, color_scheme=color, variant="soft", size="2", **props)  # type: ignore[arg-type]
-
-
-class BookingPageState(ViewerTimezone, rx.State):
     loaded: bool = False
     not_found: bool = False
     is_new: bool = False
@@ -113,17 +41,12 @@ class BookingPageState(ViewerTimezone, rx.State):
     action_error: str = ""
 
     resched_open: bool = False
-    r_week_start: str = ""
-    r_week_label: str = ""
-    r_days: list[SlotDayRow] = []
-    r_joinable: list[JoinableRow] = []
-    r_slot_count: int = 0
     r_message: str = ""
     r_saving: bool = False
 
     @rx.var
     def ics_url(self) -> str:
-        return f"/booking/{self.booking_token}.ics"
+        return routes.booking_ics_url(self.booking_token)
 
     def _fetch(self) -> None:
         try:
@@ -141,7 +64,7 @@ class BookingPageState(ViewerTimezone, rx.State):
         self.loaded = False
         self.cancel_open, self.cancelling, self.action_error = False, False, ""
         self.resched_open, self.r_message, self.r_saving = False, "", False
-        self.booking_token = route_arg(self.router.url.path, "/booking/")
+        self.booking_token = routes.route_arg(self.router.url.path, routes.BOOKING)
         self.is_new = self.router.url.query_parameters.get("new", "") == "1"
         auth = await self.get_state(AuthState)
         self._adopt_account_timezone(auth)
@@ -170,11 +93,7 @@ class BookingPageState(ViewerTimezone, rx.State):
             bookings.cancel_booking(self.booking_token, now=clock.now())
         except DomainError as exc:
             self.cancelling = False
-            self.action_error = (
-                " ".join(exc.field_errors.values())
-                if isinstance(exc, ValidationFailed)
-                else exc.detail
-            )
+            self.action_error = error_text(exc)
             return
         self.cancelling, self.cancel_open, self.is_new = False, False, False
         self._fetch()
@@ -183,49 +102,28 @@ class BookingPageState(ViewerTimezone, rx.State):
     # ------------------------------------------------------------------ reschedule
 
     def _refresh_options(self) -> None:
-        week = date.fromisoformat(self.r_week_start) if self.r_week_start else None
+        week = date.fromisoformat(self.week_start) if self.week_start else None
         try:
             view = bookings.reschedule_options(
                 self.booking_token, week_start=week, viewer_tz=self.viewer_tz, now=clock.now()
             )
         except DomainError as exc:
-            self.r_message = exc.detail
-            self.r_days, self.r_joinable, self.r_slot_count = [], [], 0
+            self.r_message = error_text(exc)
+            self._clear_week()
             return
-        rows = week_rows(view)
-        self.r_week_start, self.r_week_label = rows.week_start, rows.label
-        self.r_days, self.r_joinable, self.r_slot_count = rows.days, rows.joinable, rows.slot_count
+        self._show_week(view)
+
+    async def _week_changed(self) -> None:
+        self._refresh_options()
 
     @rx.event
     def open_reschedule(self) -> None:
-        self.resched_open, self.r_message, self.r_week_start = True, "", ""
+        self.resched_open, self.r_message, self.week_start = True, "", ""
         self._refresh_options()
 
     @rx.event
     def close_reschedule(self) -> None:
         self.resched_open = False
-
-    @rx.event
-    def r_prev(self) -> None:
-        self.r_week_start = shift_week(self.r_week_start, -1)
-        self._refresh_options()
-
-    @rx.event
-    def r_next(self) -> None:
-        self.r_week_start = shift_week(self.r_week_start, 1)
-        self._refresh_options()
-
-    @rx.event
-    def r_this(self) -> None:
-        self.r_week_start = ""
-        self._refresh_options()
-
-    @rx.event
-    def r_date(self, value: str) -> None:
-        monday = monday_of(value)
-        if monday:
-            self.r_week_start = monday
-            self._refresh_options()
 
     def _move(self, start: str, lesson_id: int):  # type: ignore[no-untyped-def]
         self.r_saving, self.r_message = True, ""
@@ -234,17 +132,10 @@ class BookingPageState(ViewerTimezone, rx.State):
             bookings.reschedule_booking(
                 self.booking_token, start=start, lesson_id=lesson_id, now=clock.now()
             )
-        except SlotUnavailable:
-            self.r_saving, self.r_message = False, JUST_TAKEN
-            self._refresh_options()
-            return
-        except DomainError as exc:
-            self.r_saving = False
-            self.r_message = (
-                " ".join(exc.field_errors.values())
-                if isinstance(exc, ValidationFailed)
-                else exc.detail
-            )
+        except DomainError as exc:  # a refused time says why (the engine's reason)
+            self.r_saving, self.r_message = False, error_text(exc)
+            if isinstance(exc, SlotUnavailable):
+                self._refresh_options()
             return
         self.r_saving, self.resched_open, self.is_new = False, False, False
         self._fetch()
@@ -274,47 +165,31 @@ def _detail(icon: str, *children: Any) -> rx.Component:
 
 
 def _cancel_dialog() -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.trigger(
-            rx.button(
-                rx.icon("x", size=14),
-                "Cancel booking",
-                color_scheme="red",
-                variant="soft",
-                id="cancel-booking",
-            ),
-        ),
-        rx.alert_dialog.content(
-            rx.alert_dialog.title("Cancel this booking?"),
-            rx.alert_dialog.description(
-                rx.cond(
-                    S.b.cancel_is_late,
-                    "It starts soon: inside the tutor's cancellation notice, so this counts "
-                    "as a late cancellation.",
-                    "The time will be freed for others.",
-                ),
-                id="cancel-warning",
-            ),
+    return confirm_dialog(
+        "Cancel this booking?",
+        rx.alert_dialog.description(
             rx.cond(
-                S.action_error != "",
-                rx.text(S.action_error, color_scheme="red", size="2", role="alert"),
+                S.b.cancel_is_late,
+                "It starts soon: inside the tutor's cancellation notice, so this counts "
+                "as a late cancellation.",
+                "The time will be freed for others.",
             ),
-            rx.hstack(
-                rx.alert_dialog.cancel(rx.button("Keep it", variant="soft", color_scheme="gray")),
-                rx.button(
-                    "Yes, cancel",
-                    color_scheme="red",
-                    on_click=S.cancel,
-                    loading=S.cancelling,
-                    id="confirm-cancel",
-                ),
-                justify="end",
-                spacing="3",
-                margin_top="var(--space-4)",
-            ),
+            id="cancel-warning",
         ),
+        field_error(S.action_error, "cancel-booking"),
+        keep=rx.button("Keep it", variant="soft", color_scheme="gray"),
+        confirm="Yes, cancel",
+        on_confirm=S.cancel,
+        loading=S.cancelling,
         open=S.cancel_open,
         on_open_change=S.set_cancel_open,
+        trigger=rx.button(
+            rx.icon("x", size=14),
+            "Cancel booking",
+            color_scheme="red",
+            variant="soft",
+            id="cancel-booking",
+        ),
     )
 
 
@@ -342,23 +217,14 @@ def _reschedule_panel() -> rx.Component:
                     id="reschedule-message",
                 ),
             ),
-            week_picker(
-                label=S.r_week_label,
-                week_start=S.r_week_start,
-                on_prev=S.r_prev,
-                on_this=S.r_this,
-                on_next=S.r_next,
-                on_date=S.r_date,
-                prefix="rweek",
-                loading=S.r_saving,
-            ),
+            week_picker(S, prefix="rweek", loading=S.r_saving),
             rx.cond(
-                S.r_slot_count == 0,
+                S.slot_count == 0,
                 rx.text("No free times this week.", size="2", color_scheme="gray"),
             ),
-            slot_grid(S.r_days, lambda s: S.reschedule_to(s), prefix="rslots"),
+            slot_grid(S.days, lambda s: S.reschedule_to(s), prefix="rslots"),
             rx.foreach(
-                S.r_joinable,
+                S.joinable,
                 lambda j: rx.hstack(
                     rx.text(j.label, size="2"),
                     rx.badge(j.free_spots.to_string(), " free", color_scheme="violet"),
@@ -425,7 +291,11 @@ def _booking_view() -> rx.Component:
         rx.card(
             rx.vstack(
                 rx.box(_detail("calendar", S.b.label), id="booking-when"),
-                _detail("user", "with ", rx.link(S.b.tutor_name, href="/t/" + S.b.tutor_slug)),
+                _detail(
+                    "user",
+                    "with ",
+                    rx.link(S.b.tutor_name, href=routes.tutor_public_url(S.b.tutor_slug)),
+                ),
                 rx.cond(
                     S.b.mode == "offline",
                     _detail("map-pin", S.b.location),
@@ -476,34 +346,19 @@ def _booking_view() -> rx.Component:
     )
 
 
-def _not_found() -> rx.Component:
-    return rx.center(
-        rx.vstack(
-            rx.icon("search-x", size=40, color="var(--gray-9)"),
-            rx.heading("Booking not found", size="6", id="booking-not-found"),
-            rx.text("Check the link: it may be mistyped or incomplete.", color_scheme="gray"),
-            rx.link(rx.button("Find a tutor"), href=routes.LANDING),
-            align="center",
-            spacing="3",
-        ),
-        padding_y="10vh",
-    )
-
-
+@public_page(routes.BOOKING, "Your booking", on_load=[BookingPageState.on_load])
 def booking_page() -> rx.Component:
     return public_shell(
-        rx.cond(
-            ~S.loaded,
-            rx.center(rx.spinner(size="3"), padding="var(--space-6)"),
-            rx.cond(S.not_found, _not_found(), _booking_view()),
+        when_loaded(
+            S.loaded,
+            rx.cond(
+                S.not_found,
+                not_found(
+                    "Booking not found",
+                    "Check the link: it may be mistyped or incomplete.",
+                    "booking-not-found",
+                ),
+                _booking_view(),
+            ),
         )
-    )
-
-
-def add_booking_page(app: rx.App) -> None:
-    app.add_page(
-        booking_page,
-        route=routes.BOOKING,
-        title="Your booking · TutorBook",
-        on_load=[AuthState.load_optional, BookingPageState.on_load],
     )

@@ -14,20 +14,15 @@ from datetime import datetime
 
 import reflex as rx
 
-from booking_app import clock
+from booking_app import clock, routes
 from booking_app.components.layout import app_shell
-from booking_app.pages import routes
-from booking_app.pages.tutor_public import route_arg
+from booking_app.components.widgets import when_loaded
 from booking_app.scheduling import can_join, seconds_until_join
 from booking_app.services import classroom, invites
-from booking_app.services.errors import DomainError, ValidationFailed
+from booking_app.services.errors import DomainError
 from booking_app.state.auth import AuthState
-
-
-def _message(exc: DomainError) -> str:
-    if isinstance(exc, ValidationFailed):
-        return " ".join(exc.field_errors.values())
-    return exc.detail
+from booking_app.state.forms import error_toast
+from booking_app.state.page import signed_in_page
 
 
 def _clock(seconds: int) -> str:
@@ -37,7 +32,7 @@ def _clock(seconds: int) -> str:
 
 
 @dataclass
-class StudentRow:
+class RoomSeat:
     booking_id: int = 0
     name: str = ""
     status: str = ""
@@ -81,7 +76,7 @@ class RoomNotes(rx.SharedState):
                 now=clock.now(),
             )
         except DomainError as exc:
-            return rx.toast.error(_message(exc))
+            return error_toast(exc)
         self.notes, self.version = saved.text, saved.version
         return None
 
@@ -103,7 +98,7 @@ class RoomState(rx.State):
     has_started: bool = False
     video_url: str = ""
     lesson_notes: str = ""
-    students: list[StudentRow] = []
+    students: list[RoomSeat] = []
     busy: str = ""
     invite_url: str = ""
     invite_expires: str = ""
@@ -129,7 +124,7 @@ class RoomState(rx.State):
         self.lesson_notes = view.lesson_notes
         self._starts_at = datetime.fromisoformat(view.starts_at)
         self._ends_at = datetime.fromisoformat(view.ends_at)
-        self.students = [StudentRow(s.booking_id, s.name, s.status) for s in view.students]
+        self.students = [RoomSeat(s.booking_id, s.name, s.status) for s in view.students]
         self._channel, self._notes, self._notes_version = (
             view.channel,
             view.shared_notes,
@@ -151,7 +146,7 @@ class RoomState(rx.State):
     @rx.event
     async def on_load(self):  # type: ignore[no-untyped-def]
         self.loaded, self.busy, self.invite_url, self.invite_expires = False, "", "", ""
-        self.session_uuid = route_arg(self.router.url.path, "/classroom/").lower()
+        self.session_uuid = routes.route_arg(self.router.url.path, routes.CLASSROOM).lower()
         auth = await self.get_state(AuthState)
         user = auth.require_user()
         if user is None:
@@ -184,7 +179,7 @@ class RoomState(rx.State):
         try:
             classroom.mark_completed(self.session_uuid, tutor_id=user.id, now=clock.now())
         except DomainError as exc:
-            return rx.toast.error(_message(exc))
+            return error_toast(exc)
         self._fetch(user.id, user.timezone or "UTC")
         shared = await self.get_state(RoomNotes)  # the room's linked instance: fans out
         shared.lesson_status = self.status
@@ -200,7 +195,7 @@ class RoomState(rx.State):
                 self.session_uuid, tutor_id=user.id, booking_id=int(booking_id), now=clock.now()
             )
         except DomainError as exc:
-            return rx.toast.error(_message(exc))
+            return error_toast(exc)
         self._fetch(user.id, user.timezone or "UTC")
         return rx.toast.success("Marked as no-show.")
 
@@ -217,7 +212,7 @@ class RoomState(rx.State):
                 now=clock.now(),
             )
         except DomainError as exc:
-            return rx.toast.error(_message(exc))
+            return error_toast(exc)
         return rx.toast.success("Lesson notes saved.")
 
     @rx.event
@@ -229,7 +224,7 @@ class RoomState(rx.State):
             view = classroom.get_room(self.session_uuid, user_id=user.id, now=clock.now())
             link = invites.create_lesson_invite(view.lesson_id, tutor_id=user.id, now=clock.now())
         except DomainError as exc:
-            return rx.toast.error(_message(exc))
+            return error_toast(exc)
         self.invite_url, self.invite_expires = link.url, link.expires_label
         return None
 
@@ -343,7 +338,7 @@ def _notes() -> rx.Component:
     )
 
 
-def _student_item(s: StudentRow) -> rx.Component:
+def _student_item(s: RoomSeat) -> rx.Component:
     return rx.hstack(
         rx.text(s.name, weight="medium"),
         rx.badge(s.status, variant="soft", class_name="seat-status"),
@@ -425,12 +420,12 @@ def _tutor_panel() -> rx.Component:
     )
 
 
+@signed_in_page(routes.CLASSROOM, "Classroom", on_load=[RoomState.on_load, RoomNotes.connect])
 def classroom_page() -> rx.Component:
     return app_shell(
         rx.moment(interval=1000, on_change=S.tick, display="none"),
-        rx.cond(
-            ~S.loaded,
-            rx.center(rx.spinner(size="3"), width="100%", padding="var(--space-6)"),
+        when_loaded(
+            S.loaded,
             rx.cond(
                 S.not_found,
                 _not_found(),
@@ -448,13 +443,4 @@ def classroom_page() -> rx.Component:
                 ),
             ),
         ),
-    )
-
-
-def add_classroom_page(app: rx.App) -> None:
-    app.add_page(
-        classroom_page,
-        route=routes.CLASSROOM,
-        title="Classroom · TutorBook",
-        on_load=[AuthState.require_login, RoomState.on_load, RoomNotes.connect],
     )

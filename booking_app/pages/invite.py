@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import reflex as rx
 
-from booking_app import clock
+from booking_app import clock, routes
 from booking_app.components.layout import app_shell
-from booking_app.pages import routes
-from booking_app.pages.tutor_public import route_arg
 from booking_app.services import invites
 from booking_app.services.errors import DomainError
 from booking_app.state.auth import AuthState
+from booking_app.state.forms import error_text
+from booking_app.state.page import signed_in_page
 
 TITLES = {
     "invite_expired": "Invite expired",
@@ -45,7 +45,7 @@ class InviteState(rx.State):
     def _fail(self, exc: DomainError) -> None:
         self.error_code = exc.code
         self.error_title = TITLES.get(exc.code, "Invite not accepted")
-        self.error_detail = HELP.get(exc.code, exc.detail)
+        self.error_detail = HELP.get(exc.code) or error_text(exc)
 
     @rx.event
     async def accept(self):  # type: ignore[no-untyped-def]
@@ -58,11 +58,11 @@ class InviteState(rx.State):
         path = self.router.url.path
         now = clock.now()
         try:
-            if path.startswith("/invite/lesson/"):
-                token = route_arg(path, "/invite/lesson/")
+            if routes.is_on(path, routes.INVITE_LESSON):
+                token = routes.route_arg(path, routes.INVITE_LESSON)
                 session_uuid = invites.accept_lesson_invite(token, user_id=user.id, now=now)
                 return rx.redirect(routes.classroom_url(session_uuid))
-            token = route_arg(path, "/invite/classroom/")
+            token = routes.route_arg(path, routes.INVITE_CLASSROOM)
             self.inviting_tutor = invites.preview_classroom_invite(token, now=now, user_id=user.id)
         except DomainError as exc:
             self._fail(exc)
@@ -79,7 +79,7 @@ class InviteState(rx.State):
             return
         self.joining = True
         yield
-        token = route_arg(self.router.url.path, "/invite/classroom/")
+        token = routes.route_arg(self.router.url.path, routes.INVITE_CLASSROOM)
         try:
             self.joined_tutor = invites.accept_classroom_invite(
                 token, user_id=user.id, now=clock.now()
@@ -89,6 +89,8 @@ class InviteState(rx.State):
         self.joining = False
 
 
+@signed_in_page(routes.INVITE_CLASSROOM, "Invite", on_load=[InviteState.accept])
+@signed_in_page(routes.INVITE_LESSON, "Invite", on_load=[InviteState.accept])
 def invite_page() -> rx.Component:
     body = rx.cond(
         InviteState.error_code != "",
@@ -149,13 +151,3 @@ def invite_page() -> rx.Component:
             padding_y="var(--space-8)",
         )
     )
-
-
-def add_invite_pages(app: rx.App) -> None:
-    for route in (routes.INVITE_LESSON, routes.INVITE_CLASSROOM):
-        app.add_page(
-            invite_page,
-            route=route,
-            title="Invite · TutorBook",
-            on_load=[AuthState.require_login, InviteState.accept],
-        )

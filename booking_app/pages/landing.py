@@ -7,17 +7,18 @@ from typing import Any
 
 import reflex as rx
 
-from booking_app import clock
+from booking_app import clock, routes
+from booking_app.components.forms import aria_invalid, error_of, form_message
 from booking_app.components.layout import public_shell
 from booking_app.components.slots import timezone_select
-from booking_app.pages import routes
-from booking_app.pages.tutor_services import OptionRow, empty_state
+from booking_app.components.widgets import empty_state, when_loaded
 from booking_app.services import marketplace
 from booking_app.services.errors import ValidationFailed
 from booking_app.state.auth import AuthState
+from booking_app.state.forms import FormErrors
+from booking_app.state.page import public_page
+from booking_app.state.rows import OptionRow
 from booking_app.state.viewer_timezone import ViewerTimezone
-
-SEARCH_FIELDS = ("text", "subject", "price_min", "price_max")
 
 
 @dataclass
@@ -35,13 +36,16 @@ class TutorCardRow:
 
 def _card_href(c: marketplace.TutorCard) -> str:
     """Open the tutor page on the card's service and week, so the card's time is offered."""
-    href = f"/t/{c.slug}?from=marketplace"
+    query = {"from": "marketplace"}
     if c.next_free_service_id:
-        href += f"&service={c.next_free_service_id}&week={c.next_free_week}"
-    return href
+        query |= {"service": str(c.next_free_service_id), "week": c.next_free_week}
+    return routes.tutor_public_url(c.slug, query)
 
 
-class MarketplaceState(ViewerTimezone, rx.State):
+PRICE_FIELDS = ("price_min", "price_max")
+
+
+class MarketplaceState(ViewerTimezone, FormErrors, rx.State):
     loaded: bool = False
     subjects: list[OptionRow] = []
     q_text: str = ""
@@ -50,13 +54,9 @@ class MarketplaceState(ViewerTimezone, rx.State):
     q_price_max: str = ""
     results: list[TutorCardRow] = []
     searched: bool = False  # any filter applied (distinguishes "no tutors" from "no match")
-    price_min_error: str = ""
-    price_max_error: str = ""
-    search_error: str = ""
-    searching: bool = False
 
     def _search(self) -> None:
-        self.price_min_error = self.price_max_error = self.search_error = ""
+        self._clear_errors()
         q = marketplace.SearchInput(
             text=self.q_text,
             subject=self.q_subject,
@@ -66,10 +66,7 @@ class MarketplaceState(ViewerTimezone, rx.State):
         try:
             cards = marketplace.search_tutors(q, viewer_tz=self.viewer_tz or "UTC", now=clock.now())
         except ValidationFailed as exc:
-            self.price_min_error = exc.field_errors.get("price_min", "")
-            self.price_max_error = exc.field_errors.get("price_max", "")
-            other = [m for k, m in exc.field_errors.items() if k not in ("price_min", "price_max")]
-            self.search_error = " ".join(other)
+            self._show_refusal(exc, PRICE_FIELDS)
             self.results = []
             return
         self.results = [
@@ -97,7 +94,6 @@ class MarketplaceState(ViewerTimezone, rx.State):
 
     @rx.event
     async def on_load(self):  # type: ignore[no-untyped-def]
-        self.searching = False
         self.subjects = [OptionRow("", "All subjects")] + [
             OptionRow(slug, name) for slug, name in marketplace.list_subject_options()
         ]
@@ -183,7 +179,7 @@ def _filters() -> rx.Component:
                 input_mode="decimal",
                 size="2",
                 width="7em",
-                aria_invalid=rx.cond(error != "", "true", "false"),
+                aria_invalid=aria_invalid(error),
             ),
             rx.cond(
                 error != "",
@@ -214,8 +210,8 @@ def _filters() -> rx.Component:
                 class_name="rt-reset rt-SelectTrigger rt-r-size-2 rt-variant-surface",
                 aria_label="Subject",
             ),
-            price("price_min", "Min price", S.price_min_error),
-            price("price_max", "Max price", S.price_max_error),
+            price("price_min", "Min price", error_of(S.errors, "price_min")),
+            price("price_max", "Max price", error_of(S.errors, "price_max")),
             rx.button("Search", type="submit", id="search-submit"),
             gap="var(--space-2)",
             align="start",
@@ -229,9 +225,8 @@ def _filters() -> rx.Component:
 
 
 def _results() -> rx.Component:
-    return rx.cond(
-        ~S.loaded,
-        rx.center(rx.spinner(size="3"), padding="var(--space-6)", width="100%"),
+    return when_loaded(
+        S.loaded,
         rx.cond(
             S.results.length() > 0,
             rx.grid(
@@ -262,6 +257,7 @@ def _results() -> rx.Component:
     )
 
 
+@public_page(routes.LANDING, "", on_load=[MarketplaceState.on_load])
 def landing_page() -> rx.Component:
     return public_shell(
         rx.vstack(
@@ -278,22 +274,10 @@ def landing_page() -> rx.Component:
                 gap="var(--space-3)",
                 width="100%",
             ),
-            rx.cond(
-                S.search_error != "",
-                rx.callout(S.search_error, icon="triangle-alert", color_scheme="red"),
-            ),
+            form_message(S.errors, "search-error"),
             _results(),
             spacing="4",
             padding_y="var(--space-6)",
             width="100%",
         )
-    )
-
-
-def add_landing_page(app: rx.App) -> None:
-    app.add_page(
-        landing_page,
-        route=routes.LANDING,
-        title="TutorBook",
-        on_load=[AuthState.load_optional, MarketplaceState.on_load],
     )

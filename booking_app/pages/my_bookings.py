@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import reflex as rx
 
-from booking_app import clock
+from booking_app import clock, routes
 from booking_app.components.layout import app_shell
-from booking_app.pages import routes
-from booking_app.pages.booking import BookingRow, booking_row, status_badge
-from booking_app.pages.tutor_services import empty_state
+from booking_app.components.widgets import empty_state, status_badge, when_loaded
 from booking_app.realtime.channel import live_refresh
 from booking_app.services import booking
-from booking_app.state.auth import AuthState
-
-NOT_A_STUDENT = "Only students have bookings here."
+from booking_app.state.auth import current_user
+from booking_app.state.page import student_page
+from booking_app.state.rows import BookingRow, booking_row
 
 
 class MyBookingsState(rx.State):
@@ -25,12 +23,9 @@ class MyBookingsState(rx.State):
     @rx.event
     async def on_load(self):  # type: ignore[no-untyped-def]
         self.loaded = False
-        auth = await self.get_state(AuthState)
-        user = auth.require_user("student")
+        user = await current_user(self, "student")
         if user is None:
-            if auth.user_id < 0:
-                return None  # require_login is already sending them to sign in
-            return [rx.toast.error(NOT_A_STUDENT), rx.redirect(routes.HOME)]
+            return None
         self._fill(user.id, user.timezone)
         return None
 
@@ -43,7 +38,7 @@ class MyBookingsState(rx.State):
     @rx.event
     async def refresh(self) -> None:
         """Live update (the user's channel changed): re-read without the spinner."""
-        user = (await self.get_state(AuthState)).require_user("student")
+        user = await current_user(self, "student")
         if user is not None and self.loaded:
             self._fill(user.id, user.timezone)
 
@@ -72,7 +67,7 @@ def _item(b: BookingRow) -> rx.Component:
             ),
             rx.link(
                 rx.button("Open", variant="soft"),
-                href="/booking/" + b.token,
+                href=routes.booking_url(b.token),
                 class_name="my-booking-open",
             ),
             justify="between",
@@ -100,14 +95,14 @@ def _list(rows: rx.Var, empty_text: str, id_: str) -> rx.Component:  # type: ign
     )
 
 
+@student_page(routes.MY_BOOKINGS, "My bookings", on_load=[MyBookingsState.on_load])
 def my_bookings_page() -> rx.Component:
     return app_shell(
         live_refresh(S.refresh),
         rx.vstack(
             rx.heading("My bookings", size="7", id="my-bookings-heading"),
-            rx.cond(
-                ~S.loaded,
-                rx.center(rx.spinner(size="3"), width="100%", padding="var(--space-6)"),
+            when_loaded(
+                S.loaded,
                 rx.tabs.root(
                     rx.tabs.list(
                         rx.tabs.trigger("Upcoming", value="upcoming", id="tab-upcoming"),
@@ -132,13 +127,4 @@ def my_bookings_page() -> rx.Component:
             padding_y="var(--space-6)",
             width="100%",
         ),
-    )
-
-
-def add_my_bookings_page(app: rx.App) -> None:
-    app.add_page(
-        my_bookings_page,
-        route=routes.MY_BOOKINGS,
-        title="My bookings · TutorBook",
-        on_load=[AuthState.require_login, MyBookingsState.on_load],
     )

@@ -8,15 +8,23 @@ from typing import Any
 
 import reflex as rx
 
-from booking_app.components.forms import field_error, form_field
+from booking_app import routes
+from booking_app.components.account_security import account_security_card
+from booking_app.components.forms import (
+    aria_invalid,
+    error_of,
+    field_error,
+    form_field,
+    form_message,
+)
 from booking_app.components.layout import app_shell
-from booking_app.pages import routes
-from booking_app.pages.account_security import AccountSecurityState, account_security_card
-from booking_app.pages.tutor_services import current_tutor, guard_tutor_page, refused
+from booking_app.components.widgets import when_loaded
 from booking_app.services import catalog, profile
 from booking_app.services.errors import DomainError, ValidationFailed
-from booking_app.state.auth import AuthState
-from booking_app.state.requests_badge import RequestsBadgeState
+from booking_app.state.account_security import AccountSecurityState
+from booking_app.state.auth import current_tutor, refused
+from booking_app.state.forms import FormErrors, error_toast, text_of
+from booking_app.state.page import tutor_page
 
 PROFILE_FIELDS = (
     "slug",
@@ -36,7 +44,7 @@ class SubjectRow:
     checked: bool = False
 
 
-class TutorProfileState(rx.State):
+class TutorProfileState(FormErrors, rx.State):
     loaded: bool = False
     slug: str = ""
     headline: str = ""
@@ -48,18 +56,10 @@ class TutorProfileState(rx.State):
     requires_confirmation: bool = False
     form_key: int = 0
     saving: bool = False
-    slug_error: str = ""
-    headline_error: str = ""
-    bio_error: str = ""
-    default_price_error: str = ""
-    subject_ids_error: str = ""
-    is_published_error: str = ""
-    requires_confirmation_error: str = ""
-    form_error: str = ""
 
     @rx.var
     def public_path(self) -> str:
-        return f"/t/{self.slug}" if self.slug else ""
+        return routes.tutor_public_url(self.slug) if self.slug else ""
 
     def _apply(self, view: profile.ProfileView) -> None:
         self.slug, self.headline, self.bio = view.slug, view.headline, view.bio
@@ -70,18 +70,13 @@ class TutorProfileState(rx.State):
         self.subjects = [SubjectRow(s.id, s.name, s.id in chosen) for s in catalog.list_subjects()]
         self.form_key += 1
 
-    def _set_errors(self, errors: dict[str, str]) -> None:
-        for name in PROFILE_FIELDS:
-            setattr(self, f"{name}_error", errors.get(name, ""))
-        self.form_error = " ".join(m for k, m in errors.items() if k not in PROFILE_FIELDS)
-
     @rx.event
     async def on_load(self):  # type: ignore[no-untyped-def]
         self.saving = False
-        self._set_errors({})
-        user, events = await guard_tutor_page(self)
+        self._clear_errors()
+        user = await current_tutor(self)
         if user is None:
-            return events
+            return None
         self._apply(profile.get_profile(user.id))
         self.loaded = True
         return None
@@ -107,14 +102,14 @@ class TutorProfileState(rx.State):
         if user is None:
             yield refused()
             return
-        self._set_errors({})
+        self._clear_errors()
         self.saving = True
         yield
         data: dict[str, object] = {
-            "slug": str(form_data.get("slug", "") or "").strip(),
-            "headline": str(form_data.get("headline", "") or "").strip(),
-            "bio": str(form_data.get("bio", "") or "").strip(),
-            "default_price": str(form_data.get("default_price", "") or "").strip(),
+            "slug": text_of(form_data, "slug"),
+            "headline": text_of(form_data, "headline"),
+            "bio": text_of(form_data, "bio"),
+            "default_price": text_of(form_data, "default_price"),
             "subject_ids": [s.id for s in self.subjects if s.checked],
             "is_published": self.is_published,
             "requires_confirmation": self.requires_confirmation,
@@ -123,13 +118,13 @@ class TutorProfileState(rx.State):
             view = profile.save_profile(user.id, data)
         except ValidationFailed as exc:
             self.saving = False
-            self._set_errors(exc.field_errors)
+            self._show_refusal(exc, PROFILE_FIELDS)
             self.slug, self.headline = str(data["slug"]), str(data["headline"])
             self.bio, self.default_price = str(data["bio"]), str(data["default_price"])
             return
         except DomainError as exc:
             self.saving = False
-            yield rx.toast.error(exc.detail)
+            yield error_toast(exc)
             return
         self._apply(view)
         self.saving = False
@@ -139,14 +134,18 @@ class TutorProfileState(rx.State):
 S = TutorProfileState
 
 
-def _inp(name: str, value: rx.Var, error: rx.Var, **props: Any) -> rx.Component:  # type: ignore[type-arg]
+def _err(name: str) -> rx.Var[str]:
+    return error_of(S.errors, name)
+
+
+def _inp(name: str, value: rx.Var, **props: Any) -> rx.Component:  # type: ignore[type-arg]
     return rx.input(
         id=f"profile-{name}",
         name=name,
         default_value=value,
         size="3",
         width="100%",
-        aria_invalid=rx.cond(error != "", "true", "false"),
+        aria_invalid=aria_invalid(_err(name)),
         **props,
     )
 
@@ -170,8 +169,8 @@ def _form() -> rx.Component:
         rx.vstack(
             form_field(
                 "Public address",
-                _inp("slug", S.slug, S.slug_error, placeholder="olena-k"),
-                S.slug_error,
+                _inp("slug", S.slug, placeholder="olena-k"),
+                _err("slug"),
                 "profile-slug",
                 hint="Lowercase letters, digits and dashes (3–60).",
             ),
@@ -186,8 +185,8 @@ def _form() -> rx.Component:
             ),
             form_field(
                 "Headline",
-                _inp("headline", S.headline, S.headline_error, placeholder="English for IT, B1→C1"),
-                S.headline_error,
+                _inp("headline", S.headline, placeholder="English for IT, B1→C1"),
+                _err("headline"),
                 "profile-headline",
             ),
             form_field(
@@ -195,13 +194,13 @@ def _form() -> rx.Component:
                 rx.text_area(
                     id="profile-bio", name="bio", default_value=S.bio, rows="5", width="100%"
                 ),
-                S.bio_error,
+                _err("bio"),
                 "profile-bio",
             ),
             form_field(
                 "Default price",
-                _inp("default_price", S.default_price, S.default_price_error, input_mode="decimal"),
-                S.default_price_error,
+                _inp("default_price", S.default_price, input_mode="decimal"),
+                _err("default_price"),
                 "profile-default_price",
             ),
             rx.vstack(
@@ -219,7 +218,7 @@ def _form() -> rx.Component:
                     gap="var(--space-3)",
                     wrap="wrap",
                 ),
-                field_error(S.subject_ids_error, "profile-subject_ids"),
+                field_error(_err("subject_ids"), "profile-subject_ids"),
                 spacing="1",
                 width="100%",
             ),
@@ -228,19 +227,16 @@ def _form() -> rx.Component:
                 "is_published",
                 S.is_published,
                 S.set_is_published,
-                S.is_published_error,
+                _err("is_published"),
             ),
             _switch(
                 "I confirm each booking request myself",
                 "requires_confirmation",
                 S.requires_confirmation,
                 S.set_requires_confirmation,
-                S.requires_confirmation_error,
+                _err("requires_confirmation"),
             ),
-            rx.cond(
-                S.form_error != "",
-                rx.callout(S.form_error, icon="triangle-alert", color_scheme="red", role="alert"),
-            ),
+            form_message(S.errors, "profile-form-error"),
             rx.button(
                 rx.icon("save", size=14),
                 "Save profile",
@@ -259,13 +255,17 @@ def _form() -> rx.Component:
     )
 
 
+@tutor_page(
+    routes.TUTOR_PROFILE,
+    "Profile",
+    on_load=[TutorProfileState.on_load, AccountSecurityState.on_load],
+)
 def tutor_profile_page() -> rx.Component:
     return app_shell(
         rx.vstack(
             rx.heading("Public profile", size="7", id="profile-heading"),
-            rx.cond(
-                ~S.loaded,
-                rx.center(rx.spinner(size="3"), width="100%", padding="var(--space-6)"),
+            when_loaded(
+                S.loaded,
                 _form(),
             ),
             account_security_card(routes.TUTOR_PROFILE),
@@ -273,18 +273,4 @@ def tutor_profile_page() -> rx.Component:
             padding_y="var(--space-6)",
             width="100%",
         )
-    )
-
-
-def add_tutor_profile_page(app: rx.App) -> None:
-    app.add_page(
-        tutor_profile_page,
-        route=routes.TUTOR_PROFILE,
-        title="Profile · TutorBook",
-        on_load=[
-            AuthState.require_login,
-            TutorProfileState.on_load,
-            AccountSecurityState.on_load,
-            RequestsBadgeState.load,
-        ],
     )

@@ -10,15 +10,16 @@ from dataclasses import dataclass
 
 import reflex as rx
 
-from booking_app import clock
-from booking_app.components.forms import field_error
+from booking_app import clock, routes
+from booking_app.components.forms import error_of, field_error, form_message
 from booking_app.components.layout import app_shell
-from booking_app.pages import routes
-from booking_app.pages.tutor_services import current_tutor, empty_state, guard_tutor_page, refused
+from booking_app.components.widgets import empty_state, when_loaded
 from booking_app.realtime.channel import live_refresh
 from booking_app.services import booking
 from booking_app.services.errors import DomainError, SlotUnavailable, ValidationFailed
-from booking_app.state.auth import AuthState
+from booking_app.state.auth import current_tutor, refused
+from booking_app.state.forms import FormErrors, error_text, error_toast, text_of
+from booking_app.state.page import tutor_page
 from booking_app.state.requests_badge import RequestsBadgeState
 
 
@@ -49,13 +50,7 @@ def _row(v: booking.RequestView) -> RequestRow:
     )
 
 
-def _message(exc: DomainError) -> str:
-    if isinstance(exc, ValidationFailed):
-        return " ".join(exc.field_errors.values())
-    return exc.detail
-
-
-class TutorRequestsState(rx.State):
+class TutorRequestsState(FormErrors, rx.State):
     loaded: bool = False
     timezone: str = "UTC"
     requests: list[RequestRow] = []
@@ -64,7 +59,6 @@ class TutorRequestsState(rx.State):
     decline_open: bool = False
     decline_id: int = 0
     decline_who: str = ""
-    reason_error: str = ""
     declining: bool = False
 
     async def _reload(self, tutor_id: int) -> None:
@@ -77,9 +71,9 @@ class TutorRequestsState(rx.State):
     @rx.event
     async def on_load(self):  # type: ignore[no-untyped-def]
         self.busy_id, self.decline_open, self.declining = 0, False, False
-        user, events = await guard_tutor_page(self)
+        user = await current_tutor(self)
         if user is None:
-            return events
+            return None
         self.timezone = user.timezone or "UTC"
         await self._reload(user.id)
         self.loaded = True
@@ -105,12 +99,12 @@ class TutorRequestsState(rx.State):
         except SlotUnavailable as exc:
             self.busy_id = 0
             await self._reload(user.id)
-            yield rx.toast.error("Can't confirm: " + exc.detail)
+            yield rx.toast.error("Can't confirm: " + error_text(exc))
             return
         except DomainError as exc:
             self.busy_id = 0
             await self._reload(user.id)
-            yield rx.toast.error(_message(exc))
+            yield error_toast(exc)
             return
         self.busy_id = 0
         await self._reload(user.id)
@@ -119,7 +113,8 @@ class TutorRequestsState(rx.State):
     @rx.event
     def open_decline(self, booking_id: int, who: str) -> None:
         self.decline_id, self.decline_who = int(booking_id), str(who)
-        self.reason_error, self.decline_open = "", True
+        self.decline_open = True
+        self._clear_errors()
 
     @rx.event
     def set_decline_open(self, is_open: bool) -> None:
@@ -132,22 +127,23 @@ class TutorRequestsState(rx.State):
         if user is None:
             yield refused()
             return
-        reason = str(form_data.get("reason", "") or "").strip()
+        reason = text_of(form_data, "reason")
         if not reason:
-            self.reason_error = "Tell the student why (they will see it)."
+            self.errors = {"reason": "Tell the student why (they will see it)."}
             return
-        self.reason_error, self.declining = "", True
+        self._clear_errors()
+        self.declining = True
         yield
         try:
             view = booking.decline_booking(user.id, self.decline_id, reason=reason, now=clock.now())
         except ValidationFailed as exc:
             self.declining = False
-            self.reason_error = exc.field_errors.get("reason", "") or _message(exc)
+            self._show_refusal(exc, ("reason",))
             return
         except DomainError as exc:
             self.declining, self.decline_open = False, False
             await self._reload(user.id)
-            yield rx.toast.error(_message(exc))
+            yield error_toast(exc)
             return
         self.declining, self.decline_open = False, False
         await self._reload(user.id)
@@ -246,7 +242,8 @@ def _decline_dialog() -> rx.Component:
                         max_length=500,
                         auto_focus=True,
                     ),
-                    field_error(S.reason_error, "decline-reason"),
+                    field_error(error_of(S.errors, "reason"), "decline-reason"),
+                    form_message(S.errors, "decline-error", width="100%"),
                     rx.hstack(
                         rx.dialog.close(
                             rx.button("Back", variant="soft", color_scheme="gray", type="button")
@@ -276,6 +273,7 @@ def _decline_dialog() -> rx.Component:
     )
 
 
+@tutor_page(routes.TUTOR_REQUESTS, "Requests", on_load=[TutorRequestsState.on_load])
 def tutor_requests_page() -> rx.Component:
     return app_shell(
         live_refresh(S.refresh),
@@ -290,9 +288,8 @@ def tutor_requests_page() -> rx.Component:
                 ),
                 spacing="1",
             ),
-            rx.cond(
-                ~S.loaded,
-                rx.center(rx.spinner(size="3"), width="100%", padding="var(--space-6)"),
+            when_loaded(
+                S.loaded,
                 rx.cond(
                     S.requests.length() == 0,
                     empty_state(
@@ -314,13 +311,4 @@ def tutor_requests_page() -> rx.Component:
             padding_y="var(--space-6)",
             width="100%",
         ),
-    )
-
-
-def add_tutor_requests_page(app: rx.App) -> None:
-    app.add_page(
-        tutor_requests_page,
-        route=routes.TUTOR_REQUESTS,
-        title="Requests · TutorBook",
-        on_load=[AuthState.require_login, TutorRequestsState.on_load],
     )

@@ -4,21 +4,26 @@ The cookie arrives with the websocket handshake (`router.headers.cookie`, server
 the JWT itself is never stored in state (every state var travels to the browser).
 Every page load re-reads the user and the server-side session from the database, so a
 deactivated account, a changed role or an ended session (sign-out, "sign out everywhere",
-password change) takes effect at once. Guards only redirect; handlers that change data
-must call `require_user()` again. Tabs already open learn of ended sessions through the
+password change) takes effect at once. The guards (`require_login`, `require_tutor`, ...,
+put first in a page's on_load by the decorators of `state/page.py`) only redirect;
+handlers that change data must ask again with `current_user(self, role)`. Tabs already open learn of ended sessions through the
 realtime channel (`check_session`), since the cookie is read once per websocket.
 """
 
 from __future__ import annotations
 
 import json
-from urllib.parse import quote
+from typing import Any
 
 import reflex as rx
 
-from booking_app.pages import routes
+from booking_app import routes
 from booking_app.services import accounts, sessions
 from booking_app.services.tokens import decode_session_token, session_token_from_cookie_header
+
+NOT_A_TUTOR = "Only tutors can open this page."
+NOT_A_STUDENT = "Only students can open this page."
+NOT_TUTOR_OR_STUDENT = "Only tutors and students can open this page."
 
 
 class AuthState(rx.State):
@@ -63,16 +68,14 @@ class AuthState(rx.State):
         return user
 
     def _login_redirect(self) -> rx.event.EventSpec:
-        path = self.router.url.path or routes.HOME
-        return rx.redirect(f"{routes.LOGIN}?next={quote(path)}")
+        return rx.redirect(routes.login_url(self.router.url.path or routes.HOME))
 
     # Helpers other states call start with "_": every public State method is an event
     # handler the browser may call with any arguments.
 
     def _leave(self) -> rx.event.EventSpec:
         """A full page load of sign-in: a new websocket, no state of the ended session."""
-        path = self.router.url.path or routes.HOME
-        target = json.dumps(f"{routes.LOGIN}?next={quote(path)}")
+        target = json.dumps(routes.login_url(self.router.url.path or routes.HOME))
         return rx.call_script(f"window.location.assign({target})")
 
     def _replacing_session(self) -> None:
@@ -93,6 +96,27 @@ class AuthState(rx.State):
         if self._load() is None:
             return self._login_redirect()
         return None
+
+    def _require_role(self, roles: tuple[str, ...], refusal: str) -> Any:
+        user = self._load()
+        if user is None:
+            return self._login_redirect()
+        if user.role not in roles:
+            return [rx.toast.error(refusal), rx.redirect(routes.HOME)]
+        return None
+
+    @rx.event
+    def require_tutor(self):  # type: ignore[no-untyped-def]
+        """Tutor pages: others are sent home with a message (guests to sign-in)."""
+        return self._require_role(("tutor",), NOT_A_TUTOR)
+
+    @rx.event
+    def require_student(self):  # type: ignore[no-untyped-def]
+        return self._require_role(("student",), NOT_A_STUDENT)
+
+    @rx.event
+    def require_tutor_or_student(self):  # type: ignore[no-untyped-def]
+        return self._require_role(("tutor", "student"), NOT_TUTOR_OR_STUDENT)
 
     @rx.event
     def load_optional(self) -> None:
@@ -119,3 +143,20 @@ class AuthState(rx.State):
             f"fetch({url}, {{method: 'POST', credentials: 'include'}})"
             f".finally(() => window.location.assign({login}))"
         )
+
+
+async def current_user(state: rx.State, *roles: str) -> accounts.SessionUser | None:
+    """For handlers of any state: the signed-in user, re-read from the cookie and the
+    database (and in `roles`, when given). None means refuse: the browser may call any
+    handler with any arguments, whatever the page's guard decided on load."""
+    auth = await state.get_state(AuthState)
+    return auth.require_user(*roles)
+
+
+async def current_tutor(state: rx.State) -> accounts.SessionUser | None:
+    return await current_user(state, "tutor")
+
+
+def refused(message: str = NOT_A_TUTOR) -> rx.event.EventSpec:
+    """The toast of a handler that `current_user` refused."""
+    return rx.toast.error(message)

@@ -12,8 +12,28 @@ from typing import Any
 
 import reflex as rx
 
-from booking_app.components.slots import BROWSER_TZ_JS, valid_timezone
+from booking_app.services.validation import (
+    FieldError,
+    canonical_timezone,
+    clean_timezone,
+    timezone_names,
+)
 from booking_app.state.auth import AuthState
+
+BROWSER_TZ_JS = "Intl.DateTimeFormat().resolvedOptions().timeZone"
+
+
+def valid_timezone(raw: str) -> str | None:
+    """A known IANA zone (aliases mapped to current names), or None."""
+    try:
+        return canonical_timezone(clean_timezone(str(raw or "")))
+    except FieldError:
+        return None
+
+
+def zone_names() -> tuple[str, ...]:
+    """Every zone a timezone select offers."""
+    return timezone_names()
 
 
 class ViewerTimezone(rx.State, mixin=True):

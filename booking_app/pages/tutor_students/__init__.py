@@ -12,19 +12,17 @@ from dataclasses import dataclass
 
 import reflex as rx
 
-from booking_app import clock
-from booking_app.components.forms import field_error
+from booking_app import clock, routes
+from booking_app.components.forms import error_of, field_error
 from booking_app.components.layout import app_shell
-from booking_app.pages import routes
-from booking_app.pages.tutor_services import current_tutor, empty_state, guard_tutor_page, refused
-from booking_app.pages.tutor_students.invite_links import (
-    InviteLinksState,
-    invite_controls,
-    invite_links_panel,
-)
+from booking_app.components.widgets import empty_state, when_loaded
 from booking_app.services import classroom, students
-from booking_app.services.errors import DomainError, ValidationFailed
-from booking_app.state.auth import AuthState
+from booking_app.services.errors import DomainError
+from booking_app.state.auth import current_tutor, refused
+from booking_app.state.forms import FORM, FormErrors, error_toast
+from booking_app.state.page import tutor_page
+
+from .invite_links import InviteLinksState, invite_controls, invite_links_panel
 
 
 @dataclass
@@ -37,7 +35,10 @@ class StudentItem:
     next_lesson_label: str = ""
 
 
-class StudentsState(rx.State):
+LESSON_FIELDS = ("start_local", "duration_min", "title")
+
+
+class StudentsState(FormErrors, rx.State):
     loaded: bool = False
     query: str = ""
     page: int = 1
@@ -48,7 +49,6 @@ class StudentsState(rx.State):
     lesson_open: bool = False
     lesson_student_id: int = 0
     lesson_student: str = ""
-    errors: dict[str, str] = {}
     saving: bool = False
 
     async def _reload(self) -> None:
@@ -64,9 +64,9 @@ class StudentsState(rx.State):
     @rx.event
     async def on_load(self):  # type: ignore[no-untyped-def]
         self.lesson_open, self.saving = False, False
-        user, events = await guard_tutor_page(self)
+        user = await current_tutor(self)
         if user is None:
-            return events
+            return None
         await self._reload()
         self.loaded = True
         return None
@@ -99,7 +99,7 @@ class StudentsState(rx.State):
         try:
             uuid = classroom.open_room(int(lesson_id), user_id=user.id, now=clock.now())
         except DomainError as exc:
-            return rx.toast.error(exc.detail)
+            return error_toast(exc)
         return rx.redirect(routes.classroom_url(uuid))
 
     @rx.event
@@ -110,14 +110,15 @@ class StudentsState(rx.State):
         try:
             students.remove_student(user.id, int(student_id), now=clock.now())
         except DomainError as exc:
-            return rx.toast.error(exc.detail)
+            return error_toast(exc)
         await self._reload()
         return rx.toast.success(f"{name} was removed from your class.")
 
     @rx.event
     def open_lesson(self, student_id: int, name: str) -> None:
         self.lesson_student_id, self.lesson_student = int(student_id), str(name)
-        self.errors, self.lesson_open = {}, True
+        self.lesson_open = True
+        self._clear_errors()
 
     @rx.event
     def set_lesson_open(self, is_open: bool) -> None:
@@ -130,7 +131,8 @@ class StudentsState(rx.State):
         if user is None:
             yield refused()
             return
-        self.saving, self.errors = True, {}
+        self.saving = True
+        self._clear_errors()
         yield
         try:
             created = students.create_lesson_for_student(
@@ -141,11 +143,9 @@ class StudentsState(rx.State):
                 title=form.get("title", ""),
                 now=clock.now(),
             )
-        except ValidationFailed as exc:
-            self.saving, self.errors = False, exc.field_errors
-            return
         except DomainError as exc:
-            self.saving, self.errors = False, {"form": exc.detail}
+            self.saving = False
+            self._show_refusal(exc, LESSON_FIELDS)
             return
         self.saving, self.lesson_open = False, False
         await self._reload()
@@ -225,7 +225,7 @@ def _lesson_dialog() -> rx.Component:
         return rx.vstack(
             rx.el.label(label, html_for=f"lesson-{name}", class_name="rt-Text rt-r-size-2"),
             rx.input(name=name, id=f"lesson-{name}", width="100%", **props),
-            field_error(S.errors.get(name, ""), f"lesson-{name}"),
+            field_error(error_of(S.errors, name), f"lesson-{name}"),
             spacing="1",
             width="100%",
         )
@@ -238,7 +238,7 @@ def _lesson_dialog() -> rx.Component:
                     field("Start (your time)", "start_local", type="datetime-local"),
                     field("Duration, minutes", "duration_min", type="number", default_value="60"),
                     field("Title", "title", placeholder="Lesson"),
-                    field_error(S.errors.get("form", ""), "lesson-form"),
+                    field_error(error_of(S.errors, FORM), "lesson-form"),
                     rx.hstack(
                         rx.dialog.close(rx.button("Back", variant="soft", type="button")),
                         rx.button(
@@ -284,15 +284,19 @@ def _toolbar() -> rx.Component:
     )
 
 
+@tutor_page(
+    routes.TUTOR_STUDENTS,
+    "My students",
+    on_load=[StudentsState.on_load, InviteLinksState.on_load],
+)
 def tutor_students_page() -> rx.Component:
     return app_shell(
         rx.vstack(
             rx.heading("My students", size="7", id="students-heading"),
             _toolbar(),
             invite_links_panel(),
-            rx.cond(
-                ~S.loaded,
-                rx.center(rx.spinner(size="3"), width="100%"),
+            when_loaded(
+                S.loaded,
                 rx.cond(
                     S.rows.length() == 0,
                     empty_state(
@@ -346,13 +350,4 @@ def tutor_students_page() -> rx.Component:
             padding_y="var(--space-6)",
             width="100%",
         )
-    )
-
-
-def add_tutor_students_page(app: rx.App) -> None:
-    app.add_page(
-        tutor_students_page,
-        route=routes.TUTOR_STUDENTS,
-        title="My students · TutorBook",
-        on_load=[AuthState.require_login, StudentsState.on_load, InviteLinksState.on_load],
     )

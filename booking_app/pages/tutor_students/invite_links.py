@@ -15,9 +15,10 @@ import reflex as rx
 
 from booking_app import clock
 from booking_app.components.forms import field_error
-from booking_app.pages.tutor_services import current_tutor, refused
 from booking_app.services import invite_manage, invites
 from booking_app.services.errors import DomainError, ValidationFailed
+from booking_app.state.auth import current_tutor, refused
+from booking_app.state.forms import error_text, error_toast
 
 
 @dataclass
@@ -68,10 +69,10 @@ class InviteLinksState(rx.State):
                 tutor_id=user.id, now=clock.now(), max_uses=self.max_uses
             )
         except ValidationFailed as exc:
-            self.url, self.error = "", " ".join(exc.field_errors.values())
+            self.url, self.error = "", error_text(exc)
             return None
         except DomainError as exc:
-            return rx.toast.error(exc.detail)
+            return error_toast(exc)
         self.url, self.expires, self.error = link.url, link.expires_label, ""
         self._load(user.id)
         return None
@@ -84,7 +85,7 @@ class InviteLinksState(rx.State):
         try:
             invite_manage.revoke_invite(user.id, str(invite_id or ""), now=clock.now())
         except DomainError as exc:
-            return rx.toast.error(exc.detail)
+            return error_toast(exc)
         self.url = ""  # it may have been the link shown above
         self._load(user.id)
         return rx.toast.success("Invite link revoked.")

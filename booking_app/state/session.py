@@ -1,4 +1,5 @@
-"""Shared by sign-in and registration: hand the browser a login ticket to swap for the cookie."""
+"""Shared by sign-in, registration and the password change: hand the browser a login
+ticket to swap for the httpOnly cookie."""
 
 from __future__ import annotations
 
@@ -7,8 +8,7 @@ from urllib.parse import urlencode
 
 import reflex as rx
 
-from booking_app import clock
-from booking_app.api.auth import safe_next
+from booking_app import clock, routes
 from booking_app.services.tokens import issue_login_ticket
 
 
@@ -16,8 +16,9 @@ def start_session(user_id: int, next_path: str | None) -> rx.event.EventSpec:
     """A full page load through /api/auth/session, so the new websocket carries the cookie.
 
     (`rx.redirect` to our own host is a client-side navigation that keeps the old socket.)
+    The route sends the browser on to `next_path` only if it is a path of this site.
     """
     ticket = issue_login_ticket(user_id=user_id, now=clock.now())
-    query = urlencode({"ticket": ticket, "next": safe_next(next_path)})
+    query = urlencode({"ticket": ticket, "next": next_path or routes.HOME})
     url = rx.config.get_config().api_url.rstrip("/") + "/api/auth/session?" + query
     return rx.call_script(f"window.location.assign({json.dumps(url)})")

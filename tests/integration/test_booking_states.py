@@ -10,14 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-import reflex as rx
-from reflex.istate.data import RouterData
 
 from booking_app.pages import landing, my_bookings, tutor_profile
 from booking_app.pages.booking import BookingPageState
-from booking_app.pages.tutor_public import JUST_TAKEN, TutorPublicState
+from booking_app.pages.tutor_public.state import TutorPublicState
 from booking_app.pages.tutor_requests import TutorRequestsState
-from booking_app.services import booking, sessions
+from booking_app.services import booking
+from booking_app.services.errors import SlotUnavailable
 from tests.integration.booking_helpers import (
     MONDAY_10,
     NOW,
@@ -29,6 +28,7 @@ from tests.integration.booking_helpers import (
     form,
 )
 from tests.support import clock
+from tests.support.states import open_page, run, state, toasts
 
 MONDAY = "2026-11-30"
 
@@ -38,45 +38,16 @@ def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     clock.freeze(monkeypatch, NOW)
 
 
-def _cookie(user_id: int, role: str) -> str:
-    token = sessions.open_session(user_id=user_id, role=role, now=clock.now())
-    return f"session={token}"
-
-
-def _state(cls: type[rx.State], path: str, user: tuple[int, str] | None = None) -> Any:
-    root = rx.State()
-    root.router = RouterData.from_router_data(
-        {"headers": {"cookie": _cookie(*user) if user else ""}, "pathname": path, "asPath": path}
-    )
-    return root.get_substate(cls.get_full_name().split("."))
-
-
-def run(handler: Any) -> list[Any]:
-    import asyncio
-
-    async def drive() -> list[Any]:
-        if hasattr(handler, "__aiter__"):
-            return [event async for event in handler]
-        if hasattr(handler, "__next__"):
-            return list(handler)
-        result = await handler if asyncio.iscoroutine(handler) else handler
-        if result is None:
-            return []
-        return list(result) if isinstance(result, list | tuple) else [result]
-
-    return [e for e in asyncio.run(drive()) if e is not None]
-
-
 def _slot_starts(state: Any) -> list[str]:
     return [s.start for d in state.days for s in d.slots]
 
 
 def _public_page(tutor_slug: str = "olena", user: tuple[int, str] | None = None) -> Any:
-    st = _state(TutorPublicState, f"/t/{tutor_slug}", user)
+    st = state(TutorPublicState, f"/t/{tutor_slug}", user=user)
     run(st.on_load())
     assert st.loaded and not st.not_found
     st.set_timezone("Europe/Kyiv")
-    st.pick_date(MONDAY)
+    run(st.pick_date(MONDAY))
     assert MONDAY_10 in _slot_starts(st)
     return st
 
@@ -96,17 +67,17 @@ def test_public_page_opens_on_the_service_and_week_of_a_marketplace_card(
     add_service(tutor, name="Algebra")
     trial = add_service(tutor, name="Trial", price="0", trial=True)
     path = f"/t/olena?from=marketplace&service={trial}&week=2026-12-09"
-    st = _state(TutorPublicState, path)
+    st = state(TutorPublicState, path)
     run(st.on_load())
     assert st.service_id == str(trial) and st.source == "marketplace"
     assert st.week_start == "2026-12-07"  # the Monday of the card's date
-    plain = _state(TutorPublicState, "/t/olena?week=not-a-date")
+    plain = state(TutorPublicState, "/t/olena?week=not-a-date")
     run(plain.on_load())
     assert plain.loaded and plain.week_start != "" and plain.service_id != str(trial)
 
 
 def test_public_page_of_unknown_slug_is_not_found(sqlite_db: str) -> None:
-    st = _state(TutorPublicState, "/t/nobody")
+    st = state(TutorPublicState, "/t/nobody")
     run(st.on_load())
     assert st.loaded and st.not_found
 
@@ -120,7 +91,7 @@ def test_guest_with_bad_telegram_gets_a_field_error_and_nothing_is_written(
     run(st.pick_slot({"start": MONDAY_10, "label": "Mon 30 Nov, 10:00"}))
     assert st.dialog_open and st.is_guest
     events = run(st.submit({**GUEST_FORM, "telegram_username": "ivan"}))
-    assert st.telegram_username_error and st.name_error == "" and st.phone_error == ""
+    assert list(st.errors) == ["telegram_username"]  # next to its field, nothing else
     assert st.dialog_open and not st.submitting
     assert not [e for e in events if "/booking/" in str(e)]
     assert counts() == (0, 0)
@@ -138,7 +109,7 @@ def test_guest_booking_redirects_to_the_private_page(sqlite_db: str) -> None:
     row = booking_row(token)
     assert row.client_name == "Ivan Guest" and not st.dialog_open
 
-    page = _state(BookingPageState, f"/booking/{token}?new=1")
+    page = state(BookingPageState, f"/booking/{token}?new=1")
     run(page.on_load())
     assert page.loaded and not page.not_found and page.is_new
     assert page.b.status == "confirmed" and page.ics_url == f"/booking/{token}.ics"
@@ -155,14 +126,31 @@ def test_slot_taken_meanwhile_shows_the_message_and_fresh_slots(sqlite_db: str) 
         now=NOW,
     )
     events = run(st.submit(GUEST_FORM))
-    assert st.taken_message == JUST_TAKEN
+    with pytest.raises(SlotUnavailable) as refused:  # what the service says, the page shows
+        booking.create_booking(form(tutor, service), student_id=None, now=NOW)
+    assert st.taken_message == refused.value.detail != ""
     assert MONDAY_10 not in _slot_starts(st)
     assert not st.submitting and not [e for e in events if "/booking/" in str(e)]
     assert counts() == (1, 1)
 
 
+def test_the_engines_reason_reaches_the_guest(sqlite_db: str) -> None:
+    """Issue 13: a refused slot says why (here the tutor's buffer), not "just taken"."""
+    tutor = add_tutor(buffer_after_min=15)
+    service = add_service(tutor)
+    st = _public_page()
+    eleven = "2026-11-30T09:00:00+00:00"  # Mon 30 Nov, 11:00 Kyiv
+    assert eleven in _slot_starts(st)
+    booking.create_booking(form(tutor, service), student_id=None, now=NOW)  # 10:00-11:00
+    run(st.pick_slot({"start": eleven, "label": "Mon 30 Nov, 11:00"}))
+    events = run(st.submit(GUEST_FORM))
+    assert "15 minutes" in st.taken_message and "between lessons" in st.taken_message
+    assert any("15 minutes" in t for t in toasts(events, "error"))
+    assert eleven not in _slot_starts(st) and counts() == (1, 1)
+
+
 def test_private_page_of_unknown_token_is_not_found(sqlite_db: str) -> None:
-    page = _state(BookingPageState, "/booking/not-a-token")
+    page = state(BookingPageState, "/booking/not-a-token")
     run(page.on_load())
     assert page.loaded and page.not_found
 
@@ -184,7 +172,7 @@ def test_confirm_and_decline_refuse_non_tutors(sqlite_db: str) -> None:
     [req] = booking.pending_requests(tutor, viewer_tz="Europe/Kyiv")
 
     for who in ((student, "student"), None):
-        st = _state(TutorRequestsState, "/tutor/requests", who)
+        st = state(TutorRequestsState, "/tutor/requests", user=who)
         events = run(st.confirm(req.booking_id))
         assert any("__toast" in str(e) and '["error"]' in str(e) for e in events)
         st.open_decline(req.booking_id, "Taras")
@@ -196,7 +184,7 @@ def test_tutor_confirms_and_declines_with_a_reason(sqlite_db: str) -> None:
     tutor = add_tutor()
     student = add_student()
     view = _pending_trial(tutor, student)
-    st = _state(TutorRequestsState, "/tutor/requests", (tutor, "tutor"))
+    st = state(TutorRequestsState, "/tutor/requests", user=(tutor, "tutor"))
     run(st.on_load())
     [req] = st.requests
     assert req.kind == "trial"
@@ -210,7 +198,7 @@ def test_tutor_confirms_and_declines_with_a_reason(sqlite_db: str) -> None:
     [req] = st.requests
     st.open_decline(req.booking_id, req.client_name)
     run(st.decline({"reason": "  "}))
-    assert st.reason_error and st.decline_open
+    assert st.errors.get("reason", "") and st.decline_open
     run(st.decline({"reason": "Fully booked this month"}))
     assert not st.decline_open and st.requests == []
     detail = booking.get_booking(second.token, viewer_tz="UTC", now=NOW)
@@ -221,13 +209,13 @@ def test_private_page_reschedules_then_cancels(sqlite_db: str) -> None:
     tutor = add_tutor()
     service = add_service(tutor)
     view = booking.create_booking(form(tutor, service), student_id=None, now=NOW)
-    page = _state(BookingPageState, f"/booking/{view.token}")
+    page = state(BookingPageState, f"/booking/{view.token}")
     run(page.on_load())
     page.set_timezone("Europe/Kyiv")
     assert page.b.can_reschedule and page.b.can_cancel
     page.open_reschedule()
-    page.r_date(MONDAY)
-    starts = [s.start for d in page.r_days for s in d.slots]
+    run(page.pick_date(MONDAY))
+    starts = [s.start for d in page.days for s in d.slots]
     assert MONDAY_10 in starts  # its own time is offered again (the lesson being moved)
     new_start = "2026-11-30T12:00:00+00:00"
     run(page.reschedule_to({"start": new_start, "label": "Mon 30 Nov, 14:00"}))
@@ -244,16 +232,15 @@ def test_my_bookings_lists_the_students_own_bookings(sqlite_db: str) -> None:
     tutor = add_tutor()
     student = add_student()
     view = _pending_trial(tutor, student)
-    st = _state(my_bookings.MyBookingsState, "/my/bookings", (student, "student"))
+    st = state(my_bookings.MyBookingsState, "/my/bookings", user=(student, "student"))
     run(st.on_load())
     assert st.loaded and [b.token for b in st.upcoming] == [view.token] and st.past == []
-    other = _state(my_bookings.MyBookingsState, "/my/bookings", (tutor, "tutor"))
-    events = run(other.on_load())
-    assert not other.loaded and any("__toast" in str(e) for e in events)
+    tab, events = open_page("/my/bookings", user=(tutor, "tutor"))
+    assert not tab.state(my_bookings.MyBookingsState).loaded and toasts(events, "error")
 
 
 def test_marketplace_lists_tutors_and_shows_price_errors_by_field(sqlite_db: str) -> None:
-    st = _state(landing.MarketplaceState, "/")
+    st = state(landing.MarketplaceState, "/")
     run(st.on_load())
     assert st.loaded and st.results == [] and not st.searched  # "no tutors yet"
 
@@ -266,26 +253,26 @@ def test_marketplace_lists_tutors_and_shows_price_errors_by_field(sqlite_db: str
     st.search({"text": "", "price_min": "500", "price_max": ""})
     assert st.results == [] and st.searched  # "no tutors match"
     st.search({"text": "", "price_min": "abc", "price_max": "10"})
-    assert st.price_min_error and st.results == []
+    assert st.errors.get("price_min", "") and st.results == []
     st.clear()
-    assert len(st.results) == 1 and st.price_min_error == ""
+    assert len(st.results) == 1 and st.errors.get("price_min", "") == ""
 
 
 def test_tutor_profile_saves_and_shows_field_errors(sqlite_db: str) -> None:
     tutor = add_tutor()
-    st = _state(tutor_profile.TutorProfileState, "/tutor/profile", (tutor, "tutor"))
+    st = state(tutor_profile.TutorProfileState, "/tutor/profile", user=(tutor, "tutor"))
     run(st.on_load())
     assert st.loaded and st.slug == "olena" and st.public_path == "/t/olena"
     base = {"slug": "olena", "headline": "Maths", "bio": "Hi", "default_price": "500"}
     run(st.save({**base, "slug": "No Spaces!"}))
-    assert st.slug_error and not st.saving
+    assert st.errors.get("slug", "") and not st.saving
     st.set_requires_confirmation(True)
     events = run(st.save({**base, "slug": "olena-k"}))
     assert any('["success"]' in str(e) for e in events)
-    assert st.slug == "olena-k" and st.requires_confirmation and st.slug_error == ""
+    assert st.slug == "olena-k" and st.requires_confirmation and st.errors.get("slug", "") == ""
 
     student = add_student()
-    other = _state(tutor_profile.TutorProfileState, "/tutor/profile", (student, "student"))
+    other = state(tutor_profile.TutorProfileState, "/tutor/profile", user=(student, "student"))
     events = run(other.save({**base, "slug": "hijack"}))
     assert any('["error"]' in str(e) for e in events)
 

@@ -9,25 +9,21 @@ fills the role's numbers.
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
-import reflex as rx
-from reflex.istate.data import RouterData
 from sqlmodel import select
 
 from booking_app.db import read_scope
 from booking_app.models import ClassroomSession
-from booking_app.pages.classroom import RoomState, _clock
-from booking_app.pages.dashboard import DashboardState
+from booking_app.pages.classroom import RoomState
+from booking_app.pages.home.dashboard import DashboardState
 from booking_app.pages.invite import InviteState
 from booking_app.pages.tutor_students import StudentsState
 from booking_app.pages.tutor_students.invite_links import InviteLinksState
 from booking_app.services import accounts, invite_manage, invites, students
-from booking_app.services.sessions import open_session
 from tests.integration.classroom_helpers import add_lesson
 from tests.support import clock
+from tests.support.states import open_page, redirects, run, state
 
 
 def _user(role: str, email: str, name: str = "Olena Kovalenko") -> accounts.SessionUser:
@@ -36,43 +32,10 @@ def _user(role: str, email: str, name: str = "Olena Kovalenko") -> accounts.Sess
     )
 
 
-def _state(cls: type[rx.State], user: accounts.SessionUser | None, path: str) -> Any:
-    cookie = ""
-    if user is not None:
-        token = open_session(user_id=user.id, role=user.role, now=clock.now())
-        cookie = f"session={token}"
-    root = rx.State()
-    root.router = RouterData.from_router_data(
-        {"headers": {"cookie": cookie}, "pathname": path, "asPath": path}
-    )
-    return root.get_substate(cls.get_full_name().split("."))
-
-
-def run(handler: Any) -> list[Any]:
-    async def drive() -> list[Any]:
-        if hasattr(handler, "__aiter__"):
-            return [event async for event in handler]
-        result = await handler if asyncio.iscoroutine(handler) else handler
-        if result is None:
-            return []
-        return list(result) if isinstance(result, list | tuple) else [result]
-
-    return [e for e in asyncio.run(drive()) if e is not None]
-
-
 def _room(lesson_id: int) -> str:
     with read_scope() as session:
         query = select(ClassroomSession).where(ClassroomSession.lesson_id == lesson_id)
         return session.exec(query).one().session_uuid
-
-
-def test_clock_format() -> None:
-    assert (_clock(59), _clock(61), _clock(3600 + 62), _clock(-5)) == (
-        "0:59",
-        "1:01",
-        "1:01:02",
-        "0:00",
-    )
 
 
 def test_room_state_for_participants_and_outsiders(sqlite_db: str) -> None:
@@ -83,18 +46,18 @@ def test_room_state_for_participants_and_outsiders(sqlite_db: str) -> None:
     uuid = _room(add_lesson(tutor.id, start, students=(student.id,)))
     path = f"/classroom/{uuid}"
 
-    st = _state(RoomState, student, path)
+    st = state(RoomState, path, user=student)
     run(st.on_load())
     assert st.loaded and not st.not_found and not st.is_tutor
     assert st._channel == "room-" + uuid.replace("-", "")
     assert not st.can_join and st.countdown.startswith("1:4")  # opens 15 min before
     assert st.time_left.startswith("Starts in 1:5")
 
-    tutor_state = _state(RoomState, tutor, path)
+    tutor_state = state(RoomState, path, user=tutor)
     run(tutor_state.on_load())
     assert tutor_state.is_tutor and [s.name for s in tutor_state.students] == ["Olena Kovalenko"]
 
-    other = _state(RoomState, outsider, path)
+    other = state(RoomState, path, user=outsider)
     run(other.on_load())
     assert other.not_found and other._channel == "" and other.title == ""
 
@@ -103,10 +66,9 @@ def test_students_page_refuses_students_and_lists_for_tutors(sqlite_db: str) -> 
     tutor = _user("tutor", "olena@example.com")
     student = _user("student", "taras@example.com")
     add_lesson(tutor.id, datetime.now(UTC) + timedelta(days=1), students=(student.id,))
-    refused = _state(StudentsState, student, "/tutor/students")
-    events = run(refused.on_load())
-    assert not refused.loaded and any("redirect" in str(e).lower() for e in events)
-    st = _state(StudentsState, tutor, "/tutor/students")
+    tab, events = open_page("/tutor/students", user=student)
+    assert not tab.state(StudentsState).loaded and redirects(events)
+    st = state(StudentsState, "/tutor/students", user=tutor)
     run(st.on_load())
     assert st.loaded and st.total == 1 and st.rows[0].status == "active"
     run(st.set_page_size("not-a-number"))
@@ -117,11 +79,11 @@ def test_dashboard_state_by_role(sqlite_db: str) -> None:
     tutor = _user("tutor", "olena@example.com")
     student = _user("student", "taras@example.com")
     add_lesson(tutor.id, datetime.now(UTC) + timedelta(minutes=5), students=(student.id,))
-    d = _state(DashboardState, student, "/home")
+    d = state(DashboardState, "/home", user=student)
     run(d.load())
     assert d.loaded and d.upcoming == 1 and d.active[0].can_join
     assert d.tutor_name == "Olena Kovalenko"
-    t = _state(DashboardState, tutor, "/home")
+    t = state(DashboardState, "/home", user=tutor)
     run(t.load())
     assert t.loaded and t.students == 1 and len(t.chart) == 8 and t.upcoming_list[0].can_join
 
@@ -135,11 +97,11 @@ def test_only_the_tutors_room_state_lists_the_seats(sqlite_db: str) -> None:
     start = datetime.now(UTC) + timedelta(days=1)
     uuid = _room(add_lesson(tutor.id, start, students=(student.id, classmate.id), capacity=3))
     path = f"/classroom/{uuid}"
-    teacher = _state(RoomState, tutor, path)
+    teacher = state(RoomState, path, user=tutor)
     run(teacher.on_load())
     assert sorted(s.name for s in teacher.students) == ["Iryna Classmate", "Taras Shevchenko"]
     assert "Iryna Classmate" in str(teacher.dict())  # what the check below looks at
-    pupil = _state(RoomState, student, path)
+    pupil = state(RoomState, path, user=student)
     run(pupil.on_load())
     assert pupil.loaded and not pupil.not_found and pupil.students == []
     assert "Iryna Classmate" not in str(pupil.dict())
@@ -149,7 +111,7 @@ def test_invite_links_state_caps_lists_and_revokes(sqlite_db: str) -> None:
     tutor = _user("tutor", "olena@example.com")
     student = _user("student", "taras@example.com")
     path = "/tutor/students"
-    st = _state(InviteLinksState, tutor, path)
+    st = state(InviteLinksState, path, user=tutor)
     run(st.on_load())
     assert st.items == [] and st.total == 0
     run(st.set_max_uses("0"))
@@ -163,7 +125,7 @@ def test_invite_links_state_caps_lists_and_revokes(sqlite_db: str) -> None:
     assert st.total == 2 and [(i.uses, i.max_uses) for i in st.items] == [(0, 0), (0, 2)]
     assert all(i.invite_id and "." not in i.invite_id for i in st.items)  # ids, not tokens
 
-    pupil = _state(InviteLinksState, student, path)  # handlers are callable by anyone
+    pupil = state(InviteLinksState, path, user=student)  # handlers are callable by anyone
     run(pupil.revoke(st.items[0].invite_id))
     run(pupil.revoke_all())
     run(pupil.create())
@@ -182,14 +144,14 @@ def test_invite_page_shows_revoked_links(sqlite_db: str) -> None:
     now = clock.now()
     link = invites.create_classroom_invite(tutor_id=tutor.id, now=now)
     path = f"/invite/classroom/{link.token}"
-    page = _state(InviteState, student, path)
+    page = state(InviteState, path, user=student)
     run(page.accept())
     assert page.inviting_tutor == "Olena Kovalenko" and page.error_code == ""
     run(page.join_classroom())
     assert page.joined_tutor == "Olena Kovalenko"
 
     students.remove_student(tutor.id, student.id, now=now)
-    replay = _state(InviteState, student, path)
+    replay = state(InviteState, path, user=student)
     run(replay.accept())  # refused on opening, before any "Join" click
     assert (replay.error_code, replay.error_title) == ("invite_revoked", "Invite revoked")
     assert "no longer works for your account" in replay.error_detail
@@ -200,6 +162,6 @@ def test_invite_page_shows_revoked_links(sqlite_db: str) -> None:
     lesson_link = invites.create_lesson_invite(lesson, tutor_id=tutor.id, now=now)
     invite_manage.revoke_all(tutor.id, now=now)
     for i, target in enumerate((path, f"/invite/lesson/{lesson_link.token}")):
-        other = _state(InviteState, _user("student", f"other{i}@example.com"), target)
+        other = state(InviteState, target, user=_user("student", f"other{i}@example.com"))
         run(other.accept())
         assert other.error_code == "invite_revoked" and other.error_title == "Invite revoked"

@@ -1,15 +1,17 @@
-"""Home: the signed-in landing of each role (greeting, account, what the role does here)."""
+"""Home: the signed-in landing of each role (greeting, dashboard, account)."""
 
 from __future__ import annotations
 
 import reflex as rx
 
+from booking_app import routes
+from booking_app.components.account_security import account_security_card
 from booking_app.components.layout import app_shell
-from booking_app.pages import routes
-from booking_app.pages.account_security import AccountSecurityState, account_security_card
-from booking_app.pages.dashboard import DashboardState, dashboard_panel
+from booking_app.state.account_security import AccountSecurityState
 from booking_app.state.auth import AuthState
-from booking_app.state.requests_badge import RequestsBadgeState
+from booking_app.state.page import signed_in_page
+
+from .dashboard import DashboardState, dashboard_panel
 
 ROLE_INTRO = {
     "tutor": "Publish your services and working hours, accept requests and run lessons.",
@@ -34,6 +36,7 @@ def _account_card() -> rx.Component:
     )
 
 
+@signed_in_page(routes.HOME, "Home", on_load=[DashboardState.load, AccountSecurityState.on_load])
 def home_page() -> rx.Component:
     return app_shell(
         rx.vstack(
@@ -54,18 +57,4 @@ def home_page() -> rx.Component:
             padding_y="var(--space-6)",
             max_width="960px",
         )
-    )
-
-
-def add_home_page(app: rx.App) -> None:
-    app.add_page(
-        home_page,
-        route=routes.HOME,
-        title="Home · TutorBook",
-        on_load=[
-            AuthState.require_login,
-            RequestsBadgeState.load,
-            DashboardState.load,
-            AccountSecurityState.on_load,
-        ],
     )

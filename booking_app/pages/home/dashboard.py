@@ -8,11 +8,11 @@ from typing import Any
 
 import reflex as rx
 
-from booking_app import clock
-from booking_app.pages import routes
+from booking_app import clock, routes
 from booking_app.services import classroom, dashboard
 from booking_app.services.errors import DomainError
 from booking_app.state.auth import AuthState
+from booking_app.state.forms import error_toast
 
 
 @dataclass
@@ -96,7 +96,7 @@ class DashboardState(rx.State):
         try:
             uuid = classroom.open_room(int(lesson_id), user_id=user.id, now=clock.now())
         except DomainError as exc:
-            return rx.toast.error(exc.detail)
+            return error_toast(exc)
         return rx.redirect(routes.classroom_url(uuid))
 
 

@@ -1,0 +1,304 @@
+"""The calendar's state: the visible week's events and stats, and the two dialogs (create,
+lesson details). Every change goes through the services."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import reflex as rx
+
+from booking_app import clock, routes
+from booking_app.services import availability, lessons
+from booking_app.services import calendar as cal
+from booking_app.services.accounts import SessionUser
+from booking_app.services.errors import DomainError
+from booking_app.state.auth import current_user
+from booking_app.state.forms import error_text, error_toast
+from booking_app.state.week_nav import WeekNav
+
+
+def _fc_event(e: cal.CalEvent, payments: bool) -> dict[str, Any]:
+    """One FullCalendar event object; the toggles only change the title text."""
+    parts = [e.title]
+    if e.seats:
+        parts.append(e.seats)
+    if payments and e.pay:
+        parts.append(e.pay)
+    return {
+        "id": e.id,
+        "title": " · ".join(parts),
+        "start": e.start,
+        "end": e.end,
+        "backgroundColor": e.color,
+        "borderColor": e.color,
+        "editable": e.editable,
+        "classNames": [f"cal-{e.kind}", f"cal-status-{e.status}"],
+    }
+
+
+class CalendarState(WeekNav, rx.State):
+    loaded: bool = False
+    role: str = ""
+    timezone: str = "UTC"
+    label: str = ""
+    now: str = ""
+    items: list[cal.CalEvent] = []  # noqa: RUF012 (a Reflex var, not a mutable default)
+    stats: cal.WeekStats = cal.WeekStats()
+    show_payments: bool = False
+    show_stats: bool = False
+    busy: bool = False
+
+    create_open: bool = False
+    create_start: str = ""
+    create_end: str = ""
+    create_label: str = ""
+    create_kind: str = "lesson"
+    create_type: str = "individual"
+    create_error: str = ""
+
+    detail_open: bool = False
+    detail_kind: str = ""
+    detail_id: int = 0
+    detail: cal.LessonDetail = cal.LessonDetail(0, "", "", "", 1, "", "")
+    detail_title: str = ""
+    detail_error: str = ""
+
+    @rx.var
+    def fc_events(self) -> list[dict[str, Any]]:
+        return [_fc_event(e, self.show_payments) for e in self.items]
+
+    @rx.var
+    def is_tutor(self) -> bool:
+        return self.role == "tutor"
+
+    async def _user(self) -> SessionUser | None:
+        return await current_user(self, "tutor", "student")
+
+    def _load(self, user: SessionUser, week: date | None) -> None:
+        snap = cal.week_snapshot(
+            user.id, user.role, week_start=week, viewer_tz=self.timezone, now=clock.now()
+        )
+        self.week_start, self.label, self.now = snap.week_start, snap.label, snap.now
+        self.items, self.stats = snap.events, snap.stats
+        self.loaded = True
+
+    def _current_week(self) -> date | None:
+        return date.fromisoformat(self.week_start) if self.week_start else None
+
+    @rx.event
+    async def on_load(self):  # type: ignore[no-untyped-def]
+        self.create_open = self.detail_open = self.busy = False
+        user = await self._user()
+        if user is None:
+            return None
+        self.role, self.timezone = user.role, user.timezone or "UTC"
+        self._load(user, self._current_week())
+        return None
+
+    @rx.event
+    async def refresh(self) -> None:
+        """Live update: re-read the visible week (and the open lesson's details)."""
+        user = await self._user()
+        if user is None or not self.loaded:
+            return
+        self._load(user, self._current_week())
+        if self.detail_open and self.detail_kind == "lesson":
+            try:
+                self.detail = cal.lesson_detail(user.id, self.detail_id)
+            except DomainError:
+                self.detail_open = False
+
+    async def _week_changed(self):  # type: ignore[no-untyped-def]
+        """Navigation (WeekNav): show the week `week_start` names."""
+        user = await self._user()
+        if user is None:
+            return rx.redirect(routes.LOGIN)
+        self._load(user, self._current_week())
+        return None
+
+    @rx.event
+    def set_show_payments(self, value: bool) -> None:
+        self.show_payments = bool(value)
+
+    @rx.event
+    def set_show_stats(self, value: bool) -> None:
+        self.show_stats = bool(value)
+
+    # ---- create (tutors)
+
+    @rx.event
+    def on_select(self, start: str, end: str) -> None:
+        if self.role != "tutor":
+            return
+        self.create_start, self.create_end, self.create_error = start, end, ""
+        self.create_label = f"{start[:10]} {start[11:16]}–{end[11:16]}"
+        self.create_kind, self.create_type, self.create_open = "lesson", "individual", True
+
+    @rx.event
+    def set_create_open(self, value: bool) -> None:
+        self.create_open = bool(value)
+
+    @rx.event
+    def set_create_kind(self, value: str | list[str]) -> None:
+        self.create_kind = value[0] if isinstance(value, list) else value
+
+    @rx.event
+    def set_create_type(self, value: str | list[str]) -> None:
+        self.create_type = value[0] if isinstance(value, list) else value
+
+    def _create(self, user: SessionUser, form: dict[str, Any]) -> str:
+        start = cal.local_input(self.create_start, self.timezone)
+        title = str(form.get("title", "")).strip()
+        if self.create_kind == "busy":
+            end = cal.local_input(self.create_end, self.timezone)
+            availability.add_busy_block(user.id, start, end, title or "Busy", now=clock.now())
+            return "Busy time added."
+        minutes = cal.selection_minutes(self.create_start, self.create_end, self.timezone)
+        data = lessons.PublishInput(
+            start_local=start,
+            duration_min=minutes,
+            service_id=None,
+            title=title,
+            lesson_type=self.create_type,
+            capacity=form.get("capacity", "1") if self.create_type == "group" else 1,
+            mode="online",
+            location="",
+            meeting_url="",
+            tentative=False,
+            price=str(form.get("price", "")),
+        )
+        view = lessons.publish_lesson(user.id, data, now=clock.now())
+        return f"Lesson published: {view.label}."
+
+    @rx.event
+    async def create(self, form: dict[str, Any]):  # type: ignore[no-untyped-def]
+        user = await self._user()
+        if user is None or user.role != "tutor":
+            return rx.toast.error("Only tutors edit the calendar.")
+        try:
+            message = self._create(user, form)
+        except DomainError as exc:
+            self.create_error = error_text(exc)
+            return None
+        self.create_open = False
+        self._load(user, self._current_week())
+        return rx.toast.success(message)
+
+    # ---- move (tutors)
+
+    @rx.event
+    async def on_change(self, event_id: str, start: str, end: str):  # type: ignore[no-untyped-def]
+        """Drop or resize; the widget already put the event back, we redraw on success."""
+        user = await self._user()
+        if user is None or user.role != "tutor":
+            return rx.toast.error("Only tutors edit the calendar.")
+        kind, _, raw_id = str(event_id).partition("-")
+        try:
+            if kind == "lesson":
+                cal.move_lesson(user.id, int(raw_id), start=start, end=end, now=clock.now())
+            elif kind == "busy":
+                cal.move_busy_block(user.id, int(raw_id), start=start, end=end, now=clock.now())
+            else:
+                return None
+        except DomainError as exc:
+            return error_toast(exc)
+        except ValueError:
+            return rx.toast.error("This cannot be moved.")
+        self._load(user, self._current_week())
+        return rx.toast.success("Moved.")
+
+    # ---- details (tutors) / open (students)
+
+    @staticmethod
+    def _open_own_booking(student_id: int, kind: str, raw_id: str) -> Any:
+        """A student's click opens that booking's private page (its actions live there)."""
+        if kind != "booking" or not raw_id.isdigit():
+            return rx.redirect(routes.MY_BOOKINGS)
+        try:
+            token = cal.student_booking_token(student_id, int(raw_id))
+        except DomainError as exc:
+            return error_toast(exc)
+        return rx.redirect(routes.booking_url(token))
+
+    @rx.event
+    async def on_click(self, event_id: str):  # type: ignore[no-untyped-def]
+        user = await self._user()
+        if user is None:
+            return None
+        kind, _, raw_id = str(event_id).partition("-")
+        if user.role != "tutor":
+            return self._open_own_booking(user.id, kind, raw_id)
+        self.detail_kind, self.detail_id, self.detail_error = kind, int(raw_id or 0), ""
+        if kind == "lesson":
+            try:
+                self.detail = cal.lesson_detail(user.id, self.detail_id)
+            except DomainError as exc:
+                return error_toast(exc)
+            self.detail_title = self.detail.title
+        else:
+            match = [e for e in self.items if e.id == event_id]
+            self.detail_title = match[0].title if match else "Busy"
+        self.detail_open = True
+        return None
+
+    @rx.event
+    def set_detail_open(self, value: bool) -> None:
+        self.detail_open = bool(value)
+
+    @rx.event
+    async def delete_detail(self):  # type: ignore[no-untyped-def]
+        user = await self._user()
+        if user is None or user.role != "tutor":
+            return rx.toast.error("Only tutors edit the calendar.")
+        try:
+            if self.detail_kind == "lesson":
+                lessons.cancel_lesson(user.id, self.detail_id, now=clock.now())
+            else:
+                availability.remove_busy_block(user.id, self.detail_id)
+        except DomainError as exc:
+            self.detail_error = error_text(exc)
+            return None
+        self.detail_open = False
+        self._load(user, self._current_week())
+        return rx.toast.success("Deleted.")
+
+    @rx.event
+    async def submit_payment(self, form: dict[str, Any]):  # type: ignore[no-untyped-def]
+        """One seat's payment form: booking_id and paid ("1" mark paid, "0" unpaid) ride
+        in hidden inputs (a foreach row's vars cannot be closed over by a submit handler)."""
+        user = await self._user()
+        if user is None or user.role != "tutor":
+            return rx.toast.error("Only tutors edit the calendar.")
+        paid = str(form.get("paid", "")) == "1"
+        try:
+            booking_id = int(str(form.get("booking_id", "0")))
+            cal.set_payment(
+                user.id, booking_id, paid=paid, amount=str(form.get("amount", "")), now=clock.now()
+            )
+            self.detail = cal.lesson_detail(user.id, self.detail_id)
+        except DomainError as exc:
+            self.detail_error = error_text(exc)
+            return None
+        except ValueError:
+            self.detail_error = "This booking cannot be changed."
+            return None
+        self.detail_error = ""
+        self._load(user, self._current_week())
+        return rx.toast.success("Marked paid." if paid else "Marked unpaid.")
+
+    @rx.event
+    async def save_notes(self, form: dict[str, Any]):  # type: ignore[no-untyped-def]
+        user = await self._user()
+        if user is None or user.role != "tutor":
+            return rx.toast.error("Only tutors edit the calendar.")
+        try:
+            cal.set_lesson_notes(
+                user.id, self.detail_id, str(form.get("notes", "")), now=clock.now()
+            )
+            self.detail = cal.lesson_detail(user.id, self.detail_id)
+        except DomainError as exc:
+            self.detail_error = error_text(exc)
+            return None
+        self.detail_error = ""
+        return rx.toast.success("Notes saved.")

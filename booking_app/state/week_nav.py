@@ -1,0 +1,137 @@
+"""Week navigation for pages that show one week at a time (`WeekNav`), and a week of free
+slots (`SlotWeek`: rows filled from `availability.WeekView` by `week_rows`; labels arrive
+pre-formatted in the viewer's zone, so the UI does no timezone math). The picker that
+drives them is components/slots.py's `week_picker`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import reflex as rx
+
+
+@dataclass
+class SlotRow:
+    start: str = ""  # UTC ISO
+    time: str = ""  # "09:00" in the viewer's zone
+    label: str = ""  # "Mon 30 Nov, 09:00"
+
+
+@dataclass
+class SlotDayRow:
+    date: str = ""
+    label: str = ""
+    slots: list[SlotRow] = field(default_factory=list)
+    count: int = 0
+
+
+@dataclass
+class JoinableRow:
+    lesson_id: int = 0
+    start: str = ""
+    label: str = ""
+    title: str = ""
+    free_spots: int = 0
+
+
+@dataclass
+class WeekRows:
+    week_start: str
+    label: str
+    days: list[SlotDayRow]
+    joinable: list[JoinableRow]
+    slot_count: int
+
+
+def week_rows(view: Any) -> WeekRows:
+    """An `availability.WeekView` as state rows."""
+    return WeekRows(
+        week_start=view.week_start,
+        label=view.label,
+        days=[
+            SlotDayRow(
+                d.date, d.label, [SlotRow(s.start, s.time, s.label) for s in d.slots], len(d.slots)
+            )
+            for d in view.days
+        ],
+        joinable=[
+            JoinableRow(j.lesson_id, j.start, j.label, j.title, int(j.free_spots))
+            for j in view.joinable
+        ],
+        slot_count=int(view.slot_count),
+    )
+
+
+def shift_week(week_start: str, weeks: int) -> str:
+    """The Monday `weeks` weeks away from `week_start` ("" = this week stays "")."""
+    try:
+        day = date.fromisoformat(week_start)
+    except ValueError:
+        return ""
+    monday = day - timedelta(days=day.weekday())
+    return (monday + timedelta(weeks=weeks)).isoformat()
+
+
+def monday_of(raw: str) -> str:
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        return ""
+    return (day - timedelta(days=day.weekday())).isoformat()
+
+
+class WeekNav(rx.State, mixin=True):
+    """Previous / this / next week and "the week of this date" for a page showing one week.
+
+    `week_start` is the Monday shown (ISO; "" = the current week, the service decides
+    which that is and the page stores the Monday it answers with). Pages say what to load
+    in `_week_changed` (return events to send, if any).
+    """
+
+    week_start: str = ""
+
+    async def _week_changed(self) -> Any:
+        """Load the week `week_start` names (pages override this)."""
+        return None
+
+    async def _go(self, week_start: str) -> Any:
+        self.week_start = week_start
+        return await self._week_changed()
+
+    @rx.event
+    async def prev_week(self):  # type: ignore[no-untyped-def]
+        return await self._go(shift_week(self.week_start, -1))
+
+    @rx.event
+    async def next_week(self):  # type: ignore[no-untyped-def]
+        return await self._go(shift_week(self.week_start, 1))
+
+    @rx.event
+    async def this_week(self):  # type: ignore[no-untyped-def]
+        return await self._go("")
+
+    @rx.event
+    async def pick_date(self, value: str):  # type: ignore[no-untyped-def]
+        """The week containing `value` (a date input); a cleared or bad date changes nothing."""
+        monday = monday_of(str(value or "").strip())
+        return await self._go(monday) if monday else None
+
+
+class SlotWeek(WeekNav, mixin=True):
+    """A WeekNav whose week is a grid of free slots (and group lessons with free seats)."""
+
+    week_label: str = ""
+    days: list[SlotDayRow] = []
+    joinable: list[JoinableRow] = []
+    slot_count: int = 0
+
+    def _show_week(self, view: Any) -> None:
+        """Fill the grid from an `availability.WeekView` (the Monday it answered for too)."""
+        rows = week_rows(view)
+        self.week_start, self.week_label = rows.week_start, rows.label
+        self.days, self.joinable, self.slot_count = rows.days, rows.joinable, rows.slot_count
+
+    def _clear_week(self) -> None:
+        self.days, self.joinable, self.slot_count = [], [], 0
