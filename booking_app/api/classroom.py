@@ -19,20 +19,15 @@ from booking_app import clock
 from booking_app.api.auth import current_user
 from booking_app.api.params import Id, InviteTtlHours
 from booking_app.services import accounts, classroom, dashboard, invite_manage, invites, students
-from booking_app.services.errors import DomainError, Forbidden
+from booking_app.services.errors import Forbidden, Unauthorized
 
 router = APIRouter(tags=["classroom"])
-
-
-class Unauthorized(DomainError):
-    code = "unauthorized"
-    http_status = 401
 
 
 def _user(request: Request, authorization: str | None, *roles: str) -> accounts.SessionUser:
     user = current_user(request, authorization)
     if user is None:
-        raise Unauthorized("Sign in first.")
+        raise Unauthorized()
     if roles and user.role not in roles:
         raise Forbidden(f"Only {' or '.join(roles)}s can do this.")
     return user

@@ -58,7 +58,18 @@ from booking_app.scheduling import (
 from booking_app.services import availability as av
 from booking_app.services import notifications, timefmt
 from booking_app.services import offer_fields as f
-from booking_app.services.errors import NotFound, SlotUnavailable, ValidationFailed
+from booking_app.services.errors import (
+    AlreadyAnswered,
+    AlreadyCancelled,
+    Forbidden,
+    LessonStarted,
+    NotFound,
+    SlotUnavailable,
+    TooLateToMove,
+    TrialNeedsAccount,
+    TrialTaken,
+    ValidationFailed,
+)
 from booking_app.services.validation import (
     FieldError,
     clean_email,
@@ -79,8 +90,6 @@ short sleep to widen the race window; production leaves it a no-op."""
 JUST_TAKEN = "This time was just taken."
 BOOKING_NOT_FOUND = "This booking does not exist."
 SERVICE_NOT_FOUND = "This service is not offered."
-TRIAL_GUEST = "Sign in as a student to request a trial."
-TRIAL_TAKEN = "You already have a trial with this tutor."
 NOT_A_STUDENT = "Sign in with a student account to book as a student."
 TRIAL_INDEX = "uq_booking_one_trial_per_student"
 SQLITE_TRIAL_INDEX = "booking.tutor_id, booking.student_id"
@@ -333,10 +342,10 @@ def _offer(form: BookingForm, student_id: int | None) -> _Offer:
         if student_id is not None:
             student = repo.active_student(session=session, student_id=student_id)
             if student is None:
-                raise ValidationFailed({"form": NOT_A_STUDENT})
+                raise Forbidden(NOT_A_STUDENT)
             student_tz = student.timezone
     if service.is_trial and student_id is None and not form.lesson_id:
-        raise ValidationFailed({"form": TRIAL_GUEST})
+        raise TrialNeedsAccount()
     return _Offer(service, tutor.timezone, profile.requires_confirmation, student_id, student_tz)
 
 
@@ -473,7 +482,7 @@ def _translate(exc: IntegrityError) -> Exception:
     if EXCLUSION_NAME in text:
         return SlotUnavailable(Reason.OVERLAPS.value, JUST_TAKEN)
     if TRIAL_INDEX in text or SQLITE_TRIAL_INDEX in text:
-        return ValidationFailed({"form": TRIAL_TAKEN})
+        return TrialTaken()
     return exc
 
 
@@ -494,11 +503,11 @@ def _book(form: BookingForm, client: _Client, offer: _Offer, now: datetime) -> B
             _verify_slot(session, form.tutor_id, _spec(offer.service), client.start, now)
             lesson, seat = None, _Seat(offer.service.price, offer.service.is_trial)
         if seat.is_trial and offer.student_id is None:
-            raise ValidationFailed({"form": TRIAL_GUEST})
+            raise TrialNeedsAccount()
         if seat.is_trial and repo.has_live_trial(
             session=session, tutor_id=form.tutor_id, student_id=offer.student_id or 0
         ):
-            raise ValidationFailed({"form": TRIAL_TAKEN})
+            raise TrialTaken()
         _between_check_and_write()
         if lesson is None:
             lesson = repo.add(
@@ -569,9 +578,9 @@ def _locked_by_token(session: Session, token: str) -> Booking:
 
 def _ensure_changeable(booking: Booking, lesson: Lesson, now: datetime) -> None:
     if booking.status in (BookingStatus.cancelled, BookingStatus.late_cancel):
-        raise ValidationFailed({"form": "This booking is already cancelled."})
+        raise AlreadyCancelled()
     if not _holds_seat(booking) or lesson.starts_at <= now:
-        raise ValidationFailed({"form": "This lesson has already started or taken place."})
+        raise LessonStarted()
 
 
 def _release(session: Session, lesson: Lesson, now: datetime) -> None:
@@ -664,9 +673,7 @@ def _reschedule(token: str, start: datetime | None, seat: int, now: datetime) ->
         _ensure_changeable(booking, lesson, now)
         row = repo.detail_by_id(session=session, booking_id=booking.id or 0)
         if _is_late(lesson, row.notice_hours, now):
-            raise ValidationFailed(
-                {"form": "It is too late to move this lesson; you may cancel it."}
-            )
+            raise TooLateToMove()
         if lesson.lesson_type is LessonType.individual:
             if seat or start is None:
                 raise ValidationFailed({"start": "Choose a new time."})
@@ -772,7 +779,7 @@ def _locked_request(session: Session, tutor_id: int, booking_id: int) -> tuple[B
         raise NotFound(BOOKING_NOT_FOUND)
     session.refresh(booking)
     if booking.status is not BookingStatus.pending:
-        raise ValidationFailed({"form": "This request has already been answered."})
+        raise AlreadyAnswered()
     lesson = repo.get_lesson(session=session, lesson_id=booking.lesson_id)
     assert lesson is not None
     return booking, lesson
@@ -781,9 +788,9 @@ def _locked_request(session: Session, tutor_id: int, booking_id: int) -> tuple[B
 def _recheck_for_confirm(session: Session, lesson: Lesson, now: datetime) -> None:
     """Confirming must not create an overlap or an overbooked group (defence in depth)."""
     if lesson.status is LessonStatus.cancelled:
-        raise ValidationFailed({"form": "This lesson was cancelled."})
+        raise AlreadyCancelled("This lesson was cancelled.")
     if lesson.starts_at <= now:
-        raise ValidationFailed({"form": "This lesson time has already passed."})
+        raise LessonStarted("This lesson time has already passed.")
     loaded = schedules_repo.load_schedule(
         session=session,
         tutor_id=lesson.tutor_id,

@@ -44,7 +44,7 @@ from booking_app.scheduling import Reason, check_conflicts
 from booking_app.scheduling.availability import working_intervals
 from booking_app.services import notifications, timefmt
 from booking_app.services import offer_fields as f
-from booking_app.services.errors import NotFound, SlotUnavailable, ValidationFailed
+from booking_app.services.errors import LessonStarted, NotFound, SlotUnavailable, ValidationFailed
 from booking_app.services.lessons import OVERLAPS_DETAIL
 from booking_app.services.validation import FieldError
 
@@ -175,13 +175,14 @@ def wall_iso(instant: datetime, tz: ZoneInfo) -> str:
     return local.isoformat(timespec="seconds") + "Z"
 
 
-def parse_wall(raw: str, tz: ZoneInfo) -> datetime:
-    """The widget's "...Z" string (viewer wall time) back to a real UTC instant."""
+def parse_wall(raw: str, tz: ZoneInfo, field: str = "start") -> datetime:
+    """The widget's "...Z" string (viewer wall time) back to a real UTC instant; an
+    unreadable one is a field error of ``field``."""
     text = str(raw or "").strip()
     try:
         naive = datetime.fromisoformat(text.replace("Z", "+00:00")).replace(tzinfo=None)
     except ValueError:
-        raise ValidationFailed({"form": "That time could not be read."}) from None
+        raise ValidationFailed({field: "That time could not be read."}) from None
     return naive.replace(tzinfo=tz).astimezone(UTC)
 
 
@@ -459,7 +460,7 @@ def _check_move(
 
 def _span(start: datetime, end: datetime, now: datetime) -> None:
     if end <= start:
-        raise ValidationFailed({"form": "The end must be after the start."})
+        raise ValidationFailed({"end": "The end must be after the start."})
     if start <= now:
         raise SlotUnavailable(Reason.TOO_SOON.value, "This time has already passed.")
 
@@ -473,14 +474,14 @@ def move_lesson(tutor_id: int, lesson_id: int, *, start: str, end: str, now: dat
     try:
         with session_scope(write=True) as session:
             tz = _tutor_tz(session, tutor_id)
-            new_start, new_end = parse_wall(start, tz), parse_wall(end, tz)
+            new_start, new_end = parse_wall(start, tz), parse_wall(end, tz, "end")
             _span(new_start, new_end, now)
             schedules_repo.lock_tutor(session=session, tutor_id=tutor_id)
             lesson = repo.lesson_for_tutor(session=session, tutor_id=tutor_id, lesson_id=lesson_id)
             if lesson is None or lesson.status is LessonStatus.cancelled:
                 raise NotFound(LESSON_NOT_FOUND)
             if lesson.starts_at <= now:
-                raise ValidationFailed({"form": "This lesson has already started."})
+                raise LessonStarted("This lesson has already started.")
             _check_move(session, tutor_id, lesson_id, new_start, new_end)
             lesson.starts_at, lesson.ends_at, lesson.updated_at = new_start, new_end, now
             session.flush()
@@ -498,11 +499,11 @@ def move_busy_block(tutor_id: int, block_id: int, *, start: str, end: str, now: 
     """Move/resize a busy block; like adding one, it never disturbs booked lessons."""
     with session_scope(write=True) as session:
         tz = _tutor_tz(session, tutor_id)
-        new_start, new_end = parse_wall(start, tz), parse_wall(end, tz)
+        new_start, new_end = parse_wall(start, tz), parse_wall(end, tz, "end")
         if new_end <= new_start:
-            raise ValidationFailed({"form": "The end must be after the start."})
+            raise ValidationFailed({"end": "The end must be after the start."})
         if new_end <= now:
-            raise ValidationFailed({"form": "A busy time must end in the future."})
+            raise ValidationFailed({"end": "A busy time must end in the future."})
         block = repo.busy_for_tutor(session=session, tutor_id=tutor_id, block_id=block_id)
         if block is None:
             raise NotFound(BUSY_NOT_FOUND)
@@ -514,7 +515,7 @@ def move_busy_block(tutor_id: int, block_id: int, *, start: str, end: str, now: 
 def selection_minutes(start: str, end: str, viewer_tz: str) -> int:
     """Length in minutes of a range selected on the calendar (wall times of the viewer)."""
     tz = timefmt.zone_or_utc(viewer_tz)
-    return int((parse_wall(end, tz) - parse_wall(start, tz)).total_seconds() // 60)
+    return int((parse_wall(end, tz, "end") - parse_wall(start, tz)).total_seconds() // 60)
 
 
 def local_input(raw: str, viewer_tz: str) -> str:

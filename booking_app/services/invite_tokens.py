@@ -23,7 +23,7 @@ import jwt
 
 from booking_app.config import get_settings
 from booking_app.models.invite import INVITE_ID_LENGTH
-from booking_app.services.classroom_errors import InviteExpired, InviteInvalid
+from booking_app.services.errors import InviteExpired, InviteInvalid
 
 ALGORITHM = "HS256"
 LESSON_AUDIENCE = "lesson-invite"

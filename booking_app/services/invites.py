@@ -49,13 +49,15 @@ from booking_app.repositories import schedules as schedules_repo
 from booking_app.services import invite_tokens as tokens
 from booking_app.services import timefmt
 from booking_app.services.classroom import open_room
-from booking_app.services.classroom_errors import (
+from booking_app.services.errors import (
+    Forbidden,
     InviteInvalid,
     InviteRevoked,
+    LessonFull,
     LessonNotFound,
     NotAMember,
+    ValidationFailed,
 )
-from booking_app.services.errors import Forbidden, ValidationFailed
 from booking_app.services.seats import add_tutor_seat
 
 LESSON_PATH = "/invite/lesson/"
@@ -214,7 +216,7 @@ def _take_seat(session: Session, lesson: Lesson, student_id: int, now: datetime)
     lessons = loaded.schedule.lessons if loaded is not None else ()
     counted = next((x for x in lessons if x.id == lesson.id), None)
     if counted is None or counted.free_spots <= 0:
-        raise Forbidden("This lesson has no free spot left.")
+        raise LessonFull()
     student = repo.get_user(session=session, user_id=student_id)
     assert student is not None
     add_tutor_seat(session, lesson, student, now)

@@ -32,7 +32,13 @@ from booking_app.repositories import services as services_repo
 from booking_app.scheduling import Reason, TutorSchedule, check_conflicts
 from booking_app.services import notifications, timefmt
 from booking_app.services import offer_fields as f
-from booking_app.services.errors import NotFound, SlotUnavailable, ValidationFailed
+from booking_app.services.errors import (
+    AlreadyCancelled,
+    LessonCompleted,
+    NotFound,
+    SlotUnavailable,
+    ValidationFailed,
+)
 from booking_app.services.validation import FieldError
 
 NOT_A_TUTOR = "Only tutors publish lessons."
@@ -271,6 +277,6 @@ def cancel_lesson(tutor_id: int, lesson_id: int, *, now: datetime, reason: str =
 
 def _ensure_cancellable(lesson: Lesson) -> None:
     if lesson.status is LessonStatus.cancelled:
-        raise ValidationFailed({"lesson": "This lesson is already cancelled."})
+        raise AlreadyCancelled("This lesson is already cancelled.")
     if lesson.status is LessonStatus.completed:
-        raise ValidationFailed({"lesson": "This lesson has already taken place."})
+        raise LessonCompleted()

@@ -29,8 +29,13 @@ from booking_app.repositories import lessons as lessons_repo
 from booking_app.repositories import schedules as schedules_repo
 from booking_app.scheduling import Reason, check_conflicts
 from booking_app.services import timefmt
-from booking_app.services.classroom_errors import NotAMember
-from booking_app.services.errors import NotFound, SlotUnavailable, ValidationFailed
+from booking_app.services.errors import (
+    AlreadyRemoved,
+    NotAMember,
+    NotFound,
+    SlotUnavailable,
+    ValidationFailed,
+)
 from booking_app.services.seats import add_tutor_seat
 from booking_app.services.validation import FieldError
 
@@ -122,7 +127,7 @@ def remove_student(tutor_id: int, student_id: int, *, now: datetime) -> None:
         if membership is None:
             raise NotFound("This student is not in your classroom.")
         if membership.status is MembershipStatus.removed:
-            raise ValidationFailed({"student": "This student was already removed."})
+            raise AlreadyRemoved()
         membership.status = MembershipStatus.removed
         invites_repo.revoke_redemptions(
             session=session, tutor_id=tutor_id, user_id=student_id, at=now

@@ -10,13 +10,18 @@ from sqlmodel import select
 from booking_app.db import read_scope
 from booking_app.models import Booking, BookingStatus, ClassroomSession, Lesson, LessonStatus
 from booking_app.services import classroom, invites, students
-from booking_app.services.classroom_errors import (
+from booking_app.services.errors import (
+    Forbidden,
     InviteExpired,
     InviteInvalid,
+    LessonCompleted,
     LessonNotFound,
+    LessonNotStarted,
     NotAMember,
+    NotFound,
+    SlotUnavailable,
+    ValidationFailed,
 )
-from booking_app.services.errors import Forbidden, NotFound, SlotUnavailable, ValidationFailed
 from tests.integration.booking_helpers import add_student, add_tutor
 from tests.integration.classroom_helpers import add_lesson
 
@@ -145,7 +150,7 @@ def test_tutor_actions(world: dict[str, int]) -> None:
     uuid = _uuid(world["lesson"])
     with pytest.raises(LessonNotFound):  # a student has no tutor actions
         classroom.mark_completed(uuid, tutor_id=world["student"], now=START)
-    with pytest.raises(ValidationFailed):  # not started yet
+    with pytest.raises(LessonNotStarted):
         classroom.mark_completed(uuid, tutor_id=world["tutor"], now=NOW)
     assert (
         classroom.save_lesson_notes(uuid, tutor_id=world["tutor"], text=" went well ", now=NOW)
@@ -161,7 +166,7 @@ def test_tutor_actions(world: dict[str, int]) -> None:
     with read_scope() as session:
         assert session.get(Lesson, world["lesson"]).status is LessonStatus.completed  # type: ignore[union-attr]
         assert session.get(Booking, booking_id).status is BookingStatus.no_show  # type: ignore[union-attr]
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(LessonCompleted):
         classroom.mark_completed(uuid, tutor_id=world["tutor"], now=START + timedelta(minutes=55))
 
 

@@ -31,13 +31,14 @@ from booking_app.repositories import classroom as classroom_repo
 from booking_app.repositories import invites as invites_repo
 from booking_app.services import invite_manage, invites, students
 from booking_app.services import invite_tokens as tokens
-from booking_app.services.classroom_errors import (
+from booking_app.services.errors import (
     InviteExpired,
     InviteInvalid,
     InviteRevoked,
     NotAMember,
+    NotFound,
+    ValidationFailed,
 )
-from booking_app.services.errors import NotFound, ValidationFailed
 from tests.integration.booking_helpers import add_student, add_tutor
 from tests.integration.classroom_helpers import add_lesson
 

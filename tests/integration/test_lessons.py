@@ -23,7 +23,13 @@ from booking_app.scheduling import BookingCheck, Reason
 from booking_app.services import availability as av
 from booking_app.services import catalog
 from booking_app.services import lessons as lessons_service
-from booking_app.services.errors import NotFound, SlotUnavailable, ValidationFailed
+from booking_app.services.errors import (
+    AlreadyCancelled,
+    LessonCompleted,
+    NotFound,
+    SlotUnavailable,
+    ValidationFailed,
+)
 from booking_app.services.lessons import PublishInput, cancel_lesson, publish_lesson
 
 NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)  # Wednesday, 10:00 in Kyiv
@@ -268,15 +274,15 @@ def test_cancel_default_reason_and_repeated_or_completed(db: str) -> None:
     cancel_lesson(tutor, lesson.id, now=NOW)
     with read_scope() as session:
         assert session.get(Booking, booking).status_reason == "Cancelled by the tutor."
-    with pytest.raises(ValidationFailed) as caught:
+    with pytest.raises(AlreadyCancelled) as cancelled:
         cancel_lesson(tutor, lesson.id, now=NOW)
-    assert caught.value.field_errors == {"lesson": "This lesson is already cancelled."}
+    assert cancelled.value.detail == "This lesson is already cancelled."
     done = publish_lesson(tutor, at("2026-12-01T10:00"), now=NOW)
     with session_scope(write=True) as session:
         session.get(Lesson, done.id).status = LessonStatus.completed
-    with pytest.raises(ValidationFailed) as caught:
+    with pytest.raises(LessonCompleted) as completed:
         cancel_lesson(tutor, done.id, now=NOW)
-    assert caught.value.field_errors == {"lesson": "This lesson has already taken place."}
+    assert completed.value.detail == "This lesson has already taken place."
     with pytest.raises(ValidationFailed) as caught:
         cancel_lesson(tutor, done.id, now=NOW, reason="r" * 501)
     assert caught.value.field_errors == {"reason": "Use at most 500 characters."}
