@@ -21,7 +21,7 @@ from booking_app.components.layout import app_shell
 from booking_app.components.week_calendar import week_calendar
 from booking_app.pages import routes
 from booking_app.realtime.channel import live_refresh
-from booking_app.services import availability, lessons
+from booking_app.services import availability, booking, lessons
 from booking_app.services import calendar as cal
 from booking_app.services.accounts import SessionUser
 from booking_app.services.errors import DomainError, ValidationFailed
@@ -82,7 +82,7 @@ class CalendarState(rx.State):
     detail_open: bool = False
     detail_kind: str = ""
     detail_id: int = 0
-    detail: cal.LessonDetail = cal.LessonDetail(0, "", "", "", 1, "", "")
+    detail: lessons.LessonDetail = lessons.LessonDetail(0, "", "", "", 1, "", "")
     detail_title: str = ""
     detail_error: str = ""
 
@@ -131,7 +131,7 @@ class CalendarState(rx.State):
         self._load(user, self._current_week())
         if self.detail_open and self.detail_kind == "lesson":
             try:
-                self.detail = cal.lesson_detail(user.id, self.detail_id)
+                self.detail = lessons.lesson_detail(user.id, self.detail_id)
             except DomainError:
                 self.detail_open = False
 
@@ -248,9 +248,11 @@ class CalendarState(rx.State):
         kind, _, raw_id = str(event_id).partition("-")
         try:
             if kind == "lesson":
-                cal.move_lesson(user.id, int(raw_id), start=start, end=end, now=clock.now())
+                lessons.move_lesson(user.id, int(raw_id), start=start, end=end, now=clock.now())
             elif kind == "busy":
-                cal.move_busy_block(user.id, int(raw_id), start=start, end=end, now=clock.now())
+                availability.move_busy_block(
+                    user.id, int(raw_id), start=start, end=end, now=clock.now()
+                )
             else:
                 return None
         except ValidationFailed as exc:
@@ -268,7 +270,7 @@ class CalendarState(rx.State):
         if kind != "booking" or not raw_id.isdigit():
             return rx.redirect(routes.MY_BOOKINGS)
         try:
-            token = cal.student_booking_token(student_id, int(raw_id))
+            token = booking.student_booking_token(student_id, int(raw_id))
         except DomainError as exc:
             return rx.toast.error(exc.detail)
         return rx.redirect(routes.booking_url(token))
@@ -284,7 +286,7 @@ class CalendarState(rx.State):
         self.detail_kind, self.detail_id, self.detail_error = kind, int(raw_id or 0), ""
         if kind == "lesson":
             try:
-                self.detail = cal.lesson_detail(user.id, self.detail_id)
+                self.detail = lessons.lesson_detail(user.id, self.detail_id)
             except DomainError as exc:
                 return rx.toast.error(exc.detail)
             self.detail_title = self.detail.title
@@ -328,10 +330,10 @@ class CalendarState(rx.State):
         paid = str(form.get("paid", "")) == "1"
         try:
             booking_id = int(str(form.get("booking_id", "0")))
-            cal.set_payment(
+            lessons.set_payment(
                 user.id, booking_id, paid=paid, amount=str(form.get("amount", "")), now=clock.now()
             )
-            self.detail = cal.lesson_detail(user.id, self.detail_id)
+            self.detail = lessons.lesson_detail(user.id, self.detail_id)
         except ValidationFailed as exc:
             self.detail_error = "; ".join(exc.field_errors.values())
             return None
@@ -348,10 +350,10 @@ class CalendarState(rx.State):
         if user is None or user.role != "tutor":
             return rx.toast.error("Only tutors edit the calendar.")
         try:
-            cal.set_lesson_notes(
+            lessons.set_lesson_notes(
                 user.id, self.detail_id, str(form.get("notes", "")), now=clock.now()
             )
-            self.detail = cal.lesson_detail(user.id, self.detail_id)
+            self.detail = lessons.lesson_detail(user.id, self.detail_id)
         except ValidationFailed as exc:
             self.detail_error = "; ".join(exc.field_errors.values())
             return None
@@ -541,7 +543,7 @@ def _create_dialog() -> rx.Component:
     )  # fmt: skip
 
 
-def _seat_row(seat: cal.SeatView) -> rx.Component:
+def _seat_row(seat: lessons.SeatView) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.hstack(

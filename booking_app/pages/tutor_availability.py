@@ -26,7 +26,7 @@ from booking_app.pages.tutor_services import (
     refused,
     select_control,
 )
-from booking_app.services import availability, catalog
+from booking_app.services import availability, catalog, tutor_public
 from booking_app.services.accounts import SessionUser
 from booking_app.services.errors import DomainError, ValidationFailed
 from booking_app.state.auth import AuthState
@@ -214,7 +214,7 @@ class TutorAvailabilityState(rx.State):
         service_id = int(self.preview_service_id) if self.preview_service_id.isdigit() else None
         week = date.fromisoformat(self.preview_week_start) if self.preview_week_start else None
         try:
-            view = availability.week_slots(
+            view = tutor_public.week_slots(
                 user.id,
                 service_id=service_id,
                 week_start=week,

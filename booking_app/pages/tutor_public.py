@@ -27,7 +27,7 @@ from booking_app.components.slots import (
     week_rows,
 )
 from booking_app.pages import routes
-from booking_app.services import accounts, availability, booking, marketplace
+from booking_app.services import accounts, booking, tutor_public
 from booking_app.services.errors import DomainError, NotFound, SlotUnavailable, ValidationFailed
 from booking_app.state.auth import AuthState
 from booking_app.state.viewer_timezone import ViewerTimezone
@@ -126,7 +126,7 @@ class TutorPublicState(ViewerTimezone, rx.State):
         service_id = int(self.service_id) if self.service_id.isdigit() else None
         week = date.fromisoformat(self.week_start) if self.week_start else None
         try:
-            view = availability.week_slots(
+            view = tutor_public.week_slots(
                 self.tutor_id,
                 service_id=service_id,
                 week_start=week,
@@ -160,7 +160,7 @@ class TutorPublicState(ViewerTimezone, rx.State):
         self._reset_dialog()
         self.tutor_slug = route_arg(self.router.url.path, "/t/")
         try:
-            view = marketplace.tutor_public_page(self.tutor_slug)
+            view = tutor_public.tutor_public_page(self.tutor_slug)
         except NotFound:
             self.not_found, self.loaded, self.tutor_id = True, True, 0
             return None

@@ -117,3 +117,9 @@ def delete_busy_block(*, session: Session, tutor_id: int, block_id: int) -> bool
         sa.delete(BusyBlock).where(BusyBlock.id == block_id, BusyBlock.tutor_id == tutor_id)
     )
     return bool(result.rowcount)
+
+
+def busy_block(*, session: Session, tutor_id: int, block_id: int) -> BusyBlock | None:
+    """The tutor's busy block, or None (also when it is another tutor's)."""
+    block = session.get(BusyBlock, block_id)
+    return block if block is not None and block.tutor_id == tutor_id else None

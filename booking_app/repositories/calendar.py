@@ -73,16 +73,6 @@ def student_bookings(
     return list(session.execute(query))
 
 
-def lesson_for_tutor(*, session: Session, tutor_id: int, lesson_id: int) -> Lesson | None:
-    lesson = session.get(Lesson, lesson_id)
-    return lesson if lesson is not None and lesson.tutor_id == tutor_id else None
-
-
-def busy_for_tutor(*, session: Session, tutor_id: int, block_id: int) -> BusyBlock | None:
-    block = session.get(BusyBlock, block_id)
-    return block if block is not None and block.tutor_id == tutor_id else None
-
-
 def booking_for_tutor(*, session: Session, tutor_id: int, booking_id: int) -> Booking | None:
     booking = session.get(Booking, booking_id)
     return booking if booking is not None and booking.tutor_id == tutor_id else None

@@ -6,6 +6,7 @@ what (the ACL lives in services/classroom.py so it is written once).
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -55,18 +56,19 @@ def lock_room(*, session: Session, room_id: int) -> ClassroomSession | None:
     return session.exec(query).first()
 
 
-def get_lesson(*, session: Session, lesson_id: int) -> Lesson | None:
-    return session.get(Lesson, lesson_id)
-
-
 def room_of_lesson(*, session: Session, lesson_id: int) -> ClassroomSession | None:
     query = select(ClassroomSession).where(ClassroomSession.lesson_id == lesson_id)
     return session.exec(query).first()
 
 
-def add_room(*, session: Session, room: ClassroomSession) -> ClassroomSession:
-    session.add(room)
-    session.flush()
+def ensure_room(*, session: Session, lesson_id: int, at: datetime) -> ClassroomSession:
+    """The lesson's room (1:1 with the lesson, unique lesson_id), created the first time:
+    the one place a room is made (confirming, a lesson for a student, the backfill)."""
+    room = room_of_lesson(session=session, lesson_id=lesson_id)
+    if room is None:
+        room = ClassroomSession(lesson_id=lesson_id, created_at=at)
+        session.add(room)
+        session.flush()
     return room
 
 
@@ -105,19 +107,6 @@ def get_user(*, session: Session, user_id: int) -> User | None:
     return session.get(User, user_id)
 
 
-def classroom_of(*, session: Session, tutor_id: int) -> Classroom | None:
-    return session.exec(select(Classroom).where(Classroom.tutor_id == tutor_id)).first()
-
-
-def ensure_classroom(*, session: Session, tutor_id: int, at: Any) -> Classroom:
-    classroom = classroom_of(session=session, tutor_id=tutor_id)
-    if classroom is None:
-        classroom = Classroom(tutor_id=tutor_id, created_at=at)
-        session.add(classroom)
-        session.flush()
-    return classroom
-
-
 def membership(*, session: Session, tutor_id: int, student_id: int) -> ClassroomMembership | None:
     query = (
         select(ClassroomMembership)
@@ -142,6 +131,30 @@ def lock_membership(
     if session.get_bind().dialect.name != "sqlite":
         query = query.with_for_update(of=ClassroomMembership)
     return session.exec(query).first()
+
+
+def activate_membership(*, session: Session, tutor_id: int, student_id: int, at: datetime) -> None:
+    """The tutor's classroom (created if missing) gets the student as an ACTIVE member."""
+    classroom = session.exec(select(Classroom).where(Classroom.tutor_id == tutor_id)).first()
+    if classroom is None:
+        classroom = Classroom(tutor_id=tutor_id, created_at=at)
+        session.add(classroom)
+        session.flush()
+    found = session.exec(
+        select(ClassroomMembership).where(
+            ClassroomMembership.classroom_id == classroom.id,
+            ClassroomMembership.student_id == student_id,
+        )
+    ).first()
+    if found is None:
+        found = ClassroomMembership(
+            classroom_id=classroom.id or 0, student_id=student_id, created_at=at
+        )
+        session.add(found)
+    if found.status is not MembershipStatus.active:
+        found.status = MembershipStatus.active
+        found.activated_at = at
+    session.flush()
 
 
 def is_active_member(*, session: Session, tutor_id: int, student_id: int) -> bool:

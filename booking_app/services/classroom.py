@@ -23,6 +23,7 @@ from booking_app.config import get_settings
 from booking_app.db import read_scope, session_scope
 from booking_app.models import BookingStatus, ClassroomSession, Lesson, LessonMode, LessonStatus
 from booking_app.repositories import classroom as repo
+from booking_app.repositories import lessons as lessons_repo
 from booking_app.scheduling import can_join, seconds_until_join
 from booking_app.services import timefmt
 from booking_app.services.errors import (
@@ -132,7 +133,7 @@ def open_room(lesson_id: int, *, user_id: int, now: datetime) -> str:
     makes a racing second insert fail, and we then read the winner's room.
     """
     with read_scope() as session:
-        lesson = repo.get_lesson(session=session, lesson_id=lesson_id)
+        lesson = lessons_repo.get_lesson(session=session, lesson_id=lesson_id)
         if lesson is None or not is_participant(session, lesson, user_id):
             raise LessonNotFound()
         if lesson.status is LessonStatus.cancelled:
@@ -142,12 +143,7 @@ def open_room(lesson_id: int, *, user_id: int, now: datetime) -> str:
             return room.session_uuid
     try:
         with session_scope(write=True) as session:
-            room = repo.room_of_lesson(session=session, lesson_id=lesson_id)
-            if room is None:
-                room = repo.add_room(
-                    session=session, room=ClassroomSession(lesson_id=lesson_id, created_at=now)
-                )
-            return room.session_uuid
+            return repo.ensure_room(session=session, lesson_id=lesson_id, at=now).session_uuid
     except IntegrityError:
         with read_scope() as session:
             room = repo.room_of_lesson(session=session, lesson_id=lesson_id)

@@ -22,7 +22,6 @@ from booking_app.repositories import schedules as schedules_repo
 from booking_app.scheduling import ServiceSpec, free_slots
 from booking_app.services import offer_fields as f
 from booking_app.services import timefmt
-from booking_app.services.errors import NotFound
 
 NEXT_FREE_WINDOW = timedelta(days=14)
 MAX_TEXT = 100
@@ -49,34 +48,6 @@ class SearchInput:
     subject: str = ""  # subject slug
     price_min: str = ""
     price_max: str = ""
-
-
-@dataclass(frozen=True)
-class PublicServiceView:
-    id: int
-    name: str
-    description: str
-    duration_min: int
-    price: str
-    currency: str
-    lesson_type: str
-    capacity: int
-    mode: str
-    is_trial: bool
-    subject_name: str
-
-
-@dataclass(frozen=True)
-class TutorPublicView:
-    tutor_id: int
-    slug: str
-    name: str
-    headline: str
-    bio: str
-    subjects: list[str]
-    timezone: str
-    requires_confirmation: bool
-    services: list[PublicServiceView]
 
 
 def _clean_search(q: SearchInput) -> tuple[str, str, Decimal | None, Decimal | None]:
@@ -170,43 +141,3 @@ def list_subject_options() -> list[tuple[str, str]]:
     """(slug, name) pairs for the subject filter, by name."""
     with read_scope() as session:
         return repo.subject_options(session=session)
-
-
-def _service_view(row: Any, currency: str) -> PublicServiceView:
-    service = row[0]
-    return PublicServiceView(
-        id=service.id or 0,
-        name=service.name,
-        description=service.description,
-        duration_min=service.duration_min,
-        price=f.format_price(service.price),
-        currency=currency,
-        lesson_type=service.lesson_type.value,
-        capacity=service.capacity,
-        mode=service.mode.value,
-        is_trial=service.is_trial,
-        subject_name=row.subject_name or "",
-    )
-
-
-def tutor_public_page(slug: str) -> TutorPublicView:
-    """A published tutor's page data; NotFound for an unknown or unpublished slug."""
-    clean = (slug or "").strip().lower() if isinstance(slug, str) else ""
-    with read_scope() as session:
-        found = repo.public_profile(session=session, slug=clean) if clean else None
-        if found is None:
-            raise NotFound("There is no tutor at this address.")
-        profile, user = found
-        services = repo.public_services(session=session, tutor_id=user.id)
-        subjects = repo.subject_names(session=session, profile_ids=[profile.id])
-    return TutorPublicView(
-        tutor_id=user.id,
-        slug=profile.slug,
-        name=user.name,
-        headline=profile.headline,
-        bio=profile.bio,
-        subjects=subjects.get(profile.id, []),
-        timezone=user.timezone,
-        requires_confirmation=profile.requires_confirmation,
-        services=[_service_view(r, profile.currency) for r in services],
-    )

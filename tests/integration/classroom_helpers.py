@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from booking_app.db import session_scope
 from booking_app.models import Booking, BookingStatus, Lesson, LessonStatus, LessonType
-from booking_app.repositories import bookings as bookings_repo
+from booking_app.repositories import classroom as classroom_repo
 
 
 def add_lesson(
@@ -50,10 +50,10 @@ def add_lesson(
                 )
             )
             if status is not BookingStatus.pending:  # as confirming does
-                bookings_repo.activate_membership(
+                classroom_repo.activate_membership(
                     session=session, tutor_id=tutor, student_id=student, at=start
                 )
         if room:
-            bookings_repo.ensure_classroom_session(session=session, lesson_id=lesson.id, at=start)
+            classroom_repo.ensure_room(session=session, lesson_id=lesson.id, at=start)
         session.flush()
         return lesson.id or 0

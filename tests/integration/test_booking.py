@@ -26,6 +26,7 @@ from booking_app.models import (
 )
 from booking_app.services import availability as av
 from booking_app.services import booking as bk
+from booking_app.services import tutor_public
 from booking_app.services.errors import (
     AlreadyAnswered,
     AlreadyCancelled,
@@ -64,7 +65,7 @@ def rooms() -> list[ClassroomSession]:
 def test_guest_books_an_offered_slot_confirmed_at_once(db: str) -> None:
     tutor = add_tutor()
     service = add_service(tutor)
-    week = av.week_slots(
+    week = tutor_public.week_slots(
         tutor, service_id=service, week_start=None, viewer_tz="Europe/Kyiv", now=NOW
     )
     offered = [s for d in week.days for s in d.slots][-1]
@@ -78,7 +79,7 @@ def test_guest_books_an_offered_slot_confirmed_at_once(db: str) -> None:
     row = booking_row(view.token)
     assert row.telegram_username == "ivan_guest" and row.source.value == "public_page"
     assert counts() == (1, 1) and len(rooms()) == 1 and memberships() == []
-    again = av.week_slots(
+    again = tutor_public.week_slots(
         tutor, service_id=service, week_start=None, viewer_tz="Europe/Kyiv", now=NOW
     )
     assert offered.start not in {s.start for d in again.days for s in d.slots}
@@ -233,7 +234,7 @@ def test_group_seats_join_until_full(db: str) -> None:
     group = add_service(tutor, name="Club", group=2)
     first = bk.create_booking(form(tutor, group), student_id=None, now=NOW)
     lesson_id = booking_row(first.token).lesson_id
-    week = av.week_slots(
+    week = tutor_public.week_slots(
         tutor, service_id=group, week_start=date(2026, 11, 30), viewer_tz="UTC", now=NOW
     )
     assert [(j.lesson_id, j.free_spots) for j in week.joinable] == [(lesson_id, 1)]

@@ -253,11 +253,11 @@ def test_classroom_invite_makes_membership_active(world: dict[str, int]) -> None
 
 def test_my_students_search_paging_next_lesson(world: dict[str, int]) -> None:
     from booking_app.db import session_scope
-    from booking_app.repositories import bookings as bookings_repo
+    from booking_app.repositories import classroom as classroom_repo
 
     with session_scope(write=True) as session:
         for i in range(12):
-            bookings_repo.activate_membership(session=session, tutor_id=world["tutor"],
+            classroom_repo.activate_membership(session=session, tutor_id=world["tutor"],
                                               student_id=add_student_in(session, i), at=NOW)  # fmt: skip
     first = students.list_students(world["tutor"], page=1, page_size=10, now=NOW)
     assert (first.total, first.pages, len(first.rows)) == (13, 2, 10)

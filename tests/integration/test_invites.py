@@ -26,7 +26,6 @@ from sqlmodel import select
 from booking_app.config import get_settings
 from booking_app.db import read_scope, session_scope
 from booking_app.models import Booking, Invite, InviteRedemption, User
-from booking_app.repositories import bookings as bookings_repo
 from booking_app.repositories import classroom as classroom_repo
 from booking_app.repositories import invites as invites_repo
 from booking_app.services import invite_manage, invites, students
@@ -316,14 +315,14 @@ def _accept_during_removal(monkeypatch: pytest.MonkeyPatch) -> tuple[str, int]:
     add_lesson(tutor, START, students=(student,))
     link = invites.create_classroom_invite(tutor_id=tutor, now=NOW)
     accepting = threading.Event()
-    real_activate = bookings_repo.activate_membership
+    real_activate = classroom_repo.activate_membership
 
     def slow_activate(**kwargs: Any) -> None:
         real_activate(**kwargs)
         accepting.set()
         time.sleep(0.3)
 
-    monkeypatch.setattr(bookings_repo, "activate_membership", slow_activate)
+    monkeypatch.setattr(classroom_repo, "activate_membership", slow_activate)
 
     def work(index: int) -> object:
         if index == 0:
@@ -332,7 +331,7 @@ def _accept_during_removal(monkeypatch: pytest.MonkeyPatch) -> tuple[str, int]:
         return students.remove_student(tutor, student, now=NOW)
 
     assert [type(r) for r in _race(2, work)] == [str, type(None)]
-    monkeypatch.setattr(bookings_repo, "activate_membership", real_activate)
+    monkeypatch.setattr(classroom_repo, "activate_membership", real_activate)
     return link.token, student
 
 

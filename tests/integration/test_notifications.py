@@ -140,14 +140,14 @@ def test_tutor_moving_or_cancelling_the_lesson_tells_its_students(db: str) -> No
     """The calendar drag and the tutor's lesson cancel go through lessons, not the private
     link: reminders must follow (or stop) all the same, and the tutor, who made the
     change, gets no notice of it."""
-    from booking_app.services import calendar, lessons
+    from booking_app.services import lessons
 
     tutor = add_tutor()
     set_telegram(tutor, "olena_tutor")
     token = _guest_booking(tutor, add_service(tutor))
     booking = booking_row(token)
     reminder_id = by_kind(booking.id or 0)["reminder:24h"].id
-    calendar.move_lesson(
+    lessons.move_lesson(
         tutor, booking.lesson_id, start="2026-12-01T14:00", end="2026-12-01T15:00", now=NOW
     )
     kinds = by_kind(booking.id or 0)

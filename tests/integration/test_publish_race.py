@@ -23,7 +23,7 @@ from booking_app.db import read_scope, session_scope
 from booking_app.models import Lesson, Role, TutorProfile, User
 from booking_app.repositories import schedules as schedules_repo
 from booking_app.scheduling import BookingCheck, Reason
-from booking_app.services import lessons as lessons_service
+from booking_app.services import schedule_write
 from booking_app.services.errors import SlotUnavailable
 from booking_app.services.lessons import LessonView, PublishInput, publish_lesson
 
@@ -117,7 +117,7 @@ def test_negative_control_without_the_recheck(db: str, monkeypatch: pytest.Monke
     exclusion constraint still stops it (and is reported as SlotUnavailable)."""
     tutor = add_tutor()
     monkeypatch.setattr(
-        lessons_service, "check_conflicts", lambda *a, **k: BookingCheck(Reason.OK, "")
+        schedule_write, "check_conflicts", lambda *a, **k: BookingCheck(Reason.OK, "")
     )
     won, refused = outcomes(run_together(THREADS, lambda _: publish_lesson(tutor, LESSON, now=NOW)))
     if db.startswith("sqlite"):

@@ -43,7 +43,7 @@ from booking_app.scheduling import (
     free_slots,
     joinable_lessons,
 )
-from booking_app.services import availability as av
+from booking_app.services import tutor_public
 
 NOW = datetime(2026, 10, 20, 6, 0, tzinfo=UTC)
 WEEK = date(2026, 10, 19)  # Monday; Kyiv falls back on Sunday the 25th
@@ -269,7 +269,7 @@ def test_week_slots_equals_the_engine_on_hand_built_inputs(db: str, viewer_tz: s
     lo, hi = week_range(viewer_tz)
     for service_id, spec in ((None, ServiceSpec(45)), (group, ServiceSpec(60, True, 5))):
         with count_statements() as statements:
-            week = av.week_slots(
+            week = tutor_public.week_slots(
                 tutor, service_id=service_id, week_start=WEEK, viewer_tz=viewer_tz, now=NOW
             )
         queries = [s for s in statements if not s.startswith("BEGIN")]
