@@ -16,7 +16,7 @@ from booking_app.config import get_settings
 from booking_app.pages import routes
 from booking_app.services import accounts, sessions
 from booking_app.services.errors import Unauthorized
-from booking_app.services.tokens import SESSION_COOKIE, session_ttl
+from booking_app.services.session_tokens import SESSION_COOKIE, session_ttl
 
 router = APIRouter()
 

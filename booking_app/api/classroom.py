@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from booking_app import clock
 from booking_app.api.auth import current_user
 from booking_app.api.params import Id, InviteTtlHours
-from booking_app.services import accounts, classroom, dashboard, invite_manage, invites, students
+from booking_app.services import accounts, classroom, dashboard, invites, students
 from booking_app.services.errors import Forbidden, Unauthorized
 
 router = APIRouter(tags=["classroom"])
@@ -115,7 +115,7 @@ def accept_classroom_invite(
 def my_invites(request: Request, authorization: str | None = Header(None)) -> dict[str, Any]:
     """The tutor's invites that still work (not revoked, not expired), newest first."""
     user = _user(request, authorization, "tutor")
-    found = invite_manage.live_invites(user.id, now=clock.now())
+    found = invites.live_invites(user.id, now=clock.now())
     return {"count": found.total, "results": [asdict(r) for r in found.rows]}
 
 
@@ -124,7 +124,7 @@ def revoke_all_invites(
     request: Request, authorization: str | None = Header(None)
 ) -> dict[str, Any]:
     user = _user(request, authorization, "tutor")
-    return {"revoked": invite_manage.revoke_all(user.id, now=clock.now())}
+    return {"revoked": invites.revoke_all(user.id, now=clock.now())}
 
 
 @router.post("/api/v1/invites/{invite_id}/revoke")
@@ -132,7 +132,7 @@ def revoke_invite(
     invite_id: str, request: Request, authorization: str | None = Header(None)
 ) -> dict[str, Any]:
     user = _user(request, authorization, "tutor")
-    invite_manage.revoke_invite(user.id, invite_id, now=clock.now())
+    invites.revoke_invite(user.id, invite_id, now=clock.now())
     return {"invite_id": invite_id, "revoked": True}
 
 

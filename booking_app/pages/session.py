@@ -9,7 +9,7 @@ import reflex as rx
 
 from booking_app import clock
 from booking_app.api.auth import safe_next
-from booking_app.services.tokens import issue_login_ticket
+from booking_app.services.session_tokens import issue_login_ticket
 
 
 def start_session(user_id: int, next_path: str | None) -> rx.event.EventSpec:

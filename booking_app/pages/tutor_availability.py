@@ -26,7 +26,8 @@ from booking_app.pages.tutor_services import (
     refused,
     select_control,
 )
-from booking_app.services import availability, catalog, tutor_public
+from booking_app.services import availability, tutor_public
+from booking_app.services import tutor_services as catalog
 from booking_app.services.accounts import SessionUser
 from booking_app.services.errors import DomainError, ValidationFailed
 from booking_app.state.auth import AuthState

@@ -23,7 +23,8 @@ from booking_app.pages.tutor_services import (
     service_row,
 )
 from booking_app.realtime.channel import live_refresh
-from booking_app.services import catalog, lessons
+from booking_app.services import lessons
+from booking_app.services import tutor_services as catalog
 from booking_app.services.errors import DomainError, SlotUnavailable, ValidationFailed
 from booking_app.state.auth import AuthState
 from booking_app.state.requests_badge import RequestsBadgeState

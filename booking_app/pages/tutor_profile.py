@@ -13,7 +13,8 @@ from booking_app.components.layout import app_shell
 from booking_app.pages import routes
 from booking_app.pages.account_security import AccountSecurityState, account_security_card
 from booking_app.pages.tutor_services import current_tutor, guard_tutor_page, refused
-from booking_app.services import catalog, profile
+from booking_app.services import profile
+from booking_app.services import tutor_services as catalog
 from booking_app.services.errors import DomainError, ValidationFailed
 from booking_app.state.auth import AuthState
 from booking_app.state.requests_badge import RequestsBadgeState

@@ -14,7 +14,7 @@ import reflex as rx
 from booking_app.components.forms import field_error, form_field
 from booking_app.components.layout import app_shell
 from booking_app.pages import routes
-from booking_app.services import catalog
+from booking_app.services import tutor_services as catalog
 from booking_app.services.accounts import SessionUser
 from booking_app.services.errors import DomainError, NotFound, ValidationFailed
 from booking_app.state.auth import AuthState

@@ -22,7 +22,7 @@ from booking_app.services import sign_in_throttle as throttle
 from booking_app.services import validation as v
 from booking_app.services.errors import InvalidCredentials, ValidationFailed
 from booking_app.services.passwords import DUMMY_HASH, hash_password, verify_password
-from booking_app.services.tokens import decode_login_ticket
+from booking_app.services.session_tokens import decode_login_ticket
 
 EMAIL_TAKEN = "An account with this email already exists. Sign in instead?"
 SIGNUP_ROLES = (Role.student, Role.tutor)

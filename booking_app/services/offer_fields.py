@@ -1,4 +1,4 @@
-"""Field cleaners shared by the service catalog and published lessons.
+"""Field cleaners shared by a tutor's services and published lessons.
 
 Why shared: a service and a lesson published from it carry the same fields (duration,
 price, individual/group with capacity, online/offline with location or link), and the

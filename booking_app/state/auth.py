@@ -18,7 +18,10 @@ import reflex as rx
 
 from booking_app.pages import routes
 from booking_app.services import accounts, sessions
-from booking_app.services.tokens import decode_session_token, session_token_from_cookie_header
+from booking_app.services.session_tokens import (
+    decode_session_token,
+    session_token_from_cookie_header,
+)
 
 
 class AuthState(rx.State):

@@ -15,7 +15,7 @@ from booking_app.db import read_scope, reset_engine
 from booking_app.models import Classroom, SignInAttempt, TutorProfile, User
 from booking_app.services import accounts
 from booking_app.services.errors import InvalidCredentials, TooManyAttempts, ValidationFailed
-from booking_app.services.tokens import issue_login_ticket
+from booking_app.services.session_tokens import issue_login_ticket
 from tests.support import clock
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)

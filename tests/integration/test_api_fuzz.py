@@ -50,8 +50,8 @@ from booking_app.db import session_scope
 from booking_app.models import Booking, ClassroomSession
 from booking_app.services import invites as invite_service
 from booking_app.services import timefmt
+from booking_app.services.session_tokens import SESSION_COOKIE
 from booking_app.services.sessions import open_session
-from booking_app.services.tokens import SESSION_COOKIE
 from tests.integration.booking_helpers import add_student, add_tutor
 from tests.integration.classroom_helpers import add_lesson
 from tests.support import clock

@@ -22,7 +22,7 @@ from booking_app.models import (
     User,
 )
 from booking_app.services import availability as av
-from booking_app.services import catalog, tutor_public
+from booking_app.services import tutor_public, tutor_services
 from booking_app.services.errors import NotFound, ValidationFailed
 
 NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)  # Wednesday, 10:00 in Kyiv
@@ -65,7 +65,7 @@ def service(tutor: int, **fields: object) -> int:
         "is_trial": False,
         **fields,
     }
-    return catalog.create_service(tutor, catalog.ServiceInput(**values)).id
+    return tutor_services.create_service(tutor, tutor_services.ServiceInput(**values)).id
 
 
 # --- weekly windows ----------------------------------------------------------------------
@@ -503,7 +503,7 @@ def test_week_uses_the_first_active_service_or_a_default_hour(db: str) -> None:
     long = service(tutor, name="Long", duration_min=120)
     short = service(tutor, name="Short", duration_min=30)
     assert monday(None) == ["09:00"]  # oldest active: Long
-    catalog.set_service_active(tutor, long, False)
+    tutor_services.set_service_active(tutor, long, False)
     assert monday(None) == ["09:00", "09:30", "10:00", "10:30"]  # now Short
     assert monday(long) == ["09:00"]  # the tutor may still preview an inactive one
     assert monday(short) == ["09:00", "09:30", "10:00", "10:30"]

@@ -28,8 +28,7 @@ from booking_app.db import read_scope, session_scope
 from booking_app.models import Booking, Invite, InviteRedemption, User
 from booking_app.repositories import classroom as classroom_repo
 from booking_app.repositories import invites as invites_repo
-from booking_app.services import invite_manage, invites, students
-from booking_app.services import invite_tokens as tokens
+from booking_app.services import invites, students
 from booking_app.services.errors import (
     InviteExpired,
     InviteInvalid,
@@ -38,6 +37,7 @@ from booking_app.services.errors import (
     NotFound,
     ValidationFailed,
 )
+from booking_app.services.invites import links, tokens
 from tests.integration.booking_helpers import add_student, add_tutor
 from tests.integration.classroom_helpers import add_lesson
 
@@ -118,10 +118,10 @@ def test_revoked_invite_is_refused_for_everyone_even_who_used_it(world: dict[str
     invites.accept_lesson_invite(lesson_link.token, user_id=student, now=NOW)
 
     with pytest.raises(NotFound):  # only the tutor who made it can revoke it
-        invite_manage.revoke_invite(world["other_tutor"], link.invite_id, now=NOW)
-    invite_manage.revoke_invite(tutor, link.invite_id, now=NOW)
-    invite_manage.revoke_invite(tutor, link.invite_id, now=NOW)  # twice is fine
-    invite_manage.revoke_invite(tutor, lesson_link.invite_id, now=NOW)
+        invites.revoke_invite(world["other_tutor"], link.invite_id, now=NOW)
+    invites.revoke_invite(tutor, link.invite_id, now=NOW)
+    invites.revoke_invite(tutor, link.invite_id, now=NOW)  # twice is fine
+    invites.revoke_invite(tutor, lesson_link.invite_id, now=NOW)
     newcomer = add_student("new@example.com")
     for who in (student, newcomer):
         with pytest.raises(InviteRevoked):
@@ -132,7 +132,7 @@ def test_revoked_invite_is_refused_for_everyone_even_who_used_it(world: dict[str
             invites.accept_lesson_invite(lesson_link.token, user_id=who, now=NOW)
     assert _status(tutor, newcomer) is None
     with pytest.raises(NotFound):
-        invite_manage.revoke_invite(tutor, "x" * 500, now=NOW)
+        invites.revoke_invite(tutor, "x" * 500, now=NOW)
 
 
 def test_revoke_all_and_the_list_of_links_that_still_work(world: dict[str, int]) -> None:
@@ -144,7 +144,7 @@ def test_revoke_all_and_the_list_of_links_that_still_work(world: dict[str, int])
     theirs = invites.create_classroom_invite(tutor_id=world["other_tutor"], now=NOW)
     invites.accept_classroom_invite(capped.token, user_id=world["student"], now=NOW)
 
-    found = invite_manage.live_invites(tutor, now=NOW)
+    found = invites.live_invites(tutor, now=NOW)
     assert found.total == 3 and expired.invite_id not in {r.invite_id for r in found.rows}
     rows = {r.invite_id: r for r in found.rows}
     assert rows[capped.invite_id].what == "Classroom"
@@ -153,13 +153,13 @@ def test_revoke_all_and_the_list_of_links_that_still_work(world: dict[str, int])
     assert rows[lesson.invite_id].what == "Lesson: Algebra, Mon 30 Nov, 10:00–11:00"
     assert found.rows[0].invite_id == plain.invite_id  # newest first
 
-    assert invite_manage.revoke_all(tutor, now=NOW) == 3
-    assert invite_manage.live_invites(tutor, now=NOW).total == 0
-    assert invite_manage.revoke_all(tutor, now=NOW) == 0
+    assert invites.revoke_all(tutor, now=NOW) == 3
+    assert invites.live_invites(tutor, now=NOW).total == 0
+    assert invites.revoke_all(tutor, now=NOW) == 0
     with pytest.raises(InviteRevoked):
         invites.accept_lesson_invite(lesson.token, user_id=world["student"], now=NOW)
     # another tutor's links are untouched
-    assert invite_manage.live_invites(world["other_tutor"], now=NOW).total == 1
+    assert invites.live_invites(world["other_tutor"], now=NOW).total == 1
     invites.accept_classroom_invite(theirs.token, user_id=world["student"], now=NOW)
 
 
@@ -174,7 +174,7 @@ def test_max_uses_counts_accounts_not_clicks_and_refusals_use_nothing(
     invites.accept_classroom_invite(link.token, user_id=second, now=NOW)
     with pytest.raises(InviteRevoked) as err:
         invites.accept_classroom_invite(link.token, user_id=third, now=NOW)
-    assert err.value.detail == invites.USED_UP
+    assert err.value.detail == links.USED_UP
     invites.accept_classroom_invite(link.token, user_id=second, now=NOW)  # still works for them
     assert _invite(link.invite_id).uses == 2 and _status(tutor, third) is None
 

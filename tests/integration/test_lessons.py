@@ -21,8 +21,8 @@ from booking_app.models import (
 )
 from booking_app.scheduling import BookingCheck, Reason
 from booking_app.services import availability as av
-from booking_app.services import catalog, schedule_write, tutor_public
 from booking_app.services import lessons as lessons_service
+from booking_app.services import schedule_write, tutor_public, tutor_services
 from booking_app.services.errors import (
     AlreadyCancelled,
     LessonCompleted,
@@ -105,9 +105,9 @@ def test_publish_returns_the_view_in_tutor_time(db: str) -> None:
 
 def test_publish_from_a_service_takes_its_name_and_price(db: str) -> None:
     tutor = add_tutor()
-    service = catalog.create_service(
+    service = tutor_services.create_service(
         tutor,
-        catalog.ServiceInput(
+        tutor_services.ServiceInput(
             "Maths", None, "", 60, "450", "individual", 1, "online", "", "", False
         ),
     )
@@ -296,9 +296,9 @@ def test_another_tutors_lesson_is_not_found(db: str) -> None:
         cancel_lesson(ivan, hers.id, now=NOW)
     assert lesson_rows()[0].status is LessonStatus.scheduled
     assert lessons_service.upcoming_lessons(ivan, now=NOW) == []
-    his_service = catalog.create_service(
+    his_service = tutor_services.create_service(
         ivan,
-        catalog.ServiceInput(
+        tutor_services.ServiceInput(
             "Physics", None, "", 60, "400", "individual", 1, "online", "", "", False
         ),
     )

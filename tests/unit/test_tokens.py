@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta, timezone
 
-from booking_app.services import tokens
+from booking_app.services import session_tokens as tokens
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
 

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from booking_app.db import read_scope
 from booking_app.models import Lesson, LessonStatus, Service
 from booking_app.repositories import lessons as lessons_repo
-from booking_app.repositories import services as services_repo
+from booking_app.repositories import tutor_services as services_repo
 from booking_app.repositories.lessons import LessonListRow
 from booking_app.scheduling import Reason
 from booking_app.services import offer_fields as f

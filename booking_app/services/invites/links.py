@@ -46,7 +46,6 @@ from booking_app.repositories import classroom as repo
 from booking_app.repositories import invites as invites_repo
 from booking_app.repositories import lessons as lessons_repo
 from booking_app.scheduling import Reason
-from booking_app.services import invite_tokens as tokens
 from booking_app.services import timefmt
 from booking_app.services.booking.seats import add_tutor_seat
 from booking_app.services.classroom import open_room
@@ -59,6 +58,7 @@ from booking_app.services.errors import (
     NotAMember,
     ValidationFailed,
 )
+from booking_app.services.invites import tokens
 from booking_app.services.schedule_write import ScheduleWrite, locked_schedule
 
 LESSON_PATH = "/invite/lesson/"

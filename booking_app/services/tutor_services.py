@@ -13,7 +13,7 @@ from typing import Any
 
 from booking_app.db import read_scope, session_scope
 from booking_app.models import LessonType, Service
-from booking_app.repositories import services as services_repo
+from booking_app.repositories import tutor_services as services_repo
 from booking_app.services import offer_fields as f
 from booking_app.services.errors import NotFound
 from booking_app.services.validation import FieldError
