@@ -7,7 +7,7 @@ what (the ACL lives in services/classroom.py so it is written once).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -19,6 +19,7 @@ from booking_app.models import (
     ClassroomMembership,
     ClassroomSession,
     Lesson,
+    LessonStatus,
     MembershipStatus,
     Role,
     TutorProfile,
@@ -72,15 +73,20 @@ def ensure_room(*, session: Session, lesson_id: int, at: datetime) -> ClassroomS
     return room
 
 
-def lesson_students(*, session: Session, lesson_id: int) -> list[Any]:
-    """(Booking, student name or the guest's name) of the seats in the lesson."""
+class SeatRow(NamedTuple):
+    booking: Booking
+    name: str  # the student's, or the guest's as typed
+
+
+def lesson_students(*, session: Session, lesson_id: int) -> list[SeatRow]:
+    """The seats in the lesson (confirmed, or completed/no-show once it happened)."""
     query = (
         sa.select(Booking, sa.func.coalesce(User.name, Booking.client_name).label("name"))
         .outerjoin(User, User.id == Booking.student_id)
         .where(Booking.lesson_id == lesson_id, Booking.status.in_(IN_LESSON))
         .order_by(Booking.id)
     )
-    return list(session.execute(query))
+    return [SeatRow(*row) for row in session.execute(query)]
 
 
 def is_booked_student(*, session: Session, lesson_id: int, student_id: int) -> bool:
@@ -177,10 +183,15 @@ def _members_from() -> Any:
     )
 
 
+class MemberRow(NamedTuple):
+    membership: ClassroomMembership
+    student: User
+
+
 def member_rows(
     *, session: Session, tutor_id: int, text: str, limit: int, offset: int
-) -> list[Any]:
-    """A page of (membership, student) of the tutor's classroom, by name then id."""
+) -> list[MemberRow]:
+    """A page of the tutor's classroom members, by name then id."""
     query = (
         _members_from()
         .where(*_member_filter(tutor_id, text))
@@ -188,7 +199,7 @@ def member_rows(
         .limit(limit)
         .offset(offset)
     )
-    return list(session.execute(query))
+    return [MemberRow(*row) for row in session.execute(query)]
 
 
 def member_count(*, session: Session, tutor_id: int, text: str) -> int:
@@ -215,7 +226,7 @@ def next_lessons(
             Booking.student_id.in_(student_ids),
             Booking.status.in_((BookingStatus.confirmed, BookingStatus.pending)),
             Lesson.ends_at > after,
-            Lesson.status != "cancelled",
+            Lesson.status != LessonStatus.cancelled,
         )
         .order_by(Lesson.starts_at)
     )
@@ -230,10 +241,22 @@ def next_lessons(
 DELIVERED = (BookingStatus.confirmed, BookingStatus.completed)
 
 
-def tutor_lesson_rows(*, session: Session, tutor_id: int, lo: Any, hi: Any) -> list[Any]:
-    """Rows (id, title, starts_at, ends_at, status, seats, revenue) of the tutor's
-    non-cancelled lessons starting in ``[lo, hi)``, by start. Plain columns, not ORM
-    objects: the dashboard reads hundreds of them and entity loading would dominate."""
+class DashboardLessonRow(NamedTuple):
+    id: int
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    status: LessonStatus
+    seats: int  # seats held (confirmed, completed, no-show)
+    revenue: Any  # prices of confirmed/completed seats (Decimal or a driver number)
+
+
+def tutor_lesson_rows(
+    *, session: Session, tutor_id: int, lo: datetime, hi: datetime
+) -> list[DashboardLessonRow]:
+    """The tutor's non-cancelled lessons starting in ``[lo, hi)``, by start. Plain
+    columns, not ORM objects: the dashboard reads hundreds of them and entity loading
+    would dominate."""
     seats = sa.func.count(Booking.id).filter(Booking.status.in_(IN_LESSON))
     revenue = sa.func.coalesce(sa.func.sum(Booking.price).filter(Booking.status.in_(DELIVERED)), 0)
     query = (
@@ -249,18 +272,24 @@ def tutor_lesson_rows(*, session: Session, tutor_id: int, lo: Any, hi: Any) -> l
         .outerjoin(Booking, Booking.lesson_id == Lesson.id)
         .where(
             Lesson.tutor_id == tutor_id,
-            Lesson.status != "cancelled",
+            Lesson.status != LessonStatus.cancelled,
             Lesson.starts_at >= lo,
             Lesson.starts_at < hi,
         )
         .group_by(Lesson.id)
         .order_by(Lesson.starts_at)
     )
-    return list(session.execute(query))
+    return [DashboardLessonRow(*row) for row in session.execute(query)]
 
 
-def student_lesson_rows(*, session: Session, student_id: int) -> list[Any]:
-    """(Booking, Lesson, tutor name) of the student's seats in non-cancelled lessons."""
+class StudentLessonRow(NamedTuple):
+    booking: Booking
+    lesson: Lesson
+    tutor_name: str
+
+
+def student_lesson_rows(*, session: Session, student_id: int) -> list[StudentLessonRow]:
+    """The student's seats in non-cancelled lessons, by start."""
     query = (
         sa.select(Booking, Lesson, User.name.label("tutor_name"))
         .join(Lesson, Lesson.id == Booking.lesson_id)
@@ -268,15 +297,21 @@ def student_lesson_rows(*, session: Session, student_id: int) -> list[Any]:
         .where(
             Booking.student_id == student_id,
             Booking.status.in_(IN_LESSON),
-            Lesson.status != "cancelled",
+            Lesson.status != LessonStatus.cancelled,
         )
         .order_by(Lesson.starts_at)
     )
-    return list(session.execute(query))
+    return [StudentLessonRow(*row) for row in session.execute(query)]
 
 
-def active_tutor(*, session: Session, student_id: int) -> Any | None:
-    """(tutor id, name, email) of the student's most recently activated ACTIVE membership."""
+class TutorContact(NamedTuple):
+    id: int
+    name: str
+    email: str
+
+
+def active_tutor(*, session: Session, student_id: int) -> TutorContact | None:
+    """The tutor of the student's most recently activated ACTIVE membership."""
     query = (
         sa.select(User.id, User.name, User.email)
         .select_from(ClassroomMembership)
@@ -289,7 +324,8 @@ def active_tutor(*, session: Session, student_id: int) -> Any | None:
         .order_by(ClassroomMembership.activated_at.desc(), ClassroomMembership.id.desc())
         .limit(1)
     )
-    return session.execute(query).first()
+    row = session.execute(query).first()
+    return TutorContact(*row) if row is not None else None
 
 
 def active_member_count(*, session: Session, tutor_id: int) -> int:
@@ -317,7 +353,11 @@ def tutor_totals(*, session: Session, tutor_id: int, now: Any) -> tuple[int, Any
         sa.select(seats.label("seats"), revenue.label("revenue"))
         .select_from(Lesson)
         .outerjoin(Booking, Booking.lesson_id == Lesson.id)
-        .where(Lesson.tutor_id == tutor_id, Lesson.status != "cancelled", Lesson.ends_at <= now)
+        .where(
+            Lesson.tutor_id == tutor_id,
+            Lesson.status != LessonStatus.cancelled,
+            Lesson.ends_at <= now,
+        )
         .group_by(Lesson.id)
         .subquery()
     )
@@ -328,7 +368,9 @@ def tutor_totals(*, session: Session, tutor_id: int, now: Any) -> tuple[int, Any
     ).one()
     upcoming = session.execute(
         sa.select(sa.func.count(Lesson.id)).where(
-            Lesson.tutor_id == tutor_id, Lesson.status != "cancelled", Lesson.starts_at > now
+            Lesson.tutor_id == tutor_id,
+            Lesson.status != LessonStatus.cancelled,
+            Lesson.starts_at > now,
         )
     ).scalar_one()
     return int(done[0]), done[1], int(upcoming)

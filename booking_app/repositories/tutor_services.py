@@ -6,7 +6,7 @@ found, which is how the caller's ACL becomes a 404 instead of a 403 leak.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -27,14 +27,20 @@ def is_tutor(*, session: Session, tutor_id: int) -> bool:
     return session.exec(query).first() is not None
 
 
+class TutorServiceRow(NamedTuple):
+    service: Service
+    subject_name: str | None
+    currency: str
+
+
 def service_rows(
     *,
     session: Session,
     tutor_id: int,
     service_id: int | None = None,
     include_inactive: bool = True,
-) -> list[Any]:
-    """Rows of (Service, subject_name, currency): the tutor's services, or one of them.
+) -> list[TutorServiceRow]:
+    """The tutor's services (with subject name and the tutor's currency), or one of them.
 
     Active services first, then in the order they were created (the order the tutor
     added them, which is the order they appear on the public page).
@@ -50,7 +56,7 @@ def service_rows(
         query = query.where(Service.id == service_id)
     if not include_inactive:
         query = query.where(Service.is_active.is_(True))
-    return list(session.execute(query))
+    return [TutorServiceRow(*row) for row in session.execute(query)]
 
 
 def get_service(*, session: Session, tutor_id: int, service_id: int) -> Service | None:

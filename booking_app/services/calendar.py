@@ -328,23 +328,24 @@ def _lesson_rows(
     session: Any, tutor_id: int, start: datetime, end: datetime
 ) -> list[CalendarLesson]:
     rows = repo.tutor_lessons(session=session, tutor_id=tutor_id, start=start, end=end)
-    bookings = repo.bookings_of_lessons(session=session, lesson_ids=[r[0].id for r in rows])
+    bookings = repo.bookings_of_lessons(
+        session=session, lesson_ids=[r.lesson.id or 0 for r in rows]
+    )
     by_lesson: dict[int, list[CalendarSeat]] = {}
     for b in bookings:
         by_lesson.setdefault(b.lesson_id, []).append(_seat(b))
     return [
         CalendarLesson(
-            id=x.id or 0,
-            title=x.title or r.service_name or "Lesson",
-            start=x.starts_at,
-            end=x.ends_at,
-            lesson_type=x.lesson_type.value,
-            capacity=x.capacity,
-            status=x.status.value,
-            seats=tuple(by_lesson.get(x.id or 0, ())),
+            id=r.lesson.id or 0,
+            title=r.lesson.title or r.service_name or "Lesson",
+            start=r.lesson.starts_at,
+            end=r.lesson.ends_at,
+            lesson_type=r.lesson.lesson_type.value,
+            capacity=r.lesson.capacity,
+            status=r.lesson.status.value,
+            seats=tuple(by_lesson.get(r.lesson.id or 0, ())),
         )
         for r in rows
-        for x in (r[0],)
     ]
 
 
@@ -375,15 +376,14 @@ def _student_week(
     rows = repo.student_bookings(session=session, student_id=student_id, start=start, end=end)
     student = [
         CalendarBooking(
-            booking_id=b.id or 0,
-            title=f"{r.service_name or lesson.title} · {r.tutor_name}",
-            start=lesson.starts_at,
-            end=lesson.ends_at,
-            status=b.status.value,
+            booking_id=r.booking.id or 0,
+            title=f"{r.service_name or r.lesson.title} · {r.tutor_name}",
+            start=r.lesson.starts_at,
+            end=r.lesson.ends_at,
+            status=r.booking.status.value,
         )
         for r in rows
-        for b, lesson in ((r[0], r[1]),)
-        if b.status in SEAT_HOLDING_STATUSES or b.status is BookingStatus.completed
+        if r.booking.status in SEAT_HOLDING_STATUSES or r.booking.status is BookingStatus.completed
     ]
     return build_week(monday=monday, tz=tz, now=now, student=student)
 

@@ -19,6 +19,7 @@ from sqlmodel import Session
 from booking_app.db import read_scope
 from booking_app.repositories import marketplace as repo
 from booking_app.repositories import schedules as schedules_repo
+from booking_app.repositories.marketplace import SearchRow
 from booking_app.scheduling import ServiceSpec, free_slots
 from booking_app.services import offer_fields as f
 from booking_app.services import timefmt
@@ -94,9 +95,9 @@ def _next_free(
 
 
 def _card(
-    row: Any, subjects: list[str], found: tuple[Any, Any] | None, viewer: ZoneInfo
+    row: SearchRow, subjects: list[str], found: tuple[Any, Any] | None, viewer: ZoneInfo
 ) -> TutorCard:
-    profile = row[0]
+    profile = row.profile
     slot, svc = found if found else (None, None)
     return TutorCard(
         slug=profile.slug,
@@ -124,12 +125,14 @@ def search_tutors(q: SearchInput, *, viewer_tz: str, now: datetime) -> list[Tuto
     with read_scope() as session:
         rows = repo.search_rows(session=session, text=text, subject_slug=subject)
         rows = [r for r in rows if _in_range(Decimal(str(r.price_from)), low, high)]
-        subjects = repo.subject_names(session=session, profile_ids=[r[0].id for r in rows])
+        subjects = repo.subject_names(
+            session=session, profile_ids=[r.profile.id or 0 for r in rows]
+        )
         cards = [
             _card(
                 r,
-                subjects.get(r[0].id, []),
-                _next_free(session, r[0].user_id, now, viewer_tz),
+                subjects.get(r.profile.id or 0, []),
+                _next_free(session, r.profile.user_id, now, viewer_tz),
                 viewer,
             )
             for r in rows

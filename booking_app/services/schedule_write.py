@@ -34,7 +34,7 @@ from sqlmodel import Session
 
 from booking_app import realtime
 from booking_app.db import session_scope
-from booking_app.models import Booking, Lesson
+from booking_app.models import Booking, BookingEvent, Lesson
 from booking_app.models.booking import TRIAL_INDEX
 from booking_app.models.lesson import EXCLUSION_NAME
 from booking_app.repositories import lessons as lessons_repo
@@ -139,7 +139,7 @@ class ScheduleWrite:
 
     # --- after the write ---------------------------------------------------------------------
 
-    def announce(self, booking: Booking, event: str, now: datetime) -> None:
+    def announce(self, booking: Booking, event: BookingEvent, now: datetime) -> None:
         """Tell everyone a booking changed: its outbox rows for Telegram in this
         transaction, and a live update to the tutor's and the student's open pages once
         it commits. Every booking write ends with this call."""
@@ -156,7 +156,9 @@ class ScheduleWrite:
             tuple(lessons_repo.seat_student_ids(session=self.session, lesson_id=lesson_id)),
         )
 
-    def announce_lesson(self, lesson: Lesson, seats: Seats, event: str, now: datetime) -> None:
+    def announce_lesson(
+        self, lesson: Lesson, seats: Seats, event: BookingEvent, now: datetime
+    ) -> None:
         """The tutor changed a whole lesson: every seat's holder is told (guests too) and
         the tutor's and the students' open pages update."""
         for booking_id in seats.booking_ids:

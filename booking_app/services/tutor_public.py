@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from booking_app.db import read_scope
 from booking_app.repositories import marketplace as repo
 from booking_app.repositories import schedules as schedules_repo
+from booking_app.repositories.marketplace import PublicService
 from booking_app.scheduling import ServiceSpec, free_slots, joinable_lessons
 from booking_app.services import offer_fields as f
 from booking_app.services import timefmt
@@ -92,8 +93,8 @@ class WeekView:
 # --- the tutor's page ---------------------------------------------------------------
 
 
-def _service_view(row: Any, currency: str) -> PublicServiceView:
-    service = row[0]
+def _service_view(row: PublicService, currency: str) -> PublicServiceView:
+    service = row.service
     return PublicServiceView(
         id=service.id or 0,
         name=service.name,

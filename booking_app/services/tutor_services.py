@@ -14,6 +14,7 @@ from typing import Any
 from booking_app.db import read_scope, session_scope
 from booking_app.models import LessonType, Service
 from booking_app.repositories import tutor_services as services_repo
+from booking_app.repositories.tutor_services import TutorServiceRow
 from booking_app.services import offer_fields as f
 from booking_app.services.errors import NotFound
 from booking_app.services.validation import FieldError
@@ -65,8 +66,8 @@ class ServiceView:
     is_active: bool
 
 
-def _view(row: Any) -> ServiceView:
-    service: Service = row[0]
+def _view(row: TutorServiceRow) -> ServiceView:
+    service = row.service
     return ServiceView(
         id=service.id or 0,
         name=service.name,

@@ -110,7 +110,7 @@ def save_rules(tutor_id: int, rules: Mapping[str, Any]) -> RulesView:
         found = availability_repo.get_profile(session=session, tutor_id=tutor_id)
         if found is None:
             raise NotFound(NOT_A_TUTOR)
-        profile = found[0]
+        profile = found.profile
         for column, value in columns.items():
             setattr(profile, column, value)
         profile.updated_at = clock.now()  # audit stamp only; no rule depends on it

@@ -125,7 +125,7 @@ def tutor_zone(tutor_id: int) -> ZoneInfo:
         found = availability_repo.get_profile(session=session, tutor_id=tutor_id)
     if found is None:
         raise NotFound(NOT_A_TUTOR)
-    return timefmt.zone_or_utc(found[1])
+    return timefmt.zone_or_utc(found.timezone)
 
 
 def get_availability(tutor_id: int, *, now: datetime) -> AvailabilityView:

@@ -14,7 +14,15 @@ from decimal import Decimal
 from typing import Any
 
 from booking_app.db import read_scope
-from booking_app.models import Booking, BookingKind, BookingSource, BookingStatus, Lesson, Service
+from booking_app.models import (
+    Booking,
+    BookingEvent,
+    BookingKind,
+    BookingSource,
+    BookingStatus,
+    Lesson,
+    Service,
+)
 from booking_app.repositories import bookings as repo
 from booking_app.repositories import lessons as lessons_repo
 from booking_app.services import offer_fields as f
@@ -247,7 +255,7 @@ def create_booking(
         )
         if booking.status is BookingStatus.confirmed:
             admit(write, booking, now)
-        write.announce(booking, "created", now)
+        write.announce(booking, BookingEvent.created, now)
         row = repo.detail_by_id(session=write.session, booking_id=booking.id or 0)
         assert row is not None
         return detail_view(row, owner_zone(row, offer.student_tz), now)

@@ -16,7 +16,7 @@ from sqlmodel import Session
 from booking_app.config import get_settings
 from booking_app.db import read_scope
 from booking_app.integrations import ical
-from booking_app.models import Booking, BookingStatus, Lesson, LessonType
+from booking_app.models import Booking, BookingEvent, BookingStatus, Lesson, LessonType
 from booking_app.repositories import bookings as repo
 from booking_app.repositories import classroom as classroom_repo
 from booking_app.repositories.bookings import BookingDetail
@@ -111,7 +111,7 @@ def cancel_booking(token: str, *, now: datetime, reason: str = "") -> BookingDet
         booking.cancelled_at = booking.updated_at = now
         write.session.flush()
         release(write, lesson, now)
-        write.announce(booking, "cancelled", now)
+        write.announce(booking, BookingEvent.cancelled, now)
         return _reloaded_view(write, booking, now)
 
 
@@ -175,7 +175,7 @@ def reschedule_booking(
             _move_group(write, booking, lesson, new_start, seat, now)
         booking.updated_at = now
         write.session.flush()
-        write.announce(booking, "moved", now)
+        write.announce(booking, BookingEvent.moved, now)
         return _reloaded_view(write, booking, now)
 
 

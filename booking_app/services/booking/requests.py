@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from booking_app.db import read_scope
-from booking_app.models import Booking, BookingStatus, Lesson, LessonStatus
+from booking_app.models import Booking, BookingEvent, BookingStatus, Lesson, LessonStatus
 from booking_app.repositories import bookings as repo
 from booking_app.repositories import lessons as lessons_repo
 from booking_app.scheduling import Reason
@@ -103,7 +103,7 @@ def confirm_booking(tutor_id: int, booking_id: int, *, now: datetime) -> Request
         booking.confirmed_at = booking.updated_at = now
         write.session.flush()
         admit(write, booking, now)
-        write.announce(booking, "confirmed", now)
+        write.announce(booking, BookingEvent.confirmed, now)
         return _answered(write, booking_id)
 
 
@@ -120,5 +120,5 @@ def decline_booking(tutor_id: int, booking_id: int, *, reason: str, now: datetim
         booking.cancelled_at = booking.updated_at = now
         write.session.flush()
         release(write, lesson, now)
-        write.announce(booking, "declined", now)
+        write.announce(booking, BookingEvent.declined, now)
         return _answered(write, booking_id)

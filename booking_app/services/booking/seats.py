@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from booking_app.models import (
     Booking,
+    BookingEvent,
     BookingSource,
     BookingStatus,
     Lesson,
@@ -101,5 +102,5 @@ def add_tutor_seat(write: ScheduleWrite, lesson: Lesson, student: User, now: dat
         confirmed_at=now,
     )
     repo.add(session=write.session, row=booking)
-    write.announce(booking, "created", now)
+    write.announce(booking, BookingEvent.created, now)
     return booking

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from booking_app import realtime
 from booking_app.db import read_scope, session_scope
-from booking_app.models import LessonStatus, PaymentStatus
+from booking_app.models import BookingEvent, LessonStatus, PaymentStatus
 from booking_app.repositories import calendar as calendar_repo
 from booking_app.repositories import lessons as lessons_repo
 from booking_app.scheduling import Reason
@@ -80,7 +80,7 @@ def move_lesson(tutor_id: int, lesson_id: int, *, start: str, end: str, now: dat
         write.refuse(write.span_verdict(new_start, new_end, lesson_id))
         lesson.starts_at, lesson.ends_at, lesson.updated_at = new_start, new_end, now
         write.session.flush()
-        write.announce_lesson(lesson, write.seats(lesson), "moved", now)
+        write.announce_lesson(lesson, write.seats(lesson), BookingEvent.moved, now)
 
 
 def lesson_detail(tutor_id: int, lesson_id: int) -> LessonDetail:

@@ -20,7 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from booking_app.db import read_scope
-from booking_app.models import Lesson, LessonStatus, Service
+from booking_app.models import BookingEvent, Lesson, LessonStatus, Service
 from booking_app.repositories import lessons as lessons_repo
 from booking_app.repositories import tutor_services as services_repo
 from booking_app.repositories.lessons import LessonListRow
@@ -225,7 +225,9 @@ def cancel_lesson(tutor_id: int, lesson_id: int, *, now: datetime, reason: str =
         lessons_repo.cancel_seat_bookings(
             session=write.session, lesson_id=lesson_id, reason=note, at=now
         )
-        write.announce_lesson(lesson, seats, "cancelled", now)  # reminders are cancelled too
+        write.announce_lesson(
+            lesson, seats, BookingEvent.cancelled, now
+        )  # reminders are cancelled too
         row = lessons_repo.lesson_row(session=write.session, tutor_id=tutor_id, lesson_id=lesson_id)
         assert row is not None
         return _row_view(row, tz)
