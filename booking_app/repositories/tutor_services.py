@@ -18,6 +18,17 @@ def list_subjects(*, session: Session) -> list[Subject]:
     return list(session.exec(select(Subject).order_by(Subject.name)))
 
 
+def ensure_subjects(*, session: Session, subjects: list[tuple[str, str]]) -> dict[str, int]:
+    """Add the (name, slug) subjects that do not exist yet; slug -> id of each."""
+    existing = {s.slug: s for s in session.exec(select(Subject))}
+    for name, slug in subjects:
+        if slug not in existing:
+            existing[slug] = Subject(name=name, slug=slug)
+            session.add(existing[slug])
+    session.flush()
+    return {slug: existing[slug].id or 0 for _name, slug in subjects}
+
+
 def subject_exists(*, session: Session, subject_id: int) -> bool:
     return session.get(Subject, subject_id) is not None
 

@@ -125,6 +125,12 @@ def _reload(session: Any, tutor_id: int, service_id: int) -> ServiceView:
     return _view(rows[0])
 
 
+def ensure_subjects(subjects: list[tuple[str, str]]) -> dict[str, int]:
+    """(name, slug) pairs made to exist (an admin may have added some); slug -> id."""
+    with session_scope(write=True) as session:
+        return services_repo.ensure_subjects(session=session, subjects=subjects)
+
+
 def list_subjects() -> list[SubjectView]:
     """Every subject, by name (the service form's dropdown)."""
     with read_scope() as session:

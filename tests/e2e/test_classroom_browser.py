@@ -13,9 +13,9 @@ from playwright.sync_api import Page, expect
 from sqlmodel import select
 
 from booking_app.db import read_scope
+from booking_app.demo import DEMO_PASSWORD
 from booking_app.models import ClassroomSession, User
 from booking_app.services import accounts
-from booking_app.services.demo import DEMO_PASSWORD
 from tests.integration.classroom_helpers import add_lesson
 from tests.support.databases import app_database
 

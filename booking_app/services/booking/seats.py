@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from booking_app.models import (
     Booking,
     BookingEvent,
+    BookingKind,
     BookingSource,
     BookingStatus,
     Lesson,
@@ -78,13 +79,18 @@ def release(write: ScheduleWrite, lesson: Lesson, now: datetime) -> None:
         session.flush()
 
 
-def add_tutor_seat(write: ScheduleWrite, lesson: Lesson, student: User, now: datetime) -> Booking:
-    """A confirmed seat the tutor gives ``student`` (a lesson for them, a lesson invite).
-
-    These bookings skip the public journey (no request, born confirmed) but announce
-    themselves like any other: the student's confirmation and reminders in the outbox,
-    a live update to both after commit.
-    """
+def add_student_seat(
+    write: ScheduleWrite,
+    lesson: Lesson,
+    student: User,
+    now: datetime,
+    *,
+    source: BookingSource,
+    kind: BookingKind = BookingKind.regular,
+    confirmed: bool = True,
+) -> Booking:
+    """A seat for a student account in ``lesson``, with the account's contact details, at
+    the lesson's price; announced like any booking (outbox rows, a live update)."""
     booking = Booking(
         lesson_id=lesson.id or 0,
         tutor_id=lesson.tutor_id,
@@ -94,13 +100,21 @@ def add_tutor_seat(write: ScheduleWrite, lesson: Lesson, student: User, now: dat
         client_email=student.email,
         telegram_username=student.telegram_username,
         telegram_chat_id=student.telegram_chat_id,
-        status=BookingStatus.confirmed,
-        source=BookingSource.tutor,
+        status=BookingStatus.confirmed if confirmed else BookingStatus.pending,
+        kind=kind,
+        source=source,
         price=lesson.price,
         created_at=now,
         updated_at=now,
-        confirmed_at=now,
+        confirmed_at=now if confirmed else None,
     )
     repo.add(session=write.session, row=booking)
     write.announce(booking, BookingEvent.created, now)
     return booking
+
+
+def add_tutor_seat(write: ScheduleWrite, lesson: Lesson, student: User, now: datetime) -> Booking:
+    """A confirmed seat the tutor gives ``student`` (a lesson for them, a lesson invite):
+    no request, born confirmed, but announced like any other (the student's confirmation
+    and reminders in the outbox, a live update to both after commit)."""
+    return add_student_seat(write, lesson, student, now, source=BookingSource.tutor)
