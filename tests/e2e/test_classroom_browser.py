@@ -16,7 +16,7 @@ from booking_app.db import read_scope
 from booking_app.demo import DEMO_PASSWORD
 from booking_app.models import ClassroomSession, User
 from booking_app.services import accounts
-from tests.integration.classroom_helpers import add_lesson
+from tests.support.builders import add_lesson
 from tests.support.databases import app_database
 
 pytestmark = pytest.mark.e2e

@@ -12,33 +12,19 @@ from booking_app.db import read_scope, session_scope
 from booking_app.models import (
     AvailabilityOverride,
     AvailabilityWindow,
-    Booking,
     BookingStatus,
     BusyBlock,
     Lesson,
     LessonType,
-    Role,
     TutorProfile,
-    User,
 )
 from booking_app.services import availability as av
 from booking_app.services import tutor_public, tutor_services
 from booking_app.services.errors import NotFound, ValidationFailed
+from tests.support.builders import NOW, add_booking
+from tests.support.builders import add_bare_tutor as add_tutor
 
-NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)  # Wednesday, 10:00 in Kyiv
 MONDAY = date(2026, 11, 30)
-
-
-def add_tutor(email: str = "olena@example.com", tz: str = "Europe/Kyiv", **rules: object) -> int:
-    """A tutor straight in the database; no notice by default so every slot is visible."""
-    with session_scope(write=True) as session:
-        user = User(email=email, phone="+380671234567", name=email, role=Role.tutor, timezone=tz)
-        user.password_hash = "-"
-        session.add(user)
-        session.flush()
-        rules = {"min_notice_min": 0, **rules}
-        session.add(TutorProfile(user_id=user.id, slug=email.split("@")[0], **rules))
-        return user.id or 0
 
 
 def count(model: type) -> int:
@@ -403,19 +389,6 @@ def add_lesson(
         session.add(lesson)
         session.flush()
         return lesson.id or 0
-
-
-def add_booking(tutor: int, lesson: int, status: BookingStatus) -> None:
-    with session_scope(write=True) as session:
-        session.add(
-            Booking(
-                lesson_id=lesson,
-                tutor_id=tutor,
-                client_name="Taras",
-                client_phone="+380671234501",
-                status=status,
-            )
-        )
 
 
 def test_week_has_seven_days_monday_first_with_labels(db: str) -> None:

@@ -39,7 +39,7 @@ from booking_app.services.errors import (
     ValidationFailed,
 )
 from booking_app.services.lessons import cancel_lesson
-from tests.integration.booking_helpers import (
+from tests.support.builders import (
     NOW,
     add_service,
     add_student,

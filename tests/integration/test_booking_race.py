@@ -10,9 +10,8 @@ exclusion constraint still stops overlapping lessons but not extra seats).
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -27,39 +26,19 @@ from booking_app.services import booking as booking_service
 from booking_app.services import schedule_write
 from booking_app.services.booking import BookingDetailView, create_booking
 from booking_app.services.errors import SlotUnavailable
-from tests.integration.booking_helpers import (
+from tests.support.builders import (
     NOW,
     add_service,
     add_tutor,
     booking_row,
     counts,
     form,
+    run_together,
     utc,
 )
 
 RACERS = 20
 PAUSE_S = 0.02
-
-
-def run_together(count: int, work: Callable[[int], Any]) -> list[Any]:
-    """``work(i)`` in ``count`` threads released at once; each result or raised exception."""
-    start = threading.Barrier(count)
-    results: list[Any] = [None] * count
-
-    def worker(index: int) -> None:
-        start.wait(timeout=30)
-        try:
-            results[index] = work(index)
-        except BaseException as exc:  # every outcome is inspected
-            results[index] = exc
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a client hung"
-    return results
 
 
 def outcomes(results: list[Any]) -> tuple[list[BookingDetailView], list[SlotUnavailable]]:

@@ -14,7 +14,8 @@ from booking_app.services import lessons
 from booking_app.services.availability import add_busy_block
 from booking_app.services.errors import NotFound, SlotUnavailable, ValidationFailed
 from booking_app.services.lessons import publish_lesson
-from tests.integration.booking_helpers import (
+from tests.integration.test_lessons import LESSON
+from tests.support.builders import (
     NOW,
     add_service,
     add_student,
@@ -24,7 +25,6 @@ from tests.integration.booking_helpers import (
     lesson_row,
     utc,
 )
-from tests.integration.test_lessons import LESSON
 
 pytestmark = pytest.mark.usefixtures("db")
 MONDAY = date(2026, 11, 30)

@@ -22,10 +22,8 @@ from booking_app.services.errors import (
     SlotUnavailable,
     ValidationFailed,
 )
-from tests.integration.booking_helpers import add_student, add_tutor
-from tests.integration.classroom_helpers import add_lesson
+from tests.support.builders import NOW, add_lesson, add_student, add_tutor
 
-NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
 START = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 
 

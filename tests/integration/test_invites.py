@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -38,10 +37,8 @@ from booking_app.services.errors import (
     ValidationFailed,
 )
 from booking_app.services.invites import links, tokens
-from tests.integration.booking_helpers import add_student, add_tutor
-from tests.integration.classroom_helpers import add_lesson
+from tests.support.builders import NOW, add_lesson, add_student, add_tutor, run_together
 
-NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
 START = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 
 
@@ -243,26 +240,6 @@ def test_deleting_a_student_takes_their_redemptions_along(world: dict[str, int])
 RACERS = 8
 
 
-def _race(count: int, work: Callable[[int], Any]) -> list[Any]:
-    """``work(i)`` in ``count`` threads released at once; each result or raised exception."""
-    start, results = threading.Barrier(count), [None] * count
-
-    def worker(index: int) -> None:
-        start.wait(timeout=30)
-        try:
-            results[index] = work(index)
-        except BaseException as exc:  # every outcome is inspected
-            results[index] = exc
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a client hung"
-    return results
-
-
 def _single_use_race(tutor: int, monkeypatch: pytest.MonkeyPatch) -> tuple[list[Any], Invite]:
     """RACERS new students accept one max_uses=1 classroom invite at the same moment; a
     20 ms pause after each reads its own redemption widens the check-then-write window."""
@@ -276,7 +253,7 @@ def _single_use_race(tutor: int, monkeypatch: pytest.MonkeyPatch) -> tuple[list[
         return found
 
     monkeypatch.setattr(invites_repo, "redemption", slow_redemption)
-    results = _race(RACERS, lambda i: invites.accept_classroom_invite(
+    results = run_together(RACERS, lambda i: invites.accept_classroom_invite(
         link.token, user_id=racers[i], now=NOW))  # fmt: skip
     return results, _invite(link.invite_id)
 
@@ -330,7 +307,7 @@ def _accept_during_removal(monkeypatch: pytest.MonkeyPatch) -> tuple[str, int]:
         assert accepting.wait(timeout=30)
         return students.remove_student(tutor, student, now=NOW)
 
-    assert [type(r) for r in _race(2, work)] == [str, type(None)]
+    assert [type(r) for r in run_together(2, work)] == [str, type(None)]
     monkeypatch.setattr(classroom_repo, "activate_membership", real_activate)
     return link.token, student
 

@@ -15,9 +15,6 @@ from booking_app.models import (
     BookingStatus,
     Lesson,
     LessonStatus,
-    Role,
-    TutorProfile,
-    User,
 )
 from booking_app.scheduling import BookingCheck, Reason
 from booking_app.services import availability as av
@@ -31,8 +28,9 @@ from booking_app.services.errors import (
     ValidationFailed,
 )
 from booking_app.services.lessons import PublishInput, cancel_lesson, publish_lesson
+from tests.support.builders import NOW, add_booking
+from tests.support.builders import add_bare_tutor as add_tutor
 
-NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)  # Wednesday, 10:00 in Kyiv
 LESSON = PublishInput(
     start_local="2026-11-30T10:00",
     duration_min=60,
@@ -48,17 +46,6 @@ LESSON = PublishInput(
 )
 
 
-def add_tutor(email: str = "olena@example.com", tz: str = "Europe/Kyiv", **rules: object) -> int:
-    with session_scope(write=True) as session:
-        user = User(email=email, phone="+380671234567", name=email, role=Role.tutor, timezone=tz)
-        user.password_hash = "-"
-        session.add(user)
-        session.flush()
-        rules = {"min_notice_min": 0, **rules}
-        session.add(TutorProfile(user_id=user.id, slug=email.split("@")[0], **rules))
-        return user.id or 0
-
-
 def at(start_local: str, minutes: int = 60, **fields: object) -> PublishInput:
     return replace(LESSON, start_local=start_local, duration_min=minutes, **fields)
 
@@ -66,20 +53,6 @@ def at(start_local: str, minutes: int = 60, **fields: object) -> PublishInput:
 def lesson_rows() -> list[Lesson]:
     with read_scope() as session:
         return list(session.exec(select(Lesson).order_by(Lesson.id)))
-
-
-def add_booking(tutor: int, lesson: int, status: BookingStatus, name: str = "Taras") -> int:
-    with session_scope(write=True) as session:
-        booking = Booking(
-            lesson_id=lesson,
-            tutor_id=tutor,
-            client_name=name,
-            client_phone="+3806700",
-            status=status,
-        )
-        session.add(booking)
-        session.flush()
-        return booking.id or 0
 
 
 def test_publish_returns_the_view_in_tutor_time(db: str) -> None:

@@ -17,7 +17,7 @@ from booking_app.services.marketplace import (
     search_tutors,
 )
 from booking_app.services.tutor_public import tutor_public_page
-from tests.integration.booking_helpers import (
+from tests.support.builders import (
     NOW,
     add_service,
     add_subject,

@@ -14,7 +14,10 @@ from booking_app.models import NotificationStatus
 from booking_app.services import booking as svc
 from booking_app.services import notifications, send_budget, telegram_chats
 from tasks.notifications import scan_notifications, send_notification
-from tests.integration.booking_helpers import (
+from tests.integration.notify_helpers import by_kind, fake_api, rows, set_offsets, set_telegram
+from tests.integration.notify_worker_support import due_guests
+from tests.support import clock
+from tests.support.builders import (
     MONDAY_10,
     NOW,
     add_service,
@@ -24,9 +27,6 @@ from tests.integration.booking_helpers import (
     form,
     utc,
 )
-from tests.integration.notify_helpers import by_kind, fake_api, rows, set_offsets, set_telegram
-from tests.integration.notify_worker_support import due_guests
-from tests.support import clock
 from tests.support.processes import wait_until
 
 P = NotificationStatus

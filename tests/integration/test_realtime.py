@@ -16,7 +16,7 @@ from booking_app import realtime
 from booking_app.config import get_settings
 from booking_app.services import booking as booking_service
 from booking_app.services.errors import AlreadyAnswered
-from tests.integration.booking_helpers import (
+from tests.support.builders import (
     NOW,
     add_service,
     add_student,

@@ -18,7 +18,8 @@ from booking_app.pages.booking import BookingPageState
 from booking_app.pages.tutor_public import JUST_TAKEN, TutorPublicState
 from booking_app.pages.tutor_requests import TutorRequestsState
 from booking_app.services import booking, sessions
-from tests.integration.booking_helpers import (
+from tests.support import clock
+from tests.support.builders import (
     MONDAY_10,
     NOW,
     add_service,
@@ -28,7 +29,6 @@ from tests.integration.booking_helpers import (
     counts,
     form,
 )
-from tests.support import clock
 
 MONDAY = "2026-11-30"
 

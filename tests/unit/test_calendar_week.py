@@ -17,10 +17,10 @@ from booking_app.services.calendar import (
     week_bounds,
     week_stats,
 )
+from tests.support.builders import NOW
 
 KYIV = ZoneInfo("Europe/Kyiv")
 MONDAY = date(2026, 11, 30)
-NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
 
 
 def at(day: int, hour: int, minute: int = 0) -> datetime:

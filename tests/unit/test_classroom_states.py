@@ -26,8 +26,8 @@ from booking_app.pages.tutor_students import StudentsState
 from booking_app.pages.tutor_students.invite_links import InviteLinksState
 from booking_app.services import accounts, invites, students
 from booking_app.services.sessions import open_session
-from tests.integration.classroom_helpers import add_lesson
 from tests.support import clock
+from tests.support.builders import add_lesson
 
 
 def _user(role: str, email: str, name: str = "Olena Kovalenko") -> accounts.SessionUser:
