@@ -74,24 +74,30 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.message.reply_text(GREETING)
 
 
-async def upcoming(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _upcoming_or_say(update: Update, nothing: str) -> list[chats.UpcomingItem]:
+    """The chat's upcoming bookings; with none, ``nothing`` is the answer."""
     chat = update.effective_chat
     assert chat is not None and update.message is not None
     items = await asyncio.to_thread(chats.upcoming, chat.id, now=clock.now())
     if not items:
-        await update.message.reply_text("No upcoming lessons are linked to this chat.")
+        await update.message.reply_text(nothing)
+    return items
+
+
+async def upcoming(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+    items = await _upcoming_or_say(update, "No upcoming lessons are linked to this chat.")
+    if not items:
         return
+    assert update.message is not None
     lines = [f"• {item.label}\n  {chats.booking_link(item.token)}" for item in items]
     await update.message.reply_text("Your next lessons:\n" + "\n".join(lines))
 
 
 async def cancel(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-    chat = update.effective_chat
-    assert chat is not None and update.message is not None
-    items = await asyncio.to_thread(chats.upcoming, chat.id, now=clock.now())
+    items = await _upcoming_or_say(update, "Nothing to cancel: no upcoming lessons in this chat.")
     if not items:
-        await update.message.reply_text("Nothing to cancel: no upcoming lessons in this chat.")
         return
+    assert update.message is not None
     rows = [[(item.label[:60], f"cx:{item.token}")] for item in items]
     await update.message.reply_text(
         "Which lesson do you want to cancel?", reply_markup=_markup(rows)

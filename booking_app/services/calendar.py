@@ -155,6 +155,15 @@ def parse_wall(raw: str, tz: ZoneInfo, field: str = "start") -> datetime:
     return naive.replace(tzinfo=tz).astimezone(UTC)
 
 
+def parse_span(start: str, end: str, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """A dragged or resized range of the widget as real UTC instants; the end must come
+    after the start (a field error of "end" otherwise)."""
+    first, last = parse_wall(start, tz), parse_wall(end, tz, "end")
+    if last <= first:
+        raise ValidationFailed({"end": "The end must be after the start."})
+    return first, last
+
+
 def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 

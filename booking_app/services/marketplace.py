@@ -20,7 +20,7 @@ from booking_app.db import read_scope
 from booking_app.repositories import marketplace as repo
 from booking_app.repositories import schedules as schedules_repo
 from booking_app.repositories.marketplace import SearchRow
-from booking_app.scheduling import ServiceSpec, free_slots
+from booking_app.scheduling import free_slots
 from booking_app.services import offer_fields as f
 from booking_app.services import timefmt
 
@@ -89,8 +89,7 @@ def _next_free(
     if loaded is None or loaded.service is None:
         return None
     svc = loaded.service
-    spec = ServiceSpec(svc.duration_min, svc.is_group, svc.capacity)
-    slots = free_slots(loaded.schedule, spec, now, end, now, viewer_tz)
+    slots = free_slots(loaded.schedule, svc.spec, now, end, now, viewer_tz)
     return (slots[0], svc) if slots else None
 
 

@@ -243,18 +243,8 @@ def claim(notification_id: int, *, now: datetime) -> Outgoing | None:
     with session_scope(write=True) as session:
         if not repo.claim(session=session, notification_id=notification_id, now=now, lease=lease()):
             return None
-        row = repo.get(session=session, notification_id=notification_id)
-        assert row is not None
-        ctx = (
-            repo.booking_context(session=session, booking_id=row.booking_id)
-            if row.booking_id
-            else None
-        )
-        problem = _why_not(row, ctx, now)
-        if problem or row.chat_id is None:
-            row.status, row.last_error, row.lease_until = (
-                NotificationStatus.cancelled, problem or "no chat", None,
-            )  # fmt: skip
+        row, ctx = _reread(session, notification_id, now)
+        if row is None or row.chat_id is None:
             return None
         buttons = _buttons(session, row, ctx, now)
         wait = send_budget.reserve_in(session, row.chat_id)
@@ -277,18 +267,8 @@ def launch(claimed: Outgoing, *, now: datetime) -> Outgoing | Hold | None:
         )  # fmt: skip
         if not taken:
             return None
-        row = repo.get(session=session, notification_id=claimed.notification_id)
-        assert row is not None
-        ctx = (
-            repo.booking_context(session=session, booking_id=row.booking_id)
-            if row.booking_id
-            else None
-        )
-        problem = _why_not(row, ctx, now)
-        if problem or row.chat_id is None:
-            row.status, row.last_error, row.lease_until, row.sent_at = (
-                NotificationStatus.cancelled, problem or "no chat", None, None,
-            )  # fmt: skip
+        row, ctx = _reread(session, claimed.notification_id, now)
+        if row is None or row.chat_id is None:
             return None
         wait, hold = send_budget.take_chat_in(session, row.chat_id)
         if not hold:
@@ -298,6 +278,24 @@ def launch(claimed: Outgoing, *, now: datetime) -> Outgoing | Hold | None:
         return Outgoing(
             row.id or 0, row.chat_id, row.body, buttons, attempt=claimed.attempt, hold=hold
         )
+
+
+def _reread(
+    session: Session, notification_id: int, now: datetime
+) -> tuple[Notification | None, BookingContext | None]:
+    """The held row and its booking read again; (None, None) after cancelling a row that
+    is no longer worth sending (the reason is kept in last_error)."""
+    row = repo.get(session=session, notification_id=notification_id)
+    assert row is not None
+    ctx = (
+        repo.booking_context(session=session, booking_id=row.booking_id) if row.booking_id else None
+    )
+    problem = _why_not(row, ctx, now)
+    if problem or row.chat_id is None:
+        row.status, row.last_error = NotificationStatus.cancelled, problem or "no chat"
+        row.lease_until = row.sent_at = None
+        return None, None
+    return row, ctx
 
 
 def _why_not(row: Notification, ctx: BookingContext | None, now: datetime) -> str | None:

@@ -184,9 +184,7 @@ def week_slots(
         raise NotFound(SERVICE_NOT_FOUND)
     spec = ServiceSpec(default_minutes) if default_minutes else DEFAULT_SERVICE
     if loaded.service is not None:
-        spec = ServiceSpec(
-            loaded.service.duration_min, loaded.service.is_group, loaded.service.capacity
-        )
+        spec = loaded.service.spec
     slots = free_slots(
         loaded.schedule, spec, lo, hi, now, viewer_tz, ignore_lesson_id=ignore_lesson_id
     )

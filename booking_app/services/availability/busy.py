@@ -75,9 +75,7 @@ def move_busy_block(tutor_id: int, block_id: int, *, start: str, end: str, now: 
     """Move/resize a busy block; like adding one, it never disturbs booked lessons."""
     with session_scope(write=True) as session:
         tz = calendar.tutor_zone(session, tutor_id)
-        new_start, new_end = calendar.parse_wall(start, tz), calendar.parse_wall(end, tz, "end")
-        if new_end <= new_start:
-            raise ValidationFailed({"end": "The end must be after the start."})
+        new_start, new_end = calendar.parse_span(start, end, tz)
         if new_end <= now:
             raise ValidationFailed({"end": "A busy time must end in the future."})
         block = availability_repo.busy_block(session=session, tutor_id=tutor_id, block_id=block_id)

@@ -125,6 +125,23 @@ def _new_invite(
     return token, invites_repo.add_invite(session=session, invite=invite)
 
 
+def _issue_link(
+    session: Session,
+    kind: InviteKind,
+    subject_id: int,
+    *,
+    tutor_id: int,
+    tutor_tz: str,
+    now: datetime,
+    ttl_hours: int | None,
+    max_uses: int | None,
+) -> InviteLink:
+    token, invite = _new_invite(session, kind, subject_id, tutor_id=tutor_id, now=now,
+                                ttl_hours=ttl_hours, max_uses=max_uses)  # fmt: skip
+    path = LESSON_PATH if kind is InviteKind.lesson else CLASSROOM_PATH
+    return _link(path, token, invite, tutor_tz)
+
+
 def create_lesson_invite(
     lesson_id: int,
     *,
@@ -141,9 +158,9 @@ def create_lesson_invite(
         if lesson.status is LessonStatus.cancelled:
             raise LessonNotFound("This lesson was cancelled.")
         tutor = repo.get_user(session=session, user_id=tutor_id)
-        token, invite = _new_invite(session, InviteKind.lesson, lesson_id, tutor_id=tutor_id,
-                                    now=now, ttl_hours=ttl_hours, max_uses=cap)  # fmt: skip
-        return _link(LESSON_PATH, token, invite, tutor.timezone if tutor else "UTC")
+        return _issue_link(session, InviteKind.lesson, lesson_id, tutor_id=tutor_id,
+                           tutor_tz=tutor.timezone if tutor else "UTC", now=now,
+                           ttl_hours=ttl_hours, max_uses=cap)  # fmt: skip
 
 
 def create_classroom_invite(
@@ -158,9 +175,9 @@ def create_classroom_invite(
         tutor = repo.get_user(session=session, user_id=tutor_id)
         if tutor is None or tutor.role is not Role.tutor:
             raise Forbidden("Only tutors invite students.")
-        token, invite = _new_invite(session, InviteKind.classroom, tutor_id, tutor_id=tutor_id,
-                                    now=now, ttl_hours=ttl_hours, max_uses=cap)  # fmt: skip
-        return _link(CLASSROOM_PATH, token, invite, tutor.timezone)
+        return _issue_link(session, InviteKind.classroom, tutor_id, tutor_id=tutor_id,
+                           tutor_tz=tutor.timezone, now=now, ttl_hours=ttl_hours,
+                           max_uses=cap)  # fmt: skip
 
 
 def _valid_record(

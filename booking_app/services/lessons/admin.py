@@ -19,7 +19,7 @@ from booking_app.repositories import lessons as lessons_repo
 from booking_app.scheduling import Reason
 from booking_app.services import offer_fields as f
 from booking_app.services import timefmt
-from booking_app.services.calendar import parse_wall, tutor_zone
+from booking_app.services.calendar import parse_span, tutor_zone
 from booking_app.services.errors import (
     LessonStarted,
     NotFound,
@@ -64,9 +64,7 @@ def move_lesson(tutor_id: int, lesson_id: int, *, start: str, end: str, now: dat
     """
     with locked_schedule(by_tutor=True) as write:
         tz = tutor_zone(write.session, tutor_id)
-        new_start, new_end = parse_wall(start, tz), parse_wall(end, tz, "end")
-        if new_end <= new_start:
-            raise ValidationFailed({"end": "The end must be after the start."})
+        new_start, new_end = parse_span(start, end, tz)
         if new_start <= now:
             raise SlotUnavailable(Reason.TOO_SOON.value, "This time has already passed.")
         write.lock(tutor_id)
