@@ -4,11 +4,11 @@ transaction, and delivered by tasks/notifications.py.
 Why an outbox: Cal.com's reminders were lost (a queue message that never ran), sent in a
 burst, or sent after a cancel (a far-future job nobody withdrew). Here:
 - the booking change and its messages commit together (`booking_changed(session, ...)`
-  is one call inside each write path of services/booking.py), so there is no booking
-  without its messages and no message about a change that rolled back;
-- reminders are rows with `send_at`, one per (booking, "reminder:<h>h"; the kinds are
-  `models.NotificationKind`): a move updates
-  them, a cancel cancels them, and the sender re-reads the booking anyway;
+  is one call inside each write, made by the write skeleton's `announce`), so there is
+  no booking without its messages and no message about a change that rolled back;
+- reminders are rows with `send_at`, one per (booking, "reminder:<h>h"; every kind is a
+  `models.NotificationKind`): a move updates them, a cancel cancels them, and the
+  sender re-reads the booking anyway;
 - sending is claim (pending -> claimed, one UPDATE) -> wait for the send slot -> launch
   (claimed -> sending, one UPDATE committed right before the HTTP call, with the last
   re-read of the booking) -> send -> mark sent. A row is sent at most once except the

@@ -129,6 +129,27 @@ def test_a_time_not_offered_is_refused_with_the_engine_reason(db: str) -> None:
     assert counts() == (0, 0)
 
 
+def test_the_refusal_says_which_rule_of_the_tutor_it_is(db: str) -> None:
+    """Not "just taken": the engine's own sentence, with the tutor's settings in it."""
+    tutor = add_tutor(buffer_after_min=15, max_lessons_per_day=2)
+    service = add_service(tutor)
+    bk.create_booking(form(tutor, service, start=utc("2026-11-30T10:00")), student_id=None, now=NOW)
+    with pytest.raises(SlotUnavailable) as err:
+        bk.create_booking(
+            form(tutor, service, start=utc("2026-11-30T11:00")), student_id=None, now=NOW
+        )
+    assert (err.value.reason, err.value.detail) == (
+        "buffer",
+        "The tutor needs at least 15 minutes free between lessons.",
+    )
+    bk.create_booking(form(tutor, service, start=utc("2026-11-30T14:00")), student_id=None, now=NOW)
+    with pytest.raises(SlotUnavailable) as err:
+        bk.create_booking(
+            form(tutor, service, start=utc("2026-11-30T16:00")), student_id=None, now=NOW
+        )
+    assert err.value.detail == "The tutor already has the maximum of 2 lessons on that day."
+
+
 def test_unknown_inactive_or_foreign_service_is_not_found(db: str) -> None:
     tutor, other = add_tutor(), add_tutor("petro@example.com")
     inactive = add_service(tutor, active=False)

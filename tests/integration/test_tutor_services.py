@@ -1,4 +1,4 @@
-"""Service catalog on SQLite and PostgreSQL: validation per field, ACL, (de)activation."""
+"""A tutor's services on SQLite and PostgreSQL: validation per field, ACL, (de)activation."""
 
 from __future__ import annotations
 
