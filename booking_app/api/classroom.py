@@ -2,9 +2,11 @@
 
 Auth: the session cookie or `Authorization: Bearer <session jwt>`; none -> 401
 `unauthorized`. A wrong role -> 403 `forbidden`; someone else's lesson or room -> 404
-`lesson_not_found`; other codes: `not_a_member` (403), `invite_invalid` (400),
-`invite_expired` (410), `invite_revoked` (410: revoked, used up, or taken back from a
-removed student). Every rule lives in the services; these routes only translate.
+`lesson_not_found`; other codes: `not_a_member` (403), `lesson_full` (403: an invite to
+a lesson without a free seat), `invite_invalid` (400), `invite_expired` (410),
+`invite_revoked` (410: revoked, used up, or taken back from a removed student),
+`slot_unavailable` (409, with the engine's `reason`). Every rule lives in the services;
+these routes only translate (api/errors.py:error_body).
 """
 
 from __future__ import annotations
