@@ -48,6 +48,7 @@ from booking_app.models import (  # noqa: E402
     User,
 )
 from booking_app.services import booking as booking_service  # noqa: E402
+from booking_app.services import schedule_write  # noqa: E402
 from booking_app.services.booking import BookingDetailView, BookingForm  # noqa: E402
 from booking_app.services.errors import SlotUnavailable  # noqa: E402
 
@@ -156,7 +157,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=50)
     args = parser.parse_args()
-    booking_service._between_check_and_write = lambda: clock.sleep(PAUSE_S)
+    schedule_write._between_check_and_write = lambda: clock.sleep(PAUSE_S)
     ok = True
     try:
         sqlite_file = Path(_DATA_DIR) / "race.db"

@@ -51,7 +51,7 @@ def main() -> int:
     print(f"tutor_dashboard bench: {base.REPETITIONS} repetitions, 1-min load per CPU {load:.2f}")
     try:
         passed = run_backend("SQLite", f"sqlite:///{Path(base._DATA_DIR) / 'bench.db'}")
-        with base.throwaway_pg() as pg_url:
+        with base.throwaway_pg("bench_dashboard") as pg_url:
             if pg_url is not None:
                 passed = run_backend("PostgreSQL", pg_url) and passed
     finally:

@@ -42,7 +42,6 @@ from booking_app.db import read_scope, reset_engine, session_scope  # noqa: E402
 from booking_app.models import Notification  # noqa: E402
 from booking_app.services import booking as svc  # noqa: E402
 from booking_app.services import telegram_chats  # noqa: E402
-from tests.integration.booking_helpers import add_service, form  # noqa: E402
 from tests.integration.notify_helpers import set_offsets  # noqa: E402
 from tests.integration.notify_worker_support import (  # noqa: E402
     group_lesson,
@@ -52,6 +51,7 @@ from tests.integration.notify_worker_support import (  # noqa: E402
     worker_env,
 )
 from tests.support import databases  # noqa: E402
+from tests.support.builders import add_service, form  # noqa: E402
 from tests.support.fake_telegram import FakeTelegram  # noqa: E402
 
 TARGET_RATE = 25.0

@@ -52,7 +52,7 @@ def _room_uuid() -> str:
 
     from booking_app.db import read_scope
     from booking_app.models import ClassroomSession, User
-    from tests.integration.classroom_helpers import add_lesson
+    from tests.support.builders import add_lesson
 
     _fresh_services()
     with read_scope() as session:

@@ -48,7 +48,7 @@ from booking_app.models import (  # noqa: E402
 )
 from booking_app.repositories import schedules as schedules_repo  # noqa: E402
 from booking_app.scheduling import ServiceSpec, free_slots  # noqa: E402
-from booking_app.services.availability import week_slots  # noqa: E402
+from booking_app.services.tutor_public import week_slots  # noqa: E402
 
 NOW = datetime(2026, 11, 20, 9, 17, tzinfo=UTC)  # a Friday
 WEEK = date(2026, 11, 23)  # the Monday after: the whole week is bookable

@@ -38,7 +38,7 @@ from booking_app import clock
 from booking_app.config import PROJECT_ROOT, Settings, get_settings
 
 if TYPE_CHECKING:
-    from booking_app.services.demo import DemoLogin
+    from booking_app.demo import DemoLogin
 
 BIN_DIR = Path(sys.executable).parent  # the venv's bin/ (not resolved: that'd leave the venv)
 BUN_BIN_DIR = PROJECT_ROOT / ".tools" / "bun" / "node_modules" / ".bin"
@@ -81,7 +81,7 @@ def format_logins(logins: Sequence[DemoLogin]) -> str:
 
 def seed_demo() -> list[DemoLogin]:
     """Load the demo data (idempotent: returns the logins without writing twice)."""
-    from booking_app.services.demo import seed_demo_data
+    from booking_app.demo import seed_demo_data
 
     return seed_demo_data(now=clock.now())
 
@@ -193,7 +193,7 @@ def _seed_if_wanted(settings: Settings, demo: bool | None) -> str:
     """
     if demo is False:
         return ""
-    from booking_app.services.demo import has_any_user
+    from booking_app.demo import has_any_user
 
     if demo is None and not (settings.is_embedded and not has_any_user()):
         return ""

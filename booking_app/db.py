@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 
 from sqlalchemy import event
@@ -64,14 +65,41 @@ def reset_engine() -> None:
     get_engine.cache_clear()
 
 
+_unit_of_work: ContextVar[Session | None] = ContextVar("booking_unit_of_work", default=None)
+
+
+@contextmanager
+def unit_of_work() -> Iterator[Session]:
+    """One write transaction around several service calls: every ``session_scope`` and
+    ``read_scope`` opened inside joins it instead of starting its own, and nothing
+    commits before the block ends (all or nothing). For work made of many use cases that
+    must land together, such as seeding the demo; a request never needs it.
+    """
+    joined = _unit_of_work.get()
+    if joined is not None:
+        yield joined
+        return
+    with session_scope(write=True) as session:
+        token = _unit_of_work.set(session)
+        try:
+            yield session
+        finally:
+            _unit_of_work.reset(token)
+
+
 @contextmanager
 def session_scope(*, write: bool = False) -> Iterator[Session]:
     """A session that commits on success and rolls back on error.
 
     `write=True` opens the transaction with the database's write lock on SQLite
     (BEGIN IMMEDIATE); on PostgreSQL it is a normal transaction and services take
-    row locks or rely on constraints.
+    row locks or rely on constraints. Inside ``unit_of_work`` it is that unit's session
+    (the unit commits or rolls back).
     """
+    joined = _unit_of_work.get()
+    if joined is not None:
+        yield joined
+        return
     engine = get_engine()
     if write and engine.dialect.name == "sqlite":
         engine = engine.execution_options(sqlite_begin="IMMEDIATE")
@@ -89,7 +117,12 @@ def read_scope() -> Iterator[Session]:
     """A session for reads: never commits, never takes SQLite's write lock.
 
     Closing (not rolling back) ends the transaction without expiring what was loaded,
-    so callers may read attributes of returned rows after the block.
+    so callers may read attributes of returned rows after the block. Inside
+    ``unit_of_work`` it is that unit's session (so it sees the unit's own writes).
     """
+    joined = _unit_of_work.get()
+    if joined is not None:
+        yield joined
+        return
     with Session(get_engine(), expire_on_commit=False) as session:
         yield session

@@ -30,7 +30,7 @@ from booking_app.config import get_settings
 from booking_app.db import get_engine
 from booking_app.services import accounts, sessions
 from booking_app.services.errors import InvalidCredentials, TooManyAttempts
-from booking_app.services.tokens import SESSION_COOKIE
+from booking_app.services.session_tokens import SESSION_COOKIE
 
 ADMIN_PATH = "/admin"
 # Every time in the admin is UTC, shown and typed. starlette-admin's default follows a

@@ -12,10 +12,10 @@ from fastapi import APIRouter, Header, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 
 from booking_app import clock, routes
-from booking_app.api.errors import error_response
 from booking_app.config import get_settings
 from booking_app.services import accounts, sessions
-from booking_app.services.tokens import SESSION_COOKIE, session_ttl
+from booking_app.services.errors import Unauthorized
+from booking_app.services.session_tokens import SESSION_COOKIE, session_ttl
 
 router = APIRouter()
 
@@ -90,7 +90,7 @@ def current_user(request: Request, authorization: str | None) -> accounts.Sessio
 def me(request: Request, authorization: str | None = Header(None)) -> Response:
     user = current_user(request, authorization)
     if user is None:
-        return error_response(401, "unauthorized", "Sign in first.")
+        raise Unauthorized()
     return JSONResponse(
         {
             "id": user.id,

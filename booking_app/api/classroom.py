@@ -2,9 +2,11 @@
 
 Auth: the session cookie or `Authorization: Bearer <session jwt>`; none -> 401
 `unauthorized`. A wrong role -> 403 `forbidden`; someone else's lesson or room -> 404
-`lesson_not_found`; other codes: `not_a_member` (403), `invite_invalid` (400),
-`invite_expired` (410), `invite_revoked` (410: revoked, used up, or taken back from a
-removed student). Every rule lives in the services; these routes only translate.
+`lesson_not_found`; other codes: `not_a_member` (403), `lesson_full` (403: an invite to
+a lesson without a free seat), `invite_invalid` (400), `invite_expired` (410),
+`invite_revoked` (410: revoked, used up, or taken back from a removed student),
+`slot_unavailable` (409, with the engine's `reason`). Every rule lives in the services;
+these routes only translate (api/errors.py:error_body).
 """
 
 from __future__ import annotations
@@ -18,21 +20,16 @@ from pydantic import BaseModel
 from booking_app import clock
 from booking_app.api.auth import current_user
 from booking_app.api.params import Id, InviteTtlHours
-from booking_app.services import accounts, classroom, dashboard, invite_manage, invites, students
-from booking_app.services.errors import DomainError, Forbidden
+from booking_app.services import accounts, classroom, dashboard, invites, students
+from booking_app.services.errors import Forbidden, Unauthorized
 
 router = APIRouter(tags=["classroom"])
-
-
-class Unauthorized(DomainError):
-    code = "unauthorized"
-    http_status = 401
 
 
 def _user(request: Request, authorization: str | None, *roles: str) -> accounts.SessionUser:
     user = current_user(request, authorization)
     if user is None:
-        raise Unauthorized("Sign in first.")
+        raise Unauthorized()
     if roles and user.role not in roles:
         raise Forbidden(f"Only {' or '.join(roles)}s can do this.")
     return user
@@ -120,7 +117,7 @@ def accept_classroom_invite(
 def my_invites(request: Request, authorization: str | None = Header(None)) -> dict[str, Any]:
     """The tutor's invites that still work (not revoked, not expired), newest first."""
     user = _user(request, authorization, "tutor")
-    found = invite_manage.live_invites(user.id, now=clock.now())
+    found = invites.live_invites(user.id, now=clock.now())
     return {"count": found.total, "results": [asdict(r) for r in found.rows]}
 
 
@@ -129,7 +126,7 @@ def revoke_all_invites(
     request: Request, authorization: str | None = Header(None)
 ) -> dict[str, Any]:
     user = _user(request, authorization, "tutor")
-    return {"revoked": invite_manage.revoke_all(user.id, now=clock.now())}
+    return {"revoked": invites.revoke_all(user.id, now=clock.now())}
 
 
 @router.post("/api/v1/invites/{invite_id}/revoke")
@@ -137,7 +134,7 @@ def revoke_invite(
     invite_id: str, request: Request, authorization: str | None = Header(None)
 ) -> dict[str, Any]:
     user = _user(request, authorization, "tutor")
-    invite_manage.revoke_invite(user.id, invite_id, now=clock.now())
+    invites.revoke_invite(user.id, invite_id, now=clock.now())
     return {"invite_id": invite_id, "revoked": True}
 
 

@@ -27,7 +27,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute, Match, Mount, NoMatchFound, Router
 from starlette.types import Receive, Scope, Send
 
-from booking_app.services.errors import DomainError, ValidationFailed
+from booking_app.services.errors import DomainError, SlotUnavailable, ValidationFailed
 
 API_PREFIX = "/api/"
 INTERNAL_DETAIL = "Something went wrong on our side. Please try again later."
@@ -51,6 +51,7 @@ class ErrorBody(BaseModel):
     error: str
     detail: str
     fields: dict[str, str] | None = None
+    reason: str | None = None
 
 
 # Passed to FastAPI(responses=...): documents the error body on every operation. "4XX"
@@ -71,6 +72,18 @@ def error_response(
     return JSONResponse(
         {"error": code, "detail": detail, **extra}, status_code=status, headers=headers
     )
+
+
+def error_body(exc: DomainError) -> dict[str, Any]:
+    """The one translation of a domain error into the API's body: {"error": code,
+    "detail": text}, plus "fields" {name: message} for a ValidationFailed and "reason"
+    (the engine's Reason value) for a SlotUnavailable."""
+    body: dict[str, Any] = {"error": exc.code, "detail": exc.detail}
+    if isinstance(exc, ValidationFailed):
+        body["fields"] = exc.field_errors
+    if isinstance(exc, SlotUnavailable):
+        body["reason"] = exc.reason
+    return body
 
 
 def is_api_path(path: str) -> bool:
@@ -99,8 +112,7 @@ def install_error_handlers(api: FastAPI) -> None:
 
     @api.exception_handler(DomainError)
     async def _domain(_: Request, exc: DomainError) -> JSONResponse:
-        extra = {"fields": exc.field_errors} if isinstance(exc, ValidationFailed) else {}
-        return error_response(exc.http_status, exc.code, exc.detail, **extra)
+        return JSONResponse(error_body(exc), status_code=exc.http_status)
 
     @api.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -15,7 +15,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from booking_app.services.invite_tokens import MAX_TTL
+from booking_app.services.invites.tokens import MAX_TTL
 from booking_app.services.timefmt import MAX_ZONE_NAME
 
 # Every id column is a signed 64-bit integer (PostgreSQL bigint/serial, SQLite INTEGER).

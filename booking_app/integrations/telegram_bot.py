@@ -34,7 +34,7 @@ from booking_app import clock
 from booking_app.config import get_settings
 from booking_app.services import booking as bookings
 from booking_app.services import telegram_chats as chats
-from booking_app.services.errors import NotFound, SlotUnavailable, ValidationFailed
+from booking_app.services.errors import DomainError, as_text
 
 log = logging.getLogger(__name__)
 
@@ -44,13 +44,6 @@ GREETING = (
     "Open the Telegram link on your booking page to connect a booking to this chat."
 )
 DECLINE_REASON = "The tutor declined this request in Telegram."
-USER_ERRORS = (NotFound, ValidationFailed, SlotUnavailable)
-
-
-def _error_text(exc: Exception) -> str:
-    if isinstance(exc, ValidationFailed):
-        return " ".join(exc.field_errors.values())
-    return getattr(exc, "detail", None) or "This booking does not exist."
 
 
 def _markup(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
@@ -81,24 +74,30 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.message.reply_text(GREETING)
 
 
-async def upcoming(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _upcoming_or_say(update: Update, nothing: str) -> list[chats.UpcomingItem]:
+    """The chat's upcoming bookings; with none, ``nothing`` is the answer."""
     chat = update.effective_chat
     assert chat is not None and update.message is not None
     items = await asyncio.to_thread(chats.upcoming, chat.id, now=clock.now())
     if not items:
-        await update.message.reply_text("No upcoming lessons are linked to this chat.")
+        await update.message.reply_text(nothing)
+    return items
+
+
+async def upcoming(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+    items = await _upcoming_or_say(update, "No upcoming lessons are linked to this chat.")
+    if not items:
         return
+    assert update.message is not None
     lines = [f"• {item.label}\n  {chats.booking_link(item.token)}" for item in items]
     await update.message.reply_text("Your next lessons:\n" + "\n".join(lines))
 
 
 async def cancel(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-    chat = update.effective_chat
-    assert chat is not None and update.message is not None
-    items = await asyncio.to_thread(chats.upcoming, chat.id, now=clock.now())
+    items = await _upcoming_or_say(update, "Nothing to cancel: no upcoming lessons in this chat.")
     if not items:
-        await update.message.reply_text("Nothing to cancel: no upcoming lessons in this chat.")
         return
+    assert update.message is not None
     rows = [[(item.label[:60], f"cx:{item.token}")] for item in items]
     await update.message.reply_text(
         "Which lesson do you want to cancel?", reply_markup=_markup(rows)
@@ -132,8 +131,8 @@ async def _do_cancel(chat_id: int, token: str) -> str:
         return "This booking does not exist."
     try:
         await asyncio.to_thread(bookings.cancel_booking, token, now=clock.now())
-    except USER_ERRORS as exc:
-        return _error_text(exc)
+    except DomainError as exc:
+        return as_text(exc)
     return "Cancelled. The tutor has been told."
 
 
@@ -149,8 +148,8 @@ async def _tutor_answer(chat_id: int, action: str, booking_id: int) -> str:
             bookings.decline_booking, tutor, booking_id, reason=DECLINE_REASON, now=clock.now()
         )
         return "Declined. The student has been told."
-    except USER_ERRORS as exc:
-        return _error_text(exc)
+    except DomainError as exc:
+        return as_text(exc)
 
 
 async def button(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:

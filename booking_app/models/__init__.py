@@ -7,6 +7,7 @@ from booking_app.models.booking import Booking
 from booking_app.models.classroom import Classroom, ClassroomMembership, ClassroomSession
 from booking_app.models.enums import (
     SEAT_HOLDING_STATUSES,
+    BookingEvent,
     BookingKind,
     BookingSource,
     BookingStatus,
@@ -17,6 +18,7 @@ from booking_app.models.enums import (
     LessonType,
     MembershipStatus,
     NotificationChannel,
+    NotificationKind,
     NotificationStatus,
     PaymentStatus,
     Role,
@@ -33,6 +35,7 @@ __all__ = [
     "AvailabilityOverride",
     "AvailabilityWindow",
     "Booking",
+    "BookingEvent",
     "BookingKind",
     "BookingSource",
     "BookingStatus",
@@ -51,6 +54,7 @@ __all__ = [
     "MembershipStatus",
     "Notification",
     "NotificationChannel",
+    "NotificationKind",
     "NotificationStatus",
     "PaymentStatus",
     "RateSlot",

@@ -16,6 +16,9 @@ from sqlmodel import Field, SQLModel
 from booking_app.models.base import enum_column, utc_field
 from booking_app.models.enums import BookingKind, BookingSource, BookingStatus, PaymentStatus
 
+TRIAL_INDEX = "uq_booking_one_trial_per_student"
+"""One live trial per student per tutor; services translate its IntegrityError."""
+
 
 def new_booking_token() -> str:
     return str(uuid.uuid4())
@@ -27,7 +30,7 @@ class Booking(SQLModel, table=True):
         sa.Index("ix_booking_lesson_status", "lesson_id", "status"),
         # One live trial per student per tutor (declined/cancelled ones don't count).
         sa.Index(
-            "uq_booking_one_trial_per_student",
+            TRIAL_INDEX,
             "tutor_id",
             "student_id",
             unique=True,

@@ -1,5 +1,7 @@
 """Every enumerated value of the domain, as `str` enums so they compare equal to their text."""
 
+from __future__ import annotations
+
 from enum import Enum
 
 
@@ -83,3 +85,56 @@ class NotificationStatus(str, Enum):
     failed = "failed"
     cancelled = "cancelled"
     skipped = "skipped"  # due while no bot token was configured: kept, visible, not sent
+
+
+class BookingEvent(str, Enum):
+    """What just happened to a booking; decides which messages the outbox writes
+    (``services.notifications.booking_changed``)."""
+
+    created = "created"
+    confirmed = "confirmed"
+    declined = "declined"
+    moved = "moved"
+    cancelled = "cancelled"
+
+
+class NotificationKind(str, Enum):
+    """What a Notification row says. The row stores ``key()``: the value itself, or with a
+    suffix for the kinds that come in many copies ("reminder:24h", "tutor_digest:2026-11-30").
+    Kinds meant for the tutor start with "tutor_" (a student's chat never receives them)."""
+
+    created = "created"  # the student's "Booked" / "Request sent"
+    decision = "decision"  # the tutor confirmed or declined
+    moved = "moved"
+    cancelled = "cancelled"
+    reminder = "reminder"  # one per offset: "reminder:24h"
+    tutor_request = "tutor_request"  # confirm / decline buttons
+    tutor_moved = "tutor_moved"
+    tutor_cancelled = "tutor_cancelled"
+    tutor_digest = "tutor_digest"  # one per local day: "tutor_digest:2026-11-30"
+
+    def key(self, suffix: str = "") -> str:
+        """What ``notification.kind`` stores for this kind (plain text)."""
+        return f"{self.value}:{suffix}" if suffix else str(self.value)
+
+    @classmethod
+    def of(cls, stored: str) -> NotificationKind:
+        """The kind of a stored ``notification.kind`` ("reminder:24h" -> reminder)."""
+        return cls(stored.split(":", 1)[0])
+
+    @property
+    def for_tutor(self) -> bool:
+        return self.value.startswith(TUTOR_KIND_PREFIX)
+
+
+TUTOR_KIND_PREFIX = "tutor_"
+
+
+def reminder_key(hours: int) -> str:
+    """ "reminder:24h": the reminder sent ``hours`` before the lesson."""
+    return NotificationKind.reminder.key(f"{hours}h")
+
+
+def reminder_hours(stored: str) -> int:
+    """24 for "reminder:24h"."""
+    return int(stored.split(":", 1)[1].removesuffix("h"))

@@ -19,7 +19,8 @@ from booking_app.components.forms import (
 )
 from booking_app.components.layout import app_shell
 from booking_app.components.widgets import when_loaded
-from booking_app.services import catalog, profile
+from booking_app.services import profile
+from booking_app.services import tutor_services as catalog
 from booking_app.services.errors import DomainError, ValidationFailed
 from booking_app.state.account_security import AccountSecurityState
 from booking_app.state.auth import current_tutor, refused

@@ -174,6 +174,13 @@ def publish_on_commit(session: Session, user_ids: Iterable[Any], *, kind: str = 
     session.info.setdefault(_key(kind), []).extend(clean_ids(user_ids))
 
 
+def forget_on_commit(session: Session) -> None:
+    """Publish nothing for what this session queued so far (nobody can be watching, e.g.
+    the accounts of a freshly seeded demo)."""
+    for kind in KINDS:
+        session.info.pop(_key(kind), None)
+
+
 def _after_commit(session: Session) -> None:
     publish(session.info.pop(_SESSION_KEY, None) or [])
     for kind in KINDS[1:]:  # the other signals only when some were queued

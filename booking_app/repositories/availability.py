@@ -7,6 +7,7 @@ tutor's rows are simply not found (the service turns that into NotFound).
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -22,7 +23,12 @@ from booking_app.models import (
 WallWindow = tuple[time, time]
 
 
-def get_profile(*, session: Session, tutor_id: int) -> tuple[TutorProfile, str] | None:
+class ProfileWithZone(NamedTuple):
+    profile: TutorProfile
+    timezone: str
+
+
+def get_profile(*, session: Session, tutor_id: int) -> ProfileWithZone | None:
     """The tutor's profile and time zone, or None if ``tutor_id`` is not a tutor."""
     query = (
         select(TutorProfile, User.timezone)
@@ -30,7 +36,7 @@ def get_profile(*, session: Session, tutor_id: int) -> tuple[TutorProfile, str] 
         .where(TutorProfile.user_id == tutor_id)
     )
     row = session.exec(query).first()
-    return (row[0], row[1]) if row is not None else None
+    return ProfileWithZone(row[0], row[1]) if row is not None else None
 
 
 def list_windows(*, session: Session, tutor_id: int) -> list[AvailabilityWindow]:
@@ -117,3 +123,9 @@ def delete_busy_block(*, session: Session, tutor_id: int, block_id: int) -> bool
         sa.delete(BusyBlock).where(BusyBlock.id == block_id, BusyBlock.tutor_id == tutor_id)
     )
     return bool(result.rowcount)
+
+
+def busy_block(*, session: Session, tutor_id: int, block_id: int) -> BusyBlock | None:
+    """The tutor's busy block, or None (also when it is another tutor's)."""
+    block = session.get(BusyBlock, block_id)
+    return block if block is not None and block.tutor_id == tutor_id else None

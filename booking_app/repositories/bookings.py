@@ -7,8 +7,7 @@ found, which the services turn into NotFound (never a 403 that confirms it exist
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
@@ -19,11 +18,7 @@ from booking_app.models import (
     Booking,
     BookingKind,
     BookingStatus,
-    Classroom,
-    ClassroomMembership,
-    ClassroomSession,
     Lesson,
-    MembershipStatus,
     Role,
     Service,
     TutorProfile,
@@ -33,9 +28,23 @@ from booking_app.models import (
 Tutor = aliased(User, name="tutor")
 
 
+class BookingDetail(NamedTuple):
+    """A booking with everything its page shows (one statement)."""
+
+    booking: Booking
+    lesson: Lesson
+    service_name: str | None
+    service_location: str | None
+    service_meeting_url: str | None
+    tutor_name: str
+    tutor_timezone: str
+    tutor_slug: str
+    currency: str
+    notice_hours: int
+
+
 def _detail_query() -> Any:
-    """(Booking, Lesson, service_name, tutor_name, slug, currency, notice hours, tz,
-    service location/url) rows: everything a booking page shows, one statement."""
+    """BookingDetail columns, in order."""
     return (
         sa.select(
             Booking,
@@ -56,26 +65,32 @@ def _detail_query() -> Any:
     )
 
 
-def detail_by_token(*, session: Session, token: str) -> Any | None:
-    return session.execute(_detail_query().where(Booking.booking_token == token)).first()
+def _details(session: Session, query: Any) -> list[BookingDetail]:
+    return [BookingDetail(*row) for row in session.execute(query)]
 
 
-def detail_by_id(*, session: Session, booking_id: int) -> Any | None:
-    return session.execute(_detail_query().where(Booking.id == booking_id)).first()
+def detail_by_token(*, session: Session, token: str) -> BookingDetail | None:
+    found = _details(session, _detail_query().where(Booking.booking_token == token))
+    return found[0] if found else None
 
 
-def student_details(*, session: Session, student_id: int) -> list[Any]:
+def detail_by_id(*, session: Session, booking_id: int) -> BookingDetail | None:
+    found = _details(session, _detail_query().where(Booking.id == booking_id))
+    return found[0] if found else None
+
+
+def student_details(*, session: Session, student_id: int) -> list[BookingDetail]:
     query = _detail_query().where(Booking.student_id == student_id).order_by(Lesson.starts_at)
-    return list(session.execute(query))
+    return _details(session, query)
 
 
-def pending_details(*, session: Session, tutor_id: int) -> list[Any]:
+def pending_details(*, session: Session, tutor_id: int) -> list[BookingDetail]:
     query = (
         _detail_query()
         .where(Booking.tutor_id == tutor_id, Booking.status == BookingStatus.pending)
         .order_by(Lesson.starts_at, Booking.id)
     )
-    return list(session.execute(query))
+    return _details(session, query)
 
 
 def pending_count(*, session: Session, tutor_id: int) -> int:
@@ -101,15 +116,6 @@ def for_student(*, session: Session, student_id: int, booking_id: int) -> Bookin
     return session.exec(query).first()
 
 
-def get_lesson(*, session: Session, lesson_id: int) -> Lesson | None:
-    return session.get(Lesson, lesson_id)
-
-
-def tutor_lesson(*, session: Session, tutor_id: int, lesson_id: int) -> Lesson | None:
-    query = select(Lesson).where(Lesson.id == lesson_id, Lesson.tutor_id == tutor_id)
-    return session.exec(query).first()
-
-
 def seats_taken(*, session: Session, lesson_id: int) -> int:
     """Pending + confirmed bookings of a lesson, counted now (call it under the lock)."""
     query = sa.select(sa.func.count(Booking.id)).where(
@@ -118,8 +124,15 @@ def seats_taken(*, session: Session, lesson_id: int) -> int:
     return int(session.execute(query).scalar_one())
 
 
-def booking_context(*, session: Session, tutor_id: int, service_id: int) -> Any | None:
-    """(Service, TutorProfile, tutor User) of an ACTIVE service of a published tutor."""
+class BookableService(NamedTuple):
+    service: Service
+    profile: TutorProfile
+    tutor: User
+
+
+def bookable_service(*, session: Session, tutor_id: int, service_id: int) -> BookableService | None:
+    """An ACTIVE service of an active tutor, with the profile (published or not: the
+    caller decides) and the tutor."""
     query = (
         sa.select(Service, TutorProfile, User)
         .join(TutorProfile, TutorProfile.user_id == Service.tutor_id)
@@ -131,7 +144,8 @@ def booking_context(*, session: Session, tutor_id: int, service_id: int) -> Any 
             User.is_active.is_(True),
         )
     )
-    return session.execute(query).first()
+    row = session.execute(query).first()
+    return BookableService(*row) if row is not None else None
 
 
 def get_service(*, session: Session, service_id: int | None) -> Service | None:
@@ -163,36 +177,7 @@ def has_live_trial(*, session: Session, tutor_id: int, student_id: int) -> bool:
     return session.exec(query).first() is not None
 
 
-def add(*, session: Session, row: Any) -> Any:
+def add(*, session: Session, row: Booking) -> Booking:
     session.add(row)
     session.flush()
     return row
-
-
-def activate_membership(*, session: Session, tutor_id: int, student_id: int, at: datetime) -> None:
-    """The tutor's classroom (created if missing) gets the student as an ACTIVE member."""
-    classroom = session.exec(select(Classroom).where(Classroom.tutor_id == tutor_id)).first()
-    if classroom is None:
-        classroom = add(session=session, row=Classroom(tutor_id=tutor_id, created_at=at))
-    membership = session.exec(
-        select(ClassroomMembership).where(
-            ClassroomMembership.classroom_id == classroom.id,
-            ClassroomMembership.student_id == student_id,
-        )
-    ).first()
-    if membership is None:
-        membership = ClassroomMembership(
-            classroom_id=classroom.id or 0, student_id=student_id, created_at=at
-        )
-        session.add(membership)
-    if membership.status is not MembershipStatus.active:
-        membership.status = MembershipStatus.active
-        membership.activated_at = at
-    session.flush()
-
-
-def ensure_classroom_session(*, session: Session, lesson_id: int, at: datetime) -> None:
-    """The lesson's room (1:1 with the lesson), created once."""
-    query = select(ClassroomSession.id).where(ClassroomSession.lesson_id == lesson_id)
-    if session.exec(query).first() is None:
-        add(session=session, row=ClassroomSession(lesson_id=lesson_id, created_at=at))

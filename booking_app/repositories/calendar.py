@@ -8,7 +8,7 @@ never loaded.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -16,8 +16,22 @@ from sqlmodel import Session
 from booking_app.models import Booking, BusyBlock, Lesson, LessonStatus, Service, User
 
 
-def tutor_lessons(*, session: Session, tutor_id: int, start: datetime, end: datetime) -> list[Any]:
-    """(Lesson, service_name) overlapping ``[start, end)``, not cancelled, by start."""
+class CalendarLessonRow(NamedTuple):
+    lesson: Lesson
+    service_name: str | None
+
+
+class StudentBookingRow(NamedTuple):
+    booking: Booking
+    lesson: Lesson
+    service_name: str | None
+    tutor_name: str
+
+
+def tutor_lessons(
+    *, session: Session, tutor_id: int, start: datetime, end: datetime
+) -> list[CalendarLessonRow]:
+    """Lessons overlapping ``[start, end)``, not cancelled, by start."""
     query = (
         sa.select(Lesson, Service.name.label("service_name"))
         .outerjoin(Service, Service.id == Lesson.service_id)
@@ -29,7 +43,7 @@ def tutor_lessons(*, session: Session, tutor_id: int, start: datetime, end: date
         )
         .order_by(Lesson.starts_at, Lesson.id)
     )
-    return list(session.execute(query))
+    return [CalendarLessonRow(*row) for row in session.execute(query)]
 
 
 def bookings_of_lessons(*, session: Session, lesson_ids: list[int]) -> list[Booking]:
@@ -40,7 +54,9 @@ def bookings_of_lessons(*, session: Session, lesson_ids: list[int]) -> list[Book
     return list(session.scalars(query))
 
 
-def busy_blocks(*, session: Session, tutor_id: int, start: datetime, end: datetime) -> list[Any]:
+def busy_blocks(
+    *, session: Session, tutor_id: int, start: datetime, end: datetime
+) -> list[BusyBlock]:
     query = (
         sa.select(BusyBlock)
         .where(BusyBlock.tutor_id == tutor_id, BusyBlock.starts_at < end, BusyBlock.ends_at > start)
@@ -51,8 +67,8 @@ def busy_blocks(*, session: Session, tutor_id: int, start: datetime, end: dateti
 
 def student_bookings(
     *, session: Session, student_id: int, start: datetime, end: datetime
-) -> list[Any]:
-    """(Booking, Lesson, service_name, tutor_name) of the student's lessons in the range."""
+) -> list[StudentBookingRow]:
+    """The student's bookings of lessons in the range."""
     query = (
         sa.select(
             Booking,
@@ -70,17 +86,7 @@ def student_bookings(
         )
         .order_by(Lesson.starts_at, Booking.id)
     )
-    return list(session.execute(query))
-
-
-def lesson_for_tutor(*, session: Session, tutor_id: int, lesson_id: int) -> Lesson | None:
-    lesson = session.get(Lesson, lesson_id)
-    return lesson if lesson is not None and lesson.tutor_id == tutor_id else None
-
-
-def busy_for_tutor(*, session: Session, tutor_id: int, block_id: int) -> BusyBlock | None:
-    block = session.get(BusyBlock, block_id)
-    return block if block is not None and block.tutor_id == tutor_id else None
+    return [StudentBookingRow(*row) for row in session.execute(query)]
 
 
 def booking_for_tutor(*, session: Session, tutor_id: int, booking_id: int) -> Booking | None:

@@ -6,7 +6,8 @@ what (the ACL lives in services/classroom.py so it is written once).
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -18,6 +19,7 @@ from booking_app.models import (
     ClassroomMembership,
     ClassroomSession,
     Lesson,
+    LessonStatus,
     MembershipStatus,
     Role,
     TutorProfile,
@@ -55,30 +57,36 @@ def lock_room(*, session: Session, room_id: int) -> ClassroomSession | None:
     return session.exec(query).first()
 
 
-def get_lesson(*, session: Session, lesson_id: int) -> Lesson | None:
-    return session.get(Lesson, lesson_id)
-
-
 def room_of_lesson(*, session: Session, lesson_id: int) -> ClassroomSession | None:
     query = select(ClassroomSession).where(ClassroomSession.lesson_id == lesson_id)
     return session.exec(query).first()
 
 
-def add_room(*, session: Session, room: ClassroomSession) -> ClassroomSession:
-    session.add(room)
-    session.flush()
+def ensure_room(*, session: Session, lesson_id: int, at: datetime) -> ClassroomSession:
+    """The lesson's room (1:1 with the lesson, unique lesson_id), created the first time:
+    the one place a room is made (confirming, a lesson for a student, the backfill)."""
+    room = room_of_lesson(session=session, lesson_id=lesson_id)
+    if room is None:
+        room = ClassroomSession(lesson_id=lesson_id, created_at=at)
+        session.add(room)
+        session.flush()
     return room
 
 
-def lesson_students(*, session: Session, lesson_id: int) -> list[Any]:
-    """(Booking, student name or the guest's name) of the seats in the lesson."""
+class SeatRow(NamedTuple):
+    booking: Booking
+    name: str  # the student's, or the guest's as typed
+
+
+def lesson_students(*, session: Session, lesson_id: int) -> list[SeatRow]:
+    """The seats in the lesson (confirmed, or completed/no-show once it happened)."""
     query = (
         sa.select(Booking, sa.func.coalesce(User.name, Booking.client_name).label("name"))
         .outerjoin(User, User.id == Booking.student_id)
         .where(Booking.lesson_id == lesson_id, Booking.status.in_(IN_LESSON))
         .order_by(Booking.id)
     )
-    return list(session.execute(query))
+    return [SeatRow(*row) for row in session.execute(query)]
 
 
 def is_booked_student(*, session: Session, lesson_id: int, student_id: int) -> bool:
@@ -103,19 +111,6 @@ def user_name(*, session: Session, user_id: int) -> str:
 
 def get_user(*, session: Session, user_id: int) -> User | None:
     return session.get(User, user_id)
-
-
-def classroom_of(*, session: Session, tutor_id: int) -> Classroom | None:
-    return session.exec(select(Classroom).where(Classroom.tutor_id == tutor_id)).first()
-
-
-def ensure_classroom(*, session: Session, tutor_id: int, at: Any) -> Classroom:
-    classroom = classroom_of(session=session, tutor_id=tutor_id)
-    if classroom is None:
-        classroom = Classroom(tutor_id=tutor_id, created_at=at)
-        session.add(classroom)
-        session.flush()
-    return classroom
 
 
 def membership(*, session: Session, tutor_id: int, student_id: int) -> ClassroomMembership | None:
@@ -144,6 +139,30 @@ def lock_membership(
     return session.exec(query).first()
 
 
+def activate_membership(*, session: Session, tutor_id: int, student_id: int, at: datetime) -> None:
+    """The tutor's classroom (created if missing) gets the student as an ACTIVE member."""
+    classroom = session.exec(select(Classroom).where(Classroom.tutor_id == tutor_id)).first()
+    if classroom is None:
+        classroom = Classroom(tutor_id=tutor_id, created_at=at)
+        session.add(classroom)
+        session.flush()
+    found = session.exec(
+        select(ClassroomMembership).where(
+            ClassroomMembership.classroom_id == classroom.id,
+            ClassroomMembership.student_id == student_id,
+        )
+    ).first()
+    if found is None:
+        found = ClassroomMembership(
+            classroom_id=classroom.id or 0, student_id=student_id, created_at=at
+        )
+        session.add(found)
+    if found.status is not MembershipStatus.active:
+        found.status = MembershipStatus.active
+        found.activated_at = at
+    session.flush()
+
+
 def is_active_member(*, session: Session, tutor_id: int, student_id: int) -> bool:
     row = membership(session=session, tutor_id=tutor_id, student_id=student_id)
     return row is not None and row.status is MembershipStatus.active
@@ -164,10 +183,15 @@ def _members_from() -> Any:
     )
 
 
+class MemberRow(NamedTuple):
+    membership: ClassroomMembership
+    student: User
+
+
 def member_rows(
     *, session: Session, tutor_id: int, text: str, limit: int, offset: int
-) -> list[Any]:
-    """A page of (membership, student) of the tutor's classroom, by name then id."""
+) -> list[MemberRow]:
+    """A page of the tutor's classroom members, by name then id."""
     query = (
         _members_from()
         .where(*_member_filter(tutor_id, text))
@@ -175,7 +199,7 @@ def member_rows(
         .limit(limit)
         .offset(offset)
     )
-    return list(session.execute(query))
+    return [MemberRow(*row) for row in session.execute(query)]
 
 
 def member_count(*, session: Session, tutor_id: int, text: str) -> int:
@@ -202,7 +226,7 @@ def next_lessons(
             Booking.student_id.in_(student_ids),
             Booking.status.in_((BookingStatus.confirmed, BookingStatus.pending)),
             Lesson.ends_at > after,
-            Lesson.status != "cancelled",
+            Lesson.status != LessonStatus.cancelled,
         )
         .order_by(Lesson.starts_at)
     )
@@ -217,10 +241,22 @@ def next_lessons(
 DELIVERED = (BookingStatus.confirmed, BookingStatus.completed)
 
 
-def tutor_lesson_rows(*, session: Session, tutor_id: int, lo: Any, hi: Any) -> list[Any]:
-    """Rows (id, title, starts_at, ends_at, status, seats, revenue) of the tutor's
-    non-cancelled lessons starting in ``[lo, hi)``, by start. Plain columns, not ORM
-    objects: the dashboard reads hundreds of them and entity loading would dominate."""
+class DashboardLessonRow(NamedTuple):
+    id: int
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    status: LessonStatus
+    seats: int  # seats held (confirmed, completed, no-show)
+    revenue: Any  # prices of confirmed/completed seats (Decimal or a driver number)
+
+
+def tutor_lesson_rows(
+    *, session: Session, tutor_id: int, lo: datetime, hi: datetime
+) -> list[DashboardLessonRow]:
+    """The tutor's non-cancelled lessons starting in ``[lo, hi)``, by start. Plain
+    columns, not ORM objects: the dashboard reads hundreds of them and entity loading
+    would dominate."""
     seats = sa.func.count(Booking.id).filter(Booking.status.in_(IN_LESSON))
     revenue = sa.func.coalesce(sa.func.sum(Booking.price).filter(Booking.status.in_(DELIVERED)), 0)
     query = (
@@ -236,18 +272,24 @@ def tutor_lesson_rows(*, session: Session, tutor_id: int, lo: Any, hi: Any) -> l
         .outerjoin(Booking, Booking.lesson_id == Lesson.id)
         .where(
             Lesson.tutor_id == tutor_id,
-            Lesson.status != "cancelled",
+            Lesson.status != LessonStatus.cancelled,
             Lesson.starts_at >= lo,
             Lesson.starts_at < hi,
         )
         .group_by(Lesson.id)
         .order_by(Lesson.starts_at)
     )
-    return list(session.execute(query))
+    return [DashboardLessonRow(*row) for row in session.execute(query)]
 
 
-def student_lesson_rows(*, session: Session, student_id: int) -> list[Any]:
-    """(Booking, Lesson, tutor name) of the student's seats in non-cancelled lessons."""
+class StudentLessonRow(NamedTuple):
+    booking: Booking
+    lesson: Lesson
+    tutor_name: str
+
+
+def student_lesson_rows(*, session: Session, student_id: int) -> list[StudentLessonRow]:
+    """The student's seats in non-cancelled lessons, by start."""
     query = (
         sa.select(Booking, Lesson, User.name.label("tutor_name"))
         .join(Lesson, Lesson.id == Booking.lesson_id)
@@ -255,15 +297,21 @@ def student_lesson_rows(*, session: Session, student_id: int) -> list[Any]:
         .where(
             Booking.student_id == student_id,
             Booking.status.in_(IN_LESSON),
-            Lesson.status != "cancelled",
+            Lesson.status != LessonStatus.cancelled,
         )
         .order_by(Lesson.starts_at)
     )
-    return list(session.execute(query))
+    return [StudentLessonRow(*row) for row in session.execute(query)]
 
 
-def active_tutor(*, session: Session, student_id: int) -> Any | None:
-    """(tutor id, name, email) of the student's most recently activated ACTIVE membership."""
+class TutorContact(NamedTuple):
+    id: int
+    name: str
+    email: str
+
+
+def active_tutor(*, session: Session, student_id: int) -> TutorContact | None:
+    """The tutor of the student's most recently activated ACTIVE membership."""
     query = (
         sa.select(User.id, User.name, User.email)
         .select_from(ClassroomMembership)
@@ -276,7 +324,8 @@ def active_tutor(*, session: Session, student_id: int) -> Any | None:
         .order_by(ClassroomMembership.activated_at.desc(), ClassroomMembership.id.desc())
         .limit(1)
     )
-    return session.execute(query).first()
+    row = session.execute(query).first()
+    return TutorContact(*row) if row is not None else None
 
 
 def active_member_count(*, session: Session, tutor_id: int) -> int:
@@ -304,7 +353,11 @@ def tutor_totals(*, session: Session, tutor_id: int, now: Any) -> tuple[int, Any
         sa.select(seats.label("seats"), revenue.label("revenue"))
         .select_from(Lesson)
         .outerjoin(Booking, Booking.lesson_id == Lesson.id)
-        .where(Lesson.tutor_id == tutor_id, Lesson.status != "cancelled", Lesson.ends_at <= now)
+        .where(
+            Lesson.tutor_id == tutor_id,
+            Lesson.status != LessonStatus.cancelled,
+            Lesson.ends_at <= now,
+        )
         .group_by(Lesson.id)
         .subquery()
     )
@@ -315,7 +368,9 @@ def tutor_totals(*, session: Session, tutor_id: int, now: Any) -> tuple[int, Any
     ).one()
     upcoming = session.execute(
         sa.select(sa.func.count(Lesson.id)).where(
-            Lesson.tutor_id == tutor_id, Lesson.status != "cancelled", Lesson.starts_at > now
+            Lesson.tutor_id == tutor_id,
+            Lesson.status != LessonStatus.cancelled,
+            Lesson.starts_at > now,
         )
     ).scalar_one()
     return int(done[0]), done[1], int(upcoming)

@@ -7,7 +7,7 @@ plain reads and writes, plus the row lock that serializes redemptions of one inv
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -76,9 +76,15 @@ def _live(tutor_id: int, now: datetime) -> list[Any]:
     return [Invite.tutor_id == tutor_id, Invite.revoked_at.is_(None), Invite.expires_at > now]
 
 
-def live_invites(*, session: Session, tutor_id: int, now: datetime, limit: int) -> list[Any]:
-    """(Invite, lesson title, lesson start, lesson end) of the tutor's unrevoked,
-    unexpired invites, newest first; the lesson columns are None for classroom invites."""
+class LiveInvite(NamedTuple):
+    invite: Invite
+    lesson_title: str | None  # the lesson columns are None for classroom invites
+    starts_at: datetime | None
+    ends_at: datetime | None
+
+
+def live_invites(*, session: Session, tutor_id: int, now: datetime, limit: int) -> list[LiveInvite]:
+    """The tutor's unrevoked, unexpired invites, newest first."""
     query = (
         sa.select(Invite, Lesson.title, Lesson.starts_at, Lesson.ends_at)
         .outerjoin(
@@ -88,7 +94,7 @@ def live_invites(*, session: Session, tutor_id: int, now: datetime, limit: int) 
         .order_by(Invite.created_at.desc(), Invite.id)
         .limit(limit)
     )
-    return list(session.execute(query))
+    return [LiveInvite(*row) for row in session.execute(query)]
 
 
 def live_invite_count(*, session: Session, tutor_id: int, now: datetime) -> int:

@@ -8,7 +8,7 @@ found. Seat counts come from the same correlated subquery the schedule loader us
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -36,6 +36,14 @@ def tutor_timezone(*, session: Session, tutor_id: int) -> str | None:
     return session.exec(query).first()
 
 
+class LessonListRow(NamedTuple):
+    """A lesson on the tutor's list: its service's name and the seats held in it."""
+
+    lesson: Lesson
+    service_name: str | None
+    seats_taken: int
+
+
 def _rows_query(tutor_id: int) -> Any:
     """(Lesson, service_name, seats_taken) of one tutor, by start."""
     return (
@@ -50,32 +58,30 @@ def _rows_query(tutor_id: int) -> Any:
     )
 
 
-def lesson_rows_between(
-    *, session: Session, tutor_id: int, start: datetime, end: datetime
-) -> list[Any]:
-    """Lessons overlapping ``[start, end)``, cancelled ones included."""
-    query = _rows_query(tutor_id).where(Lesson.starts_at < end, Lesson.ends_at > start)
-    return list(session.execute(query))
-
-
 def upcoming_lesson_rows(
     *, session: Session, tutor_id: int, after: datetime, limit: int
-) -> list[Any]:
+) -> list[LessonListRow]:
     """Non-cancelled lessons ending after ``after``, soonest first."""
     query = (
         _rows_query(tutor_id)
         .where(Lesson.ends_at > after, Lesson.status != LessonStatus.cancelled)
         .limit(limit)
     )
-    return list(session.execute(query))
+    return [LessonListRow(*row) for row in session.execute(query)]
 
 
-def lesson_row(*, session: Session, tutor_id: int, lesson_id: int) -> Any | None:
-    query = _rows_query(tutor_id).where(Lesson.id == lesson_id)
-    return session.execute(query).first()
+def lesson_row(*, session: Session, tutor_id: int, lesson_id: int) -> LessonListRow | None:
+    row = session.execute(_rows_query(tutor_id).where(Lesson.id == lesson_id)).first()
+    return LessonListRow(*row) if row is not None else None
 
 
-def get_lesson(*, session: Session, tutor_id: int, lesson_id: int) -> Lesson | None:
+def get_lesson(*, session: Session, lesson_id: int) -> Lesson | None:
+    """Any lesson by id: for callers that check who may see it themselves."""
+    return session.get(Lesson, lesson_id)
+
+
+def tutor_lesson(*, session: Session, tutor_id: int, lesson_id: int) -> Lesson | None:
+    """The tutor's lesson, or None (also when it is another tutor's)."""
     query = select(Lesson).where(Lesson.id == lesson_id, Lesson.tutor_id == tutor_id)
     return session.exec(query).first()
 

@@ -7,7 +7,7 @@ the number of tutors (the next free time then costs one schedule load per card).
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -37,9 +37,25 @@ def _subject_filter(slug: str) -> Any:
     return sa.or_(TutorProfile.id.in_(by_profile), TutorProfile.user_id.in_(by_service))
 
 
-def search_rows(*, session: Session, text: str, subject_slug: str) -> list[Any]:
-    """(TutorProfile, name, timezone, price_from) of published, active tutors with at least
-    one active service, matching ``text`` in name or headline (case-insensitive)."""
+class SearchRow(NamedTuple):
+    profile: TutorProfile
+    name: str
+    price_from: Any  # Decimal (or a driver number): cheapest service, else default price
+
+
+class PublicProfile(NamedTuple):
+    profile: TutorProfile
+    user: User
+
+
+class PublicService(NamedTuple):
+    service: Service
+    subject_name: str | None
+
+
+def search_rows(*, session: Session, text: str, subject_slug: str) -> list[SearchRow]:
+    """Published, active tutors with at least one active service, matching ``text`` in
+    name or headline (case-insensitive)."""
     price_from = _price_from().label("price_from")
     query = (
         sa.select(TutorProfile, User.name.label("name"), price_from)
@@ -54,7 +70,7 @@ def search_rows(*, session: Session, text: str, subject_slug: str) -> list[Any]:
         )
     if subject_slug:
         query = query.where(_subject_filter(subject_slug))
-    return list(session.execute(query))
+    return [SearchRow(*row) for row in session.execute(query)]
 
 
 def subject_names(*, session: Session, profile_ids: list[int]) -> dict[int, list[str]]:
@@ -82,8 +98,8 @@ def subject_options(*, session: Session) -> list[tuple[str, str]]:
     return [(s.slug, s.name) for s in session.exec(select(Subject).order_by(Subject.name))]
 
 
-def public_profile(*, session: Session, slug: str) -> Any | None:
-    """(TutorProfile, User) of a published, active tutor with this slug."""
+def public_profile(*, session: Session, slug: str) -> PublicProfile | None:
+    """A published, active tutor with this slug."""
     query = (
         sa.select(TutorProfile, User)
         .join(User, User.id == TutorProfile.user_id)
@@ -93,18 +109,19 @@ def public_profile(*, session: Session, slug: str) -> Any | None:
             User.is_active.is_(True),
         )
     )
-    return session.execute(query).first()
+    row = session.execute(query).first()
+    return PublicProfile(*row) if row is not None else None
 
 
-def public_services(*, session: Session, tutor_id: int) -> list[Any]:
-    """(Service, subject_name) of the tutor's active services, in the order added."""
+def public_services(*, session: Session, tutor_id: int) -> list[PublicService]:
+    """The tutor's active services, in the order added."""
     query = (
         sa.select(Service, Subject.name.label("subject_name"))
         .outerjoin(Subject, Subject.id == Service.subject_id)
         .where(Service.tutor_id == tutor_id, Service.is_active.is_(True))
         .order_by(Service.id)
     )
-    return list(session.execute(query))
+    return [PublicService(*row) for row in session.execute(query)]
 
 
 def profile_of(*, session: Session, tutor_id: int) -> TutorProfile | None:

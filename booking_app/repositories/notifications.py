@@ -13,13 +13,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from booking_app.models import (
     Booking,
+    BookingStatus,
     ClassroomSession,
     Lesson,
     Notification,
@@ -30,6 +31,7 @@ from booking_app.models import (
     TutorProfile,
     User,
 )
+from booking_app.models.enums import TUTOR_KIND_PREFIX
 
 PENDING = NotificationStatus.pending
 CLAIMED = NotificationStatus.claimed
@@ -37,7 +39,6 @@ SENDING = NotificationStatus.sending
 NOT_LEFT = (PENDING, CLAIMED)  # what a cancel can still stop
 HELD = (CLAIMED, SENDING)  # what a worker holds under a lease
 TELEGRAM = NotificationChannel.telegram
-TUTOR_PREFIX = "tutor_"
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,48 @@ def booking_context(*, session: Session, booking_id: int) -> BookingContext | No
     return BookingContext(
         booking, lesson, tutor, student, service_name or lesson.title, list(offsets or []), room
     )
+
+
+class PendingToday(NamedTuple):
+    booking: Booking
+    lesson: Lesson
+    service_name: str | None
+
+
+def pending_requests_between(
+    *, session: Session, tutor_id: int, start: datetime, end: datetime
+) -> list[PendingToday]:
+    """The tutor's pending bookings whose lesson starts in ``[start, end)``, by start."""
+    rows = session.execute(
+        sa.select(Booking, Lesson, Service.name)
+        .join(Lesson, Lesson.id == Booking.lesson_id)
+        .outerjoin(Service, Service.id == Lesson.service_id)
+        .where(
+            Booking.tutor_id == tutor_id,
+            Booking.status == BookingStatus.pending,
+            Lesson.starts_at >= start,
+            Lesson.starts_at < end,
+        )
+        .order_by(Lesson.starts_at)
+    )
+    return [PendingToday(*row) for row in rows]
+
+
+def users_with_chat(*, session: Session) -> list[User]:
+    """Accounts with a linked Telegram chat (who a morning digest may go to)."""
+    return list(session.exec(select(User).where(User.telegram_chat_id.is_not(None))))  # type: ignore[union-attr]
+
+
+def get_user(*, session: Session, user_id: int) -> User | None:
+    return session.get(User, user_id)
+
+
+def has_user_notification(*, session: Session, user_id: int, kind: str) -> bool:
+    """Whether a message of this kind, about no booking, was written for the user."""
+    query = select(Notification.id).where(
+        Notification.user_id == user_id, Notification.kind == kind
+    )
+    return session.exec(query).first() is not None
 
 
 def get(*, session: Session, notification_id: int) -> Notification | None:
@@ -266,7 +309,7 @@ def attach_chat(
         conditions.append(
             sa.and_(
                 Notification.booking_id.in_(booking_ids),  # type: ignore[union-attr]
-                sa.not_(Notification.kind.startswith(TUTOR_PREFIX)),  # type: ignore[attr-defined]
+                sa.not_(Notification.kind.startswith(TUTOR_KIND_PREFIX)),  # type: ignore[attr-defined]
             )
         )
     if user_ids:
@@ -352,3 +395,9 @@ def pause_all(*, session: Session, until: float) -> None:
     assert slot is not None
     slot.next_at = max(slot.next_at, until)
     session.flush()
+
+
+def paused_until(*, session: Session) -> float:
+    """When a flood-control pause ends (epoch s; 0 if none was ever set)."""
+    slot = session.get(RateSlot, "pause")
+    return slot.next_at if slot is not None else 0.0

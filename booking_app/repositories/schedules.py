@@ -50,6 +50,7 @@ from booking_app.scheduling import (
     DateOverride,
     ExistingLesson,
     Rules,
+    ServiceSpec,
     TutorSchedule,
     WeeklyWindow,
 )
@@ -80,6 +81,11 @@ class ServiceRow:
     is_group: bool
     capacity: int
     is_active: bool
+
+    @property
+    def spec(self) -> ServiceSpec:
+        """What the engine needs to know of it."""
+        return ServiceSpec(self.duration_min, self.is_group, self.capacity)
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,3 +31,11 @@ def add_tutor_profile(*, session: Session, profile: TutorProfile, classroom: Cla
     session.add(profile)
     session.add(classroom)
     session.flush()
+
+
+def any_user(*, session: Session, emails: list[str] | None = None) -> bool:
+    """Whether a user exists (with one of ``emails``, when given)."""
+    query = select(User.id)
+    if emails is not None:
+        query = query.where(User.email.in_(emails))  # type: ignore[attr-defined]
+    return session.exec(query.limit(1)).first() is not None

@@ -45,9 +45,17 @@ Semantics
   only the OVERLAPS and BUFFER rules (INVALID for an empty span or bad
   rules): a tutor may publish outside hours, off the grid, past the daily
   limit, notice or horizon, but never on top of other lessons or busy time.
+  Its sentences address the tutor ("your buffer setting").
+* Tutor-given seats (lesson invites): ``check_seat(lesson, now)`` is INVALID
+  for a cancelled or finished lesson and FULL without a free seat; notice
+  and horizon do not apply.
+* Every verdict carries ``detail``, a sentence for the user that names the
+  rule ("The tutor needs at least 15 minutes free between lessons."); the
+  services pass it on unchanged.
 """
 
 from .intervals import intersect, normalize, overlaps, subtract, union
+from .messages import describe, describe_for_tutor
 from .policies import (
     CANCEL,
     LATE_CANCEL,
@@ -56,6 +64,7 @@ from .policies import (
     check_booking,
     check_conflicts,
     check_join,
+    check_seat,
     seconds_until_join,
 )
 from .slots import free_slots, joinable_lessons
@@ -92,6 +101,9 @@ __all__ = [
     "check_booking",
     "check_conflicts",
     "check_join",
+    "check_seat",
+    "describe",
+    "describe_for_tutor",
     "free_slots",
     "intersect",
     "joinable_lessons",

@@ -62,3 +62,14 @@ def describe(reason: Reason, rules: Rules) -> str:
     """The UI sentence for ``reason`` under the tutor's ``rules``."""
     builder = _BUILDERS.get(reason)
     return builder(rules) if builder else _FIXED[reason]
+
+
+def describe_for_tutor(reason: Reason, rules: Rules) -> str:
+    """The sentence for the tutor's own calendar ("your buffer setting"): the reasons
+    ``check_conflicts`` gives, addressed to the tutor; any other reason as ``describe``."""
+    if reason is Reason.OVERLAPS:
+        return "This time overlaps another lesson or a busy block in your calendar."
+    if reason is Reason.BUFFER:
+        gap = humanize_minutes(rules.gap_min)
+        return f"Keep at least {gap} between lessons (your buffer setting)."
+    return describe(reason, rules)

@@ -18,7 +18,7 @@ from .core import (
     service_problem,
     span_conflict,
 )
-from .messages import describe
+from .messages import describe, describe_for_tutor
 from .timeutil import to_utc, zone
 from .types import (
     BookingCheck,
@@ -75,7 +75,8 @@ def check_conflicts(
     overlap each other or a busy block and keep the buffer gap. So only
     INVALID, OVERLAPS and BUFFER are possible, decided by the same rules
     ``check_booking`` applies (a grid start that ``check_booking`` refuses
-    with OVERLAPS or BUFFER gets the same reason here).
+    with OVERLAPS or BUFFER gets the same reason here). The detail speaks to
+    the tutor ("your buffer setting").
     """
     start = to_utc(start, "start")
     end = to_utc(end, "end")
@@ -86,7 +87,7 @@ def check_conflicts(
     if problem:
         return BookingCheck(Reason.INVALID, problem)
     reason = span_conflict(schedule, start, end, ignore_lesson_id) or Reason.OK
-    return BookingCheck(reason, describe(reason, schedule.rules))
+    return BookingCheck(reason, describe_for_tutor(reason, schedule.rules))
 
 
 def check_join(lesson: ExistingLesson, rules: Rules, now: datetime) -> BookingCheck:
@@ -105,6 +106,27 @@ def check_join(lesson: ExistingLesson, rules: Rules, now: datetime) -> BookingCh
             join_problem(lesson) or rules_problem(rules) or describe(reason, rules),
         )
     return BookingCheck(reason, describe(reason, rules))
+
+
+def check_seat(lesson: ExistingLesson, now: datetime) -> BookingCheck:
+    """May the TUTOR give a student a seat in an existing lesson (a lesson invite)?
+
+    The tutor's own rules for students (notice, horizon) do not apply and a
+    one-to-one lesson without its student can be given too; what holds is
+    that the lesson is live (not cancelled, not over) and has a free seat,
+    counted like every other seat (pending and confirmed bookings).
+    Precedence: INVALID, FULL.
+    """
+    to_utc(lesson.start, "lesson.start")
+    end = to_utc(lesson.end, "lesson.end")
+    now = to_utc(now, "now")
+    if lesson.is_cancelled:
+        return BookingCheck(Reason.INVALID, "This lesson was cancelled.")
+    if end <= now:
+        return BookingCheck(Reason.INVALID, "This lesson has already ended.")
+    if lesson.free_spots <= 0:
+        return BookingCheck(Reason.FULL, "This lesson has no free spot left.")
+    return BookingCheck(Reason.OK, describe(Reason.OK, Rules()))
 
 
 def cancellation_kind(start: datetime, now: datetime, notice_min: int) -> str:

@@ -14,8 +14,6 @@ from enum import Enum
 CANCELLED = "cancelled"
 """The only lesson status that frees time; any other status keeps blocking."""
 
-LESSON_STATUSES = frozenset({"tentative", "scheduled", "completed", CANCELLED})
-
 
 @dataclass(frozen=True, slots=True)
 class WeeklyWindow:

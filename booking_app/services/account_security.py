@@ -62,7 +62,7 @@ def change_password(
         if row is None or not row.is_active:
             raise NotFound("Sign in again to change your password.")
         row.password_hash = new_hash
-        session.add(row)
+        session.flush()
         sessions.end_all_sessions_in(session, user_id)
 
 

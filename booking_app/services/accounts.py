@@ -22,7 +22,7 @@ from booking_app.services import sign_in_throttle as throttle
 from booking_app.services import validation as v
 from booking_app.services.errors import InvalidCredentials, ValidationFailed
 from booking_app.services.passwords import DUMMY_HASH, hash_password, verify_password
-from booking_app.services.tokens import decode_login_ticket
+from booking_app.services.session_tokens import decode_login_ticket
 
 EMAIL_TAKEN = "An account with this email already exists. Sign in instead?"
 SIGNUP_ROLES = (Role.student, Role.tutor)
@@ -94,29 +94,58 @@ def _unique_slug(session, name: str) -> str:  # type: ignore[no-untyped-def]
     return slug
 
 
+def _insert_account(session, user: User) -> SessionUser:  # type: ignore[no-untyped-def]
+    """The user row; a tutor also gets a profile (a free /t/<slug>) and a classroom."""
+    users_repo.add_user(session=session, user=user)
+    if user.role is Role.tutor:
+        _add_tutor_profile(session, user)
+    return session_user_of(user)
+
+
 def _create_user(registration: Registration, role: Role, allowed: tuple[Role, ...]) -> SessionUser:
     values = _clean(registration, allowed_roles=allowed)
     try:
         with session_scope(write=True) as session:
             if users_repo.get_user_by_email(session=session, email=str(values["email"])):
                 raise ValidationFailed({"email": EMAIL_TAKEN})
-            user = users_repo.add_user(
-                session=session,
-                user=User(
-                    name=str(values["name"]),
-                    email=str(values["email"]),
-                    phone=str(values["phone"]),
-                    role=role,
-                    timezone=str(values["timezone"]),
-                    telegram_username=values["telegram_username"],  # type: ignore[arg-type]
-                    password_hash=hash_password(str(values["password"])),
-                ),
+            user = User(
+                name=str(values["name"]),
+                email=str(values["email"]),
+                phone=str(values["phone"]),
+                role=role,
+                timezone=str(values["timezone"]),
+                telegram_username=values["telegram_username"],  # type: ignore[arg-type]
+                password_hash=hash_password(str(values["password"])),
             )
-            if role is Role.tutor:
-                _add_tutor_profile(session, user)
-            return session_user_of(user)
+            return _insert_account(session, user)
     except IntegrityError:  # a concurrent registration took the email first
         raise ValidationFailed({"email": EMAIL_TAKEN}) from None
+
+
+def add_trusted_account(
+    *,
+    name: str,
+    email: str,
+    phone: str,
+    role: Role,
+    timezone: str,
+    telegram_username: str | None,
+    password_hash: str,
+) -> SessionUser:
+    """An account from data the app itself wrote (the demo): the registration form's
+    rules are not applied (the demo addresses use the reserved .local domain) and the
+    password hash is made once by the caller (hashing is slow on purpose). Tutors get a
+    profile and a classroom, as when they register."""
+    with session_scope(write=True) as session:
+        user = User(name=name, email=email, phone=phone, role=role, timezone=timezone,
+                    telegram_username=telegram_username, password_hash=password_hash)  # fmt: skip
+        return _insert_account(session, user)
+
+
+def any_account(emails: list[str] | None = None) -> bool:
+    """Whether any of these accounts exists (with no list: whether anyone has one)."""
+    with read_scope() as session:
+        return users_repo.any_user(session=session, emails=emails)
 
 
 def _add_tutor_profile(session, user: User) -> None:  # type: ignore[no-untyped-def]

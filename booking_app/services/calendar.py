@@ -8,26 +8,22 @@ Times: the calendar widget runs in "UTC" and shows the viewer's wall time writte
 UTC ("2026-11-30T09:00:00Z" = 09:00 in the viewer's zone). ``wall_iso`` and
 ``parse_wall`` are the two directions; nothing else needs to know.
 
-Write side (tutors only): create goes through ``lessons.publish_lesson`` and
-``availability.add_busy_block``; moves re-check the lesson under the tutor's lock with
-the same ``check_conflicts`` the lesson publisher uses, ignoring the lesson itself, so a
-drag can never double-book. Every write announces itself (realtime) to the tutor and
-the students concerned.
+The calendar only reads: what its dialogs and drags change is done by the services of
+those things (``lessons.publish_lesson`` / ``move_lesson`` / ``set_payment`` ...,
+``availability.add_busy_block`` / ``move_busy_block``); ``selection_minutes`` and
+``local_input`` turn a selection on the widget into what their forms take.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.exc import IntegrityError
-
-from booking_app import realtime
-from booking_app.db import read_scope, session_scope
+from booking_app.db import read_scope
 from booking_app.models import (
     SEAT_HOLDING_STATUSES,
     BookingStatus,
@@ -35,18 +31,13 @@ from booking_app.models import (
     LessonType,
     PaymentStatus,
 )
-from booking_app.models.lesson import EXCLUSION_NAME
-from booking_app.repositories import bookings as bookings_repo
 from booking_app.repositories import calendar as repo
 from booking_app.repositories import lessons as lessons_repo
 from booking_app.repositories import schedules as schedules_repo
-from booking_app.scheduling import Reason, check_conflicts
 from booking_app.scheduling.availability import working_intervals
-from booking_app.services import notifications, timefmt
 from booking_app.services import offer_fields as f
-from booking_app.services.errors import NotFound, SlotUnavailable, ValidationFailed
-from booking_app.services.lessons import OVERLAPS_DETAIL
-from booking_app.services.validation import FieldError
+from booking_app.services import timefmt
+from booking_app.services.errors import NotFound, ValidationFailed
 
 BILLABLE = frozenset({BookingStatus.confirmed, BookingStatus.completed, BookingStatus.no_show})
 LESSON_NOT_FOUND = "This lesson does not exist or is not yours."
@@ -104,7 +95,7 @@ class WeekSnapshot:
 
 
 @dataclass(frozen=True)
-class SeatRow:
+class CalendarSeat:
     """A booking in a lesson, as the pure builder sees it."""
 
     id: int
@@ -116,7 +107,7 @@ class SeatRow:
 
 
 @dataclass(frozen=True)
-class LessonRow:
+class CalendarLesson:
     id: int
     title: str
     start: datetime
@@ -124,11 +115,11 @@ class LessonRow:
     lesson_type: str
     capacity: int
     status: str
-    seats: tuple[SeatRow, ...] = ()
+    seats: tuple[CalendarSeat, ...] = ()
 
 
 @dataclass(frozen=True)
-class BusyRow:
+class CalendarBusy:
     id: int
     title: str
     start: datetime
@@ -136,34 +127,12 @@ class BusyRow:
 
 
 @dataclass(frozen=True)
-class StudentRow:
+class CalendarBooking:
     booking_id: int
     title: str
     start: datetime
     end: datetime
     status: str
-
-
-@dataclass(frozen=True)
-class SeatView:
-    booking_id: int
-    name: str
-    status: str
-    price: str
-    payment: str
-    paid_amount: str
-
-
-@dataclass(frozen=True)
-class LessonDetail:
-    id: int
-    title: str
-    label: str
-    lesson_type: str
-    capacity: int
-    status: str
-    notes: str
-    seats: list[SeatView] = field(default_factory=list)
 
 
 # --- time ----------------------------------------------------------------------------------
@@ -175,14 +144,24 @@ def wall_iso(instant: datetime, tz: ZoneInfo) -> str:
     return local.isoformat(timespec="seconds") + "Z"
 
 
-def parse_wall(raw: str, tz: ZoneInfo) -> datetime:
-    """The widget's "...Z" string (viewer wall time) back to a real UTC instant."""
+def parse_wall(raw: str, tz: ZoneInfo, field: str = "start") -> datetime:
+    """The widget's "...Z" string (viewer wall time) back to a real UTC instant; an
+    unreadable one is a field error of ``field``."""
     text = str(raw or "").strip()
     try:
         naive = datetime.fromisoformat(text.replace("Z", "+00:00")).replace(tzinfo=None)
     except ValueError:
-        raise ValidationFailed({"form": "That time could not be read."}) from None
+        raise ValidationFailed({field: "That time could not be read."}) from None
     return naive.replace(tzinfo=tz).astimezone(UTC)
+
+
+def parse_span(start: str, end: str, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """A dragged or resized range of the widget as real UTC instants; the end must come
+    after the start (a field error of "end" otherwise)."""
+    first, last = parse_wall(start, tz), parse_wall(end, tz, "end")
+    if last <= first:
+        raise ValidationFailed({"end": "The end must be after the start."})
+    return first, last
 
 
 def monday_of(day: date) -> date:
@@ -203,7 +182,7 @@ def _holds(status: str) -> bool:
     return BookingStatus(status) in SEAT_HOLDING_STATUSES
 
 
-def _lesson_status(lesson: LessonRow) -> str:
+def _lesson_status(lesson: CalendarLesson) -> str:
     live = [s for s in lesson.seats if _holds(s.status)]
     if lesson.status == LessonStatus.completed.value:
         return "completed"
@@ -216,7 +195,7 @@ def _lesson_status(lesson: LessonRow) -> str:
     return "confirmed" if live else "open"
 
 
-def _pay_label(seats: Iterable[SeatRow]) -> str:
+def _pay_label(seats: Iterable[CalendarSeat]) -> str:
     billable = [s for s in seats if BookingStatus(s.status) in BILLABLE]
     if not billable:
         return ""
@@ -226,7 +205,7 @@ def _pay_label(seats: Iterable[SeatRow]) -> str:
     return f"{word} {f.format_price(total)}"
 
 
-def _lesson_event(lesson: LessonRow, tz: ZoneInfo, now: datetime) -> CalEvent:
+def _lesson_event(lesson: CalendarLesson, tz: ZoneInfo, now: datetime) -> CalEvent:
     status = _lesson_status(lesson)
     live = sum(1 for s in lesson.seats if _holds(s.status))
     names = [s.name for s in lesson.seats if _holds(s.status)]
@@ -247,7 +226,7 @@ def _lesson_event(lesson: LessonRow, tz: ZoneInfo, now: datetime) -> CalEvent:
     )
 
 
-def _busy_event(block: BusyRow, tz: ZoneInfo, now: datetime) -> CalEvent:
+def _busy_event(block: CalendarBusy, tz: ZoneInfo, now: datetime) -> CalEvent:
     return CalEvent(
         id=f"busy-{block.id}",
         kind="busy",
@@ -275,7 +254,7 @@ def _overlap(a: tuple[datetime, datetime], b: tuple[datetime, datetime]) -> time
 
 
 def week_stats(
-    lessons: Sequence[LessonRow],
+    lessons: Sequence[CalendarLesson],
     working: Sequence[tuple[datetime, datetime]],
     week: tuple[datetime, datetime],
 ) -> WeekStats:
@@ -305,9 +284,9 @@ def build_week(
     monday: date,
     tz: ZoneInfo,
     now: datetime,
-    lessons: Sequence[LessonRow] = (),
-    busy: Sequence[BusyRow] = (),
-    student: Sequence[StudentRow] = (),
+    lessons: Sequence[CalendarLesson] = (),
+    busy: Sequence[CalendarBusy] = (),
+    student: Sequence[CalendarBooking] = (),
     working: Sequence[tuple[datetime, datetime]] = (),
 ) -> WeekSnapshot:
     """The snapshot from plain rows (no I/O): events in the viewer's wall time + stats."""
@@ -343,8 +322,8 @@ def build_week(
 # --- loading -------------------------------------------------------------------------------
 
 
-def _seat(b: Any) -> SeatRow:
-    return SeatRow(
+def _seat(b: Any) -> CalendarSeat:
+    return CalendarSeat(
         id=b.id or 0,
         name=b.client_name,
         status=b.status.value,
@@ -354,25 +333,28 @@ def _seat(b: Any) -> SeatRow:
     )
 
 
-def _lesson_rows(session: Any, tutor_id: int, start: datetime, end: datetime) -> list[LessonRow]:
+def _lesson_rows(
+    session: Any, tutor_id: int, start: datetime, end: datetime
+) -> list[CalendarLesson]:
     rows = repo.tutor_lessons(session=session, tutor_id=tutor_id, start=start, end=end)
-    bookings = repo.bookings_of_lessons(session=session, lesson_ids=[r[0].id for r in rows])
-    by_lesson: dict[int, list[SeatRow]] = {}
+    bookings = repo.bookings_of_lessons(
+        session=session, lesson_ids=[r.lesson.id or 0 for r in rows]
+    )
+    by_lesson: dict[int, list[CalendarSeat]] = {}
     for b in bookings:
         by_lesson.setdefault(b.lesson_id, []).append(_seat(b))
     return [
-        LessonRow(
-            id=x.id or 0,
-            title=x.title or r.service_name or "Lesson",
-            start=x.starts_at,
-            end=x.ends_at,
-            lesson_type=x.lesson_type.value,
-            capacity=x.capacity,
-            status=x.status.value,
-            seats=tuple(by_lesson.get(x.id or 0, ())),
+        CalendarLesson(
+            id=r.lesson.id or 0,
+            title=r.lesson.title or r.service_name or "Lesson",
+            start=r.lesson.starts_at,
+            end=r.lesson.ends_at,
+            lesson_type=r.lesson.lesson_type.value,
+            capacity=r.lesson.capacity,
+            status=r.lesson.status.value,
+            seats=tuple(by_lesson.get(r.lesson.id or 0, ())),
         )
         for r in rows
-        for x in (r[0],)
     ]
 
 
@@ -382,7 +364,7 @@ def _tutor_week(
     start, end = week_bounds(monday, tz)
     lessons = _lesson_rows(session, tutor_id, start, end)
     busy = [
-        BusyRow(b.id or 0, b.title, b.starts_at, b.ends_at)
+        CalendarBusy(b.id or 0, b.title, b.starts_at, b.ends_at)
         for b in repo.busy_blocks(session=session, tutor_id=tutor_id, start=start, end=end)
     ]
     loaded = schedules_repo.load_schedule(
@@ -402,16 +384,15 @@ def _student_week(
     start, end = week_bounds(monday, tz)
     rows = repo.student_bookings(session=session, student_id=student_id, start=start, end=end)
     student = [
-        StudentRow(
-            booking_id=b.id or 0,
-            title=f"{r.service_name or lesson.title} · {r.tutor_name}",
-            start=lesson.starts_at,
-            end=lesson.ends_at,
-            status=b.status.value,
+        CalendarBooking(
+            booking_id=r.booking.id or 0,
+            title=f"{r.service_name or r.lesson.title} · {r.tutor_name}",
+            start=r.lesson.starts_at,
+            end=r.lesson.ends_at,
+            status=r.booking.status.value,
         )
         for r in rows
-        for b, lesson in ((r[0], r[1]),)
-        if b.status in SEAT_HOLDING_STATUSES or b.status is BookingStatus.completed
+        if r.booking.status in SEAT_HOLDING_STATUSES or r.booking.status is BookingStatus.completed
     ]
     return build_week(monday=monday, tz=tz, now=now, student=student)
 
@@ -428,179 +409,23 @@ def week_snapshot(
         return _student_week(session, user_id, monday, tz, now)
 
 
-# --- tutor edits ---------------------------------------------------------------------------
+# --- the widget's times, for the forms it opens ------------------------------------------------
 
 
-def _tutor_tz(session: Any, tutor_id: int) -> ZoneInfo:
+def tutor_zone(session: Any, tutor_id: int) -> ZoneInfo:
     name = lessons_repo.tutor_timezone(session=session, tutor_id=tutor_id)
     if name is None:
         raise NotFound("Only tutors edit the calendar.")
     return timefmt.zone_or_utc(name)
 
 
-def _check_move(
-    session: Any, tutor_id: int, lesson_id: int, start: datetime, end: datetime
-) -> None:
-    loaded = schedules_repo.load_schedule(
-        session=session, tutor_id=tutor_id, range_start=start, range_end=end
-    )
-    assert loaded is not None
-    verdict = check_conflicts(loaded.schedule, start, end, ignore_lesson_id=lesson_id)
-    if verdict.ok:
-        return
-    if verdict.reason is Reason.OVERLAPS:
-        raise SlotUnavailable(Reason.OVERLAPS.value, OVERLAPS_DETAIL)
-    if verdict.reason is Reason.BUFFER:
-        gap = loaded.schedule.rules.gap_min
-        detail = f"Keep at least {gap} minutes between lessons (your buffer setting)."
-        raise SlotUnavailable(Reason.BUFFER.value, detail)
-    raise SlotUnavailable(verdict.reason.value, verdict.detail)
-
-
-def _span(start: datetime, end: datetime, now: datetime) -> None:
-    if end <= start:
-        raise ValidationFailed({"form": "The end must be after the start."})
-    if start <= now:
-        raise SlotUnavailable(Reason.TOO_SOON.value, "This time has already passed.")
-
-
-def move_lesson(tutor_id: int, lesson_id: int, *, start: str, end: str, now: datetime) -> None:
-    """Move/resize a future lesson (wall-time strings of the tutor's calendar).
-
-    Checked under the tutor's lock against every other lesson and busy block, like
-    publishing; refused -> SlotUnavailable and nothing changes. Its students are told.
-    """
-    try:
-        with session_scope(write=True) as session:
-            tz = _tutor_tz(session, tutor_id)
-            new_start, new_end = parse_wall(start, tz), parse_wall(end, tz)
-            _span(new_start, new_end, now)
-            schedules_repo.lock_tutor(session=session, tutor_id=tutor_id)
-            lesson = repo.lesson_for_tutor(session=session, tutor_id=tutor_id, lesson_id=lesson_id)
-            if lesson is None or lesson.status is LessonStatus.cancelled:
-                raise NotFound(LESSON_NOT_FOUND)
-            if lesson.starts_at <= now:
-                raise ValidationFailed({"form": "This lesson has already started."})
-            _check_move(session, tutor_id, lesson_id, new_start, new_end)
-            lesson.starts_at, lesson.ends_at, lesson.updated_at = new_start, new_end, now
-            session.flush()
-            students = lessons_repo.seat_student_ids(session=session, lesson_id=lesson_id)
-            for booking_id in lessons_repo.seat_booking_ids(session=session, lesson_id=lesson_id):
-                notifications.booking_changed(session, booking_id, "moved", now=now, by_tutor=True)
-            realtime.publish_on_commit(session, (tutor_id, *students))
-    except IntegrityError as exc:
-        if EXCLUSION_NAME in str(exc.orig):
-            raise SlotUnavailable(Reason.OVERLAPS.value, OVERLAPS_DETAIL) from None
-        raise
-
-
-def move_busy_block(tutor_id: int, block_id: int, *, start: str, end: str, now: datetime) -> None:
-    """Move/resize a busy block; like adding one, it never disturbs booked lessons."""
-    with session_scope(write=True) as session:
-        tz = _tutor_tz(session, tutor_id)
-        new_start, new_end = parse_wall(start, tz), parse_wall(end, tz)
-        if new_end <= new_start:
-            raise ValidationFailed({"form": "The end must be after the start."})
-        if new_end <= now:
-            raise ValidationFailed({"form": "A busy time must end in the future."})
-        block = repo.busy_for_tutor(session=session, tutor_id=tutor_id, block_id=block_id)
-        if block is None:
-            raise NotFound(BUSY_NOT_FOUND)
-        block.starts_at, block.ends_at = new_start, new_end
-        session.flush()
-        realtime.publish_on_commit(session, (tutor_id,))
-
-
 def selection_minutes(start: str, end: str, viewer_tz: str) -> int:
     """Length in minutes of a range selected on the calendar (wall times of the viewer)."""
     tz = timefmt.zone_or_utc(viewer_tz)
-    return int((parse_wall(end, tz) - parse_wall(start, tz)).total_seconds() // 60)
+    return int((parse_wall(end, tz, "end") - parse_wall(start, tz)).total_seconds() // 60)
 
 
 def local_input(raw: str, viewer_tz: str) -> str:
     """A widget time as "YYYY-MM-DDTHH:MM" in the same zone (what the create forms take)."""
     tz = timefmt.zone_or_utc(viewer_tz)
     return timefmt.local_input(parse_wall(raw, tz), tz)
-
-
-def student_booking_token(student_id: int, booking_id: int) -> str:
-    """The private-link token of the student's own booking (clicked on their calendar);
-    anyone else's booking is NotFound, like everywhere else."""
-    with read_scope() as session:
-        booking = bookings_repo.for_student(
-            session=session, student_id=student_id, booking_id=booking_id
-        )
-        if booking is None:
-            raise NotFound("This booking does not exist.")
-        return booking.booking_token
-
-
-def lesson_detail(tutor_id: int, lesson_id: int) -> LessonDetail:
-    """The lesson with every booking (name, status, payment) for the details dialog."""
-    with read_scope() as session:
-        tz = _tutor_tz(session, tutor_id)
-        lesson = repo.lesson_for_tutor(session=session, tutor_id=tutor_id, lesson_id=lesson_id)
-        if lesson is None:
-            raise NotFound(LESSON_NOT_FOUND)
-        bookings = repo.bookings_of_lessons(session=session, lesson_ids=[lesson_id])
-    return LessonDetail(
-        id=lesson_id,
-        title=lesson.title or "Lesson",
-        label=timefmt.span_label(lesson.starts_at, lesson.ends_at, tz),
-        lesson_type=lesson.lesson_type.value,
-        capacity=lesson.capacity,
-        status=lesson.status.value,
-        notes=lesson.notes or "",
-        seats=[
-            SeatView(
-                booking_id=b.id or 0,
-                name=b.client_name,
-                status=b.status.value,
-                price=f.format_price(b.price),
-                payment=b.payment_status.value,
-                paid_amount=f.format_price(b.paid_amount) if b.paid_amount is not None else "",
-            )
-            for b in bookings
-        ],
-    )
-
-
-def set_payment(tutor_id: int, booking_id: int, *, paid: bool, amount: str, now: datetime) -> None:
-    """Mark a booking paid (with the amount received; blank = its price) or unpaid."""
-    with session_scope(write=True) as session:
-        booking = repo.booking_for_tutor(session=session, tutor_id=tutor_id, booking_id=booking_id)
-        if booking is None:
-            raise NotFound(BOOKING_NOT_FOUND)
-        if paid:
-            try:
-                value = f.clean_price(amount) if str(amount or "").strip() else booking.price
-            except FieldError as exc:
-                raise ValidationFailed({"amount": str(exc)}) from None
-            booking.payment_status, booking.paid_amount, booking.paid_at = (
-                PaymentStatus.paid,
-                value,
-                now,
-            )
-        else:
-            booking.payment_status, booking.paid_amount, booking.paid_at = (
-                PaymentStatus.unpaid,
-                None,
-                None,
-            )
-        booking.updated_at = now
-        session.flush()
-        realtime.publish_on_commit(session, (tutor_id, booking.student_id))
-
-
-def set_lesson_notes(tutor_id: int, lesson_id: int, notes: str, *, now: datetime) -> None:
-    """The tutor's private notes on a lesson (up to 2000 characters)."""
-    text = str(notes or "").strip()
-    if len(text) > MAX_NOTES:
-        raise ValidationFailed({"notes": f"Notes are limited to {MAX_NOTES} characters."})
-    with session_scope(write=True) as session:
-        lesson = repo.lesson_for_tutor(session=session, tutor_id=tutor_id, lesson_id=lesson_id)
-        if lesson is None:
-            raise NotFound(LESSON_NOT_FOUND)
-        lesson.notes, lesson.updated_at = text, now
-        session.flush()
-        realtime.publish_on_commit(session, (tutor_id,))

@@ -23,10 +23,17 @@ from booking_app.config import get_settings
 from booking_app.db import read_scope, session_scope
 from booking_app.models import BookingStatus, ClassroomSession, Lesson, LessonMode, LessonStatus
 from booking_app.repositories import classroom as repo
+from booking_app.repositories import lessons as lessons_repo
 from booking_app.scheduling import can_join, seconds_until_join
 from booking_app.services import timefmt
-from booking_app.services.classroom_errors import LessonNotFound
-from booking_app.services.errors import ValidationFailed
+from booking_app.services.errors import (
+    AlreadyCancelled,
+    LessonCompleted,
+    LessonNotFound,
+    LessonNotStarted,
+    NoSeat,
+    ValidationFailed,
+)
 from booking_app.services.notes_merge import merge3
 
 MAX_NOTES = 20_000
@@ -126,7 +133,7 @@ def open_room(lesson_id: int, *, user_id: int, now: datetime) -> str:
     makes a racing second insert fail, and we then read the winner's room.
     """
     with read_scope() as session:
-        lesson = repo.get_lesson(session=session, lesson_id=lesson_id)
+        lesson = lessons_repo.get_lesson(session=session, lesson_id=lesson_id)
         if lesson is None or not is_participant(session, lesson, user_id):
             raise LessonNotFound()
         if lesson.status is LessonStatus.cancelled:
@@ -136,12 +143,7 @@ def open_room(lesson_id: int, *, user_id: int, now: datetime) -> str:
             return room.session_uuid
     try:
         with session_scope(write=True) as session:
-            room = repo.room_of_lesson(session=session, lesson_id=lesson_id)
-            if room is None:
-                room = repo.add_room(
-                    session=session, room=ClassroomSession(lesson_id=lesson_id, created_at=now)
-                )
-            return room.session_uuid
+            return repo.ensure_room(session=session, lesson_id=lesson_id, at=now).session_uuid
     except IntegrityError:
         with read_scope() as session:
             room = repo.room_of_lesson(session=session, lesson_id=lesson_id)
@@ -234,9 +236,9 @@ def save_notes(
 
 def _ensure_started(lesson: Lesson, now: datetime, what: str) -> None:
     if lesson.status is LessonStatus.cancelled:
-        raise ValidationFailed({"lesson": "This lesson was cancelled."})
+        raise AlreadyCancelled("This lesson was cancelled.")
     if now < lesson.starts_at:
-        raise ValidationFailed({"lesson": f"You can {what} once the lesson has started."})
+        raise LessonNotStarted(f"You can {what} once the lesson has started.")
 
 
 def mark_completed(session_uuid: str, *, tutor_id: int, now: datetime) -> None:
@@ -244,7 +246,7 @@ def mark_completed(session_uuid: str, *, tutor_id: int, now: datetime) -> None:
     with session_scope(write=True) as session:
         _room, lesson = _tutor_room(session, session_uuid, tutor_id)
         if lesson.status is LessonStatus.completed:
-            raise ValidationFailed({"lesson": "This lesson is already marked completed."})
+            raise LessonCompleted("This lesson is already marked completed.")
         _ensure_started(lesson, now, "mark it completed")
         lesson.status, lesson.updated_at = LessonStatus.completed, now
         for booking, _name in repo.lesson_students(session=session, lesson_id=lesson.id or 0):
@@ -264,7 +266,7 @@ def mark_no_show(session_uuid: str, *, tutor_id: int, booking_id: int, now: date
             BookingStatus.confirmed,
             BookingStatus.completed,
         ):
-            raise ValidationFailed({"student": "This student has no seat to mark."})
+            raise NoSeat()
         booking.status, booking.updated_at = BookingStatus.no_show, now
         session.flush()
 

@@ -25,6 +25,7 @@ from booking_app.repositories import bookings as bookings_repo
 from booking_app.repositories import classroom as repo
 from booking_app.repositories import lessons as lessons_repo
 from booking_app.repositories import schedules as schedules_repo
+from booking_app.repositories.classroom import DashboardLessonRow
 from booking_app.scheduling import normalize, seconds_until_join
 from booking_app.scheduling.availability import working_intervals
 from booking_app.scheduling.intervals import clip
@@ -177,7 +178,7 @@ def tutor_dashboard(tutor_id: int, *, now: datetime) -> TutorDashboard:
 
 
 def _tutor_view(  # noqa: PLR0913 - the numbers loaded in one read transaction
-    rows: list[Any],
+    rows: list[DashboardLessonRow],
     totals: tuple[int, Any, int],
     counts: tuple[int, int],
     now: datetime,

@@ -1,5 +1,18 @@
-"""Domain errors with a stable `code`: the API maps them to {"error": code, "detail": text},
-the UI to a toast or a message next to a field."""
+"""Every domain error of the app, one class per distinct refusal, each with a stable `code`.
+
+The contract (pages, API, bot and tests rely on it):
+- `code` names the refusal and never changes once released (the API sends it as `error`);
+- `detail` is a sentence a user can read as it is ("This booking is already cancelled.");
+- `http_status` is what the API answers with (`api/errors.py:error_body` builds the body);
+- bad input is `ValidationFailed(field_errors)`: {form field name: message next to it}.
+  Anything that is not about one field of a form is a class of its own below, never a
+  catch-all key such as "form";
+- `SlotUnavailable.reason` is the scheduling engine's `Reason` value and its `detail` the
+  engine's own explanation ("The tutor needs at least 15 min free between lessons.").
+
+`as_text(exc)` is the one way to turn any of them into a single line of text (the bot
+and logs use it; pages show `field_errors` next to fields, else `detail`).
+"""
 
 from __future__ import annotations
 
@@ -11,10 +24,22 @@ class DomainError(Exception):
 
     code = "error"
     http_status = 400
+    default_detail = ""
 
     def __init__(self, detail: str = "") -> None:
-        super().__init__(detail or self.code)
-        self.detail = detail or self.code
+        text = detail or self.default_detail or self.code
+        super().__init__(text)
+        self.detail = text
+
+
+def as_text(exc: DomainError) -> str:
+    """One line for a user: the field messages of a ValidationFailed, else `detail`."""
+    if isinstance(exc, ValidationFailed):
+        return " ".join(exc.field_errors.values())
+    return exc.detail
+
+
+# --- input -------------------------------------------------------------------------------
 
 
 class ValidationFailed(DomainError):
@@ -28,11 +53,29 @@ class ValidationFailed(DomainError):
         self.field_errors = field_errors
 
 
+# --- who may see or do it ----------------------------------------------------------------
+
+
 class NotFound(DomainError):
     """Also used when the object exists but the caller may not see it (no 403 leaks)."""
 
     code = "not_found"
     http_status = 404
+
+
+class LessonNotFound(NotFound):
+    """The lesson/room does not exist OR the caller may not see it (never a 403 leak)."""
+
+    code = "lesson_not_found"
+    default_detail = "This lesson does not exist or is not yours."
+
+
+class Unauthorized(DomainError):
+    """No (valid) session: sign in first."""
+
+    code = "unauthorized"
+    http_status = 401
+    default_detail = "Sign in first."
 
 
 class InvalidCredentials(DomainError):
@@ -57,13 +100,30 @@ class TooManyAttempts(DomainError):
 
 
 class Forbidden(DomainError):
+    """The wrong kind of account for this action (a student managing invites, a tutor
+    booking as a student, ...)."""
+
     code = "forbidden"
     http_status = 403
 
 
+class TrialNeedsAccount(Forbidden):
+    code = "trial_needs_account"
+    default_detail = "Sign in as a student to request a trial."
+
+
+class NotAMember(DomainError):
+    code = "not_a_member"
+    http_status = 403
+    default_detail = "This student is not an active member of your classroom."
+
+
+# --- the schedule ------------------------------------------------------------------------
+
+
 class SlotUnavailable(DomainError):
-    """The engine refused the time: `reason` is its Reason value ("overlaps", "buffer", ...),
-    so the UI can react to the kind of refusal and the API can expose it."""
+    """The engine refused the time: `reason` is its Reason value ("overlaps", "buffer", ...)
+    and `detail` its explanation, so the user learns why (notice, buffer, daily limit)."""
 
     code = "slot_unavailable"
     http_status = 409
@@ -71,3 +131,94 @@ class SlotUnavailable(DomainError):
     def __init__(self, reason: str, detail: str) -> None:
         super().__init__(detail)
         self.reason = reason
+
+
+class LessonFull(Forbidden):
+    """A tutor's lesson invite found no free seat (the engine counted them)."""
+
+    code = "lesson_full"
+    default_detail = "This lesson has no free spot left."
+
+
+# --- a state that no longer allows the action -------------------------------------------
+
+
+class Conflict(DomainError):
+    """Base of the refusals below: the object is in a state that excludes the action."""
+
+    code = "conflict"
+    http_status = 409
+
+
+class TrialTaken(Conflict):
+    code = "trial_taken"
+    default_detail = "You already have a trial with this tutor."
+
+
+class AlreadyCancelled(Conflict):
+    """The booking or lesson was cancelled already."""
+
+    code = "already_cancelled"
+    default_detail = "This booking is already cancelled."
+
+
+class LessonStarted(Conflict):
+    """The lesson has started (or is over): it can no longer be changed this way."""
+
+    code = "lesson_started"
+    default_detail = "This lesson has already started or taken place."
+
+
+class LessonNotStarted(Conflict):
+    code = "lesson_not_started"
+    default_detail = "This lesson has not started yet."
+
+
+class LessonCompleted(Conflict):
+    code = "lesson_completed"
+    default_detail = "This lesson has already taken place."
+
+
+class TooLateToMove(Conflict):
+    code = "too_late_to_move"
+    default_detail = "It is too late to move this lesson; you may cancel it."
+
+
+class AlreadyAnswered(Conflict):
+    code = "already_answered"
+    default_detail = "This request has already been answered."
+
+
+class NoSeat(Conflict):
+    code = "no_seat"
+    default_detail = "This student has no seat to mark."
+
+
+class AlreadyRemoved(Conflict):
+    code = "already_removed"
+    default_detail = "This student was already removed."
+
+
+# --- invite links ------------------------------------------------------------------------
+
+
+class InviteInvalid(DomainError):
+    code = "invite_invalid"
+    http_status = 400
+    default_detail = "This invite link is not valid."
+
+
+class InviteExpired(DomainError):
+    code = "invite_expired"
+    http_status = 410
+    default_detail = "This invite link has expired."
+
+
+class InviteRevoked(DomainError):
+    """The link is genuine and unexpired but no longer admits this account: the tutor
+    revoked it, it reached its maximum number of uses, or it was taken back from this
+    student when they were removed from the class."""
+
+    code = "invite_revoked"
+    http_status = 410
+    default_detail = "Your tutor has revoked this invite link."

@@ -19,10 +19,10 @@ from sqlmodel import Session
 from booking_app.db import read_scope
 from booking_app.repositories import marketplace as repo
 from booking_app.repositories import schedules as schedules_repo
-from booking_app.scheduling import ServiceSpec, free_slots
+from booking_app.repositories.marketplace import SearchRow
+from booking_app.scheduling import free_slots
 from booking_app.services import offer_fields as f
 from booking_app.services import timefmt
-from booking_app.services.errors import NotFound
 
 NEXT_FREE_WINDOW = timedelta(days=14)
 MAX_TEXT = 100
@@ -49,34 +49,6 @@ class SearchInput:
     subject: str = ""  # subject slug
     price_min: str = ""
     price_max: str = ""
-
-
-@dataclass(frozen=True)
-class PublicServiceView:
-    id: int
-    name: str
-    description: str
-    duration_min: int
-    price: str
-    currency: str
-    lesson_type: str
-    capacity: int
-    mode: str
-    is_trial: bool
-    subject_name: str
-
-
-@dataclass(frozen=True)
-class TutorPublicView:
-    tutor_id: int
-    slug: str
-    name: str
-    headline: str
-    bio: str
-    subjects: list[str]
-    timezone: str
-    requires_confirmation: bool
-    services: list[PublicServiceView]
 
 
 def _clean_search(q: SearchInput) -> tuple[str, str, Decimal | None, Decimal | None]:
@@ -117,15 +89,14 @@ def _next_free(
     if loaded is None or loaded.service is None:
         return None
     svc = loaded.service
-    spec = ServiceSpec(svc.duration_min, svc.is_group, svc.capacity)
-    slots = free_slots(loaded.schedule, spec, now, end, now, viewer_tz)
+    slots = free_slots(loaded.schedule, svc.spec, now, end, now, viewer_tz)
     return (slots[0], svc) if slots else None
 
 
 def _card(
-    row: Any, subjects: list[str], found: tuple[Any, Any] | None, viewer: ZoneInfo
+    row: SearchRow, subjects: list[str], found: tuple[Any, Any] | None, viewer: ZoneInfo
 ) -> TutorCard:
-    profile = row[0]
+    profile = row.profile
     slot, svc = found if found else (None, None)
     return TutorCard(
         slug=profile.slug,
@@ -153,12 +124,14 @@ def search_tutors(q: SearchInput, *, viewer_tz: str, now: datetime) -> list[Tuto
     with read_scope() as session:
         rows = repo.search_rows(session=session, text=text, subject_slug=subject)
         rows = [r for r in rows if _in_range(Decimal(str(r.price_from)), low, high)]
-        subjects = repo.subject_names(session=session, profile_ids=[r[0].id for r in rows])
+        subjects = repo.subject_names(
+            session=session, profile_ids=[r.profile.id or 0 for r in rows]
+        )
         cards = [
             _card(
                 r,
-                subjects.get(r[0].id, []),
-                _next_free(session, r[0].user_id, now, viewer_tz),
+                subjects.get(r.profile.id or 0, []),
+                _next_free(session, r.profile.user_id, now, viewer_tz),
                 viewer,
             )
             for r in rows
@@ -170,43 +143,3 @@ def list_subject_options() -> list[tuple[str, str]]:
     """(slug, name) pairs for the subject filter, by name."""
     with read_scope() as session:
         return repo.subject_options(session=session)
-
-
-def _service_view(row: Any, currency: str) -> PublicServiceView:
-    service = row[0]
-    return PublicServiceView(
-        id=service.id or 0,
-        name=service.name,
-        description=service.description,
-        duration_min=service.duration_min,
-        price=f.format_price(service.price),
-        currency=currency,
-        lesson_type=service.lesson_type.value,
-        capacity=service.capacity,
-        mode=service.mode.value,
-        is_trial=service.is_trial,
-        subject_name=row.subject_name or "",
-    )
-
-
-def tutor_public_page(slug: str) -> TutorPublicView:
-    """A published tutor's page data; NotFound for an unknown or unpublished slug."""
-    clean = (slug or "").strip().lower() if isinstance(slug, str) else ""
-    with read_scope() as session:
-        found = repo.public_profile(session=session, slug=clean) if clean else None
-        if found is None:
-            raise NotFound("There is no tutor at this address.")
-        profile, user = found
-        services = repo.public_services(session=session, tutor_id=user.id)
-        subjects = repo.subject_names(session=session, profile_ids=[profile.id])
-    return TutorPublicView(
-        tutor_id=user.id,
-        slug=profile.slug,
-        name=user.name,
-        headline=profile.headline,
-        bio=profile.bio,
-        subjects=subjects.get(profile.id, []),
-        timezone=user.timezone,
-        requires_confirmation=profile.requires_confirmation,
-        services=[_service_view(r, profile.currency) for r in services],
-    )

@@ -4,10 +4,11 @@ transaction, and delivered by tasks/notifications.py.
 Why an outbox: Cal.com's reminders were lost (a queue message that never ran), sent in a
 burst, or sent after a cancel (a far-future job nobody withdrew). Here:
 - the booking change and its messages commit together (`booking_changed(session, ...)`
-  is one call inside each write path of services/booking.py), so there is no booking
-  without its messages and no message about a change that rolled back;
-- reminders are rows with `send_at`, one per (booking, "reminder:<h>h"): a move updates
-  them, a cancel cancels them, and the sender re-reads the booking anyway;
+  is one call inside each write, made by the write skeleton's `announce`), so there is
+  no booking without its messages and no message about a change that rolled back;
+- reminders are rows with `send_at`, one per (booking, "reminder:<h>h"; every kind is a
+  `models.NotificationKind`): a move updates them, a cancel cancels them, and the
+  sender re-reads the booking anyway;
 - sending is claim (pending -> claimed, one UPDATE) -> wait for the send slot -> launch
   (claimed -> sending, one UPDATE committed right before the HTTP call, with the last
   re-read of the booking) -> send -> mark sent. A row is sent at most once except the
@@ -29,22 +30,20 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from booking_app.config import get_settings
 from booking_app.db import session_scope
 from booking_app.models import (
     SEAT_HOLDING_STATUSES,
-    Booking,
+    BookingEvent,
     BookingStatus,
-    Lesson,
     LessonStatus,
     Notification,
+    NotificationKind,
     NotificationStatus,
-    Service,
-    User,
 )
+from booking_app.models.enums import reminder_hours, reminder_key
 from booking_app.repositories import notifications as repo
 from booking_app.repositories.notifications import BookingContext
 from booking_app.services import notify_texts as texts
@@ -52,13 +51,14 @@ from booking_app.services import send_budget, timefmt
 
 log = logging.getLogger(__name__)
 
-REMINDER = "reminder:"
-TUTOR_KINDS = ("tutor_request", "tutor_moved", "tutor_cancelled")
-CANCEL_KINDS = ("cancelled", "tutor_cancelled")  # written by a cancel, which stops the rest
+K = NotificationKind
+REMINDER_PREFIX = K.reminder.key("")  # "reminder" (rows: "reminder:24h")
+CANCEL_KINDS = (K.cancelled.key(), K.tutor_cancelled.key())  # a cancel's own notices
 # Still sent for a booking that ends cancelled: those notices, and a decline's `decision`
 # (a decline is a cancel with a decision; a "Confirmed" one still unsent is stopped by a
 # later cancel's transaction).
-SENT_WHEN_CANCELLED = (*CANCEL_KINDS, "decision")
+SENT_WHEN_CANCELLED = (*CANCEL_KINDS, K.decision.key())
+WITH_CANCEL_BUTTON = (K.created, K.decision, K.moved, K.reminder)
 CANCELLED = (BookingStatus.cancelled, BookingStatus.late_cancel)
 CANCEL_NOTE = "booking cancelled"
 NO_TOKEN = "not sent: TELEGRAM_BOT_TOKEN is not set"
@@ -72,33 +72,43 @@ DIGEST_WINDOW = timedelta(hours=2)
 
 
 def booking_changed(
-    session: Session, booking_id: int, event: str, *, now: datetime, by_tutor: bool = False
+    session: Session,
+    booking_id: int,
+    event: BookingEvent | str,
+    *,
+    now: datetime,
+    by_tutor: bool = False,
 ) -> None:
     """Write this change's messages in the caller's transaction.
 
-    event: "created" | "confirmed" | "declined" | "moved" | "cancelled". ``by_tutor``: the
-    tutor made the change (moved or cancelled the lesson), so they get no notice of it.
+    ``by_tutor``: the tutor made the change (moved or cancelled the lesson), so they get
+    no notice of it. A new kind of message: a NotificationKind member, its words in
+    notify_texts, and the event that writes it here.
     """
+    event = BookingEvent(event)
     ctx = repo.booking_context(session=session, booking_id=booking_id)
     if ctx is None:
         return
-    if event == "created":
-        _student(session, ctx, "created", texts.created(ctx), now)
+    if event is BookingEvent.created:
+        _student(session, ctx, K.created, texts.created(ctx), now)
         if ctx.booking.status is BookingStatus.pending:
-            _tutor(session, ctx, "tutor_request", texts.tutor_request(ctx), now)
-    elif event in ("confirmed", "declined"):
-        _student(session, ctx, "decision", texts.decision(ctx), now)
+            _tutor(session, ctx, K.tutor_request, texts.tutor_request(ctx), now)
+    elif event in (BookingEvent.confirmed, BookingEvent.declined):
+        _student(session, ctx, K.decision, texts.decision(ctx), now)
         repo.cancel_unsent(
-            session=session, booking_id=booking_id, kinds=["tutor_request"], reason="answered"
+            session=session,
+            booking_id=booking_id,
+            kinds=[K.tutor_request.key()],
+            reason="answered",
         )
-    elif event == "moved":
-        _student(session, ctx, "moved", texts.moved(ctx), now)
+    elif event is BookingEvent.moved:
+        _student(session, ctx, K.moved, texts.moved(ctx), now)
         if not by_tutor:
-            _tutor(session, ctx, "tutor_moved", texts.tutor_moved(ctx), now)
-    elif event == "cancelled":
-        _student(session, ctx, "cancelled", texts.cancelled(ctx), now)
+            _tutor(session, ctx, K.tutor_moved, texts.tutor_moved(ctx), now)
+    elif event is BookingEvent.cancelled:
+        _student(session, ctx, K.cancelled, texts.cancelled(ctx), now)
         if not by_tutor:
-            _tutor(session, ctx, "tutor_cancelled", texts.tutor_cancelled(ctx), now)
+            _tutor(session, ctx, K.tutor_cancelled, texts.tutor_cancelled(ctx), now)
         # Everything else about this booking that has not left never will (a "Booked"
         # or a reminder after "Cancelled" is wrong, and may even arrive after it).
         superseded = [
@@ -109,8 +119,6 @@ def booking_changed(
         repo.cancel_unsent(
             session=session, booking_id=booking_id, kinds=superseded, reason=CANCEL_NOTE
         )
-    else:
-        raise ValueError(f"unknown booking event {event!r}")
     sync_reminders(session, ctx, now)
 
 
@@ -120,20 +128,24 @@ def _student_chat(ctx: BookingContext) -> int | None:
     return ctx.student.telegram_chat_id if ctx.student else None
 
 
-def _student(session: Session, ctx: BookingContext, kind: str, body: str, now: datetime) -> None:
+def _student(
+    session: Session, ctx: BookingContext, kind: NotificationKind, body: str, now: datetime
+) -> None:
     """Always written: a guest may link a chat later (deep link) and then receives it."""
     repo.upsert(
-        session=session, booking_id=ctx.booking.id, kind=kind, user_id=ctx.booking.student_id,
+        session=session, booking_id=ctx.booking.id, kind=kind.key(), user_id=ctx.booking.student_id,
         chat_id=_student_chat(ctx), body=body, send_at=now, now=now,
     )  # fmt: skip
 
 
-def _tutor(session: Session, ctx: BookingContext, kind: str, body: str, now: datetime) -> None:
+def _tutor(
+    session: Session, ctx: BookingContext, kind: NotificationKind, body: str, now: datetime
+) -> None:
     """Only for tutors who can be reached (a linked chat or a username to link by)."""
     if not (ctx.tutor.telegram_chat_id or ctx.tutor.telegram_username):
         return
     repo.upsert(
-        session=session, booking_id=ctx.booking.id, kind=kind, user_id=ctx.tutor.id,
+        session=session, booking_id=ctx.booking.id, kind=kind.key(), user_id=ctx.tutor.id,
         chat_id=ctx.tutor.telegram_chat_id, body=body, send_at=now, now=now,
     )  # fmt: skip
 
@@ -147,9 +159,7 @@ def _is_live(ctx: BookingContext) -> bool:
 
 def reminder_times(starts_at: datetime, offsets: list[int]) -> dict[str, datetime]:
     """{"reminder:24h": starts - 24 h, ...}: elapsed hours, so DST never shifts them."""
-    return {
-        f"{REMINDER}{h}h": starts_at - timedelta(hours=h) for h in sorted(set(offsets)) if h > 0
-    }
+    return {reminder_key(h): starts_at - timedelta(hours=h) for h in sorted(set(offsets)) if h > 0}
 
 
 def sync_reminders(session: Session, ctx: BookingContext, now: datetime) -> None:
@@ -161,14 +171,16 @@ def sync_reminders(session: Session, ctx: BookingContext, now: datetime) -> None
             for kind, at in reminder_times(ctx.lesson.starts_at, ctx.reminder_offsets).items()
             if at > now
         }
-    existing = repo.kinds_of(session=session, booking_id=ctx.booking.id or 0, prefix=REMINDER)
+    existing = repo.kinds_of(
+        session=session, booking_id=ctx.booking.id or 0, prefix=REMINDER_PREFIX
+    )
     stale = [kind for kind in existing if kind not in wanted]
     repo.cancel_unsent(
         session=session, booking_id=ctx.booking.id or 0, kinds=stale, reason="no longer due"
     )
     chat = _student_chat(ctx)
     for kind, at in wanted.items():
-        body = texts.reminder(ctx, int(kind[len(REMINDER) : -1]))
+        body = texts.reminder(ctx, reminder_hours(kind))
         row = repo.find(session=session, booking_id=ctx.booking.id or 0, kind=kind)
         if row and row.status is NotificationStatus.pending and row.send_at == at:
             row.body, row.chat_id = body, row.chat_id or chat  # same time: refresh the text only
@@ -231,18 +243,8 @@ def claim(notification_id: int, *, now: datetime) -> Outgoing | None:
     with session_scope(write=True) as session:
         if not repo.claim(session=session, notification_id=notification_id, now=now, lease=lease()):
             return None
-        row = repo.get(session=session, notification_id=notification_id)
-        assert row is not None
-        ctx = (
-            repo.booking_context(session=session, booking_id=row.booking_id)
-            if row.booking_id
-            else None
-        )
-        problem = _why_not(row, ctx, now)
-        if problem or row.chat_id is None:
-            row.status, row.last_error, row.lease_until = (
-                NotificationStatus.cancelled, problem or "no chat", None,
-            )  # fmt: skip
+        row, ctx = _reread(session, notification_id, now)
+        if row is None or row.chat_id is None:
             return None
         buttons = _buttons(session, row, ctx, now)
         wait = send_budget.reserve_in(session, row.chat_id)
@@ -265,18 +267,8 @@ def launch(claimed: Outgoing, *, now: datetime) -> Outgoing | Hold | None:
         )  # fmt: skip
         if not taken:
             return None
-        row = repo.get(session=session, notification_id=claimed.notification_id)
-        assert row is not None
-        ctx = (
-            repo.booking_context(session=session, booking_id=row.booking_id)
-            if row.booking_id
-            else None
-        )
-        problem = _why_not(row, ctx, now)
-        if problem or row.chat_id is None:
-            row.status, row.last_error, row.lease_until, row.sent_at = (
-                NotificationStatus.cancelled, problem or "no chat", None, None,
-            )  # fmt: skip
+        row, ctx = _reread(session, claimed.notification_id, now)
+        if row is None or row.chat_id is None:
             return None
         wait, hold = send_budget.take_chat_in(session, row.chat_id)
         if not hold:
@@ -288,17 +280,36 @@ def launch(claimed: Outgoing, *, now: datetime) -> Outgoing | Hold | None:
         )
 
 
+def _reread(
+    session: Session, notification_id: int, now: datetime
+) -> tuple[Notification | None, BookingContext | None]:
+    """The held row and its booking read again; (None, None) after cancelling a row that
+    is no longer worth sending (the reason is kept in last_error)."""
+    row = repo.get(session=session, notification_id=notification_id)
+    assert row is not None
+    ctx = (
+        repo.booking_context(session=session, booking_id=row.booking_id) if row.booking_id else None
+    )
+    problem = _why_not(row, ctx, now)
+    if problem or row.chat_id is None:
+        row.status, row.last_error = NotificationStatus.cancelled, problem or "no chat"
+        row.lease_until = row.sent_at = None
+        return None, None
+    return row, ctx
+
+
 def _why_not(row: Notification, ctx: BookingContext | None, now: datetime) -> str | None:
     """The re-read: a cancelled or moved booking gets no reminder, an answered request no ask."""
     if row.booking_id is None:
         return None
     if ctx is None:
         return "booking gone"
+    kind = K.of(row.kind)
     if ctx.booking.status in CANCELLED and row.kind not in SENT_WHEN_CANCELLED:
         return CANCEL_NOTE
-    if row.kind.startswith(REMINDER):
+    if kind is K.reminder:
         return _reminder_problem(row, ctx, now)
-    if row.kind == "tutor_request" and ctx.booking.status is not BookingStatus.pending:
+    if kind is K.tutor_request and ctx.booking.status is not BookingStatus.pending:
         return "already answered"
     if ctx.lesson.ends_at <= now:
         return "lesson is over"
@@ -325,13 +336,14 @@ def _reminder_problem(row: Notification, ctx: BookingContext, now: datetime) -> 
 def _buttons(
     session: Session, row: Notification, ctx: BookingContext | None, now: datetime
 ) -> list[list[texts.Button]]:
-    if row.kind.startswith("tutor_digest:"):
+    kind = K.of(row.kind)
+    if kind is K.tutor_digest:
         return _digest_buttons(session, row.user_id or 0, now)
     if ctx is None:
         return []
-    if row.kind == "tutor_request":
+    if kind is K.tutor_request:
         return texts.request_buttons(ctx.booking.id or 0)
-    if row.kind.startswith(REMINDER) or row.kind in ("created", "decision", "moved"):
+    if kind in WITH_CANCEL_BUTTON:
         if _is_live(ctx) and ctx.lesson.starts_at > now:
             return texts.cancel_button(ctx.booking.booking_token)
     return []
@@ -406,31 +418,27 @@ def parse_morning_cron(expr: str) -> tuple[int, int]:
     return hour, minute
 
 
-def _todays_requests(session: Session, tutor_id: int, tz: ZoneInfo, now: datetime) -> list:
-    today = now.astimezone(tz).date()
-    start = datetime.combine(today, datetime.min.time(), tz)
-    rows = session.execute(
-        sa.select(Booking, Lesson, Service.name)
-        .join(Lesson, Lesson.id == Booking.lesson_id)
-        .outerjoin(Service, Service.id == Lesson.service_id)
-        .where(
-            Booking.tutor_id == tutor_id,
-            Booking.status == BookingStatus.pending,
-            Lesson.starts_at >= max(now, start),
-            Lesson.starts_at < start + timedelta(days=1),
-        )
-        .order_by(Lesson.starts_at)
-    ).all()
-    return list(rows)
+def _todays_requests(
+    session: Session, tutor_id: int, tz: ZoneInfo, now: datetime
+) -> list[repo.PendingToday]:
+    """The tutor's pending requests for lessons later today (the tutor's local day)."""
+    start = datetime.combine(now.astimezone(tz).date(), datetime.min.time(), tz)
+    return repo.pending_requests_between(
+        session=session,
+        tutor_id=tutor_id,
+        start=max(now, start),
+        end=start + timedelta(days=1),
+    )
 
 
 def _digest_buttons(session: Session, tutor_id: int, now: datetime) -> list[list[texts.Button]]:
-    tutor = session.get(User, tutor_id)
+    tutor = repo.get_user(session=session, user_id=tutor_id)
     tz = timefmt.zone_or_utc(tutor.timezone if tutor else "")
     buttons = []
-    for booking, lesson, _name in _todays_requests(session, tutor_id, tz, now):
-        label = f"Confirm {lesson.starts_at.astimezone(tz):%H:%M} {booking.client_name}"[:60]
-        buttons.append([(label, f"tc:{booking.id}"), ("Decline", f"td:{booking.id}")])
+    for request in _todays_requests(session, tutor_id, tz, now):
+        booking = request.booking
+        label = f"Confirm {request.lesson.starts_at.astimezone(tz):%H:%M} {booking.client_name}"
+        buttons.append([(label[:60], f"tc:{booking.id}"), ("Decline", f"td:{booking.id}")])
     return buttons
 
 
@@ -439,25 +447,22 @@ def queue_morning_digests(now: datetime) -> int:
     hour, minute = parse_morning_cron(get_settings().morning_confirm_cron)
     made = 0
     with session_scope(write=True) as session:
-        tutors = session.exec(select(User).where(User.telegram_chat_id.is_not(None))).all()  # type: ignore[union-attr]
-        for tutor in tutors:
+        for tutor in repo.users_with_chat(session=session):
             tz = timefmt.zone_or_utc(tutor.timezone)
             local = now.astimezone(tz)
             due = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
             if not (due <= local < due + DIGEST_WINDOW):
                 continue
-            kind = f"tutor_digest:{local.date().isoformat()}"
-            exists = session.exec(
-                select(Notification.id).where(
-                    Notification.user_id == tutor.id, Notification.kind == kind
-                )
-            ).first()
+            kind = K.tutor_digest.key(local.date().isoformat())
+            exists = repo.has_user_notification(session=session, user_id=tutor.id or 0, kind=kind)
             requests = _todays_requests(session, tutor.id or 0, tz, now)
             if exists or not requests:
                 continue
             lines = [
-                texts.digest_line(lesson.starts_at, tz, booking.client_name, name or lesson.title)
-                for booking, lesson, name in requests
+                texts.digest_line(
+                    r.lesson.starts_at, tz, r.booking.client_name, r.service_name or r.lesson.title
+                )
+                for r in requests
             ]
             repo.upsert(
                 session=session, booking_id=None, kind=kind, user_id=tutor.id,

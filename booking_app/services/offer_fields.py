@@ -1,4 +1,4 @@
-"""Field cleaners shared by the service catalog and published lessons.
+"""Field cleaners shared by a tutor's services and published lessons.
 
 Why shared: a service and a lesson published from it carry the same fields (duration,
 price, individual/group with capacity, online/offline with location or link), and the
@@ -26,6 +26,8 @@ MAX_PRICE = Decimal("100000")
 MIN_GROUP, MAX_GROUP = 2, 100
 _INT = re.compile(r"^\s*[+]?\d{1,9}\s*$")
 _PRICE = re.compile(r"^\d+(?:\.\d+)?$")
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"", "0", "false", "no", "off"}
 
 
 class Fields:
@@ -154,3 +156,13 @@ def clean_meeting_url(raw: str | None) -> str | None:
     if parts.scheme not in ("http", "https") or not parts.hostname or " " in value:
         raise FieldError("Enter a link starting with https://, e.g. https://meet.google.com/abc.")
     return value
+
+
+def clean_flag(raw: Any) -> bool:
+    """A yes/no switch from a checkbox (bool) or a form value ("on", "false", "")."""
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if text in _TRUE | _FALSE:
+        return text in _TRUE
+    raise FieldError("Choose yes or no.")

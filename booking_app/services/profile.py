@@ -26,8 +26,6 @@ SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,58})[a-z0-9]$")
 SLUG_TAKEN = "This address is taken; try another."
 CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 MAX_BIO = 5000
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"", "0", "false", "no", "off"}
 
 
 @dataclass(frozen=True)
@@ -71,15 +69,6 @@ def _currency(raw: Any) -> str:
     return value
 
 
-def _flag(raw: Any) -> bool:
-    if isinstance(raw, bool):
-        return raw
-    text = str(raw).strip().lower()
-    if text in _TRUE | _FALSE:
-        return text in _TRUE
-    raise FieldError("Choose yes or no.")
-
-
 def _subject_ids(raw: Any) -> list[int]:
     items = raw.split(",") if isinstance(raw, str) else list(raw or [])
     return sorted(
@@ -98,8 +87,8 @@ _CLEANERS: dict[str, Any] = {
     "default_price": f.clean_price,
     "currency": _currency,
     "subject_ids": _subject_ids,
-    "is_published": _flag,
-    "requires_confirmation": _flag,
+    "is_published": f.clean_flag,
+    "requires_confirmation": f.clean_flag,
 }
 
 

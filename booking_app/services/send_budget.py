@@ -26,7 +26,6 @@ from booking_app import clock
 from booking_app.config import get_settings
 from booking_app.db import read_scope, session_scope
 from booking_app.integrations import telegram
-from booking_app.models import RateSlot
 from booking_app.repositories import notifications as repo
 
 PER_CHAT_GAP_S = 1.0
@@ -76,8 +75,8 @@ def paused_for() -> float:
     Checked again right before each send: a message whose slot was reserved before
     another worker got a 429 must not go out inside that 429's retry_after."""
     with read_scope() as session:
-        slot = session.get(RateSlot, "pause")
-        return max(0.0, slot.next_at - clock.timestamp()) if slot else 0.0
+        until = repo.paused_until(session=session)
+        return max(0.0, until - clock.timestamp())
 
 
 def pause(seconds: float) -> None:

@@ -17,7 +17,11 @@ from booking_app.db import read_scope, session_scope
 from booking_app.models import UserSession
 from booking_app.repositories import user_sessions as sessions_repo
 from booking_app.services.accounts import SessionUser, session_user_of
-from booking_app.services.tokens import decode_session_token, issue_session_token, session_ttl
+from booking_app.services.session_tokens import (
+    decode_session_token,
+    issue_session_token,
+    session_ttl,
+)
 
 
 def open_session(*, user_id: int, role: str, now: datetime) -> str:

@@ -11,36 +11,34 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.exc import IntegrityError
-
 from booking_app.db import read_scope, session_scope
 from booking_app.models import (
-    ClassroomSession,
     Lesson,
     LessonMode,
     LessonStatus,
     LessonType,
     MembershipStatus,
 )
-from booking_app.models.lesson import EXCLUSION_NAME
 from booking_app.repositories import classroom as repo
 from booking_app.repositories import invites as invites_repo
 from booking_app.repositories import lessons as lessons_repo
-from booking_app.repositories import schedules as schedules_repo
-from booking_app.scheduling import Reason, check_conflicts
 from booking_app.services import timefmt
-from booking_app.services.classroom_errors import NotAMember
-from booking_app.services.errors import NotFound, SlotUnavailable, ValidationFailed
-from booking_app.services.seats import add_tutor_seat
+from booking_app.services.booking.seats import add_tutor_seat
+from booking_app.services.errors import (
+    AlreadyRemoved,
+    NotAMember,
+    NotFound,
+    ValidationFailed,
+)
+from booking_app.services.schedule_write import locked_schedule
 from booking_app.services.validation import FieldError
 
 PAGE_SIZES = (10, 20, 50)
 NOT_A_TUTOR = "Only tutors have students."
-OVERLAPS_DETAIL = "This time overlaps another lesson or a busy block in your calendar."
 
 
 @dataclass(frozen=True)
-class StudentRow:
+class StudentView:
     student_id: int
     name: str
     email: str
@@ -51,7 +49,7 @@ class StudentRow:
 
 @dataclass(frozen=True)
 class StudentsPage:
-    rows: tuple[StudentRow, ...]
+    rows: tuple[StudentView, ...]
     total: int
     page: int
     page_size: int
@@ -96,7 +94,7 @@ def list_students(
     for membership, user in rows:
         lesson = nxt.get(user.id or 0)
         out.append(
-            StudentRow(
+            StudentView(
                 student_id=user.id or 0,
                 name=user.name,
                 email=user.email,
@@ -122,7 +120,7 @@ def remove_student(tutor_id: int, student_id: int, *, now: datetime) -> None:
         if membership is None:
             raise NotFound("This student is not in your classroom.")
         if membership.status is MembershipStatus.removed:
-            raise ValidationFailed({"student": "This student was already removed."})
+            raise AlreadyRemoved()
         membership.status = MembershipStatus.removed
         invites_repo.revoke_redemptions(
             session=session, tutor_id=tutor_id, user_id=student_id, at=now
@@ -175,23 +173,16 @@ def create_lesson_for_student(
     start, end, clean_title = _clean(start_local, duration_min, title, tz)
     if start <= now:
         raise ValidationFailed({"start_local": "This time has already passed."})
-    try:
-        with session_scope(write=True) as session:
-            schedules_repo.lock_tutor(session=session, tutor_id=tutor_id)
-            if not repo.is_active_member(session=session, tutor_id=tutor_id, student_id=student_id):
-                raise NotAMember()
-            loaded = schedules_repo.load_schedule(
-                session=session, tutor_id=tutor_id, range_start=start, range_end=end
-            )
-            if loaded is None:
-                raise NotFound(NOT_A_TUTOR)
-            verdict = check_conflicts(loaded.schedule, start, end)
-            if not verdict.ok:
-                detail = OVERLAPS_DETAIL if verdict.reason is Reason.OVERLAPS else verdict.detail
-                raise SlotUnavailable(verdict.reason.value, detail)
-            student = repo.get_user(session=session, user_id=student_id)
-            assert student is not None
-            lesson = Lesson(
+    with locked_schedule(tutor_id, by_tutor=True) as write:
+        session = write.session
+        if not repo.is_active_member(session=session, tutor_id=tutor_id, student_id=student_id):
+            raise NotAMember()
+        write.refuse(write.span_verdict(start, end))
+        student = repo.get_user(session=session, user_id=student_id)
+        assert student is not None
+        lesson = lessons_repo.add_lesson(
+            session=session,
+            lesson=Lesson(
                 tutor_id=tutor_id,
                 title=clean_title,
                 starts_at=start,
@@ -202,17 +193,8 @@ def create_lesson_for_student(
                 status=LessonStatus.scheduled,
                 created_at=now,
                 updated_at=now,
-            )
-            session.add(lesson)
-            session.flush()
-            add_tutor_seat(session, lesson, student, now)
-            room = repo.add_room(
-                session=session, room=ClassroomSession(lesson_id=lesson.id or 0, created_at=now)
-            )
-            return CreatedLesson(
-                lesson.id or 0, room.session_uuid, timefmt.span_label(start, end, tz)
-            )
-    except IntegrityError as exc:
-        if EXCLUSION_NAME in str(exc.orig):
-            raise SlotUnavailable(Reason.OVERLAPS.value, OVERLAPS_DETAIL) from None
-        raise
+            ),
+        )
+        add_tutor_seat(write, lesson, student, now)
+        room = repo.ensure_room(session=session, lesson_id=lesson.id or 0, at=now)
+        return CreatedLesson(lesson.id or 0, room.session_uuid, timefmt.span_label(start, end, tz))

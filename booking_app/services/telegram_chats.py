@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from booking_app.db import read_scope, session_scope
-from booking_app.models import SEAT_HOLDING_STATUSES, Booking, Lesson, Role, Service, User
+from booking_app.models import Booking, Role, User
 from booking_app.repositories import notifications as repo
+from booking_app.repositories import telegram_chats as chats_repo
 from booking_app.services import notify_texts as texts
 from booking_app.services import timefmt
 
@@ -61,7 +61,7 @@ def link_by_token(token: str, chat_id: int) -> bool:
     except ValueError:
         return False
     with session_scope(write=True) as session:
-        booking = session.exec(select(Booking).where(Booking.booking_token == token)).first()
+        booking = chats_repo.booking_by_token(session=session, token=token)
         if booking is None:
             return False
         _attach(session, chat_id, [booking], [])
@@ -74,17 +74,8 @@ def link_by_username(username: str | None, chat_id: int) -> LinkResult:
     if name is None:
         return LinkResult(0, False)
     with session_scope(write=True) as session:
-        bookings = list(
-            session.exec(
-                select(Booking).where(
-                    sa.func.lower(Booking.telegram_username) == name,
-                    Booking.telegram_chat_id.is_(None),  # type: ignore[union-attr]
-                )
-            )
-        )
-        users = list(
-            session.exec(select(User).where(sa.func.lower(User.telegram_username) == name))
-        )
+        bookings = chats_repo.unlinked_bookings_of(session=session, username=name)
+        users = chats_repo.users_named(session=session, username=name)
         users = [u for u in users if u.telegram_chat_id in (None, chat_id)]
         _attach(session, chat_id, bookings, users)
         tutor = any(u.role is Role.tutor for u in users)
@@ -94,50 +85,20 @@ def link_by_username(username: str | None, chat_id: int) -> LinkResult:
 def tutor_for_chat(chat_id: int) -> int | None:
     """The tutor account this chat was linked to (by username), if any."""
     with read_scope() as session:
-        return session.exec(
-            select(User.id).where(User.telegram_chat_id == chat_id, User.role == Role.tutor)
-        ).first()
-
-
-def _chat_bookings(session: Session, chat_id: int) -> sa.Select:
-    student_ids = select(User.id).where(User.telegram_chat_id == chat_id)
-    return (
-        sa.select(Booking, Lesson, Service.name, User.name, User.timezone)
-        .join(Lesson, Lesson.id == Booking.lesson_id)
-        .join(User, User.id == Booking.tutor_id)
-        .outerjoin(Service, Service.id == Lesson.service_id)
-        .where(
-            sa.or_(
-                Booking.telegram_chat_id == chat_id,
-                Booking.student_id.in_(student_ids),  # type: ignore[union-attr]
-            )
-        )
-    )
+        return chats_repo.tutor_of_chat(session=session, chat_id=chat_id)
 
 
 def owns_booking(chat_id: int, token: str) -> bool:
     """The chat may act on this booking (linked to it, or its student's chat)."""
     with read_scope() as session:
-        query = _chat_bookings(session, chat_id).where(Booking.booking_token == token)
-        return session.execute(query).first() is not None
+        return chats_repo.chat_owns(session=session, chat_id=chat_id, token=token)
 
 
 def upcoming(chat_id: int, *, now: datetime, limit: int = 10) -> list[UpcomingItem]:
     """This chat's bookings that still hold a seat and have not started, soonest first."""
     with read_scope() as session:
-        query = (
-            _chat_bookings(session, chat_id)
-            .where(
-                Booking.status.in_(SEAT_HOLDING_STATUSES),  # type: ignore[attr-defined]
-                Lesson.starts_at > now,
-            )
-            .order_by(Lesson.starts_at)
-            .limit(limit)
-        )
-        rows = session.execute(query).all()
-        student_tz = session.exec(
-            select(User.timezone).where(User.telegram_chat_id == chat_id)
-        ).first()
+        rows = chats_repo.upcoming_of_chat(session=session, chat_id=chat_id, after=now, limit=limit)
+        student_tz = chats_repo.timezone_of_chat(session=session, chat_id=chat_id)
     items = []
     for booking, lesson, service, tutor_name, tutor_tz in rows:
         tz = timefmt.zone(student_tz or tutor_tz or "") or ZoneInfo("UTC")

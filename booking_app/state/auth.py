@@ -19,7 +19,10 @@ import reflex as rx
 
 from booking_app import routes
 from booking_app.services import accounts, sessions
-from booking_app.services.tokens import decode_session_token, session_token_from_cookie_header
+from booking_app.services.session_tokens import (
+    decode_session_token,
+    session_token_from_cookie_header,
+)
 
 NOT_A_TUTOR = "Only tutors can open this page."
 NOT_A_STUDENT = "Only students can open this page."

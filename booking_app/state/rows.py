@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from booking_app.services import booking, catalog
+from booking_app.services import booking
+from booking_app.services import tutor_services as catalog
 
 
 @dataclass

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 import reflex as rx
 
 from booking_app import clock, routes
-from booking_app.services.tokens import issue_login_ticket
+from booking_app.services.session_tokens import issue_login_ticket
 
 
 def start_session(user_id: int, next_path: str | None) -> rx.event.EventSpec:

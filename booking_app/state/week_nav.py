@@ -1,5 +1,5 @@
 """Week navigation for pages that show one week at a time (`WeekNav`), and a week of free
-slots (`SlotWeek`: rows filled from `availability.WeekView` by `week_rows`; labels arrive
+slots (`SlotWeek`: rows filled from `tutor_public.WeekView` by `week_rows`; labels arrive
 pre-formatted in the viewer's zone, so the UI does no timezone math). The picker that
 drives them is components/slots.py's `week_picker`."""
 
@@ -46,7 +46,7 @@ class WeekRows:
 
 
 def week_rows(view: Any) -> WeekRows:
-    """An `availability.WeekView` as state rows."""
+    """An `tutor_public.WeekView` as state rows."""
     return WeekRows(
         week_start=view.week_start,
         label=view.label,
@@ -128,7 +128,7 @@ class SlotWeek(WeekNav, mixin=True):
     slot_count: int = 0
 
     def _show_week(self, view: Any) -> None:
-        """Fill the grid from an `availability.WeekView` (the Monday it answered for too)."""
+        """Fill the grid from an `tutor_public.WeekView` (the Monday it answered for too)."""
         rows = week_rows(view)
         self.week_start, self.week_label = rows.week_start, rows.label
         self.days, self.joinable, self.slot_count = rows.days, rows.joinable, rows.slot_count

@@ -14,7 +14,7 @@ import uuid
 import pytest
 from playwright.sync_api import Page, expect
 
-from booking_app.services.demo import DEMO_PASSWORD
+from booking_app.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.e2e
 TIMEOUT = 20_000

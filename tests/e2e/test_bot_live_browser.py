@@ -23,7 +23,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from booking_app.config import PROJECT_ROOT
-from booking_app.services.demo import DEMO_PASSWORD
+from booking_app.demo import DEMO_PASSWORD
 from tests.e2e.test_booking_browser import (
     TUTOR_EMAIL,
     TUTOR_SLUG,

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from booking_app.services.demo import DEMO_PASSWORD
+from booking_app.demo import DEMO_PASSWORD
 from tests.e2e.test_live_updates_browser import _sign_in
 
 pytestmark = pytest.mark.e2e

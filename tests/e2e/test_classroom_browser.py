@@ -13,10 +13,10 @@ from playwright.sync_api import Page, expect
 from sqlmodel import select
 
 from booking_app.db import read_scope
+from booking_app.demo import DEMO_PASSWORD
 from booking_app.models import ClassroomSession, User
 from booking_app.services import accounts
-from booking_app.services.demo import DEMO_PASSWORD
-from tests.integration.classroom_helpers import add_lesson
+from tests.support.builders import add_lesson
 from tests.support.databases import app_database
 
 pytestmark = pytest.mark.e2e
@@ -101,7 +101,7 @@ def test_tutor_and_student_share_live_notes(live_app, new_page) -> None:  # type
     expect(student.locator("#room-title")).to_have_text("Algebra", timeout=TIMEOUT)
     # a member of the tutor's classroom without a seat: the one-to-one lesson is full
     outsider.goto(link)
-    expect(outsider.locator("#invite-error-code")).to_have_text("forbidden", timeout=TIMEOUT)
+    expect(outsider.locator("#invite-error-code")).to_have_text("lesson_full", timeout=TIMEOUT)
     # a student who is not in the tutor's classroom at all
     stranger: Page = new_page()
     _login(stranger, live_app.url, STRANGER)

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from booking_app.services.demo import DEMO_PASSWORD
+from booking_app.demo import DEMO_PASSWORD
 from tests.e2e.conftest import LiveApp, run_live_app
 from tests.e2e.test_booking_browser import (
     TUTOR_EMAIL,

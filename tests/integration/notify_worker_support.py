@@ -12,12 +12,12 @@ from pathlib import Path
 
 from booking_app.config import PROJECT_ROOT
 from booking_app.db import session_scope
-from booking_app.models import AvailabilityWindow, Lesson, LessonType
+from booking_app.models import Lesson, LessonType
 from booking_app.services import booking as svc
 from booking_app.services import telegram_chats
-from tests.integration.booking_helpers import add_service, add_tutor, form
 from tests.integration.notify_helpers import set_offsets
 from tests.support import clock
+from tests.support.builders import add_service, add_tutor, form
 from tests.support.fake_telegram import FakeTelegram
 from tests.support.processes import project_env
 
@@ -72,26 +72,9 @@ def open_tutor(email: str, **rules: object) -> int:
     """A tutor free every day, all day, bookable to the minute, in a zone where the real
     clock reads about noon: lessons a few minutes or hours from now (moved by whole days)
     never cross the tutor's local midnight, where two dates' hours don't join."""
-    tutor = add_tutor(email, slot_step_min=1, tz=clock.daytime_zone(clock.now()), **rules)
-    with session_scope(write=True) as session:
-        for weekday in range(5, 7):
-            session.add(
-                AvailabilityWindow(
-                    tutor_id=tutor, weekday=weekday, start_time=time(9), end_time=time(18)
-                )
-            )
-        for weekday in range(7):
-            session.add(
-                AvailabilityWindow(
-                    tutor_id=tutor, weekday=weekday, start_time=time(0), end_time=time(9)
-                )
-            )
-            session.add(
-                AvailabilityWindow(
-                    tutor_id=tutor, weekday=weekday, start_time=time(18), end_time=time(0)
-                )
-            )
-    return tutor
+    all_day = tuple((weekday, time(0), time(0)) for weekday in range(7))  # 00:00-24:00
+    zone = clock.daytime_zone(clock.now())
+    return add_tutor(email, slot_step_min=1, tz=zone, hours=all_day, **rules)
 
 
 def next_minute(moment: datetime) -> datetime:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,10 +15,10 @@ from booking_app.db import read_scope, reset_engine
 from booking_app.models import Classroom, SignInAttempt, TutorProfile, User
 from booking_app.services import accounts
 from booking_app.services.errors import InvalidCredentials, TooManyAttempts, ValidationFailed
-from booking_app.services.tokens import issue_login_ticket
+from booking_app.services.session_tokens import issue_login_ticket
 from tests.support import clock
+from tests.support.builders import NOW
 
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -161,7 +161,7 @@ def test_throttle_survives_a_restart_and_is_shared_between_processes(db: str) ->
         "from datetime import datetime, timedelta, timezone\n"
         "from booking_app.services import accounts\n"
         "from booking_app.services.errors import InvalidCredentials\n"
-        "now = datetime(2026, 11, 23, 9, 1, tzinfo=timezone.utc)\n"
+        f"now = datetime.fromisoformat({(NOW + timedelta(minutes=1)).isoformat()!r})\n"
         "for i in range(5):\n"
         "    try:\n"
         "        accounts.authenticate('olena@example.com', 'x', ip='10.0.0.1', now=now + timedelta(seconds=i))\n"

@@ -21,9 +21,8 @@ from booking_app.api.app import api
 from booking_app.api.errors import ERROR_RESPONSES, install_error_handlers
 from booking_app.api.params import MAX_ID
 from booking_app.services.sessions import open_session
-from tests.integration.booking_helpers import add_student, add_tutor
-from tests.integration.classroom_helpers import add_lesson
 from tests.support import clock
+from tests.support.builders import add_lesson, add_student, add_tutor
 
 HUGE = 10**20
 

@@ -50,11 +50,10 @@ from booking_app.db import session_scope
 from booking_app.models import Booking, ClassroomSession
 from booking_app.services import invites as invite_service
 from booking_app.services import timefmt
+from booking_app.services.session_tokens import SESSION_COOKIE
 from booking_app.services.sessions import open_session
-from booking_app.services.tokens import SESSION_COOKIE
-from tests.integration.booking_helpers import add_student, add_tutor
-from tests.integration.classroom_helpers import add_lesson
 from tests.support import clock
+from tests.support.builders import add_lesson, add_student, add_tutor
 
 EXAMPLES = 25  # per operation, generation mode and identity: ~35 s for both databases
 DOCUMENTED_CHECKS = ("not_a_server_error", "status_code_conformance",

@@ -6,8 +6,8 @@ from fastapi.testclient import TestClient
 
 from booking_app.api.app import api
 from booking_app.services import accounts
+from booking_app.services.session_tokens import issue_login_ticket
 from booking_app.services.sessions import open_session
-from booking_app.services.tokens import issue_login_ticket
 from tests.support import clock
 
 

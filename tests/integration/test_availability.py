@@ -12,33 +12,19 @@ from booking_app.db import read_scope, session_scope
 from booking_app.models import (
     AvailabilityOverride,
     AvailabilityWindow,
-    Booking,
     BookingStatus,
     BusyBlock,
     Lesson,
     LessonType,
-    Role,
     TutorProfile,
-    User,
 )
 from booking_app.services import availability as av
-from booking_app.services import catalog
+from booking_app.services import tutor_public, tutor_services
 from booking_app.services.errors import NotFound, ValidationFailed
+from tests.support.builders import NOW, add_booking
+from tests.support.builders import add_bare_tutor as add_tutor
 
-NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)  # Wednesday, 10:00 in Kyiv
 MONDAY = date(2026, 11, 30)
-
-
-def add_tutor(email: str = "olena@example.com", tz: str = "Europe/Kyiv", **rules: object) -> int:
-    """A tutor straight in the database; no notice by default so every slot is visible."""
-    with session_scope(write=True) as session:
-        user = User(email=email, phone="+380671234567", name=email, role=Role.tutor, timezone=tz)
-        user.password_hash = "-"
-        session.add(user)
-        session.flush()
-        rules = {"min_notice_min": 0, **rules}
-        session.add(TutorProfile(user_id=user.id, slug=email.split("@")[0], **rules))
-        return user.id or 0
 
 
 def count(model: type) -> int:
@@ -46,7 +32,7 @@ def count(model: type) -> int:
         return len(session.exec(select(model)).all())
 
 
-def slot_times(week: av.WeekView) -> dict[str, list[str]]:
+def slot_times(week: tutor_public.WeekView) -> dict[str, list[str]]:
     return {day.date: [slot.time for slot in day.slots] for day in week.days if day.slots}
 
 
@@ -65,7 +51,7 @@ def service(tutor: int, **fields: object) -> int:
         "is_trial": False,
         **fields,
     }
-    return catalog.create_service(tutor, catalog.ServiceInput(**values)).id
+    return tutor_services.create_service(tutor, tutor_services.ServiceInput(**values)).id
 
 
 # --- weekly windows ----------------------------------------------------------------------
@@ -207,7 +193,7 @@ def test_override_changes_the_week_at_once(db: str) -> None:
     av.save_weekly_windows(tutor, [(d, "09:00", "11:00") for d in range(7)])
     av.set_override(tutor, "2026-12-01", closed=True, windows=[], now=NOW)
     av.set_override(tutor, "2026-12-02", closed=False, windows=[("18:00", "19:00")], now=NOW)
-    week = av.week_slots(
+    week = tutor_public.week_slots(
         tutor, service_id=None, week_start=MONDAY, viewer_tz="Europe/Kyiv", now=NOW
     )
     times = slot_times(week)
@@ -290,7 +276,7 @@ def test_busy_block_removes_slots_from_the_week(db: str) -> None:
     tutor = add_tutor()
     av.save_weekly_windows(tutor, [(0, "09:00", "13:00")])
     av.add_busy_block(tutor, "2026-11-30T10:15", "2026-11-30T11:00", "", now=NOW)
-    week = av.week_slots(
+    week = tutor_public.week_slots(
         tutor, service_id=None, week_start=MONDAY, viewer_tz="Europe/Kyiv", now=NOW
     )
     assert slot_times(week) == {"2026-11-30": ["09:00", "11:00", "11:30", "12:00"]}
@@ -370,7 +356,7 @@ def test_rules_change_the_preview_at_once(db: str) -> None:
     av.save_weekly_windows(tutor, [(0, "09:00", "12:00")])
 
     def monday() -> list[str]:
-        week = av.week_slots(
+        week = tutor_public.week_slots(
             tutor, service_id=None, week_start=MONDAY, viewer_tz="Europe/Kyiv", now=NOW
         )
         return slot_times(week).get("2026-11-30", [])
@@ -405,23 +391,10 @@ def add_lesson(
         return lesson.id or 0
 
 
-def add_booking(tutor: int, lesson: int, status: BookingStatus) -> None:
-    with session_scope(write=True) as session:
-        session.add(
-            Booking(
-                lesson_id=lesson,
-                tutor_id=tutor,
-                client_name="Taras",
-                client_phone="+380671234501",
-                status=status,
-            )
-        )
-
-
 def test_week_has_seven_days_monday_first_with_labels(db: str) -> None:
     tutor = add_tutor()
     av.save_weekly_windows(tutor, [(1, "09:00", "10:00")])
-    week = av.week_slots(
+    week = tutor_public.week_slots(
         tutor, service_id=None, week_start=date(2026, 12, 3), viewer_tz="Europe/Kyiv", now=NOW
     )
     assert (week.week_start, week.label, week.timezone) == (
@@ -439,11 +412,15 @@ def test_week_has_seven_days_monday_first_with_labels(db: str) -> None:
         "Sun 6 Dec",
     ]
     tuesday = week.days[1].slots
-    assert tuesday == [av.SlotView("2026-12-01T07:00:00+00:00", "09:00", "Tue 1 Dec, 09:00")]
+    assert tuesday == [
+        tutor_public.SlotView("2026-12-01T07:00:00+00:00", "09:00", "Tue 1 Dec, 09:00")
+    ]
     assert week.slot_count == 1
-    this_week = av.week_slots(tutor, service_id=None, week_start=None, viewer_tz="UTC", now=NOW)
+    this_week = tutor_public.week_slots(
+        tutor, service_id=None, week_start=None, viewer_tz="UTC", now=NOW
+    )
     assert this_week.week_start == "2026-11-23"
-    year_end = av.week_slots(
+    year_end = tutor_public.week_slots(
         tutor, service_id=None, week_start=date(2026, 12, 28), viewer_tz="UTC", now=NOW
     )
     assert year_end.label == "28 Dec 2026 – 3 Jan 2027"
@@ -452,14 +429,16 @@ def test_week_has_seven_days_monday_first_with_labels(db: str) -> None:
 def test_week_in_the_viewers_zone(db: str) -> None:
     tutor = add_tutor()
     av.save_weekly_windows(tutor, [(0, "09:00", "10:00"), (0, "23:00", "24:00")])
-    week = av.week_slots(
+    week = tutor_public.week_slots(
         tutor, service_id=None, week_start=MONDAY, viewer_tz="America/New_York", now=NOW
     )
     # Kyiv Mon 09:00 = New York Mon 02:00; Kyiv Mon 23:00 = New York Mon 16:00.
     assert slot_times(week) == {"2026-11-30": ["02:00", "16:00"]}
     assert week.days[0].slots[0].label == "Mon 30 Nov, 02:00"
     with pytest.raises(ValidationFailed) as caught:
-        av.week_slots(tutor, service_id=None, week_start=MONDAY, viewer_tz="Mars/Base", now=NOW)
+        tutor_public.week_slots(
+            tutor, service_id=None, week_start=MONDAY, viewer_tz="Mars/Base", now=NOW
+        )
     assert caught.value.field_errors == {"viewer_tz": "Choose a timezone from the list."}
 
 
@@ -468,7 +447,7 @@ def test_dst_week_keeps_nine_oclock_on_both_sides_of_the_change(db: str) -> None
     tutor = add_tutor()
     av.save_weekly_windows(tutor, [(d, "09:00", "10:00") for d in range(7)])
     now = datetime(2026, 10, 1, tzinfo=UTC)
-    week = av.week_slots(
+    week = tutor_public.week_slots(
         tutor, service_id=None, week_start=date(2026, 10, 25), viewer_tz="Europe/Kyiv", now=now
     )
     assert week.week_start == "2026-10-19"
@@ -477,7 +456,7 @@ def test_dst_week_keeps_nine_oclock_on_both_sides_of_the_change(db: str) -> None
     assert starts[5] == "2026-10-24T06:00:00+00:00"  # Saturday, summer time (UTC+3)
     assert starts[6] == "2026-10-25T07:00:00+00:00"  # Sunday, winter time (UTC+2)
     assert [d.slots[0].label for d in week.days][5:] == ["Sat 24 Oct, 09:00", "Sun 25 Oct, 09:00"]
-    after = av.week_slots(
+    after = tutor_public.week_slots(
         tutor, service_id=None, week_start=date(2026, 10, 26), viewer_tz="Europe/Kyiv", now=now
     )
     assert {d.slots[0].time for d in after.days} == {"09:00"}
@@ -488,7 +467,7 @@ def test_week_uses_the_first_active_service_or_a_default_hour(db: str) -> None:
     av.save_weekly_windows(tutor, [(0, "09:00", "11:00")])
 
     def monday(service_id: int | None) -> list[str]:
-        week = av.week_slots(
+        week = tutor_public.week_slots(
             tutor, service_id=service_id, week_start=MONDAY, viewer_tz="Europe/Kyiv", now=NOW
         )
         return slot_times(week).get("2026-11-30", [])
@@ -497,7 +476,7 @@ def test_week_uses_the_first_active_service_or_a_default_hour(db: str) -> None:
     long = service(tutor, name="Long", duration_min=120)
     short = service(tutor, name="Short", duration_min=30)
     assert monday(None) == ["09:00"]  # oldest active: Long
-    catalog.set_service_active(tutor, long, False)
+    tutor_services.set_service_active(tutor, long, False)
     assert monday(None) == ["09:00", "09:30", "10:00", "10:30"]  # now Short
     assert monday(long) == ["09:00"]  # the tutor may still preview an inactive one
     assert monday(short) == ["09:00", "09:30", "10:00", "10:30"]
@@ -509,9 +488,11 @@ def test_unknown_or_foreign_service_is_not_found(db: str) -> None:
     his = service(ivan)
     for tutor, service_id in ((olena, his), (olena, his + 99)):
         with pytest.raises(NotFound):
-            av.week_slots(tutor, service_id=service_id, week_start=MONDAY, viewer_tz="UTC", now=NOW)
+            tutor_public.week_slots(
+                tutor, service_id=service_id, week_start=MONDAY, viewer_tz="UTC", now=NOW
+            )
     with pytest.raises(NotFound):
-        av.week_slots(99999, service_id=None, week_start=MONDAY, viewer_tz="UTC", now=NOW)
+        tutor_public.week_slots(99999, service_id=None, week_start=MONDAY, viewer_tz="UTC", now=NOW)
 
 
 def test_lessons_and_pending_requests_block_and_groups_are_joinable(db: str) -> None:
@@ -530,10 +511,12 @@ def test_lessons_and_pending_requests_block_and_groups_are_joinable(db: str) -> 
     )
     add_booking(tutor, full, BookingStatus.confirmed)
     add_booking(tutor, full, BookingStatus.pending)
-    week = av.week_slots(
+    week = tutor_public.week_slots(
         tutor, service_id=None, week_start=MONDAY, viewer_tz="Europe/Kyiv", now=NOW
     )
     assert slot_times(week) == {"2026-11-30": ["10:30"]}
     assert week.joinable == [
-        av.JoinableView(group, "2026-11-30T10:00:00+00:00", "Mon 30 Nov, 12:00", 2, "Group B1")
+        tutor_public.JoinableView(
+            group, "2026-11-30T10:00:00+00:00", "Mon 30 Nov, 12:00", 2, "Group B1"
+        )
     ]

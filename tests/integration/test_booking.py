@@ -26,9 +26,20 @@ from booking_app.models import (
 )
 from booking_app.services import availability as av
 from booking_app.services import booking as bk
-from booking_app.services.errors import NotFound, SlotUnavailable, ValidationFailed
+from booking_app.services import tutor_public
+from booking_app.services.errors import (
+    AlreadyAnswered,
+    AlreadyCancelled,
+    Forbidden,
+    LessonStarted,
+    NotFound,
+    SlotUnavailable,
+    TrialNeedsAccount,
+    TrialTaken,
+    ValidationFailed,
+)
 from booking_app.services.lessons import cancel_lesson
-from tests.integration.booking_helpers import (
+from tests.support.builders import (
     NOW,
     add_service,
     add_student,
@@ -54,7 +65,7 @@ def rooms() -> list[ClassroomSession]:
 def test_guest_books_an_offered_slot_confirmed_at_once(db: str) -> None:
     tutor = add_tutor()
     service = add_service(tutor)
-    week = av.week_slots(
+    week = tutor_public.week_slots(
         tutor, service_id=service, week_start=None, viewer_tz="Europe/Kyiv", now=NOW
     )
     offered = [s for d in week.days for s in d.slots][-1]
@@ -68,7 +79,7 @@ def test_guest_books_an_offered_slot_confirmed_at_once(db: str) -> None:
     row = booking_row(view.token)
     assert row.telegram_username == "ivan_guest" and row.source.value == "public_page"
     assert counts() == (1, 1) and len(rooms()) == 1 and memberships() == []
-    again = av.week_slots(
+    again = tutor_public.week_slots(
         tutor, service_id=service, week_start=None, viewer_tz="Europe/Kyiv", now=NOW
     )
     assert offered.start not in {s.start for d in again.days for s in d.slots}
@@ -118,6 +129,27 @@ def test_a_time_not_offered_is_refused_with_the_engine_reason(db: str) -> None:
     assert counts() == (0, 0)
 
 
+def test_the_refusal_says_which_rule_of_the_tutor_it_is(db: str) -> None:
+    """Not "just taken": the engine's own sentence, with the tutor's settings in it."""
+    tutor = add_tutor(buffer_after_min=15, max_lessons_per_day=2)
+    service = add_service(tutor)
+    bk.create_booking(form(tutor, service, start=utc("2026-11-30T10:00")), student_id=None, now=NOW)
+    with pytest.raises(SlotUnavailable) as err:
+        bk.create_booking(
+            form(tutor, service, start=utc("2026-11-30T11:00")), student_id=None, now=NOW
+        )
+    assert (err.value.reason, err.value.detail) == (
+        "buffer",
+        "The tutor needs at least 15 minutes free between lessons.",
+    )
+    bk.create_booking(form(tutor, service, start=utc("2026-11-30T14:00")), student_id=None, now=NOW)
+    with pytest.raises(SlotUnavailable) as err:
+        bk.create_booking(
+            form(tutor, service, start=utc("2026-11-30T16:00")), student_id=None, now=NOW
+        )
+    assert err.value.detail == "The tutor already has the maximum of 2 lessons on that day."
+
+
 def test_unknown_inactive_or_foreign_service_is_not_found(db: str) -> None:
     tutor, other = add_tutor(), add_tutor("petro@example.com")
     inactive = add_service(tutor, active=False)
@@ -149,24 +181,24 @@ def test_student_trial_is_pending_then_confirmed_with_membership_and_room(db: st
     [membership] = memberships()
     assert membership.student_id == student and membership.status is MembershipStatus.active
     assert len(rooms()) == 1 and bk.pending_count(tutor) == 0
-    with pytest.raises(ValidationFailed) as err:
+    with pytest.raises(AlreadyAnswered) as answered:
         bk.confirm_booking(tutor, request.booking_id, now=NOW)
-    assert "form" in err.value.field_errors
+    assert answered.value.code == "already_answered"
 
 
 def test_trials_are_for_students_and_one_per_tutor(db: str) -> None:
     tutor = add_tutor()
     trial = add_service(tutor, name="Trial", minutes=30, price="0", trial=True)
-    with pytest.raises(ValidationFailed) as err:
+    with pytest.raises(TrialNeedsAccount) as guest:
         bk.create_booking(form(tutor, trial), student_id=None, now=NOW)
-    assert err.value.field_errors == {"form": "Sign in as a student to request a trial."}
+    assert guest.value.detail == "Sign in as a student to request a trial."
     student = add_student()
     bk.create_booking(form(tutor, trial), student_id=student, now=NOW)
-    with pytest.raises(ValidationFailed) as err:
+    with pytest.raises(TrialTaken) as taken:
         bk.create_booking(
             form(tutor, trial, start=utc("2026-12-01T10:00")), student_id=student, now=NOW
         )
-    assert "already have a trial" in err.value.field_errors["form"]
+    assert "already have a trial" in taken.value.detail
     assert counts() == (1, 1)
 
 
@@ -209,12 +241,12 @@ def test_confirm_refuses_a_cancelled_lesson_or_a_past_time(db: str) -> None:
     second = bk.create_booking(
         form(tutor, service, start=utc("2026-12-01T10:00")), student_id=None, now=NOW
     )
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(LessonStarted):
         bk.confirm_booking(tutor, booking_row(first.token).id or 0, now=NOW + timedelta(days=10))
     cancel_lesson(tutor, booking_row(second.token).lesson_id, now=NOW)
     with pytest.raises(NotFound):  # no longer pending: cancel_lesson cancelled the booking
         bk.confirm_booking(tutor + 999, booking_row(second.token).id or 0, now=NOW)
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(AlreadyAnswered):  # cancel_lesson cancelled the request too
         bk.confirm_booking(tutor, booking_row(second.token).id or 0, now=NOW)
 
 
@@ -223,7 +255,7 @@ def test_group_seats_join_until_full(db: str) -> None:
     group = add_service(tutor, name="Club", group=2)
     first = bk.create_booking(form(tutor, group), student_id=None, now=NOW)
     lesson_id = booking_row(first.token).lesson_id
-    week = av.week_slots(
+    week = tutor_public.week_slots(
         tutor, service_id=group, week_start=date(2026, 11, 30), viewer_tz="UTC", now=NOW
     )
     assert [(j.lesson_id, j.free_spots) for j in week.joinable] == [(lesson_id, 1)]
@@ -245,9 +277,8 @@ def test_cancel_on_time_and_late(db: str) -> None:
     row = booking_row(on_time.token)
     assert row.cancelled_at == NOW and row.status_reason == "Sick"
     assert lesson_row(row.lesson_id).status is LessonStatus.cancelled
-    with pytest.raises(ValidationFailed) as err:
+    with pytest.raises(AlreadyCancelled):
         bk.cancel_booking(on_time.token, now=NOW)
-    assert "form" in err.value.field_errors
     late = bk.create_booking(form(tutor, service), student_id=None, now=NOW)
     soon = NOW + timedelta(days=4, hours=12)  # Sun 29 Nov 20:00 UTC, 12 h before
     detail = bk.get_booking(late.token, viewer_tz="UTC", now=soon)
@@ -431,9 +462,8 @@ def test_only_student_accounts_book_as_students(db: str) -> None:
     tutor, other_tutor = add_tutor(), add_tutor("petro@example.com")
     service = add_service(tutor)
     for who in (other_tutor, 987654):
-        with pytest.raises(ValidationFailed) as err:
+        with pytest.raises(Forbidden):
             bk.create_booking(form(tutor, service), student_id=who, now=NOW)
-        assert "form" in err.value.field_errors
     assert counts() == (0, 0)
 
 

@@ -13,7 +13,7 @@ import pytest
 from booking_app.models import BookingStatus
 from booking_app.services import booking as bk
 from booking_app.services.errors import NotFound
-from tests.integration.booking_helpers import (
+from tests.support.builders import (
     NOW,
     add_service,
     add_student,

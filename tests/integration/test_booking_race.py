@@ -10,9 +10,8 @@ exclusion constraint still stops overlapping lessons but not extra seats).
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -22,42 +21,24 @@ from sqlmodel import Session
 
 from booking_app import db as db_module
 from booking_app.repositories import schedules as schedules_repo
+from booking_app.scheduling import BookingCheck, Reason, Rules, describe
 from booking_app.services import booking as booking_service
+from booking_app.services import schedule_write
 from booking_app.services.booking import BookingDetailView, create_booking
 from booking_app.services.errors import SlotUnavailable
-from tests.integration.booking_helpers import (
+from tests.support.builders import (
     NOW,
     add_service,
     add_tutor,
     booking_row,
     counts,
     form,
+    run_together,
     utc,
 )
 
 RACERS = 20
 PAUSE_S = 0.02
-
-
-def run_together(count: int, work: Callable[[int], Any]) -> list[Any]:
-    """``work(i)`` in ``count`` threads released at once; each result or raised exception."""
-    start = threading.Barrier(count)
-    results: list[Any] = [None] * count
-
-    def worker(index: int) -> None:
-        start.wait(timeout=30)
-        try:
-            results[index] = work(index)
-        except BaseException as exc:  # every outcome is inspected
-            results[index] = exc
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a client hung"
-    return results
 
 
 def outcomes(results: list[Any]) -> tuple[list[BookingDetailView], list[SlotUnavailable]]:
@@ -70,7 +51,7 @@ def outcomes(results: list[Any]) -> tuple[list[BookingDetailView], list[SlotUnav
 @pytest.fixture
 def slow_write(monkeypatch: pytest.MonkeyPatch) -> None:
     """Widen the window between the check and the insert."""
-    monkeypatch.setattr(booking_service, "_between_check_and_write", lambda: time.sleep(PAUSE_S))
+    monkeypatch.setattr(schedule_write, "_between_check_and_write", lambda: time.sleep(PAUSE_S))
 
 
 def guard_off(monkeypatch: pytest.MonkeyPatch, *, skip_recheck: bool) -> None:
@@ -82,9 +63,14 @@ def guard_off(monkeypatch: pytest.MonkeyPatch, *, skip_recheck: bool) -> None:
         with db_module.session_scope(write=False) as session:
             yield session
 
-    monkeypatch.setattr(booking_service, "session_scope", deferred_scope)
+    monkeypatch.setattr(schedule_write, "session_scope", deferred_scope)
     if skip_recheck:
-        monkeypatch.setattr(booking_service, "_verify_slot", lambda *a, **k: None)
+        # the re-check skipped altogether (no read of the calendar before the insert)
+        monkeypatch.setattr(
+            schedule_write.ScheduleWrite,
+            "slot_verdict",
+            lambda *a, **k: BookingCheck(Reason.OK, ""),
+        )
 
 
 def book_slot(tutor: int, service: int, start: str, index: int) -> BookingDetailView:
@@ -100,7 +86,7 @@ def test_twenty_clients_one_slot_exactly_one_wins(db: str, slow_write: None) -> 
     won, refused = outcomes(run_together(RACERS, lambda i: book_slot(tutor, service, start, i)))
     assert len(won) == 1 and len(refused) == RACERS - 1
     assert {r.reason for r in refused} == {"overlaps"}
-    assert {r.detail for r in refused} == {"This time was just taken."}
+    assert {r.detail for r in refused} == {describe(Reason.OVERLAPS, Rules())}
     assert counts() == (1, 1)
 
 
@@ -147,7 +133,7 @@ def test_negative_control_guard_off_double_books(
 ) -> None:
     """Same race with the lock, BEGIN IMMEDIATE and the re-check switched off: SQLite
     stores several bookings for one slot (the test catches it); PostgreSQL's exclusion
-    constraint still lets only one lesson in and is reported as "just taken"."""
+    constraint still lets only one lesson in and is reported as "overlaps"."""
     tutor = add_tutor()
     service = add_service(tutor)
     guard_off(monkeypatch, skip_recheck=True)

@@ -17,7 +17,8 @@ from booking_app.pages.tutor_public.state import TutorPublicState
 from booking_app.pages.tutor_requests import TutorRequestsState
 from booking_app.services import booking
 from booking_app.services.errors import SlotUnavailable
-from tests.integration.booking_helpers import (
+from tests.support import clock
+from tests.support.builders import (
     MONDAY_10,
     NOW,
     add_service,
@@ -27,7 +28,6 @@ from tests.integration.booking_helpers import (
     counts,
     form,
 )
-from tests.support import clock
 from tests.support.states import open_page, run, state, toasts
 
 MONDAY = "2026-11-30"

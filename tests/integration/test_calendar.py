@@ -10,10 +10,12 @@ import pytest
 
 from booking_app.services import booking as booking_service
 from booking_app.services import calendar as cal
+from booking_app.services import lessons
 from booking_app.services.availability import add_busy_block
 from booking_app.services.errors import NotFound, SlotUnavailable, ValidationFailed
 from booking_app.services.lessons import publish_lesson
-from tests.integration.booking_helpers import (
+from tests.integration.test_lessons import LESSON
+from tests.support.builders import (
     NOW,
     add_service,
     add_student,
@@ -23,7 +25,6 @@ from tests.integration.booking_helpers import (
     lesson_row,
     utc,
 )
-from tests.integration.test_lessons import LESSON
 
 pytestmark = pytest.mark.usefixtures("db")
 MONDAY = date(2026, 11, 30)
@@ -74,23 +75,25 @@ def test_move_is_checked_like_a_booking_and_a_refusal_changes_nothing() -> None:
     second = _publish(tutor, "2026-11-30T12:00")
     before = lesson_row(second)
     with pytest.raises(SlotUnavailable) as refused:
-        cal.move_lesson(
+        lessons.move_lesson(
             tutor, second, start="2026-11-30T10:30:00Z", end="2026-11-30T11:30:00Z", now=NOW
         )
     assert refused.value.reason == "overlaps"
     after = lesson_row(second)
     assert (after.starts_at, after.ends_at) == (before.starts_at, before.ends_at)
     # negative control: the same move into free time is accepted
-    cal.move_lesson(
+    lessons.move_lesson(
         tutor, second, start="2026-11-30T14:00:00Z", end="2026-11-30T15:30:00Z", now=NOW
     )
     moved = lesson_row(second)
     assert moved.starts_at == datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
     assert moved.ends_at == datetime(2026, 11, 30, 13, 30, tzinfo=UTC)
     # a lesson may be resized in place (it does not conflict with itself)
-    cal.move_lesson(tutor, first, start="2026-11-30T10:00:00Z", end="2026-11-30T11:00:00Z", now=NOW)
+    lessons.move_lesson(
+        tutor, first, start="2026-11-30T10:00:00Z", end="2026-11-30T11:00:00Z", now=NOW
+    )
     with pytest.raises(SlotUnavailable):  # into the past
-        cal.move_lesson(
+        lessons.move_lesson(
             tutor, first, start="2026-11-20T10:00:00Z", end="2026-11-20T11:00:00Z", now=NOW
         )
 
@@ -100,7 +103,7 @@ def test_busy_block_refuses_a_lesson_moved_onto_it() -> None:
     lesson = _publish(tutor, "2026-11-30T10:00")
     add_busy_block(tutor, "2026-11-30T13:00", "2026-11-30T15:00", "Dentist", now=NOW)
     with pytest.raises(SlotUnavailable):
-        cal.move_lesson(
+        lessons.move_lesson(
             tutor, lesson, start="2026-11-30T14:00:00Z", end="2026-11-30T15:00:00Z", now=NOW
         )
 
@@ -114,15 +117,15 @@ def test_other_tutors_get_not_found() -> None:
     booking_id = booking_row(token).id or 0
     move = {"start": "2026-12-01T10:00:00Z", "end": "2026-12-01T11:00:00Z", "now": NOW}
     with pytest.raises(NotFound):
-        cal.move_lesson(intruder, lesson_id, **move)
+        lessons.move_lesson(intruder, lesson_id, **move)
     with pytest.raises(NotFound):
-        cal.lesson_detail(intruder, lesson_id)
+        lessons.lesson_detail(intruder, lesson_id)
     with pytest.raises(NotFound):
-        cal.set_payment(intruder, booking_id, paid=True, amount="1", now=NOW)
+        lessons.set_payment(intruder, booking_id, paid=True, amount="1", now=NOW)
     with pytest.raises(NotFound):
-        cal.set_lesson_notes(intruder, lesson_id, "x", now=NOW)
+        lessons.set_lesson_notes(intruder, lesson_id, "x", now=NOW)
     with pytest.raises(NotFound):  # a student is not a tutor
-        cal.move_lesson(student, lesson_id, **move)
+        lessons.move_lesson(student, lesson_id, **move)
     assert booking_row(token).payment_status.value == "unpaid"
 
 
@@ -132,17 +135,17 @@ def test_payment_and_notes() -> None:
     token = _book(tutor, service, add_student(), "2026-11-30T10:00")
     row = booking_row(token)
     with pytest.raises(ValidationFailed) as bad:
-        cal.set_payment(tutor, row.id or 0, paid=True, amount="abc", now=NOW)
+        lessons.set_payment(tutor, row.id or 0, paid=True, amount="abc", now=NOW)
     assert "amount" in bad.value.field_errors
-    cal.set_payment(tutor, row.id or 0, paid=True, amount="400", now=NOW)
+    lessons.set_payment(tutor, row.id or 0, paid=True, amount="400", now=NOW)
     paid = booking_row(token)
     assert (paid.payment_status.value, paid.paid_amount) == ("paid", Decimal("400.00"))
     snap = cal.week_snapshot(tutor, "tutor", week_start=MONDAY, viewer_tz="Europe/Kyiv", now=NOW)
     assert (snap.stats.paid, snap.stats.unpaid) == ("400.00", "50.00")
-    cal.set_payment(tutor, row.id or 0, paid=False, amount="", now=NOW)
+    lessons.set_payment(tutor, row.id or 0, paid=False, amount="", now=NOW)
     assert booking_row(token).paid_amount is None
-    cal.set_lesson_notes(tutor, row.lesson_id, "  Bring the workbook ", now=NOW)
-    detail = cal.lesson_detail(tutor, row.lesson_id)
+    lessons.set_lesson_notes(tutor, row.lesson_id, "  Bring the workbook ", now=NOW)
+    detail = lessons.lesson_detail(tutor, row.lesson_id)
     assert detail.notes == "Bring the workbook"
     assert [(s.name, s.status, s.payment) for s in detail.seats] == [
         ("Ivan Guest", "confirmed", "unpaid")
@@ -157,6 +160,6 @@ def test_a_students_calendar_event_opens_only_their_own_booking() -> None:
     mine = cal.week_snapshot(student, "student", week_start=MONDAY, viewer_tz="UTC", now=NOW)
     [event] = mine.events
     booking_id = int(event.id.removeprefix("booking-"))
-    assert cal.student_booking_token(student, booking_id) == token
+    assert booking_service.student_booking_token(student, booking_id) == token
     with pytest.raises(NotFound):  # somebody else's booking id: not found, no token
-        cal.student_booking_token(other, booking_id)
+        booking_service.student_booking_token(other, booking_id)

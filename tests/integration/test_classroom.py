@@ -10,17 +10,20 @@ from sqlmodel import select
 from booking_app.db import read_scope
 from booking_app.models import Booking, BookingStatus, ClassroomSession, Lesson, LessonStatus
 from booking_app.services import classroom, invites, students
-from booking_app.services.classroom_errors import (
+from booking_app.services.errors import (
+    Forbidden,
     InviteExpired,
     InviteInvalid,
+    LessonCompleted,
     LessonNotFound,
+    LessonNotStarted,
     NotAMember,
+    NotFound,
+    SlotUnavailable,
+    ValidationFailed,
 )
-from booking_app.services.errors import Forbidden, NotFound, SlotUnavailable, ValidationFailed
-from tests.integration.booking_helpers import add_student, add_tutor
-from tests.integration.classroom_helpers import add_lesson
+from tests.support.builders import NOW, add_lesson, add_student, add_tutor
 
-NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
 START = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 
 
@@ -145,7 +148,7 @@ def test_tutor_actions(world: dict[str, int]) -> None:
     uuid = _uuid(world["lesson"])
     with pytest.raises(LessonNotFound):  # a student has no tutor actions
         classroom.mark_completed(uuid, tutor_id=world["student"], now=START)
-    with pytest.raises(ValidationFailed):  # not started yet
+    with pytest.raises(LessonNotStarted):
         classroom.mark_completed(uuid, tutor_id=world["tutor"], now=NOW)
     assert (
         classroom.save_lesson_notes(uuid, tutor_id=world["tutor"], text=" went well ", now=NOW)
@@ -161,7 +164,7 @@ def test_tutor_actions(world: dict[str, int]) -> None:
     with read_scope() as session:
         assert session.get(Lesson, world["lesson"]).status is LessonStatus.completed  # type: ignore[union-attr]
         assert session.get(Booking, booking_id).status is BookingStatus.no_show  # type: ignore[union-attr]
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(LessonCompleted):
         classroom.mark_completed(uuid, tutor_id=world["tutor"], now=START + timedelta(minutes=55))
 
 
@@ -248,11 +251,11 @@ def test_classroom_invite_makes_membership_active(world: dict[str, int]) -> None
 
 def test_my_students_search_paging_next_lesson(world: dict[str, int]) -> None:
     from booking_app.db import session_scope
-    from booking_app.repositories import bookings as bookings_repo
+    from booking_app.repositories import classroom as classroom_repo
 
     with session_scope(write=True) as session:
         for i in range(12):
-            bookings_repo.activate_membership(session=session, tutor_id=world["tutor"],
+            classroom_repo.activate_membership(session=session, tutor_id=world["tutor"],
                                               student_id=add_student_in(session, i), at=NOW)  # fmt: skip
     first = students.list_students(world["tutor"], page=1, page_size=10, now=NOW)
     assert (first.total, first.pages, len(first.rows)) == (13, 2, 10)

@@ -9,9 +9,8 @@ from fastapi.testclient import TestClient
 
 from booking_app.api.app import api
 from booking_app.services.sessions import open_session
-from tests.integration.booking_helpers import add_student, add_tutor
-from tests.integration.classroom_helpers import add_lesson
 from tests.support import clock
+from tests.support.builders import add_lesson, add_student, add_tutor
 
 
 def _auth(user_id: int, role: str) -> dict[str, str]:

@@ -20,9 +20,9 @@ from booking_app.pages.home.dashboard import DashboardState
 from booking_app.pages.invite import InviteState
 from booking_app.pages.tutor_students import StudentsState
 from booking_app.pages.tutor_students.invite_links import InviteLinksState
-from booking_app.services import accounts, invite_manage, invites, students
-from tests.integration.classroom_helpers import add_lesson
+from booking_app.services import accounts, invites, students
 from tests.support import clock
+from tests.support.builders import add_lesson
 from tests.support.states import open_page, redirects, run, state
 
 
@@ -129,7 +129,7 @@ def test_invite_links_state_caps_lists_and_revokes(sqlite_db: str) -> None:
     run(pupil.revoke(st.items[0].invite_id))
     run(pupil.revoke_all())
     run(pupil.create())
-    assert invite_manage.live_invites(tutor.id, now=clock.now()).total == 2
+    assert invites.live_invites(tutor.id, now=clock.now()).total == 2
     assert pupil.items == [] and pupil.url == ""
 
     run(st.revoke(st.items[0].invite_id))
@@ -160,7 +160,7 @@ def test_invite_page_shows_revoked_links(sqlite_db: str) -> None:
 
     lesson = add_lesson(tutor.id, now + timedelta(days=1), capacity=2)
     lesson_link = invites.create_lesson_invite(lesson, tutor_id=tutor.id, now=now)
-    invite_manage.revoke_all(tutor.id, now=now)
+    invites.revoke_all(tutor.id, now=now)
     for i, target in enumerate((path, f"/invite/lesson/{lesson_link.token}")):
         other = state(InviteState, target, user=_user("student", f"other{i}@example.com"))
         run(other.accept())

@@ -22,8 +22,8 @@ from booking_app.api.app import api
 from booking_app.api.cors import OriginPolicy
 from booking_app.config import get_settings
 from booking_app.services.sessions import open_session
-from tests.integration.booking_helpers import add_tutor
 from tests.support import clock
+from tests.support.builders import add_tutor
 
 PUBLIC = "http://localhost:3000"  # PUBLIC_URL is blank in tests: the default
 EVIL = "https://evil.example"

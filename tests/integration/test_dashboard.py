@@ -20,10 +20,7 @@ import pytest
 
 from booking_app.models import BookingStatus, LessonStatus
 from booking_app.services import dashboard
-from tests.integration.booking_helpers import add_student, add_tutor
-from tests.integration.classroom_helpers import add_lesson
-
-NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
+from tests.support.builders import NOW, add_lesson, add_student, add_tutor
 
 
 def _at(day: int, hour: int) -> datetime:

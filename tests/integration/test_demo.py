@@ -15,6 +15,7 @@ from sqlmodel import SQLModel, func, select
 
 from booking_app import scheduling as sch
 from booking_app.db import read_scope
+from booking_app.demo import DEMO_PASSWORD, has_any_user, seed_demo_data
 from booking_app.models import (
     AvailabilityOverride,
     AvailabilityWindow,
@@ -30,6 +31,7 @@ from booking_app.models import (
     LessonStatus,
     LessonType,
     MembershipStatus,
+    Notification,
     PaymentStatus,
     Role,
     Service,
@@ -38,7 +40,6 @@ from booking_app.models import (
     TutorSubject,
     User,
 )
-from booking_app.services.demo import DEMO_PASSWORD, has_any_user, seed_demo_data
 from booking_app.services.passwords import verify_password
 from booking_app.services.validation import clean_phone, clean_telegram_username
 
@@ -378,3 +379,32 @@ def test_seeding_twice_creates_nothing_new(db: str) -> None:
     second = seed_demo_data(now=NOW + timedelta(days=3))
     assert second == first
     assert _table_counts() == counts
+
+
+def test_a_failure_half_way_leaves_no_partial_demo(
+    db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One unit of work: the third tutor's lessons fail after two tutors were written."""
+    from booking_app.demo import seed
+
+    real = seed._add_lesson
+
+    def failing(spec, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if spec.email.startswith("dmytro"):
+            raise RuntimeError("disk full")
+        return real(spec, *args, **kwargs)
+
+    monkeypatch.setattr(seed, "_add_lesson", failing)
+    with pytest.raises(RuntimeError):
+        seed_demo_data(now=NOW)
+    assert all(count == 0 for count in _table_counts().values()), _table_counts()
+    assert has_any_user() is False
+
+
+def test_the_seeded_bookings_have_their_messages_like_real_ones(db: str) -> None:
+    """Written through the booking services, each seat has its outbox rows: the student's
+    confirmation and reminders, and the tutor's request for the pending trial."""
+    seed_demo_data(now=NOW)
+    kinds = Counter(n.kind.split(":")[0] for n in _all(Notification))
+    assert kinds["created"] == 32 and kinds["reminder"] == 2 * 32
+    assert kinds["tutor_request"] == 1

@@ -12,7 +12,7 @@ from reflex.compiler.compiler import compile_page, into_component
 from booking_app.state.auth import NOT_A_TUTOR
 from booking_app.state.page import PAGES
 from docs.examples.upcoming import UpcomingState
-from tests.integration.booking_helpers import add_student
+from tests.support.builders import add_student
 from tests.support.states import open_page, redirects, toasts
 
 ROOT = Path(__file__).resolve().parents[2]

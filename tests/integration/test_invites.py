@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -26,22 +25,20 @@ from sqlmodel import select
 from booking_app.config import get_settings
 from booking_app.db import read_scope, session_scope
 from booking_app.models import Booking, Invite, InviteRedemption, User
-from booking_app.repositories import bookings as bookings_repo
 from booking_app.repositories import classroom as classroom_repo
 from booking_app.repositories import invites as invites_repo
-from booking_app.services import invite_manage, invites, students
-from booking_app.services import invite_tokens as tokens
-from booking_app.services.classroom_errors import (
+from booking_app.services import invites, students
+from booking_app.services.errors import (
     InviteExpired,
     InviteInvalid,
     InviteRevoked,
     NotAMember,
+    NotFound,
+    ValidationFailed,
 )
-from booking_app.services.errors import NotFound, ValidationFailed
-from tests.integration.booking_helpers import add_student, add_tutor
-from tests.integration.classroom_helpers import add_lesson
+from booking_app.services.invites import links, tokens
+from tests.support.builders import NOW, add_lesson, add_student, add_tutor, run_together
 
-NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
 START = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 
 
@@ -118,10 +115,10 @@ def test_revoked_invite_is_refused_for_everyone_even_who_used_it(world: dict[str
     invites.accept_lesson_invite(lesson_link.token, user_id=student, now=NOW)
 
     with pytest.raises(NotFound):  # only the tutor who made it can revoke it
-        invite_manage.revoke_invite(world["other_tutor"], link.invite_id, now=NOW)
-    invite_manage.revoke_invite(tutor, link.invite_id, now=NOW)
-    invite_manage.revoke_invite(tutor, link.invite_id, now=NOW)  # twice is fine
-    invite_manage.revoke_invite(tutor, lesson_link.invite_id, now=NOW)
+        invites.revoke_invite(world["other_tutor"], link.invite_id, now=NOW)
+    invites.revoke_invite(tutor, link.invite_id, now=NOW)
+    invites.revoke_invite(tutor, link.invite_id, now=NOW)  # twice is fine
+    invites.revoke_invite(tutor, lesson_link.invite_id, now=NOW)
     newcomer = add_student("new@example.com")
     for who in (student, newcomer):
         with pytest.raises(InviteRevoked):
@@ -132,7 +129,7 @@ def test_revoked_invite_is_refused_for_everyone_even_who_used_it(world: dict[str
             invites.accept_lesson_invite(lesson_link.token, user_id=who, now=NOW)
     assert _status(tutor, newcomer) is None
     with pytest.raises(NotFound):
-        invite_manage.revoke_invite(tutor, "x" * 500, now=NOW)
+        invites.revoke_invite(tutor, "x" * 500, now=NOW)
 
 
 def test_revoke_all_and_the_list_of_links_that_still_work(world: dict[str, int]) -> None:
@@ -144,7 +141,7 @@ def test_revoke_all_and_the_list_of_links_that_still_work(world: dict[str, int])
     theirs = invites.create_classroom_invite(tutor_id=world["other_tutor"], now=NOW)
     invites.accept_classroom_invite(capped.token, user_id=world["student"], now=NOW)
 
-    found = invite_manage.live_invites(tutor, now=NOW)
+    found = invites.live_invites(tutor, now=NOW)
     assert found.total == 3 and expired.invite_id not in {r.invite_id for r in found.rows}
     rows = {r.invite_id: r for r in found.rows}
     assert rows[capped.invite_id].what == "Classroom"
@@ -153,13 +150,13 @@ def test_revoke_all_and_the_list_of_links_that_still_work(world: dict[str, int])
     assert rows[lesson.invite_id].what == "Lesson: Algebra, Mon 30 Nov, 10:00–11:00"
     assert found.rows[0].invite_id == plain.invite_id  # newest first
 
-    assert invite_manage.revoke_all(tutor, now=NOW) == 3
-    assert invite_manage.live_invites(tutor, now=NOW).total == 0
-    assert invite_manage.revoke_all(tutor, now=NOW) == 0
+    assert invites.revoke_all(tutor, now=NOW) == 3
+    assert invites.live_invites(tutor, now=NOW).total == 0
+    assert invites.revoke_all(tutor, now=NOW) == 0
     with pytest.raises(InviteRevoked):
         invites.accept_lesson_invite(lesson.token, user_id=world["student"], now=NOW)
     # another tutor's links are untouched
-    assert invite_manage.live_invites(world["other_tutor"], now=NOW).total == 1
+    assert invites.live_invites(world["other_tutor"], now=NOW).total == 1
     invites.accept_classroom_invite(theirs.token, user_id=world["student"], now=NOW)
 
 
@@ -174,7 +171,7 @@ def test_max_uses_counts_accounts_not_clicks_and_refusals_use_nothing(
     invites.accept_classroom_invite(link.token, user_id=second, now=NOW)
     with pytest.raises(InviteRevoked) as err:
         invites.accept_classroom_invite(link.token, user_id=third, now=NOW)
-    assert err.value.detail == invites.USED_UP
+    assert err.value.detail == links.USED_UP
     invites.accept_classroom_invite(link.token, user_id=second, now=NOW)  # still works for them
     assert _invite(link.invite_id).uses == 2 and _status(tutor, third) is None
 
@@ -243,26 +240,6 @@ def test_deleting_a_student_takes_their_redemptions_along(world: dict[str, int])
 RACERS = 8
 
 
-def _race(count: int, work: Callable[[int], Any]) -> list[Any]:
-    """``work(i)`` in ``count`` threads released at once; each result or raised exception."""
-    start, results = threading.Barrier(count), [None] * count
-
-    def worker(index: int) -> None:
-        start.wait(timeout=30)
-        try:
-            results[index] = work(index)
-        except BaseException as exc:  # every outcome is inspected
-            results[index] = exc
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a client hung"
-    return results
-
-
 def _single_use_race(tutor: int, monkeypatch: pytest.MonkeyPatch) -> tuple[list[Any], Invite]:
     """RACERS new students accept one max_uses=1 classroom invite at the same moment; a
     20 ms pause after each reads its own redemption widens the check-then-write window."""
@@ -276,7 +253,7 @@ def _single_use_race(tutor: int, monkeypatch: pytest.MonkeyPatch) -> tuple[list[
         return found
 
     monkeypatch.setattr(invites_repo, "redemption", slow_redemption)
-    results = _race(RACERS, lambda i: invites.accept_classroom_invite(
+    results = run_together(RACERS, lambda i: invites.accept_classroom_invite(
         link.token, user_id=racers[i], now=NOW))  # fmt: skip
     return results, _invite(link.invite_id)
 
@@ -315,14 +292,14 @@ def _accept_during_removal(monkeypatch: pytest.MonkeyPatch) -> tuple[str, int]:
     add_lesson(tutor, START, students=(student,))
     link = invites.create_classroom_invite(tutor_id=tutor, now=NOW)
     accepting = threading.Event()
-    real_activate = bookings_repo.activate_membership
+    real_activate = classroom_repo.activate_membership
 
     def slow_activate(**kwargs: Any) -> None:
         real_activate(**kwargs)
         accepting.set()
         time.sleep(0.3)
 
-    monkeypatch.setattr(bookings_repo, "activate_membership", slow_activate)
+    monkeypatch.setattr(classroom_repo, "activate_membership", slow_activate)
 
     def work(index: int) -> object:
         if index == 0:
@@ -330,8 +307,8 @@ def _accept_during_removal(monkeypatch: pytest.MonkeyPatch) -> tuple[str, int]:
         assert accepting.wait(timeout=30)
         return students.remove_student(tutor, student, now=NOW)
 
-    assert [type(r) for r in _race(2, work)] == [str, type(None)]
-    monkeypatch.setattr(bookings_repo, "activate_membership", real_activate)
+    assert [type(r) for r in run_together(2, work)] == [str, type(None)]
+    monkeypatch.setattr(classroom_repo, "activate_membership", real_activate)
     return link.token, student
 
 

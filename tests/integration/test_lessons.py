@@ -15,18 +15,22 @@ from booking_app.models import (
     BookingStatus,
     Lesson,
     LessonStatus,
-    Role,
-    TutorProfile,
-    User,
 )
 from booking_app.scheduling import BookingCheck, Reason
 from booking_app.services import availability as av
-from booking_app.services import catalog
 from booking_app.services import lessons as lessons_service
-from booking_app.services.errors import NotFound, SlotUnavailable, ValidationFailed
+from booking_app.services import schedule_write, tutor_public, tutor_services
+from booking_app.services.errors import (
+    AlreadyCancelled,
+    LessonCompleted,
+    NotFound,
+    SlotUnavailable,
+    ValidationFailed,
+)
 from booking_app.services.lessons import PublishInput, cancel_lesson, publish_lesson
+from tests.support.builders import NOW, add_booking
+from tests.support.builders import add_bare_tutor as add_tutor
 
-NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)  # Wednesday, 10:00 in Kyiv
 LESSON = PublishInput(
     start_local="2026-11-30T10:00",
     duration_min=60,
@@ -42,17 +46,6 @@ LESSON = PublishInput(
 )
 
 
-def add_tutor(email: str = "olena@example.com", tz: str = "Europe/Kyiv", **rules: object) -> int:
-    with session_scope(write=True) as session:
-        user = User(email=email, phone="+380671234567", name=email, role=Role.tutor, timezone=tz)
-        user.password_hash = "-"
-        session.add(user)
-        session.flush()
-        rules = {"min_notice_min": 0, **rules}
-        session.add(TutorProfile(user_id=user.id, slug=email.split("@")[0], **rules))
-        return user.id or 0
-
-
 def at(start_local: str, minutes: int = 60, **fields: object) -> PublishInput:
     return replace(LESSON, start_local=start_local, duration_min=minutes, **fields)
 
@@ -60,20 +53,6 @@ def at(start_local: str, minutes: int = 60, **fields: object) -> PublishInput:
 def lesson_rows() -> list[Lesson]:
     with read_scope() as session:
         return list(session.exec(select(Lesson).order_by(Lesson.id)))
-
-
-def add_booking(tutor: int, lesson: int, status: BookingStatus, name: str = "Taras") -> int:
-    with session_scope(write=True) as session:
-        booking = Booking(
-            lesson_id=lesson,
-            tutor_id=tutor,
-            client_name=name,
-            client_phone="+3806700",
-            status=status,
-        )
-        session.add(booking)
-        session.flush()
-        return booking.id or 0
 
 
 def test_publish_returns_the_view_in_tutor_time(db: str) -> None:
@@ -99,9 +78,9 @@ def test_publish_returns_the_view_in_tutor_time(db: str) -> None:
 
 def test_publish_from_a_service_takes_its_name_and_price(db: str) -> None:
     tutor = add_tutor()
-    service = catalog.create_service(
+    service = tutor_services.create_service(
         tutor,
-        catalog.ServiceInput(
+        tutor_services.ServiceInput(
             "Maths", None, "", 60, "450", "individual", 1, "online", "", "", False
         ),
     )
@@ -223,7 +202,7 @@ def test_without_the_in_transaction_check_an_overlap_gets_in(
     tutor = add_tutor()
     publish_lesson(tutor, at("2026-11-30T10:00"), now=NOW)
     monkeypatch.setattr(
-        lessons_service, "check_conflicts", lambda *a, **k: BookingCheck(Reason.OK, "")
+        schedule_write, "check_conflicts", lambda *a, **k: BookingCheck(Reason.OK, "")
     )
     if db.startswith("sqlite"):
         publish_lesson(tutor, at("2026-11-30T10:30"), now=NOW)
@@ -253,7 +232,7 @@ def test_cancel_keeps_booking_records_and_frees_the_time(db: str) -> None:
         assert booking.status is BookingStatus.cancelled
         assert (booking.status_reason, booking.cancelled_at) == ("Ill today", later)
     assert bookings[earlier].status_reason is None and bookings[earlier].cancelled_at is None
-    week = av.week_slots(
+    week = tutor_public.week_slots(
         tutor, service_id=None, week_start=date(2026, 11, 30), viewer_tz="Europe/Kyiv", now=NOW
     )
     assert [s.time for s in week.days[0].slots] == ["10:00"]
@@ -268,15 +247,15 @@ def test_cancel_default_reason_and_repeated_or_completed(db: str) -> None:
     cancel_lesson(tutor, lesson.id, now=NOW)
     with read_scope() as session:
         assert session.get(Booking, booking).status_reason == "Cancelled by the tutor."
-    with pytest.raises(ValidationFailed) as caught:
+    with pytest.raises(AlreadyCancelled) as cancelled:
         cancel_lesson(tutor, lesson.id, now=NOW)
-    assert caught.value.field_errors == {"lesson": "This lesson is already cancelled."}
+    assert cancelled.value.detail == "This lesson is already cancelled."
     done = publish_lesson(tutor, at("2026-12-01T10:00"), now=NOW)
     with session_scope(write=True) as session:
         session.get(Lesson, done.id).status = LessonStatus.completed
-    with pytest.raises(ValidationFailed) as caught:
+    with pytest.raises(LessonCompleted) as completed:
         cancel_lesson(tutor, done.id, now=NOW)
-    assert caught.value.field_errors == {"lesson": "This lesson has already taken place."}
+    assert completed.value.detail == "This lesson has already taken place."
     with pytest.raises(ValidationFailed) as caught:
         cancel_lesson(tutor, done.id, now=NOW, reason="r" * 501)
     assert caught.value.field_errors == {"reason": "Use at most 500 characters."}
@@ -289,12 +268,10 @@ def test_another_tutors_lesson_is_not_found(db: str) -> None:
     with pytest.raises(NotFound):
         cancel_lesson(ivan, hers.id, now=NOW)
     assert lesson_rows()[0].status is LessonStatus.scheduled
-    window = {"start": NOW, "end": NOW + timedelta(days=30)}
-    assert lessons_service.list_lessons(ivan, **window) == []
     assert lessons_service.upcoming_lessons(ivan, now=NOW) == []
-    his_service = catalog.create_service(
+    his_service = tutor_services.create_service(
         ivan,
-        catalog.ServiceInput(
+        tutor_services.ServiceInput(
             "Physics", None, "", 60, "400", "individual", 1, "online", "", "", False
         ),
     )
@@ -303,23 +280,17 @@ def test_another_tutors_lesson_is_not_found(db: str) -> None:
     with pytest.raises(NotFound):
         publish_lesson(99999, LESSON, now=NOW)
     with pytest.raises(NotFound):
-        lessons_service.list_lessons(99999, **window)
+        lessons_service.upcoming_lessons(99999, now=NOW)
     # Ivan's calendar is his own: the same time is free for him.
     assert publish_lesson(ivan, at("2026-11-30T10:00"), now=NOW).id != hers.id
 
 
-def test_list_and_upcoming(db: str) -> None:
+def test_upcoming_lessons(db: str) -> None:
     tutor = add_tutor()
     late = publish_lesson(tutor, at("2026-12-02T10:00"), now=NOW)
     early = publish_lesson(tutor, at("2026-11-30T10:00"), now=NOW)
     gone = publish_lesson(tutor, at("2026-12-01T10:00"), now=NOW)
     cancel_lesson(tutor, gone.id, now=NOW)
-    window = {"start": datetime(2026, 11, 30, tzinfo=UTC), "end": datetime(2026, 12, 7, tzinfo=UTC)}
-    assert [v.id for v in lessons_service.list_lessons(tutor, **window)] == [
-        early.id,
-        gone.id,
-        late.id,
-    ]
     assert [v.id for v in lessons_service.upcoming_lessons(tutor, now=NOW)] == [early.id, late.id]
     running = datetime(2026, 11, 30, 8, 30, tzinfo=UTC)  # Monday's lesson is under way
     assert [v.id for v in lessons_service.upcoming_lessons(tutor, now=running, limit=1)] == [

@@ -15,9 +15,9 @@ from booking_app.services.marketplace import (
     SearchInput,
     list_subject_options,
     search_tutors,
-    tutor_public_page,
 )
-from tests.integration.booking_helpers import (
+from booking_app.services.tutor_public import tutor_public_page
+from tests.support.builders import (
     NOW,
     add_service,
     add_subject,

@@ -11,9 +11,9 @@ from booking_app.api.app import api
 from booking_app.models import NotificationStatus
 from booking_app.services import booking as svc
 from booking_app.services import notifications
-from tests.integration.booking_helpers import NOW, add_service, add_tutor, form
 from tests.integration.notify_helpers import rows
 from tests.integration.test_admin_view import _cookie_for, _people
+from tests.support.builders import NOW, add_service, add_tutor, form
 
 
 def test_skipped_messages_are_visible_read_only_to_admins(db: str) -> None:

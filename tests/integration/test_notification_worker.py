@@ -23,7 +23,6 @@ from booking_app.integrations import telegram
 from booking_app.models import NotificationStatus
 from booking_app.services import booking as svc
 from booking_app.services import telegram_chats
-from tests.integration.booking_helpers import add_service, booking_row, form
 from tests.integration.notify_helpers import by_kind, rows, set_offsets
 from tests.integration.notify_worker_support import (
     due_guests,
@@ -36,6 +35,7 @@ from tests.integration.notify_worker_support import (
     worker_env,
 )
 from tests.support import clock
+from tests.support.builders import add_service, booking_row, form
 from tests.support.fake_telegram import FakeTelegram
 from tests.support.processes import log_tail, wait_until
 

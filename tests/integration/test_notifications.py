@@ -14,7 +14,10 @@ from booking_app.models import NotificationStatus
 from booking_app.services import booking as svc
 from booking_app.services import notifications, send_budget, telegram_chats
 from tasks.notifications import scan_notifications, send_notification
-from tests.integration.booking_helpers import (
+from tests.integration.notify_helpers import by_kind, fake_api, rows, set_offsets, set_telegram
+from tests.integration.notify_worker_support import due_guests
+from tests.support import clock
+from tests.support.builders import (
     MONDAY_10,
     NOW,
     add_service,
@@ -24,9 +27,6 @@ from tests.integration.booking_helpers import (
     form,
     utc,
 )
-from tests.integration.notify_helpers import by_kind, fake_api, rows, set_offsets, set_telegram
-from tests.integration.notify_worker_support import due_guests
-from tests.support import clock
 from tests.support.processes import wait_until
 
 P = NotificationStatus
@@ -140,14 +140,14 @@ def test_tutor_moving_or_cancelling_the_lesson_tells_its_students(db: str) -> No
     """The calendar drag and the tutor's lesson cancel go through lessons, not the private
     link: reminders must follow (or stop) all the same, and the tutor, who made the
     change, gets no notice of it."""
-    from booking_app.services import calendar, lessons
+    from booking_app.services import lessons
 
     tutor = add_tutor()
     set_telegram(tutor, "olena_tutor")
     token = _guest_booking(tutor, add_service(tutor))
     booking = booking_row(token)
     reminder_id = by_kind(booking.id or 0)["reminder:24h"].id
-    calendar.move_lesson(
+    lessons.move_lesson(
         tutor, booking.lesson_id, start="2026-12-01T14:00", end="2026-12-01T15:00", now=NOW
     )
     kinds = by_kind(booking.id or 0)

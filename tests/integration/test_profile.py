@@ -6,7 +6,7 @@ import pytest
 
 from booking_app.services.errors import NotFound, ValidationFailed
 from booking_app.services.profile import get_profile, save_profile
-from tests.integration.booking_helpers import add_student, add_subject, add_tutor
+from tests.support.builders import add_student, add_subject, add_tutor
 
 
 def test_get_profile_defaults(db: str) -> None:

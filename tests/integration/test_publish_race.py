@@ -11,23 +11,22 @@ lessons inside each other's buffer in (the constraint covers overlap, not buffer
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from sqlmodel import select
 
-from booking_app.db import read_scope, session_scope
-from booking_app.models import Lesson, Role, TutorProfile, User
+from booking_app.db import read_scope
+from booking_app.models import Lesson
 from booking_app.repositories import schedules as schedules_repo
 from booking_app.scheduling import BookingCheck, Reason
-from booking_app.services import lessons as lessons_service
+from booking_app.services import schedule_write
 from booking_app.services.errors import SlotUnavailable
 from booking_app.services.lessons import LessonView, PublishInput, publish_lesson
+from tests.support.builders import NOW, run_together
+from tests.support.builders import add_bare_tutor as add_tutor
 
-NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
 THREADS = 8
 LESSON = PublishInput(
     start_local="2026-11-30T10:00",
@@ -43,37 +42,6 @@ LESSON = PublishInput(
     price="0",
 )
 ADJACENT = replace(LESSON, start_local="2026-11-30T11:00")  # touches LESSON: buffer only
-
-
-def add_tutor(**rules: object) -> int:
-    with session_scope(write=True) as session:
-        user = User(email="olena@example.com", phone="+380671234567", name="Olena", role=Role.tutor)
-        user.timezone, user.password_hash = "Europe/Kyiv", "-"
-        session.add(user)
-        session.flush()
-        session.add(TutorProfile(user_id=user.id, slug="olena", min_notice_min=0, **rules))
-        return user.id or 0
-
-
-def run_together(count: int, work: Callable[[int], Any]) -> list[Any]:
-    """Run ``work(i)`` in ``count`` threads released at once; results or raised exceptions."""
-    start = threading.Barrier(count)
-    results: list[Any] = [None] * count
-
-    def worker(index: int) -> None:
-        start.wait(timeout=30)
-        try:
-            results[index] = work(index)
-        except BaseException as exc:  # the test inspects every outcome
-            results[index] = exc
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a publisher hung"
-    return results
 
 
 def outcomes(results: list[Any]) -> tuple[list[LessonView], list[SlotUnavailable]]:
@@ -117,7 +85,7 @@ def test_negative_control_without_the_recheck(db: str, monkeypatch: pytest.Monke
     exclusion constraint still stops it (and is reported as SlotUnavailable)."""
     tutor = add_tutor()
     monkeypatch.setattr(
-        lessons_service, "check_conflicts", lambda *a, **k: BookingCheck(Reason.OK, "")
+        schedule_write, "check_conflicts", lambda *a, **k: BookingCheck(Reason.OK, "")
     )
     won, refused = outcomes(run_together(THREADS, lambda _: publish_lesson(tutor, LESSON, now=NOW)))
     if db.startswith("sqlite"):

@@ -15,8 +15,8 @@ from fastapi.testclient import TestClient
 from booking_app import realtime
 from booking_app.config import get_settings
 from booking_app.services import booking as booking_service
-from booking_app.services.errors import ValidationFailed
-from tests.integration.booking_helpers import (
+from booking_app.services.errors import AlreadyAnswered
+from tests.support.builders import (
     NOW,
     add_service,
     add_student,
@@ -69,7 +69,7 @@ def test_services_publish_tutor_and_student_after_commit(backend: _Loop) -> None
     booking_service.confirm_booking(tutor, booking_id, now=NOW)
     assert wait_until(lambda: len(backend.received) == 2, timeout=5)
     # negative control: a refused write (already answered) rolls back and announces nothing
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(AlreadyAnswered):
         booking_service.confirm_booking(tutor, booking_id, now=NOW)
     booking_service.cancel_booking(view.token, now=NOW)
     assert wait_until(lambda: len(backend.received) == 3, timeout=5)

@@ -25,10 +25,7 @@ from booking_app.models import (
     Lesson,
     LessonStatus,
     LessonType,
-    Role,
     Service,
-    TutorProfile,
-    User,
 )
 from booking_app.models import BusyBlock as BusyRow
 from booking_app.repositories import schedules as schedules_repo
@@ -43,7 +40,8 @@ from booking_app.scheduling import (
     free_slots,
     joinable_lessons,
 )
-from booking_app.services import availability as av
+from booking_app.services import tutor_public
+from tests.support import builders
 
 NOW = datetime(2026, 10, 20, 6, 0, tzinfo=UTC)
 WEEK = date(2026, 10, 19)  # Monday; Kyiv falls back on Sunday the 25th
@@ -103,24 +101,17 @@ SEAT_HOLDING = {"pending", "confirmed"}
 
 
 def add_tutor() -> int:
-    with session_scope(write=True) as session:
-        user = User(email="olena@example.com", phone="+380671234567", name="Olena", role=Role.tutor)
-        user.timezone, user.password_hash = TZ, "-"
-        session.add(user)
-        session.flush()
-        session.add(
-            TutorProfile(
-                user_id=user.id,
-                slug="olena",
-                buffer_before_min=RULES.buffer_before_min,
-                buffer_after_min=RULES.buffer_after_min,
-                max_lessons_per_day=RULES.max_lessons_per_day,
-                min_notice_min=RULES.min_notice_min,
-                horizon_days=RULES.horizon_days,
-                slot_step_min=RULES.slot_step_min,
-            )
-        )
-        return user.id or 0
+    return builders.add_tutor(
+        tz=TZ,
+        name="Olena",
+        hours=(),
+        buffer_before_min=RULES.buffer_before_min,
+        buffer_after_min=RULES.buffer_after_min,
+        max_lessons_per_day=RULES.max_lessons_per_day,
+        min_notice_min=RULES.min_notice_min,
+        horizon_days=RULES.horizon_days,
+        slot_step_min=RULES.slot_step_min,
+    )
 
 
 def seed(tutor: int) -> tuple[TutorSchedule, dict[int, str]]:
@@ -269,7 +260,7 @@ def test_week_slots_equals_the_engine_on_hand_built_inputs(db: str, viewer_tz: s
     lo, hi = week_range(viewer_tz)
     for service_id, spec in ((None, ServiceSpec(45)), (group, ServiceSpec(60, True, 5))):
         with count_statements() as statements:
-            week = av.week_slots(
+            week = tutor_public.week_slots(
                 tutor, service_id=service_id, week_start=WEEK, viewer_tz=viewer_tz, now=NOW
             )
         queries = [s for s in statements if not s.startswith("BEGIN")]

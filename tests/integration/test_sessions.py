@@ -22,7 +22,7 @@ from booking_app.db import read_scope, session_scope
 from booking_app.models import User, UserSession
 from booking_app.services import account_security, accounts, sessions
 from booking_app.services.errors import InvalidCredentials, TooManyAttempts, ValidationFailed
-from booking_app.services.tokens import (
+from booking_app.services.session_tokens import (
     decode_session_token,
     issue_login_ticket,
     issue_session_token,

@@ -10,7 +10,7 @@ import re
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -23,9 +23,9 @@ from booking_app.db import read_scope
 from booking_app.models import SignInAttempt
 from booking_app.services import accounts, sign_in_throttle
 from booking_app.services.errors import InvalidCredentials, TooManyAttempts
+from tests.support.builders import NOW
 from tests.support.processes import project_env
 
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 OWNER, PASSWORD = "owner@example.com", "owner-pass-1"
 SPRAYED = "Summer2026!"
 

@@ -19,16 +19,16 @@ import pytest
 from booking_app.config import PROJECT_ROOT
 from booking_app.models import BookingStatus
 from booking_app.services import booking as svc
-from tests.integration.booking_helpers import (
+from tests.integration.notify_helpers import by_kind, set_telegram
+from tests.integration.notify_worker_support import kill_group
+from tests.support import clock
+from tests.support.builders import (
     add_service,
     add_student,
     add_tutor,
     booking_row,
     form,
 )
-from tests.integration.notify_helpers import by_kind, set_telegram
-from tests.integration.notify_worker_support import kill_group
-from tests.support import clock
 from tests.support.fake_telegram import FakeTelegram
 from tests.support.processes import log_tail, project_env, wait_until
 

@@ -1,9 +1,8 @@
 from datetime import timedelta
 
 from docs.examples.upcoming import UpcomingState
-from tests.integration.booking_helpers import add_tutor
-from tests.integration.classroom_helpers import add_lesson
 from tests.support import clock
+from tests.support.builders import add_lesson, add_tutor
 from tests.support.states import open_page
 
 

@@ -7,20 +7,20 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from booking_app.services.calendar import (
-    BusyRow,
-    LessonRow,
-    SeatRow,
-    StudentRow,
+    CalendarBooking,
+    CalendarBusy,
+    CalendarLesson,
+    CalendarSeat,
     build_week,
     parse_wall,
     wall_iso,
     week_bounds,
     week_stats,
 )
+from tests.support.builders import NOW
 
 KYIV = ZoneInfo("Europe/Kyiv")
 MONDAY = date(2026, 11, 30)
-NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
 
 
 def at(day: int, hour: int, minute: int = 0) -> datetime:
@@ -29,8 +29,10 @@ def at(day: int, hour: int, minute: int = 0) -> datetime:
     return local.astimezone(UTC)
 
 
-def seat(i: int, status: str = "confirmed", price: str = "40", paid: str | None = None) -> SeatRow:
-    return SeatRow(
+def seat(
+    i: int, status: str = "confirmed", price: str = "40", paid: str | None = None
+) -> CalendarSeat:
+    return CalendarSeat(
         id=i,
         name=f"Student {i}",
         status=status,
@@ -40,7 +42,7 @@ def seat(i: int, status: str = "confirmed", price: str = "40", paid: str | None 
     )
 
 
-def lesson(i: int, start: datetime, minutes: int = 60, **kw: object) -> LessonRow:
+def lesson(i: int, start: datetime, minutes: int = 60, **kw: object) -> CalendarLesson:
     fields: dict[str, object] = {
         "title": "Algebra",
         "lesson_type": "individual",
@@ -49,7 +51,7 @@ def lesson(i: int, start: datetime, minutes: int = 60, **kw: object) -> LessonRo
         "seats": (),
     }
     fields.update(kw)
-    return LessonRow(id=i, start=start, end=start + timedelta(minutes=minutes), **fields)  # type: ignore[arg-type]
+    return CalendarLesson(id=i, start=start, end=start + timedelta(minutes=minutes), **fields)  # type: ignore[arg-type]
 
 
 def test_wall_time_round_trip_across_dst() -> None:
@@ -85,7 +87,7 @@ def test_events_carry_status_seats_and_payment() -> None:
             lesson(4, at(2, 9), status="tentative"),
             lesson(5, at(2, 11)),
         ],
-        busy=[BusyRow(9, "Dentist", at(3, 14), at(3, 15))],
+        busy=[CalendarBusy(9, "Dentist", at(3, 14), at(3, 15))],
     )
     by_id = {e.id: e for e in snap.events}
     assert by_id["lesson-1"].status == "pending"
@@ -115,7 +117,7 @@ def test_student_rows_are_read_only_bookings() -> None:
         monday=MONDAY,
         tz=KYIV,
         now=NOW,
-        student=[StudentRow(7, "Algebra · Olena", at(0, 10), at(0, 11), "pending")],
+        student=[CalendarBooking(7, "Algebra · Olena", at(0, 10), at(0, 11), "pending")],
     )
     (event,) = snap.events
     assert (event.id, event.kind, event.status, event.editable) == (

@@ -9,14 +9,14 @@ import pytest
 
 from booking_app.config import get_settings
 from booking_app.scheduling import can_join, seconds_until_join
-from booking_app.services import invite_tokens as tokens
 from booking_app.services.classroom import channel_token
-from booking_app.services.classroom_errors import InviteExpired, InviteInvalid
+from booking_app.services.errors import InviteExpired, InviteInvalid
+from booking_app.services.invites import tokens
 from booking_app.services.notes_merge import merge3
+from tests.support.builders import NOW
 
 START = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
 END = START + timedelta(hours=1)
-NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from booking_app.services import tokens
+from booking_app.services import session_tokens as tokens
 from tests.support import clock
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,10 +1,9 @@
 """Session JWT and login tickets: expiry with an injected clock, tampering, audiences."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
-from booking_app.services import tokens
-
-NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
+from booking_app.services import session_tokens as tokens
+from tests.support.builders import NOW
 
 
 def test_session_token_round_trip_and_expiry() -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from booking_app.components.forms import field_error
-from booking_app.services import calendar as cal
+from booking_app.services import lessons
 
 from .state import CalendarState
 
@@ -69,7 +69,7 @@ def create_dialog() -> rx.Component:
     )  # fmt: skip
 
 
-def _seat_row(seat: cal.SeatView) -> rx.Component:
+def _seat_row(seat: lessons.SeatView) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.hstack(

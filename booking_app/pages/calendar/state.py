@@ -9,7 +9,7 @@ from typing import Any
 import reflex as rx
 
 from booking_app import clock, routes
-from booking_app.services import availability, lessons
+from booking_app.services import availability, booking, lessons
 from booking_app.services import calendar as cal
 from booking_app.services.accounts import SessionUser
 from booking_app.services.errors import DomainError
@@ -60,7 +60,7 @@ class CalendarState(WeekNav, rx.State):
     detail_open: bool = False
     detail_kind: str = ""
     detail_id: int = 0
-    detail: cal.LessonDetail = cal.LessonDetail(0, "", "", "", 1, "", "")
+    detail: lessons.LessonDetail = lessons.LessonDetail(0, "", "", "", 1, "", "")
     detail_title: str = ""
     detail_error: str = ""
 
@@ -105,7 +105,7 @@ class CalendarState(WeekNav, rx.State):
         self._load(user, self._current_week())
         if self.detail_open and self.detail_kind == "lesson":
             try:
-                self.detail = cal.lesson_detail(user.id, self.detail_id)
+                self.detail = lessons.lesson_detail(user.id, self.detail_id)
             except DomainError:
                 self.detail_open = False
 
@@ -196,9 +196,11 @@ class CalendarState(WeekNav, rx.State):
         kind, _, raw_id = str(event_id).partition("-")
         try:
             if kind == "lesson":
-                cal.move_lesson(user.id, int(raw_id), start=start, end=end, now=clock.now())
+                lessons.move_lesson(user.id, int(raw_id), start=start, end=end, now=clock.now())
             elif kind == "busy":
-                cal.move_busy_block(user.id, int(raw_id), start=start, end=end, now=clock.now())
+                availability.move_busy_block(
+                    user.id, int(raw_id), start=start, end=end, now=clock.now()
+                )
             else:
                 return None
         except DomainError as exc:
@@ -216,7 +218,7 @@ class CalendarState(WeekNav, rx.State):
         if kind != "booking" or not raw_id.isdigit():
             return rx.redirect(routes.MY_BOOKINGS)
         try:
-            token = cal.student_booking_token(student_id, int(raw_id))
+            token = booking.student_booking_token(student_id, int(raw_id))
         except DomainError as exc:
             return error_toast(exc)
         return rx.redirect(routes.booking_url(token))
@@ -232,7 +234,7 @@ class CalendarState(WeekNav, rx.State):
         self.detail_kind, self.detail_id, self.detail_error = kind, int(raw_id or 0), ""
         if kind == "lesson":
             try:
-                self.detail = cal.lesson_detail(user.id, self.detail_id)
+                self.detail = lessons.lesson_detail(user.id, self.detail_id)
             except DomainError as exc:
                 return error_toast(exc)
             self.detail_title = self.detail.title
@@ -273,10 +275,10 @@ class CalendarState(WeekNav, rx.State):
         paid = str(form.get("paid", "")) == "1"
         try:
             booking_id = int(str(form.get("booking_id", "0")))
-            cal.set_payment(
+            lessons.set_payment(
                 user.id, booking_id, paid=paid, amount=str(form.get("amount", "")), now=clock.now()
             )
-            self.detail = cal.lesson_detail(user.id, self.detail_id)
+            self.detail = lessons.lesson_detail(user.id, self.detail_id)
         except DomainError as exc:
             self.detail_error = error_text(exc)
             return None
@@ -293,10 +295,10 @@ class CalendarState(WeekNav, rx.State):
         if user is None or user.role != "tutor":
             return rx.toast.error("Only tutors edit the calendar.")
         try:
-            cal.set_lesson_notes(
+            lessons.set_lesson_notes(
                 user.id, self.detail_id, str(form.get("notes", "")), now=clock.now()
             )
-            self.detail = cal.lesson_detail(user.id, self.detail_id)
+            self.detail = lessons.lesson_detail(user.id, self.detail_id)
         except DomainError as exc:
             self.detail_error = error_text(exc)
             return None

@@ -14,7 +14,8 @@ import reflex as rx
 from booking_app import clock, routes
 from booking_app.components.layout import app_shell
 from booking_app.components.widgets import page_header, when_loaded
-from booking_app.services import availability, catalog
+from booking_app.services import availability
+from booking_app.services import tutor_services as catalog
 from booking_app.state.auth import current_tutor
 from booking_app.state.page import tutor_page
 from booking_app.state.rows import service_item, service_options

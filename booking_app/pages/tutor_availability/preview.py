@@ -1,6 +1,6 @@
 """(e) The live preview: exactly what students are offered for a week and a service.
 
-`availability.week_slots` runs the same engine function as the booking path, in the
+`tutor_public.week_slots` runs the same engine function as the booking path, in the
 tutor's own timezone. Every editor of the page calls `refresh_preview` after a successful
 save, so a change shows at once.
 """
@@ -14,7 +14,7 @@ import reflex as rx
 from booking_app import clock
 from booking_app.components.forms import select_control
 from booking_app.components.slots import week_grid, week_picker
-from booking_app.services import availability
+from booking_app.services import tutor_public
 from booking_app.services.accounts import SessionUser
 from booking_app.services.errors import DomainError
 from booking_app.state.auth import current_tutor, refused
@@ -44,7 +44,7 @@ class PreviewState(SlotWeek, rx.State):
         service_id = int(self.service_id) if self.service_id.isdigit() else None
         week = date.fromisoformat(self.week_start) if self.week_start else None
         try:
-            view = availability.week_slots(
+            view = tutor_public.week_slots(
                 user.id,
                 service_id=service_id,
                 week_start=week,

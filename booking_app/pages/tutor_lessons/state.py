@@ -9,7 +9,8 @@ from typing import ClassVar
 import reflex as rx
 
 from booking_app import clock
-from booking_app.services import catalog, lessons
+from booking_app.services import lessons
+from booking_app.services import tutor_services as catalog
 from booking_app.services.errors import DomainError, ValidationFailed
 from booking_app.state.auth import current_tutor, refused
 from booking_app.state.forms import error_text, error_toast

@@ -1,6 +1,6 @@
 """A tutor's public page `/t/<slug>`: bio, services, free slots of a week, the booking form.
 
-Slots are `availability.week_slots` in the viewer's timezone (the same engine function the
+Slots are `tutor_public.week_slots` in the viewer's timezone (the same engine function the
 booking path re-checks under the tutor's lock). A refused booking ("just taken") keeps the
 dialog's data, shows the message and refreshes the slots; success opens the private page.
 """

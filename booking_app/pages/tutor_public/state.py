@@ -10,7 +10,7 @@ from typing import Any
 import reflex as rx
 
 from booking_app import clock, routes
-from booking_app.services import accounts, availability, booking, marketplace
+from booking_app.services import accounts, booking, tutor_public
 from booking_app.services.errors import DomainError, NotFound, SlotUnavailable
 from booking_app.state.auth import AuthState
 from booking_app.state.forms import FORM, FormErrors, error_text, error_toast, text_of
@@ -88,7 +88,7 @@ class TutorPublicState(ViewerTimezone, SlotWeek, FormErrors, rx.State):
         service_id = int(self.service_id) if self.service_id.isdigit() else None
         week = date.fromisoformat(self.week_start) if self.week_start else None
         try:
-            view = availability.week_slots(
+            view = tutor_public.week_slots(
                 self.tutor_id,
                 service_id=service_id,
                 week_start=week,
@@ -114,7 +114,7 @@ class TutorPublicState(ViewerTimezone, SlotWeek, FormErrors, rx.State):
         self._reset_dialog()
         self.tutor_slug = routes.route_arg(self.router.url.path, routes.TUTOR_PUBLIC)
         try:
-            view = marketplace.tutor_public_page(self.tutor_slug)
+            view = tutor_public.tutor_public_page(self.tutor_slug)
         except NotFound:
             self.not_found, self.loaded, self.tutor_id = True, True, 0
             return None

@@ -7,7 +7,7 @@ from typing import Any
 
 import reflex as rx
 
-from booking_app.services import catalog
+from booking_app.services import tutor_services as catalog
 from booking_app.services.errors import DomainError
 from booking_app.state.auth import current_tutor, refused
 from booking_app.state.forms import error_toast, text_of

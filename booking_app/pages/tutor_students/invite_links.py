@@ -15,7 +15,7 @@ import reflex as rx
 
 from booking_app import clock
 from booking_app.components.forms import field_error
-from booking_app.services import invite_manage, invites
+from booking_app.services import invites
 from booking_app.services.errors import DomainError, ValidationFailed
 from booking_app.state.auth import current_tutor, refused
 from booking_app.state.forms import error_text, error_toast
@@ -40,7 +40,7 @@ class InviteLinksState(rx.State):
     total: int = 0
 
     def _load(self, tutor_id: int) -> None:
-        found = invite_manage.live_invites(tutor_id, now=clock.now())
+        found = invites.live_invites(tutor_id, now=clock.now())
         self.items = [
             InviteItem(r.invite_id, r.what, r.expires_label, r.uses, r.max_uses, r.used_up)
             for r in found.rows
@@ -83,7 +83,7 @@ class InviteLinksState(rx.State):
         if user is None:
             return refused()
         try:
-            invite_manage.revoke_invite(user.id, str(invite_id or ""), now=clock.now())
+            invites.revoke_invite(user.id, str(invite_id or ""), now=clock.now())
         except DomainError as exc:
             return error_toast(exc)
         self.url = ""  # it may have been the link shown above
@@ -95,7 +95,7 @@ class InviteLinksState(rx.State):
         user = await current_tutor(self)
         if user is None:
             return refused()
-        count = invite_manage.revoke_all(user.id, now=clock.now())
+        count = invites.revoke_all(user.id, now=clock.now())
         self.url = ""
         self._load(user.id)
         return rx.toast.success(f"Revoked {count} invite link{'' if count == 1 else 's'}.")

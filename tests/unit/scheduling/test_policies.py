@@ -16,6 +16,7 @@ from booking_app.scheduling import (
     cancellation_kind,
     check_booking,
     check_join,
+    check_seat,
     free_slots,
     joinable_lessons,
     seconds_until_join,
@@ -384,3 +385,16 @@ def test_seconds_until_join_edges():
     assert seconds_until_join(start, opens - timedelta(microseconds=1)) == 1  # rounded up
     assert seconds_until_join(start, opens - timedelta(hours=1)) == 3600
     assert seconds_until_join(start, start, window_before_min=0) == 0
+
+
+def test_check_seat_ignores_notice_and_counts_seats():
+    """A tutor's invite: no notice or horizon, one-to-one lessons too, never a full one."""
+    start = NOW + timedelta(minutes=5)
+    lesson = ExistingLesson(7, start, start + timedelta(hours=1), 1, 0, False, "scheduled")
+    assert check_seat(lesson, NOW).ok
+    full = ExistingLesson(7, start, start + timedelta(hours=1), 2, 2, True, "scheduled")
+    verdict = check_seat(full, NOW)
+    assert verdict.reason is Reason.FULL and verdict.detail == "This lesson has no free spot left."
+    assert check_seat(lesson, start + timedelta(hours=1)).reason is Reason.INVALID
+    cancelled = ExistingLesson(7, start, start + timedelta(hours=1), 2, 0, True, "cancelled")
+    assert check_seat(cancelled, NOW).detail == "This lesson was cancelled."

@@ -1,7 +1,7 @@
 """A tutor's invite links: which still work, revoke one, revoke all.
 
-Why separate from services/invites.py: that file is about making and redeeming a link;
-this one is the tutor's housekeeping over the records (My Students and the API). Every
+Why separate from links.py: that module is about making and redeeming a link; this one
+is the tutor's housekeeping over the records (My Students and the API). Every
 function takes the tutor's id from the session, never from the request, and acts only on
 that tutor's own invites: someone else's invite id is "not found" (no 403 leak).
 """

@@ -42,21 +42,24 @@ from booking_app.models import (
     MembershipStatus,
     Role,
 )
-from booking_app.repositories import bookings as bookings_repo
 from booking_app.repositories import classroom as repo
 from booking_app.repositories import invites as invites_repo
-from booking_app.repositories import schedules as schedules_repo
-from booking_app.services import invite_tokens as tokens
+from booking_app.repositories import lessons as lessons_repo
+from booking_app.scheduling import Reason
 from booking_app.services import timefmt
+from booking_app.services.booking.seats import add_tutor_seat
 from booking_app.services.classroom import open_room
-from booking_app.services.classroom_errors import (
+from booking_app.services.errors import (
+    Forbidden,
     InviteInvalid,
     InviteRevoked,
+    LessonFull,
     LessonNotFound,
     NotAMember,
+    ValidationFailed,
 )
-from booking_app.services.errors import Forbidden, ValidationFailed
-from booking_app.services.seats import add_tutor_seat
+from booking_app.services.invites import tokens
+from booking_app.services.schedule_write import ScheduleWrite, locked_schedule
 
 LESSON_PATH = "/invite/lesson/"
 CLASSROOM_PATH = "/invite/classroom/"
@@ -122,6 +125,23 @@ def _new_invite(
     return token, invites_repo.add_invite(session=session, invite=invite)
 
 
+def _issue_link(
+    session: Session,
+    kind: InviteKind,
+    subject_id: int,
+    *,
+    tutor_id: int,
+    tutor_tz: str,
+    now: datetime,
+    ttl_hours: int | None,
+    max_uses: int | None,
+) -> InviteLink:
+    token, invite = _new_invite(session, kind, subject_id, tutor_id=tutor_id, now=now,
+                                ttl_hours=ttl_hours, max_uses=max_uses)  # fmt: skip
+    path = LESSON_PATH if kind is InviteKind.lesson else CLASSROOM_PATH
+    return _link(path, token, invite, tutor_tz)
+
+
 def create_lesson_invite(
     lesson_id: int,
     *,
@@ -132,15 +152,15 @@ def create_lesson_invite(
 ) -> InviteLink:
     cap = clean_max_uses(max_uses)
     with session_scope(write=True) as session:
-        lesson = repo.get_lesson(session=session, lesson_id=lesson_id)
+        lesson = lessons_repo.get_lesson(session=session, lesson_id=lesson_id)
         if lesson is None or lesson.tutor_id != tutor_id:
             raise LessonNotFound()
         if lesson.status is LessonStatus.cancelled:
             raise LessonNotFound("This lesson was cancelled.")
         tutor = repo.get_user(session=session, user_id=tutor_id)
-        token, invite = _new_invite(session, InviteKind.lesson, lesson_id, tutor_id=tutor_id,
-                                    now=now, ttl_hours=ttl_hours, max_uses=cap)  # fmt: skip
-        return _link(LESSON_PATH, token, invite, tutor.timezone if tutor else "UTC")
+        return _issue_link(session, InviteKind.lesson, lesson_id, tutor_id=tutor_id,
+                           tutor_tz=tutor.timezone if tutor else "UTC", now=now,
+                           ttl_hours=ttl_hours, max_uses=cap)  # fmt: skip
 
 
 def create_classroom_invite(
@@ -155,9 +175,9 @@ def create_classroom_invite(
         tutor = repo.get_user(session=session, user_id=tutor_id)
         if tutor is None or tutor.role is not Role.tutor:
             raise Forbidden("Only tutors invite students.")
-        token, invite = _new_invite(session, InviteKind.classroom, tutor_id, tutor_id=tutor_id,
-                                    now=now, ttl_hours=ttl_hours, max_uses=cap)  # fmt: skip
-        return _link(CLASSROOM_PATH, token, invite, tutor.timezone)
+        return _issue_link(session, InviteKind.classroom, tutor_id, tutor_id=tutor_id,
+                           tutor_tz=tutor.timezone, now=now, ttl_hours=ttl_hours,
+                           max_uses=cap)  # fmt: skip
 
 
 def _valid_record(
@@ -197,36 +217,34 @@ def _redeem(
     session.flush()
 
 
-def _take_seat(session: Session, lesson: Lesson, student_id: int, now: datetime) -> None:
-    """An ACTIVE member without a seat gets one if the engine counts a free spot.
-
-    Called under the tutor's lock. The seats are counted by the same schedule load the
-    booking engine uses (``ExistingLesson.free_spots``: pending and confirmed hold a
-    seat); notice and horizon are not applied, as for any seat the tutor gives.
-    """
-    tutor_id = lesson.tutor_id
-    membership = repo.lock_membership(session=session, tutor_id=tutor_id, student_id=student_id)
+def _take_seat(write: ScheduleWrite, lesson: Lesson, student_id: int, now: datetime) -> None:
+    """An ACTIVE member without a seat gets one if the engine gives it (``check_seat``:
+    the lesson is live and a seat is free, counted by the same schedule load the
+    booking path uses; notice and horizon do not apply to a seat the tutor gives)."""
+    session = write.session
+    membership = repo.lock_membership(
+        session=session, tutor_id=lesson.tutor_id, student_id=student_id
+    )
     if membership is None or membership.status is not MembershipStatus.active:
         raise NotAMember(NOT_A_MEMBER)
-    loaded = schedules_repo.load_schedule(
-        session=session, tutor_id=tutor_id, range_start=lesson.starts_at, range_end=lesson.ends_at
-    )
-    lessons = loaded.schedule.lessons if loaded is not None else ()
-    counted = next((x for x in lessons if x.id == lesson.id), None)
-    if counted is None or counted.free_spots <= 0:
-        raise Forbidden("This lesson has no free spot left.")
+    verdict = write.seat_verdict(lesson, now)
+    if verdict.reason is Reason.FULL:
+        raise LessonFull(verdict.detail)
+    if not verdict.ok:
+        raise LessonNotFound(verdict.detail)
     student = repo.get_user(session=session, user_id=student_id)
     assert student is not None
-    add_tutor_seat(session, lesson, student, now)
+    add_tutor_seat(write, lesson, student, now)
 
 
 def accept_lesson_invite(token: str, *, user_id: int, now: datetime) -> str:
     """The room's session_uuid; InviteInvalid / InviteExpired / InviteRevoked /
-    NotAMember / LessonNotFound / Forbidden (full) otherwise."""
+    NotAMember / LessonNotFound / LessonFull otherwise."""
     claims = tokens.verify_lesson_invite(token, now=now)
-    with session_scope(write=True) as session:
+    with locked_schedule() as write:
+        session = write.session
         invite = _valid_record(session, claims, InviteKind.lesson, lock=True)
-        lesson = repo.get_lesson(session=session, lesson_id=claims.subject_id)
+        lesson = lessons_repo.get_lesson(session=session, lesson_id=claims.subject_id)
         if (
             lesson is None
             or lesson.status is LessonStatus.cancelled
@@ -237,12 +255,12 @@ def accept_lesson_invite(token: str, *, user_id: int, now: datetime) -> str:
             raise LessonNotFound("This lesson has already ended.")
         if lesson.tutor_id != user_id:
             used = _use_allowed(session, invite, user_id)
-            schedules_repo.lock_tutor(session=session, tutor_id=lesson.tutor_id)
+            write.lock(lesson.tutor_id)
             seated = repo.is_booked_student(
                 session=session, lesson_id=lesson.id or 0, student_id=user_id
             )
             if not seated:
-                _take_seat(session, lesson, user_id, now)
+                _take_seat(write, lesson, user_id, now)
             _redeem(session, invite, used, user_id, now)
     return open_room(claims.subject_id, user_id=user_id, now=now)
 
@@ -279,7 +297,7 @@ def accept_classroom_invite(token: str, *, user_id: int, now: datetime) -> str:
             raise Forbidden("Only students can join a classroom. Sign in with a student account.")
         repo.lock_membership(session=session, tutor_id=invite.tutor_id, student_id=user_id)
         used = _use_allowed(session, invite, user_id)
-        bookings_repo.activate_membership(
+        repo.activate_membership(
             session=session, tutor_id=invite.tutor_id, student_id=user_id, at=now
         )
         _redeem(session, invite, used, user_id, now)

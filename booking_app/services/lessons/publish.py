@@ -3,11 +3,10 @@
 A tutor may place a lesson anywhere on their own calendar (outside bookable hours, off
 the slot grid, past the daily limit), but never on top of another lesson or a busy block,
 and never closer to another lesson than the buffer. That is ``scheduling.check_conflicts``
-(the OVERLAPS and BUFFER rules of ``check_booking``), run INSIDE the write transaction
-after ``lock_tutor``: a check made before the lock could be stale by the time we insert
-(the double-booking bug of Cal.com and Easy!Appointments). On PostgreSQL the exclusion
-constraint ``ex_lesson_tutor_no_overlap`` is the last line of defence and is reported the
-same way (SlotUnavailable "overlaps").
+(the OVERLAPS and BUFFER rules of ``check_booking``), run INSIDE the ``locked_schedule``
+write (services/schedule_write.py): a check made before the lock could be stale by the
+time we insert. On PostgreSQL the exclusion constraint ``ex_lesson_tutor_no_overlap`` is
+the last line of defence and is reported the same way (SlotUnavailable "overlaps").
 
 Cancelling never deletes: the lesson and its bookings get status "cancelled", the
 bookings keep who booked, the reason and when.
@@ -20,19 +19,22 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.exc import IntegrityError
-
-from booking_app import realtime
-from booking_app.db import read_scope, session_scope
-from booking_app.models import Lesson, LessonStatus, Service
-from booking_app.models.lesson import EXCLUSION_NAME
+from booking_app.db import read_scope
+from booking_app.models import BookingEvent, Lesson, LessonStatus, Service
 from booking_app.repositories import lessons as lessons_repo
-from booking_app.repositories import schedules as schedules_repo
-from booking_app.repositories import services as services_repo
-from booking_app.scheduling import Reason, TutorSchedule, check_conflicts
-from booking_app.services import notifications, timefmt
+from booking_app.repositories import tutor_services as services_repo
+from booking_app.repositories.lessons import LessonListRow
+from booking_app.scheduling import Reason
 from booking_app.services import offer_fields as f
-from booking_app.services.errors import NotFound, SlotUnavailable, ValidationFailed
+from booking_app.services import timefmt
+from booking_app.services.errors import (
+    AlreadyCancelled,
+    LessonCompleted,
+    NotFound,
+    SlotUnavailable,
+    ValidationFailed,
+)
+from booking_app.services.schedule_write import locked_schedule
 from booking_app.services.validation import FieldError
 
 NOT_A_TUTOR = "Only tutors publish lessons."
@@ -40,7 +42,7 @@ LESSON_NOT_FOUND = "This lesson does not exist or is not yours."
 SERVICE_NOT_FOUND = "This service does not exist or is not yours."
 DEFAULT_TITLE = "Lesson"
 DEFAULT_CANCEL_REASON = "Cancelled by the tutor."
-OVERLAPS_DETAIL = "This time overlaps another lesson or a busy block in your calendar."
+PASSED = "This time has already passed."
 
 
 @dataclass(frozen=True)
@@ -97,8 +99,8 @@ def _view(lesson: Lesson, service_name: str | None, seats_taken: int, tz: ZoneIn
     )
 
 
-def _row_view(row: Any, tz: ZoneInfo) -> LessonView:
-    return _view(row[0], row.service_name, row.seats_taken or 0, tz)
+def _row_view(row: LessonListRow, tz: ZoneInfo) -> LessonView:
+    return _view(row.lesson, row.service_name, row.seats_taken or 0, tz)
 
 
 def _tutor_context(tutor_id: int, service_id: int | None) -> tuple[ZoneInfo, Service | None]:
@@ -141,20 +143,6 @@ def _price(raw: str, service: Service | None) -> Any:
     return f.clean_price(raw)
 
 
-def _refusal(schedule: TutorSchedule, start: datetime, end: datetime) -> SlotUnavailable | None:
-    """The engine's verdict on the span, worded for the tutor; None when it is free."""
-    verdict = check_conflicts(schedule, start, end)
-    if verdict.ok:
-        return None
-    if verdict.reason is Reason.OVERLAPS:
-        return SlotUnavailable(Reason.OVERLAPS.value, OVERLAPS_DETAIL)
-    if verdict.reason is Reason.BUFFER:
-        gap = schedule.rules.gap_min
-        detail = f"Keep at least {gap} minutes between lessons (your buffer setting)."
-        return SlotUnavailable(Reason.BUFFER.value, detail)
-    return SlotUnavailable(verdict.reason.value, verdict.detail)
-
-
 def _new_lesson(tutor_id: int, values: dict[str, Any], data: PublishInput, now: datetime) -> Lesson:
     return Lesson(
         tutor_id=tutor_id,
@@ -174,56 +162,28 @@ def _new_lesson(tutor_id: int, values: dict[str, Any], data: PublishInput, now: 
     )
 
 
-def _insert_checked(
-    tutor_id: int, values: dict[str, Any], data: PublishInput, now: datetime, tz: ZoneInfo
-) -> LessonView:
-    """Lock the tutor, re-load the calendar around the span, check, insert: one transaction."""
-    start, end = values["start"], values["end"]
-    with session_scope(write=True) as session:
-        schedules_repo.lock_tutor(session=session, tutor_id=tutor_id)
-        loaded = schedules_repo.load_schedule(
-            session=session, tutor_id=tutor_id, range_start=start, range_end=end
-        )
-        if loaded is None:
-            raise NotFound(NOT_A_TUTOR)
-        refusal = _refusal(loaded.schedule, start, end)
-        if refusal is not None:
-            raise refusal
-        lesson = lessons_repo.add_lesson(
-            session=session, lesson=_new_lesson(tutor_id, values, data, now)
-        )
-        realtime.publish_on_commit(session, (tutor_id,))
-        row = lessons_repo.lesson_row(session=session, tutor_id=tutor_id, lesson_id=lesson.id or 0)
-        return _row_view(row, tz)
-
-
 def publish_lesson(tutor_id: int, data: PublishInput, *, now: datetime) -> LessonView:
     """Put a lesson on the tutor's calendar (individual or group, tentative or not).
 
     Field errors -> ValidationFailed; a start not in the future -> SlotUnavailable
     "too_soon"; overlapping a lesson or busy block -> "overlaps"; inside the buffer of
-    another lesson -> "buffer".
+    another lesson -> "buffer" (the engine's sentence, addressed to the tutor).
     """
     tz, service = _tutor_context(tutor_id, data.service_id)
     values = _clean(data, tz, service)
     if values["start"] <= now:
-        raise SlotUnavailable(Reason.TOO_SOON.value, "This time has already passed.")
-    try:
-        return _insert_checked(tutor_id, values, data, now, tz)
-    except IntegrityError as exc:
-        if EXCLUSION_NAME in str(exc.orig):  # PostgreSQL: a racing insert got there first
-            raise SlotUnavailable(Reason.OVERLAPS.value, OVERLAPS_DETAIL) from None
-        raise
-
-
-def list_lessons(tutor_id: int, *, start: datetime, end: datetime) -> list[LessonView]:
-    """The tutor's lessons overlapping ``[start, end)``, cancelled ones too, by start."""
-    with read_scope() as session:
-        tz = _zone_of(session, tutor_id)
-        rows = lessons_repo.lesson_rows_between(
-            session=session, tutor_id=tutor_id, start=start, end=end
+        raise SlotUnavailable(Reason.TOO_SOON.value, PASSED)
+    with locked_schedule(tutor_id, by_tutor=True) as write:
+        write.refuse(write.span_verdict(values["start"], values["end"]))
+        lesson = lessons_repo.add_lesson(
+            session=write.session, lesson=_new_lesson(tutor_id, values, data, now)
         )
-        return [_row_view(row, tz) for row in rows]
+        write.tell(tutor_id)
+        row = lessons_repo.lesson_row(
+            session=write.session, tutor_id=tutor_id, lesson_id=lesson.id or 0
+        )
+        assert row is not None
+        return _row_view(row, tz)
 
 
 def upcoming_lessons(tutor_id: int, *, now: datetime, limit: int = 50) -> list[LessonView]:
@@ -249,28 +209,32 @@ def cancel_lesson(tutor_id: int, lesson_id: int, *, now: datetime, reason: str =
         note = f.clean_text(reason, max_len=500) or DEFAULT_CANCEL_REASON
     except FieldError as exc:
         raise ValidationFailed({"reason": str(exc)}) from None
-    with session_scope(write=True) as session:
-        tz = _zone_of(session, tutor_id)
-        schedules_repo.lock_tutor(session=session, tutor_id=tutor_id)
-        lesson = lessons_repo.get_lesson(session=session, tutor_id=tutor_id, lesson_id=lesson_id)
+    with locked_schedule(by_tutor=True) as write:
+        tz = _zone_of(write.session, tutor_id)
+        write.lock(tutor_id)
+        lesson = lessons_repo.tutor_lesson(
+            session=write.session, tutor_id=tutor_id, lesson_id=lesson_id
+        )
         if lesson is None:
             raise NotFound(LESSON_NOT_FOUND)
         _ensure_cancellable(lesson)
         lesson.status = LessonStatus.cancelled
         lesson.updated_at = now
-        session.flush()
-        students = lessons_repo.seat_student_ids(session=session, lesson_id=lesson_id)
-        seats = lessons_repo.seat_booking_ids(session=session, lesson_id=lesson_id)
-        lessons_repo.cancel_seat_bookings(session=session, lesson_id=lesson_id, reason=note, at=now)
-        for booking_id in seats:  # their students are told; pending reminders are cancelled
-            notifications.booking_changed(session, booking_id, "cancelled", now=now, by_tutor=True)
-        realtime.publish_on_commit(session, (tutor_id, *students))
-        row = lessons_repo.lesson_row(session=session, tutor_id=tutor_id, lesson_id=lesson_id)
+        write.session.flush()
+        seats = write.seats(lesson)
+        lessons_repo.cancel_seat_bookings(
+            session=write.session, lesson_id=lesson_id, reason=note, at=now
+        )
+        write.announce_lesson(
+            lesson, seats, BookingEvent.cancelled, now
+        )  # reminders are cancelled too
+        row = lessons_repo.lesson_row(session=write.session, tutor_id=tutor_id, lesson_id=lesson_id)
+        assert row is not None
         return _row_view(row, tz)
 
 
 def _ensure_cancellable(lesson: Lesson) -> None:
     if lesson.status is LessonStatus.cancelled:
-        raise ValidationFailed({"lesson": "This lesson is already cancelled."})
+        raise AlreadyCancelled("This lesson is already cancelled.")
     if lesson.status is LessonStatus.completed:
-        raise ValidationFailed({"lesson": "This lesson has already taken place."})
+        raise LessonCompleted()

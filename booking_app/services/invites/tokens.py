@@ -6,7 +6,7 @@ any change to it breaks the signature, so a tampered link is refused without a d
 lookup, and links survive restarts as long as the secret stays. The audience separates
 the two kinds, so a classroom invite can never be replayed as a lesson invite (or as a
 session cookie) and vice versa. Whether the link may still be used (revoked, used up,
-taken back from a removed student) is the record's business: see services/invites.py.
+taken back from a removed student) is the record's business: see invites/links.py.
 
 Tokens issued before invites had records carry no ``jti``: they are refused as invalid
 (with a message asking for a new link), never honoured without a record.
@@ -23,7 +23,7 @@ import jwt
 
 from booking_app.config import get_settings
 from booking_app.models.invite import INVITE_ID_LENGTH
-from booking_app.services.classroom_errors import InviteExpired, InviteInvalid
+from booking_app.services.errors import InviteExpired, InviteInvalid
 
 ALGORITHM = "HS256"
 LESSON_AUDIENCE = "lesson-invite"

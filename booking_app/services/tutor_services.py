@@ -13,7 +13,8 @@ from typing import Any
 
 from booking_app.db import read_scope, session_scope
 from booking_app.models import LessonType, Service
-from booking_app.repositories import services as services_repo
+from booking_app.repositories import tutor_services as services_repo
+from booking_app.repositories.tutor_services import TutorServiceRow
 from booking_app.services import offer_fields as f
 from booking_app.services.errors import NotFound
 from booking_app.services.validation import FieldError
@@ -65,8 +66,8 @@ class ServiceView:
     is_active: bool
 
 
-def _view(row: Any) -> ServiceView:
-    service: Service = row[0]
+def _view(row: TutorServiceRow) -> ServiceView:
+    service = row.service
     return ServiceView(
         id=service.id or 0,
         name=service.name,
@@ -122,6 +123,12 @@ def _apply(service: Service, values: dict[str, Any]) -> None:
 def _reload(session: Any, tutor_id: int, service_id: int) -> ServiceView:
     rows = services_repo.service_rows(session=session, tutor_id=tutor_id, service_id=service_id)
     return _view(rows[0])
+
+
+def ensure_subjects(subjects: list[tuple[str, str]]) -> dict[str, int]:
+    """(name, slug) pairs made to exist (an admin may have added some); slug -> id."""
+    with session_scope(write=True) as session:
+        return services_repo.ensure_subjects(session=session, subjects=subjects)
 
 
 def list_subjects() -> list[SubjectView]:

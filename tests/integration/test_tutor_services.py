@@ -1,4 +1,4 @@
-"""Service catalog on SQLite and PostgreSQL: validation per field, ACL, (de)activation."""
+"""A tutor's services on SQLite and PostgreSQL: validation per field, ACL, (de)activation."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from sqlmodel import select
 
 from booking_app.db import read_scope, session_scope
 from booking_app.models import Role, Service, Subject, TutorProfile, User
-from booking_app.services import catalog
-from booking_app.services.catalog import ServiceInput
+from booking_app.services import tutor_services
 from booking_app.services.errors import NotFound, ValidationFailed
+from booking_app.services.tutor_services import ServiceInput
 
 GOOD = ServiceInput(
     name="  Individual maths  ",
@@ -56,19 +56,19 @@ def service_count() -> int:
 def test_create_lists_with_subject_price_and_currency(db: str) -> None:
     tutor = add_user("olena@example.com")
     maths = add_subject("Mathematics")
-    created = catalog.create_service(tutor, replace(GOOD, subject_id=maths, price="450,5"))
+    created = tutor_services.create_service(tutor, replace(GOOD, subject_id=maths, price="450,5"))
     assert created.name == "Individual maths"
     assert (created.subject_id, created.subject_name) == (maths, "Mathematics")
     assert (created.price, created.currency, created.duration_min) == ("450.50", "UAH", 60)
     assert (created.lesson_type, created.capacity, created.mode) == ("individual", 1, "online")
     assert created.is_active and not created.is_trial
-    assert catalog.list_services(tutor) == [created]
-    assert [s.name for s in catalog.list_subjects()] == ["Mathematics"]
+    assert tutor_services.list_services(tutor) == [created]
+    assert [s.name for s in tutor_services.list_subjects()] == ["Mathematics"]
 
 
 def test_no_subject_is_zero_and_blank_name(db: str) -> None:
     tutor = add_user("olena@example.com")
-    created = catalog.create_service(tutor, replace(GOOD, subject_id=0))
+    created = tutor_services.create_service(tutor, replace(GOOD, subject_id=0))
     assert (created.subject_id, created.subject_name) == (0, "")
 
 
@@ -88,7 +88,7 @@ def test_every_field_error_at_once_and_nothing_written(db: str) -> None:
         is_trial=True,
     )
     with pytest.raises(ValidationFailed) as caught:
-        catalog.create_service(tutor, bad)
+        tutor_services.create_service(tutor, bad)
     assert caught.value.field_errors == {
         "name": "Enter a name.",
         "description": "Use at most 2000 characters.",
@@ -126,7 +126,7 @@ def test_every_field_error_at_once_and_nothing_written(db: str) -> None:
 def test_field_messages(db: str, field: str, value: object, message: str) -> None:
     tutor = add_user("olena@example.com")
     with pytest.raises(ValidationFailed) as caught:
-        catalog.create_service(tutor, replace(GOOD, **{field: value}))
+        tutor_services.create_service(tutor, replace(GOOD, **{field: value}))
     assert caught.value.field_errors == {field: message}
     assert service_count() == 0
 
@@ -140,17 +140,17 @@ def test_group_capacity_rules(db: str) -> None:
         ("six", "Enter the number of seats, e.g. 6."),
     ):
         with pytest.raises(ValidationFailed) as caught:
-            catalog.create_service(tutor, replace(group, capacity=capacity))
+            tutor_services.create_service(tutor, replace(group, capacity=capacity))
         assert caught.value.field_errors == {"capacity": message}
-    assert catalog.create_service(tutor, replace(group, capacity="2")).capacity == 2
-    assert catalog.create_service(tutor, replace(group, capacity=100)).capacity == 100
-    individual = catalog.create_service(tutor, replace(GOOD, capacity="40"))
+    assert tutor_services.create_service(tutor, replace(group, capacity="2")).capacity == 2
+    assert tutor_services.create_service(tutor, replace(group, capacity=100)).capacity == 100
+    individual = tutor_services.create_service(tutor, replace(GOOD, capacity="40"))
     assert individual.capacity == 1  # forced, whatever the form sent
 
 
 def test_offline_with_location_and_free_price(db: str) -> None:
     tutor = add_user("olena@example.com")
-    created = catalog.create_service(
+    created = tutor_services.create_service(
         tutor,
         replace(GOOD, mode="offline", location=" Kyiv, Khreshchatyk 1 ", meeting_url="", price="0"),
     )
@@ -164,46 +164,51 @@ def test_offline_with_location_and_free_price(db: str) -> None:
 
 def test_update_and_deactivate(db: str) -> None:
     tutor = add_user("olena@example.com")
-    first = catalog.create_service(tutor, GOOD)
-    second = catalog.create_service(tutor, replace(GOOD, name="Trial", is_trial=True))
-    updated = catalog.update_service(
+    first = tutor_services.create_service(tutor, GOOD)
+    second = tutor_services.create_service(tutor, replace(GOOD, name="Trial", is_trial=True))
+    updated = tutor_services.update_service(
         tutor,
         first.id,
         replace(GOOD, name="Maths 90", duration_min=90, lesson_type="group", capacity=6),
     )
     assert (updated.name, updated.duration_min, updated.capacity) == ("Maths 90", 90, 6)
-    hidden = catalog.set_service_active(tutor, first.id, False)
+    hidden = tutor_services.set_service_active(tutor, first.id, False)
     assert not hidden.is_active
-    assert [s.id for s in catalog.list_services(tutor)] == [second.id, first.id]  # active first
-    assert [s.id for s in catalog.list_services(tutor, include_inactive=False)] == [second.id]
-    assert catalog.set_service_active(tutor, first.id, True).is_active
+    assert [s.id for s in tutor_services.list_services(tutor)] == [
+        second.id,
+        first.id,
+    ]  # active first
+    assert [s.id for s in tutor_services.list_services(tutor, include_inactive=False)] == [
+        second.id
+    ]
+    assert tutor_services.set_service_active(tutor, first.id, True).is_active
 
 
 def test_invalid_update_leaves_the_service_unchanged(db: str) -> None:
     tutor = add_user("olena@example.com")
-    created = catalog.create_service(tutor, GOOD)
+    created = tutor_services.create_service(tutor, GOOD)
     with pytest.raises(ValidationFailed):
-        catalog.update_service(tutor, created.id, replace(GOOD, name="New", price="abc"))
-    assert catalog.list_services(tutor) == [created]
+        tutor_services.update_service(tutor, created.id, replace(GOOD, name="New", price="abc"))
+    assert tutor_services.list_services(tutor) == [created]
 
 
 def test_another_tutors_service_is_not_found(db: str) -> None:
     olena = add_user("olena@example.com")
     ivan = add_user("ivan@example.com")
-    hers = catalog.create_service(olena, GOOD)
+    hers = tutor_services.create_service(olena, GOOD)
     with pytest.raises(NotFound):
-        catalog.update_service(ivan, hers.id, replace(GOOD, name="Mine now"))
+        tutor_services.update_service(ivan, hers.id, replace(GOOD, name="Mine now"))
     with pytest.raises(NotFound):
-        catalog.set_service_active(ivan, hers.id, False)
+        tutor_services.set_service_active(ivan, hers.id, False)
     with pytest.raises(NotFound):
-        catalog.update_service(olena, hers.id + 1000, GOOD)
-    assert catalog.list_services(ivan) == []
-    assert catalog.list_services(olena) == [hers]
+        tutor_services.update_service(olena, hers.id + 1000, GOOD)
+    assert tutor_services.list_services(ivan) == []
+    assert tutor_services.list_services(olena) == [hers]
 
 
 def test_students_have_no_services(db: str) -> None:
     student = add_user("taras@example.com", role=Role.student)
     with pytest.raises(NotFound):
-        catalog.create_service(student, GOOD)
+        tutor_services.create_service(student, GOOD)
     assert service_count() == 0
-    assert catalog.list_services(student) == []
+    assert tutor_services.list_services(student) == []

@@ -6,7 +6,7 @@ found, which is how the caller's ACL becomes a 404 instead of a 403 leak.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -18,6 +18,17 @@ def list_subjects(*, session: Session) -> list[Subject]:
     return list(session.exec(select(Subject).order_by(Subject.name)))
 
 
+def ensure_subjects(*, session: Session, subjects: list[tuple[str, str]]) -> dict[str, int]:
+    """Add the (name, slug) subjects that do not exist yet; slug -> id of each."""
+    existing = {s.slug: s for s in session.exec(select(Subject))}
+    for name, slug in subjects:
+        if slug not in existing:
+            existing[slug] = Subject(name=name, slug=slug)
+            session.add(existing[slug])
+    session.flush()
+    return {slug: existing[slug].id or 0 for _name, slug in subjects}
+
+
 def subject_exists(*, session: Session, subject_id: int) -> bool:
     return session.get(Subject, subject_id) is not None
 
@@ -27,14 +38,20 @@ def is_tutor(*, session: Session, tutor_id: int) -> bool:
     return session.exec(query).first() is not None
 
 
+class TutorServiceRow(NamedTuple):
+    service: Service
+    subject_name: str | None
+    currency: str
+
+
 def service_rows(
     *,
     session: Session,
     tutor_id: int,
     service_id: int | None = None,
     include_inactive: bool = True,
-) -> list[Any]:
-    """Rows of (Service, subject_name, currency): the tutor's services, or one of them.
+) -> list[TutorServiceRow]:
+    """The tutor's services (with subject name and the tutor's currency), or one of them.
 
     Active services first, then in the order they were created (the order the tutor
     added them, which is the order they appear on the public page).
@@ -50,7 +67,7 @@ def service_rows(
         query = query.where(Service.id == service_id)
     if not include_inactive:
         query = query.where(Service.is_active.is_(True))
-    return list(session.execute(query))
+    return [TutorServiceRow(*row) for row in session.execute(query)]
 
 
 def get_service(*, session: Session, tutor_id: int, service_id: int) -> Service | None:

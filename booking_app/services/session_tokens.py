@@ -1,4 +1,6 @@
-"""Signed tokens: the session JWT (httpOnly cookie) and the 30-second login ticket.
+"""Signed session tokens: the session JWT (httpOnly cookie) and the 30-second login ticket.
+
+(Invite links have their own tokens: services/invites/tokens.py.)
 
 Why a ticket: Reflex event handlers cannot set httpOnly cookies, so a handler that
 checked the password hands the browser a short-lived, single-use ticket, and an HTTP

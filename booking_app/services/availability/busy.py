@@ -1,0 +1,86 @@
+"""Busy blocks: personal time the tutor cannot teach, typed in their zone, stored in UTC.
+A block only stops new bookings; lessons already booked in it are kept."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from booking_app import realtime
+from booking_app.db import session_scope
+from booking_app.models import BusyBlock
+from booking_app.repositories import availability as availability_repo
+from booking_app.services import calendar, timefmt
+from booking_app.services import offer_fields as f
+from booking_app.services.availability.views import BusyBlockView, busy_view, tutor_zone
+from booking_app.services.errors import NotFound, ValidationFailed
+
+MAX_BUSY_DAYS = 366
+BUSY_NOT_FOUND = "This busy time does not exist or is not yours."
+
+
+# --- busy blocks ---------------------------------------------------------------------------
+
+
+def _clean_busy(
+    start_local: str, end_local: str, title: str, tz: ZoneInfo, now: datetime
+) -> tuple[datetime, datetime, str]:
+    fields = f.Fields()
+    start = fields.take("start", lambda: timefmt.parse_local(start_local, tz))
+    end = fields.take("end", lambda: timefmt.parse_local(end_local, tz))
+    clean_title = fields.take("title", lambda: f.clean_text(title, max_len=200) or "Busy")
+    if start is not None and end is not None:
+        if end < start:
+            fields.add_error("end", "Ends before it starts.")
+        elif end == start:
+            fields.add_error("end", "Starts and ends at the same time.")
+        elif end <= now:
+            fields.add_error("end", "This time has already passed.")
+        elif end - start > timedelta(days=MAX_BUSY_DAYS):
+            fields.add_error("end", f"A busy block lasts at most {MAX_BUSY_DAYS} days.")
+    fields.raise_if_invalid()
+    assert start is not None and end is not None and clean_title is not None
+    return start, end, clean_title
+
+
+def add_busy_block(
+    tutor_id: int, start_local: str, end_local: str, title: str, *, now: datetime
+) -> BusyBlockView:
+    """Block personal time ("YYYY-MM-DDTHH:MM" in the tutor's zone); it must end after now.
+
+    Lessons already booked in that time are kept: the block only stops new bookings.
+    """
+    tz = tutor_zone(tutor_id)
+    start, end, clean_title = _clean_busy(start_local, end_local, title, tz, now)
+    with session_scope(write=True) as session:
+        block = availability_repo.add_busy_block(
+            session=session,
+            block=BusyBlock(tutor_id=tutor_id, starts_at=start, ends_at=end, title=clean_title),
+        )
+        realtime.publish_on_commit(session, (tutor_id,))
+        return busy_view(block, tz)
+
+
+def remove_busy_block(tutor_id: int, block_id: int) -> None:
+    """Delete one of the tutor's busy blocks; NotFound for anyone else's."""
+    with session_scope(write=True) as session:
+        if not availability_repo.delete_busy_block(
+            session=session, tutor_id=tutor_id, block_id=block_id
+        ):
+            raise NotFound(BUSY_NOT_FOUND)
+        realtime.publish_on_commit(session, (tutor_id,))
+
+
+def move_busy_block(tutor_id: int, block_id: int, *, start: str, end: str, now: datetime) -> None:
+    """Move/resize a busy block; like adding one, it never disturbs booked lessons."""
+    with session_scope(write=True) as session:
+        tz = calendar.tutor_zone(session, tutor_id)
+        new_start, new_end = calendar.parse_span(start, end, tz)
+        if new_end <= now:
+            raise ValidationFailed({"end": "A busy time must end in the future."})
+        block = availability_repo.busy_block(session=session, tutor_id=tutor_id, block_id=block_id)
+        if block is None:
+            raise NotFound(BUSY_NOT_FOUND)
+        block.starts_at, block.ends_at = new_start, new_end
+        session.flush()
+        realtime.publish_on_commit(session, (tutor_id,))

@@ -1,0 +1,154 @@
+"""The tutor's administration of one lesson: move or resize it, its seats and payments,
+its private notes (the calendar's details dialog and drag and drop).
+
+A move is checked like publishing (``check_conflicts`` under the tutor's lock, the lesson
+itself ignored), so a drag can never double-book; its students are told. Payments and
+notes change no time and need no lock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from booking_app import realtime
+from booking_app.db import read_scope, session_scope
+from booking_app.models import BookingEvent, LessonStatus, PaymentStatus
+from booking_app.repositories import calendar as calendar_repo
+from booking_app.repositories import lessons as lessons_repo
+from booking_app.scheduling import Reason
+from booking_app.services import offer_fields as f
+from booking_app.services import timefmt
+from booking_app.services.calendar import parse_span, tutor_zone
+from booking_app.services.errors import (
+    LessonStarted,
+    NotFound,
+    SlotUnavailable,
+    ValidationFailed,
+)
+from booking_app.services.schedule_write import locked_schedule
+from booking_app.services.validation import FieldError
+
+LESSON_NOT_FOUND = "This lesson does not exist or is not yours."
+BOOKING_NOT_FOUND = "This booking does not exist or is not yours."
+MAX_NOTES = 2000
+
+
+@dataclass(frozen=True)
+class SeatView:
+    booking_id: int
+    name: str
+    status: str
+    price: str
+    payment: str
+    paid_amount: str
+
+
+@dataclass(frozen=True)
+class LessonDetail:
+    id: int
+    title: str
+    label: str
+    lesson_type: str
+    capacity: int
+    status: str
+    notes: str
+    seats: list[SeatView] = field(default_factory=list)
+
+
+def move_lesson(tutor_id: int, lesson_id: int, *, start: str, end: str, now: datetime) -> None:
+    """Move/resize a future lesson (wall-time strings of the tutor's calendar).
+
+    Checked under the tutor's lock against every other lesson and busy block, like
+    publishing; refused -> SlotUnavailable and nothing changes. Its students are told.
+    """
+    with locked_schedule(by_tutor=True) as write:
+        tz = tutor_zone(write.session, tutor_id)
+        new_start, new_end = parse_span(start, end, tz)
+        if new_start <= now:
+            raise SlotUnavailable(Reason.TOO_SOON.value, "This time has already passed.")
+        write.lock(tutor_id)
+        lesson = lessons_repo.tutor_lesson(
+            session=write.session, tutor_id=tutor_id, lesson_id=lesson_id
+        )
+        if lesson is None or lesson.status is LessonStatus.cancelled:
+            raise NotFound(LESSON_NOT_FOUND)
+        if lesson.starts_at <= now:
+            raise LessonStarted("This lesson has already started.")
+        write.refuse(write.span_verdict(new_start, new_end, lesson_id))
+        lesson.starts_at, lesson.ends_at, lesson.updated_at = new_start, new_end, now
+        write.session.flush()
+        write.announce_lesson(lesson, write.seats(lesson), BookingEvent.moved, now)
+
+
+def lesson_detail(tutor_id: int, lesson_id: int) -> LessonDetail:
+    """The lesson with every booking (name, status, payment) for the details dialog."""
+    with read_scope() as session:
+        tz = tutor_zone(session, tutor_id)
+        lesson = lessons_repo.tutor_lesson(session=session, tutor_id=tutor_id, lesson_id=lesson_id)
+        if lesson is None:
+            raise NotFound(LESSON_NOT_FOUND)
+        bookings = calendar_repo.bookings_of_lessons(session=session, lesson_ids=[lesson_id])
+    return LessonDetail(
+        id=lesson_id,
+        title=lesson.title or "Lesson",
+        label=timefmt.span_label(lesson.starts_at, lesson.ends_at, tz),
+        lesson_type=lesson.lesson_type.value,
+        capacity=lesson.capacity,
+        status=lesson.status.value,
+        notes=lesson.notes or "",
+        seats=[
+            SeatView(
+                booking_id=b.id or 0,
+                name=b.client_name,
+                status=b.status.value,
+                price=f.format_price(b.price),
+                payment=b.payment_status.value,
+                paid_amount=f.format_price(b.paid_amount) if b.paid_amount is not None else "",
+            )
+            for b in bookings
+        ],
+    )
+
+
+def set_payment(tutor_id: int, booking_id: int, *, paid: bool, amount: str, now: datetime) -> None:
+    """Mark a booking paid (with the amount received; blank = its price) or unpaid."""
+    with session_scope(write=True) as session:
+        booking = calendar_repo.booking_for_tutor(
+            session=session, tutor_id=tutor_id, booking_id=booking_id
+        )
+        if booking is None:
+            raise NotFound(BOOKING_NOT_FOUND)
+        if paid:
+            try:
+                value = f.clean_price(amount) if str(amount or "").strip() else booking.price
+            except FieldError as exc:
+                raise ValidationFailed({"amount": str(exc)}) from None
+            booking.payment_status, booking.paid_amount, booking.paid_at = (
+                PaymentStatus.paid,
+                value,
+                now,
+            )
+        else:
+            booking.payment_status, booking.paid_amount, booking.paid_at = (
+                PaymentStatus.unpaid,
+                None,
+                None,
+            )
+        booking.updated_at = now
+        session.flush()
+        realtime.publish_on_commit(session, (tutor_id, booking.student_id))
+
+
+def set_lesson_notes(tutor_id: int, lesson_id: int, notes: str, *, now: datetime) -> None:
+    """The tutor's private notes on a lesson (up to 2000 characters)."""
+    text = str(notes or "").strip()
+    if len(text) > MAX_NOTES:
+        raise ValidationFailed({"notes": f"Notes are limited to {MAX_NOTES} characters."})
+    with session_scope(write=True) as session:
+        lesson = lessons_repo.tutor_lesson(session=session, tutor_id=tutor_id, lesson_id=lesson_id)
+        if lesson is None:
+            raise NotFound(LESSON_NOT_FOUND)
+        lesson.notes, lesson.updated_at = text, now
+        session.flush()
+        realtime.publish_on_commit(session, (tutor_id,))
