@@ -253,18 +253,21 @@ def test_two_workers_keep_one_second_between_messages_to_a_chat(
     refuses any two in one chat closer than 1 s (0.9 s with clock slack)."""
     fake.first_transit_s = 0.3
     env = worker_env(db, fake, tmp_path)
-    first = start_worker(env, tmp_path, name="worker")
-    second = start_worker(env, tmp_path, name="worker2", beat=False)
+    workers = [start_worker(env, tmp_path, name="worker")]
     try:
-        _wait_ready(tmp_path / "worker.log", tmp_path / "worker2.log")
+        # One after the other: two workers declaring the embedded SQL broker's queue at
+        # the same instant race on its unique name (kombu's sqlalchemy transport).
+        _wait_ready(tmp_path / "worker.log")
+        workers.append(start_worker(env, tmp_path, name="worker2", beat=False))
+        _wait_ready(tmp_path / "worker2.log")
         tokens = due_guests(20)
         done = wait_until(
             lambda: all(len(fake.sent_to(c)) >= 2 for c in tokens), timeout=90, interval=0.5
         )
         assert done, log_tail(tmp_path / "worker.log") + log_tail(tmp_path / "worker2.log")
     finally:
-        stop_worker(second)
-        stop_worker(first)
+        for worker in reversed(workers):
+            stop_worker(worker)
     assert fake.violations == []  # negative control: ~0.7 s apart on the original code
     for chat in tokens:
         arrivals = [m.at for m in fake.sent_to(chat)]
