@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import segno
+
 from booking_app.db import read_scope, session_scope
 from booking_app.repositories import lessons as lessons_repo
 from booking_app.repositories import marketplace as profiles_repo
@@ -154,3 +156,9 @@ def checklist(r: Readiness, *, profile_href: str, services_href: str, hours_href
         ChecklistStep("share", "Share your link", "Send it to students or print the QR code.",
                       r.is_published, public_href),
     ]  # fmt: skip
+
+
+def share_qr(url: str) -> str:
+    """The public address as a QR code, an SVG ``data:`` URI made here (segno, pure Python):
+    no browser package, and it works offline and in the static build."""
+    return segno.make(url, error="m").svg_data_uri(scale=4, border=2, dark="#111", light="#fff")
