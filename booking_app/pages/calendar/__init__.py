@@ -19,7 +19,7 @@ from booking_app.realtime.channel import live_refresh
 from booking_app.services import calendar as cal
 from booking_app.state.page import tutor_or_student_page
 
-from .dialogs import create_dialog, detail_dialog
+from .dialogs import create_dialog, detail_dialog, new_lesson_dialog
 from .state import CalendarState
 
 S = CalendarState
@@ -89,6 +89,11 @@ def _toolbar() -> rx.Component:
             rx.input(
                 type="date", id="cal-jump", aria_label="Jump to date",
                 on_change=S.pick_date.debounce(400),
+            ),
+            rx.cond(
+                S.is_tutor,
+                rx.button(rx.icon("plus", size=14), "New lesson", on_click=S.open_new,
+                          id="cal-new-lesson", min_height="36px"),
             ),
             rx.cond(
                 S.is_tutor,
@@ -231,6 +236,7 @@ def calendar_page() -> rx.Component:
             ),
             create_dialog(),
             detail_dialog(),
+            new_lesson_dialog(),
             width="100%",
             spacing="3",
         ),

@@ -17,6 +17,8 @@ from booking_app.state.auth import current_user
 from booking_app.state.forms import error_text, error_toast
 from booking_app.state.week_nav import WeekNav, monday_of
 
+from .keyboard import KeyboardActions
+
 
 def _fc_event(e: cal.CalEvent, payments: bool) -> dict[str, Any]:
     """One FullCalendar event object. The week grid draws `extendedProps` (name first, time
@@ -41,7 +43,7 @@ def _fc_event(e: cal.CalEvent, payments: bool) -> dict[str, Any]:
     }
 
 
-class CalendarState(WeekNav, rx.State):
+class CalendarState(KeyboardActions, WeekNav, rx.State):
     loaded: bool = False
     role: str = ""
     timezone: str = "UTC"
@@ -312,6 +314,8 @@ class CalendarState(WeekNav, rx.State):
             except DomainError as exc:
                 return error_toast(exc)
             self.detail_title = self.detail.title
+            shown = [e for e in self.items if e.id == event_id]
+            self._prepare_move(shown[0].start if shown else "")
         else:
             match = [e for e in self.items if e.id == event_id]
             self.detail_title = match[0].title if match else "Busy"

@@ -7,6 +7,7 @@ from booking_app.services.lessons.admin import (
     SeatView,
     lesson_detail,
     move_lesson,
+    move_lesson_to,
     set_lesson_notes,
     set_payment,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "cancel_lesson",
     "lesson_detail",
     "move_lesson",
+    "move_lesson_to",
     "publish_lesson",
     "set_lesson_notes",
     "set_payment",
