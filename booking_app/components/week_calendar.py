@@ -144,6 +144,7 @@ class FullCalendar(rx.Component):
     day_header_format: Var[dict[str, Any]]
     event_overlap: Var[bool]
     business_hours: Var[Any]
+    event_interactive: Var[bool]
     event_content: Var[Any]
     event_did_mount: Var[Any]
     list_day_format: Var[dict[str, Any]]
@@ -170,6 +171,7 @@ class FullCalendar(rx.Component):
         props.setdefault("event_time_format", hour_minute)
         props.setdefault("slot_label_format", hour_minute)
         props.setdefault("day_header_format", {"weekday": "short", "day": "numeric"})
+        props.setdefault("event_interactive", True)  # events are tabbable; Enter opens them
         props.setdefault("event_content", EVENT_CONTENT)
         props.setdefault("event_did_mount", EVENT_DID_MOUNT)
         return super().create(*children, **props)
