@@ -8,6 +8,7 @@ from booking_app.services.lessons.admin import (
     lesson_detail,
     move_lesson,
     move_lesson_to,
+    seat_names,
     set_lesson_notes,
     set_payment,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "lesson_detail",
     "move_lesson",
     "move_lesson_to",
+    "seat_names",
     "publish_lesson",
     "set_lesson_notes",
     "set_payment",

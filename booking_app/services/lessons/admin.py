@@ -104,6 +104,19 @@ def move_lesson_to(tutor_id: int, lesson_id: int, *, start_local: str, now: date
     )
 
 
+def seat_names(tutor_id: int, lesson_ids: list[int]) -> dict[int, list[str]]:
+    """Who holds a seat (pending or confirmed) in each of the tutor's lessons, by lesson id,
+    in booking order: one query for the whole list (the Lessons page's names)."""
+    with read_scope() as session:
+        rows = lessons_repo.seat_holder_names(
+            session=session, tutor_id=tutor_id, lesson_ids=list(lesson_ids)
+        )
+    names: dict[int, list[str]] = {}
+    for lesson_id, name in rows:
+        names.setdefault(lesson_id, []).append(name)
+    return names
+
+
 def lesson_detail(tutor_id: int, lesson_id: int) -> LessonDetail:
     """The lesson with every booking (name, status, payment) for the details dialog."""
     with read_scope() as session:
