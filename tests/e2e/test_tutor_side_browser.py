@@ -42,7 +42,7 @@ def test_phone_calendar_shows_a_day_or_a_list_without_sideways_scroll(live_app, 
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{live_app.url}/calendar")
     expect(page.locator(".fc-timeGridDay-view")).to_be_visible(timeout=TIMEOUT)
-    expect(page.locator("td.fc-timegrid-col")).to_have_count(1)  # one readable day
+    expect(page.locator("td.fc-timegrid-col[data-date]")).to_have_count(1)  # one day
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
     label = page.locator("#cal-day-label").inner_text()
     page.locator("#cal-next-day").click()
@@ -60,6 +60,22 @@ def test_phone_calendar_shows_a_day_or_a_list_without_sideways_scroll(live_app, 
     page.set_viewport_size({"width": 1300, "height": 900})
     page.reload()
     expect(page.locator(".fc-timeGridWeek-view")).to_be_visible(timeout=TIMEOUT)
+
+
+def test_my_students_actions_are_on_screen_on_a_phone(live_app, new_page) -> None:  # type: ignore[no-untyped-def]
+    live_app.seed_demo()
+    page: Page = new_page(timezone_id="Europe/Kyiv")
+    _sign_in(page, live_app.url, TUTOR_EMAIL, DEMO_PASSWORD, "tutor")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_app.url}/tutor/students")
+    row = page.locator(".student-row").first
+    expect(row).to_be_visible(timeout=TIMEOUT)
+    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    for button in row.locator("button").all():  # every action inside the screen, 44 px tall
+        box = button.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+        assert box["height"] >= 44, box
+    page.screenshot(path=str(live_app.data_dir.parent / "students-phone.png"))
 
 
 def test_drag_create_snaps_to_the_slot_step_and_hours_are_shaded(live_app, new_page) -> None:  # type: ignore[no-untyped-def]
