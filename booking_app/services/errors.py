@@ -205,11 +205,10 @@ class NotBookable(Conflict):
 
     code = "not_bookable"
 
-    def __init__(self, missing: list[tuple[str, str]]) -> None:
-        self.missing = [key for key, _ in missing]
-        super().__init__(
-            "Your page can't be published yet: " + "; ".join(text for _, text in missing) + "."
-        )
+    def __init__(self, missing: list[tuple[str, str]] | None = None) -> None:
+        self.missing = [key for key, _ in missing or []]
+        reasons = "; ".join(text for _, text in missing or []) or "it offers no bookable time"
+        super().__init__(f"Your page can't be published yet: {reasons}.")
 
 
 # --- invite links ------------------------------------------------------------------------

@@ -50,10 +50,10 @@ def test_phone_calendar_shows_a_day_or_a_list_without_sideways_scroll(live_app, 
     for _ in range(7):  # across the week boundary: the next week loads
         page.locator("#cal-next-day").click()
     expect(page.locator(".fc-timeGridDay-view")).to_be_visible(timeout=TIMEOUT)
-    page.locator("#cal-view-switch").get_by_text("List").click()
+    page.locator("#cal-view-switch").get_by_role("radio", name="List").click()
     expect(page.locator(".fc-list")).to_be_visible(timeout=TIMEOUT)
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
-    page.locator("#cal-view-switch").get_by_text("Day").click()
+    page.locator("#cal-view-switch").get_by_role("radio", name="Day").click()
     expect(page.locator(".fc-timeGridDay-view")).to_be_visible(timeout=TIMEOUT)
     page.screenshot(path=str(live_app.data_dir.parent / "calendar-phone.png"))
     # desktop keeps the week grid
