@@ -90,3 +90,20 @@ def test_the_profile_switch_refuses_to_publish_an_empty_page(sqlite_db: str) -> 
     assert "working hours" in st.errors["is_published"] and not st.is_published
     assert st.headline == "Hi"  # what was typed stays
     assert not profile.get_profile(tutor).is_published
+
+
+def test_the_pending_count_on_home_follows_the_live_channel(sqlite_db: str) -> None:
+    tutor = add_tutor(requires_confirmation=True)
+    service = add_service(tutor)
+    tab, _ = open_page("/home", user=(tutor, "tutor"))
+    requests = tab.state(TutorRequestsState)
+    assert requests.requests == []
+    booking.create_booking(form(tutor, service, start=MONDAY_10), student_id=add_student(),
+                           now=NOW)  # fmt: skip
+    run(requests.refresh())  # what the channel's bump runs in the open tab
+    assert len(requests.requests) == 1
+    # and home is wired to the channel: its live_refresh hook calls that handler
+    from booking_app.pages.home import home_page
+
+    hooks = " ".join(home_page()._get_all_hooks())
+    assert "tutor_requests_state.refresh" in hooks
