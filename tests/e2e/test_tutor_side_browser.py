@@ -53,6 +53,7 @@ def test_phone_calendar_shows_a_day_or_a_list_without_sideways_scroll(live_app, 
     page.locator("#cal-view-switch").get_by_role("radio", name="List").click()
     expect(page.locator(".fc-list")).to_be_visible(timeout=TIMEOUT)
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    page.screenshot(path=str(live_app.data_dir.parent / "calendar-phone-list.png"))
     page.locator("#cal-view-switch").get_by_role("radio", name="Day").click()
     expect(page.locator(".fc-timeGridDay-view")).to_be_visible(timeout=TIMEOUT)
     page.screenshot(path=str(live_app.data_dir.parent / "calendar-phone.png"))
@@ -131,6 +132,7 @@ def test_lessons_are_created_and_moved_by_keyboard_only(live_app, new_page) -> N
     )
     expect(moved).to_have_count(1, timeout=TIMEOUT)
     expect(moved).to_contain_text("16:30")  # same length
+    page.screenshot(path=str(live_app.data_dir.parent / "calendar-desktop.png"))
     assert (moved.get_attribute("title") or "") != ""  # the tooltip with every detail
 
 
@@ -152,5 +154,8 @@ def test_a_new_tutor_sees_the_checklist_and_no_public_page(live_app, new_page) -
     expect(page.locator("#publish-error")).to_contain_text("add an active service",
                                                            timeout=TIMEOUT)  # fmt: skip
     expect(page.locator("#share-card")).to_have_count(0)
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    page.screenshot(path=str(live_app.data_dir.parent / "home-new-tutor-phone.png"), full_page=True)
     href = page.locator("#step-profile a").get_attribute("href")
     assert href == "/tutor/profile"

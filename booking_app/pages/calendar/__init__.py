@@ -205,7 +205,8 @@ def _calendar() -> rx.Component:
         key=S.focus_day + S.mobile_view,
         initial_view=S.mobile_view,
         initial_date=S.focus_day,
-        height="auto",
+        # the day scrolls inside (to 08:00 on open); the list grows with the page
+        height=rx.cond(S.mobile_view == "listWeek", "auto", "65vh"),
         list_day_format={"weekday": "long", "day": "numeric", "month": "short"},
         no_events_text="Nothing this week.",
     )
