@@ -178,3 +178,43 @@ class FullCalendar(rx.Component):
 
 
 week_calendar = FullCalendar.create
+
+
+class _Swipe(rx.Fragment):
+    """Phones: a horizontal swipe over the calendar presses its previous / next buttons.
+
+    A hook (useEffect) that listens on the document and acts only when the touch started
+    inside ``#week-calendar``: a swipe of at least 60 px that is more sideways than
+    vertical clicks ``#cal-prev-day`` or ``#cal-next-day``, so a swipe does exactly what
+    the buttons (and the keyboard) do. Vertical scrolling is never blocked (passive)."""
+
+    def add_hooks(self) -> list[str | Var[Any]]:
+        code = """useEffect(() => {
+  let x0 = null, y0 = null;
+  const start = (e) => {
+    const t = e.touches[0];
+    const inside = e.target.closest && e.target.closest("#week-calendar");
+    x0 = inside ? t.clientX : null; y0 = inside ? t.clientY : null;
+  };
+  const end = (e) => {
+    if (x0 === null) return;
+    const t = e.changedTouches[0], dx = t.clientX - x0, dy = t.clientY - y0;
+    x0 = null;
+    if (Math.abs(dx) < 60 || Math.abs(dx) < 1.5 * Math.abs(dy)) return;
+    const b = document.getElementById(dx < 0 ? "cal-next-day" : "cal-prev-day");
+    if (b) b.click();
+  };
+  document.addEventListener("touchstart", start, { passive: true });
+  document.addEventListener("touchend", end, { passive: true });
+  return () => {
+    document.removeEventListener("touchstart", start);
+    document.removeEventListener("touchend", end);
+  };
+}, []);"""
+        data = VarData(imports={"react": [rx.ImportVar(tag="useEffect")]})
+        return [Var(code, _var_data=data)]
+
+
+def swipe_navigation() -> rx.Component:
+    """Mount once on a page with a phone calendar (see ``_Swipe``)."""
+    return _Swipe.create()

@@ -17,6 +17,14 @@ from tests.e2e.test_live_updates_browser import _sign_in
 pytestmark = pytest.mark.e2e
 TIMEOUT = 20_000
 NO_SIDEWAYS_SCROLL = "() => document.documentElement.scrollWidth <= window.innerWidth"
+SWIPE_LEFT = """() => {
+  const el = document.querySelector("#week-calendar .fc-timegrid-body");
+  const at = (x) => new Touch({identifier: 1, target: el, clientX: x, clientY: 400});
+  const fire = (type, t) => el.dispatchEvent(new TouchEvent(type, {bubbles: true,
+      touches: type === "touchend" ? [] : [t], changedTouches: [t]}));
+  fire("touchstart", at(320));
+  fire("touchend", at(120));
+}"""
 
 
 def _far_week_day(weekday: int) -> str:
@@ -37,7 +45,7 @@ def _calendar_at(page: Page, day: str) -> None:
 
 def test_phone_calendar_shows_a_day_or_a_list_without_sideways_scroll(live_app, new_page) -> None:  # type: ignore[no-untyped-def]
     live_app.seed_demo()
-    page: Page = new_page(timezone_id="Europe/Kyiv")
+    page: Page = new_page(timezone_id="Europe/Kyiv", has_touch=True)
     _sign_in(page, live_app.url, TUTOR_EMAIL, DEMO_PASSWORD, "tutor")
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{live_app.url}/calendar")
@@ -57,6 +65,10 @@ def test_phone_calendar_shows_a_day_or_a_list_without_sideways_scroll(live_app, 
     page.locator("#cal-view-switch").get_by_role("radio", name="Day").click()
     expect(page.locator(".fc-timeGridDay-view")).to_be_visible(timeout=TIMEOUT)
     page.screenshot(path=str(live_app.data_dir.parent / "calendar-phone.png"))
+    # a swipe to the left shows the next day, as the button does
+    label = page.locator("#cal-day-label").inner_text()
+    page.evaluate(SWIPE_LEFT)
+    expect(page.locator("#cal-day-label")).not_to_have_text(label, timeout=TIMEOUT)
     # desktop keeps the week grid
     page.set_viewport_size({"width": 1300, "height": 900})
     page.reload()

@@ -14,7 +14,7 @@ import reflex as rx
 
 from booking_app import routes
 from booking_app.components.layout import app_shell
-from booking_app.components.week_calendar import EVENT_CSS, week_calendar
+from booking_app.components.week_calendar import EVENT_CSS, swipe_navigation, week_calendar
 from booking_app.realtime.channel import live_refresh
 from booking_app.services import calendar as cal
 from booking_app.state.page import tutor_or_student_page
@@ -224,6 +224,7 @@ def _calendar() -> rx.Component:
 def calendar_page() -> rx.Component:
     return app_shell(
         live_refresh(S.refresh),
+        swipe_navigation(),
         rx.vstack(
             rx.heading("Calendar", size="7", id="calendar-heading"),
             rx.text("Times in ", S.timezone, size="2", color_scheme="gray", id="cal-timezone"),
