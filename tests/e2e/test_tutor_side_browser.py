@@ -58,11 +58,12 @@ def test_phone_calendar_shows_a_day_or_a_list_without_sideways_scroll(live_app, 
     for _ in range(7):  # across the week boundary: the next week loads
         page.locator("#cal-next-day").click()
     expect(page.locator(".fc-timeGridDay-view")).to_be_visible(timeout=TIMEOUT)
-    page.locator("#cal-view-switch").get_by_role("radio", name="List").click()
+    page.locator("#cal-view-list").click()
     expect(page.locator(".fc-list")).to_be_visible(timeout=TIMEOUT)
+    expect(page.locator("#cal-view-list")).to_have_attribute("aria-pressed", "true")
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
     page.screenshot(path=str(live_app.data_dir.parent / "calendar-phone-list.png"))
-    page.locator("#cal-view-switch").get_by_role("radio", name="Day").click()
+    page.locator("#cal-view-day").click()
     expect(page.locator(".fc-timeGridDay-view")).to_be_visible(timeout=TIMEOUT)
     page.screenshot(path=str(live_app.data_dir.parent / "calendar-phone.png"))
     # a swipe to the left shows the next day, as the button does

@@ -70,13 +70,20 @@ def _day_buttons() -> rx.Component:
             align="center",
             spacing="2",
         ),
-        rx.segmented_control.root(
-            rx.segmented_control.item("Day", value="timeGridDay"),
-            rx.segmented_control.item("List", value="listWeek"),
-            value=S.mobile_view,
-            on_change=S.set_mobile_view,
+        rx.hstack(
+            *[
+                rx.button(
+                    label, on_click=S.set_mobile_view(view), size="3",
+                    variant=rx.cond(S.mobile_view == view, "solid", "soft"),
+                    aria_pressed=rx.cond(S.mobile_view == view, "true", "false"),
+                    id=f"cal-view-{label.lower()}",
+                )
+                for label, view in (("Day", "timeGridDay"), ("List", "listWeek"))
+            ],
+            spacing="1",
             id="cal-view-switch",
-            size="3",
+            role="group",
+            aria_label="Calendar view",
         ),
         spacing="2",
     )  # fmt: skip
