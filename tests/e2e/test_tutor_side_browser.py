@@ -28,8 +28,9 @@ SWIPE_LEFT = """() => {
 
 
 def _far_week_day(weekday: int) -> str:
-    """A day five weeks ahead (free in the demo data), whatever today is."""
-    monday = date.today() - timedelta(days=date.today().weekday()) + timedelta(weeks=5)
+    """A day seven weeks ahead (free in the demo data, and not the week
+    test_calendar_browser uses: the app and its database live for the whole session)."""
+    monday = date.today() - timedelta(days=date.today().weekday()) + timedelta(weeks=7)
     return (monday + timedelta(days=weekday)).isoformat()
 
 
