@@ -11,7 +11,12 @@ Why these choices (REFLEX_NOTES section 10):
   Python sends. An accepted move comes back as a changed event list (the event moves);
   a refused one simply stays where it was.
 - Navigation is ours (prev/next/today/jump): the page keys the calendar by its week, so
-  a new week remounts it with the new `initialDate`.
+  a new week remounts it with the new `initialDate`. Phones get one day (`timeGridDay`)
+  or the week as a list (`listWeek`, the list plugin), keyed by the day shown.
+- Event content is drawn by `EVENT_CONTENT` from `extendedProps` the server sends: the
+  student's name first, the time second, the badge (seats, payment) on its own line so it
+  never cuts the name; `EVENT_DID_MOUNT` puts every detail in the title attribute (the
+  tooltip). Both use textContent only: no HTML from data reaches the page.
 """
 
 from __future__ import annotations
@@ -26,9 +31,10 @@ from reflex_base.vars.object import ObjectVar
 
 FC_VERSION = "6.1.22"
 TIMEGRID_VERSION = "6.1.21"  # no 6.1.22 of timegrid exists
+LIST_VERSION = "6.1.21"  # nor of list
 
 _PLUGINS = rx.Var(
-    "[timeGridPlugin, interactionPlugin]",
+    "[timeGridPlugin, interactionPlugin, listPlugin]",
     _var_type=list,
     _var_data=VarData(
         imports={
@@ -38,9 +44,44 @@ _PLUGINS = rx.Var(
             f"@fullcalendar/interaction@{FC_VERSION}": rx.ImportVar(
                 tag="interactionPlugin", is_default=True
             ),
+            f"@fullcalendar/list@{LIST_VERSION}": rx.ImportVar(tag="listPlugin", is_default=True),
         }
     ),
 )
+
+
+EVENT_CONTENT = rx.Var(
+    """(arg) => {
+  const p = arg.event.extendedProps || {};
+  const el = (tag, cls, text) => {
+    const n = document.createElement(tag); n.className = cls; n.textContent = text; return n;
+  };
+  const box = el("div", "cal-ev", "");
+  box.append(el("div", "fc-event-title cal-ev-name", p.name || arg.event.title));
+  const list = arg.view.type.startsWith("list");
+  if (!list) box.append(el("div", "fc-event-time cal-ev-time", arg.timeText));
+  if (p.subtitle) box.append(el("div", "cal-ev-sub", p.subtitle));
+  if (p.badge) box.append(el("div", "cal-ev-badge", p.badge));
+  return { domNodes: [box] };
+}""",
+    _var_type=Any,
+)
+EVENT_DID_MOUNT = rx.Var(
+    "(arg) => { arg.el.title = (arg.event.extendedProps || {}).tooltip || arg.event.title; }",
+    _var_type=Any,
+)
+# Names may wrap to two lines; time and badge stay one line each, nothing overflows.
+EVENT_CSS = {
+    "& .cal-ev": {"overflow": "hidden", "line_height": "1.25", "font_size": "0.8rem"},
+    "& .cal-ev-name": {"font_weight": "600", "overflow_wrap": "anywhere"},
+    "& .cal-ev-time, & .cal-ev-sub, & .cal-ev-badge": {
+        "white_space": "nowrap",
+        "overflow": "hidden",
+        "text_overflow": "ellipsis",
+    },
+    "& .cal-ev-badge": {"font_size": "0.72rem", "opacity": "0.95"},
+    "& .fc-list .cal-ev": {"font_size": "0.95rem"},
+}
 
 
 def _reverting(info: ObjectVar[dict[str, Any]], expr: str) -> Var[str]:
@@ -76,6 +117,7 @@ class FullCalendar(rx.Component):
         f"@fullcalendar/interaction@{FC_VERSION}",
         f"@fullcalendar/timegrid@{TIMEGRID_VERSION}",
         f"@fullcalendar/daygrid@{FC_VERSION}",
+        f"@fullcalendar/list@{LIST_VERSION}",
     ]
 
     plugins: Var[list[Any]]
@@ -101,6 +143,12 @@ class FullCalendar(rx.Component):
     slot_label_format: Var[dict[str, Any]]
     day_header_format: Var[dict[str, Any]]
     event_overlap: Var[bool]
+    business_hours: Var[Any]
+    event_interactive: Var[bool]
+    event_content: Var[Any]
+    event_did_mount: Var[Any]
+    list_day_format: Var[dict[str, Any]]
+    no_events_text: Var[str]
 
     event_drop: EventHandler[_change_spec]
     event_resize: EventHandler[_change_spec]
@@ -123,7 +171,50 @@ class FullCalendar(rx.Component):
         props.setdefault("event_time_format", hour_minute)
         props.setdefault("slot_label_format", hour_minute)
         props.setdefault("day_header_format", {"weekday": "short", "day": "numeric"})
+        props.setdefault("event_interactive", True)  # events are tabbable; Enter opens them
+        props.setdefault("event_content", EVENT_CONTENT)
+        props.setdefault("event_did_mount", EVENT_DID_MOUNT)
         return super().create(*children, **props)
 
 
 week_calendar = FullCalendar.create
+
+
+class _Swipe(rx.Fragment):
+    """Phones: a horizontal swipe over the calendar presses its previous / next buttons.
+
+    A hook (useEffect) that listens on the document and acts only when the touch started
+    inside ``#week-calendar``: a swipe of at least 60 px that is more sideways than
+    vertical clicks ``#cal-prev-day`` or ``#cal-next-day``, so a swipe does exactly what
+    the buttons (and the keyboard) do. Vertical scrolling is never blocked (passive)."""
+
+    def add_hooks(self) -> list[str | Var[Any]]:
+        code = """useEffect(() => {
+  let x0 = null, y0 = null;
+  const start = (e) => {
+    const t = e.touches[0];
+    const inside = e.target.closest && e.target.closest("#week-calendar");
+    x0 = inside ? t.clientX : null; y0 = inside ? t.clientY : null;
+  };
+  const end = (e) => {
+    if (x0 === null) return;
+    const t = e.changedTouches[0], dx = t.clientX - x0, dy = t.clientY - y0;
+    x0 = null;
+    if (Math.abs(dx) < 60 || Math.abs(dx) < 1.5 * Math.abs(dy)) return;
+    const b = document.getElementById(dx < 0 ? "cal-next-day" : "cal-prev-day");
+    if (b) b.click();
+  };
+  document.addEventListener("touchstart", start, { passive: true });
+  document.addEventListener("touchend", end, { passive: true });
+  return () => {
+    document.removeEventListener("touchstart", start);
+    document.removeEventListener("touchend", end);
+  };
+}, []);"""
+        data = VarData(imports={"react": [rx.ImportVar(tag="useEffect")]})
+        return [Var(code, _var_data=data)]
+
+
+def swipe_navigation() -> rx.Component:
+    """Mount once on a page with a phone calendar (see ``_Swipe``)."""
+    return _Swipe.create()

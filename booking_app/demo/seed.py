@@ -27,7 +27,7 @@ from booking_app.demo import plan
 from booking_app.models import BookingKind, BookingSource, LessonMode, Role
 from booking_app.repositories import tutor_services as services_repo
 from booking_app.repositories import users as users_repo
-from booking_app.services import accounts, availability, classroom, lessons, profile
+from booking_app.services import accounts, availability, classroom, lessons, onboarding, profile
 from booking_app.services import tutor_services as offers
 from booking_app.services.booking.seats import add_service_lesson, add_student_seat, admit, spec_of
 from booking_app.services.passwords import hash_password
@@ -85,6 +85,7 @@ def _seed(now: datetime, password_hash: str) -> None:
             for offer in spec.services
         }
         _add_availability(spec, tutor_id, now)
+        onboarding.publish(tutor_id, now=now)  # bookable now: services and hours are in
         for planned in plan.plan_lessons(spec, now):
             _add_lesson(spec, tutor_id, services[planned.service_key], planned, students, now)
 

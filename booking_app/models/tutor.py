@@ -47,7 +47,8 @@ class TutorProfile(SQLModel, table=True):
     cancellation_notice_hours: int = 24
     reminder_offsets_hours: list[int] = Field(default_factory=lambda: [24, 2], sa_type=sa.JSON)
     requires_confirmation: bool = False
-    is_published: bool = True
+    # A new tutor starts hidden: publishing checks that the page can be booked (services/profile.py).
+    is_published: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     external_calendar_url: str | None = Field(default=None, max_length=1000)
     external_calendar_synced_at: datetime | None = utc_field(nullable=True)
     created_at: datetime = utc_field(default_now=True)

@@ -8,7 +8,7 @@ from typing import Any
 
 import reflex as rx
 
-from booking_app import routes
+from booking_app import clock, routes
 from booking_app.components.account_security import account_security_card
 from booking_app.components.forms import (
     aria_invalid,
@@ -21,7 +21,7 @@ from booking_app.components.layout import app_shell
 from booking_app.components.widgets import when_loaded
 from booking_app.services import profile
 from booking_app.services import tutor_services as catalog
-from booking_app.services.errors import DomainError, ValidationFailed
+from booking_app.services.errors import DomainError, NotBookable, ValidationFailed
 from booking_app.state.account_security import AccountSecurityState
 from booking_app.state.auth import current_tutor, refused
 from booking_app.state.forms import FormErrors, error_toast, text_of
@@ -116,7 +116,14 @@ class TutorProfileState(FormErrors, rx.State):
             "requires_confirmation": self.requires_confirmation,
         }
         try:
-            view = profile.save_profile(user.id, data)
+            view = profile.save_profile(user.id, data, now=clock.now())
+        except NotBookable as exc:  # publishing an empty page: say what is missing, by the switch
+            self.saving = False
+            self.errors, self.is_published = {"is_published": exc.detail}, False
+            self.slug, self.headline = str(data["slug"]), str(data["headline"])
+            self.bio, self.default_price = str(data["bio"]), str(data["default_price"])
+            self.form_key += 1
+            return
         except ValidationFailed as exc:
             self.saving = False
             self._show_refusal(exc, PROFILE_FIELDS)

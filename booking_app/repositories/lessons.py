@@ -124,3 +124,23 @@ def cancel_seat_bookings(*, session: Session, lesson_id: int, reason: str, at: d
         )
     )
     return result.rowcount or 0
+
+
+def seat_holder_names(
+    *, session: Session, tutor_id: int, lesson_ids: list[int]
+) -> list[tuple[int, str]]:
+    """(lesson id, client name) of every seat-holding booking in these lessons of the tutor,
+    in booking order (a lesson id of another tutor yields nothing)."""
+    if not lesson_ids:
+        return []
+    query = (
+        sa.select(Booking.lesson_id, Booking.client_name)
+        .join(Lesson, Lesson.id == Booking.lesson_id)
+        .where(
+            Lesson.tutor_id == tutor_id,
+            Booking.lesson_id.in_(lesson_ids),  # type: ignore[attr-defined]
+            Booking.status.in_(SEAT_HOLDING_STATUSES),  # type: ignore[attr-defined]
+        )
+        .order_by(Booking.id)
+    )
+    return [(int(lesson_id), str(name)) for lesson_id, name in session.execute(query)]

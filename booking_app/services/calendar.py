@@ -17,7 +17,7 @@ those things (``lessons.publish_lesson`` / ``move_lesson`` / ``set_payment`` ...
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -35,6 +35,7 @@ from booking_app.repositories import calendar as repo
 from booking_app.repositories import lessons as lessons_repo
 from booking_app.repositories import schedules as schedules_repo
 from booking_app.scheduling.availability import working_intervals
+from booking_app.services import calendar_display as display
 from booking_app.services import offer_fields as f
 from booking_app.services import timefmt
 from booking_app.services.errors import NotFound, ValidationFailed
@@ -72,6 +73,8 @@ class CalEvent:
     seats: str  # "2/5" for group lessons
     pay: str  # "paid 40.00" | "unpaid 40.00" | "" (payments toggle)
     editable: bool
+    subtitle: str = ""  # second line under the name: the lesson's title
+    tooltip: str = ""  # every detail, one per line (the event's title attribute)
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,8 @@ class WeekSnapshot:
     now: str  # wall time, written as UTC
     events: list[CalEvent]
     stats: WeekStats
+    business_hours: list[dict[str, Any]] = field(default_factory=list)  # shaded working hours
+    snap: str = "00:30:00"  # the tutor's slot step: drags and selections snap to it
 
 
 @dataclass(frozen=True)
@@ -205,13 +210,40 @@ def _pay_label(seats: Iterable[CalendarSeat]) -> str:
     return f"{word} {f.format_price(total)}"
 
 
+STATUS_WORDS = {
+    "pending": "Request waiting for you",
+    "confirmed": "Confirmed",
+    "group": "Group lesson",
+    "open": "Open: nobody booked yet",
+    "tentative": "Tentative",
+    "busy": "Busy",
+    "completed": "Completed",
+}
+
+
 def _lesson_event(lesson: CalendarLesson, tz: ZoneInfo, now: datetime) -> CalEvent:
+    """The student's name first (the lesson title under it), so a 1-hour event still shows
+    who; a group lesson shows its title and seat count."""
     status = _lesson_status(lesson)
     live = sum(1 for s in lesson.seats if _holds(s.status))
     names = [s.name for s in lesson.seats if _holds(s.status)]
-    title = lesson.title
-    if lesson.lesson_type != LessonType.group.value and names:
-        title = f"{lesson.title} · {names[0]}"
+    group = lesson.lesson_type == LessonType.group.value
+    title, subtitle = lesson.title, ""
+    if not group and names:
+        title, subtitle = f"{names[0]} · {lesson.title}", lesson.title
+    seats = f"{live}/{lesson.capacity}" if group else ""
+    pay = _pay_label(lesson.seats)
+    tip = display.tooltip(
+        [
+            names[0] if not group and names else lesson.title,
+            lesson.title if not group and names else "",
+            timefmt.span_label(lesson.start, lesson.end, tz),
+            STATUS_WORDS.get(status, status),
+            f"Students ({seats}): {', '.join(names)}" if group and names else "",
+            f"Seats {seats}" if group and not names else "",
+            pay.capitalize(),
+        ]
+    )
     return CalEvent(
         id=f"lesson-{lesson.id}",
         kind="lesson",
@@ -220,9 +252,11 @@ def _lesson_event(lesson: CalendarLesson, tz: ZoneInfo, now: datetime) -> CalEve
         end=wall_iso(lesson.end, tz),
         color=COLORS[status],
         status=status,
-        seats=f"{live}/{lesson.capacity}" if lesson.lesson_type == LessonType.group.value else "",
-        pay=_pay_label(lesson.seats),
+        seats=seats,
+        pay=pay,
         editable=lesson.start > now,
+        subtitle=subtitle,
+        tooltip=tip,
     )
 
 
@@ -238,6 +272,9 @@ def _busy_event(block: CalendarBusy, tz: ZoneInfo, now: datetime) -> CalEvent:
         seats="",
         pay="",
         editable=block.end > now,
+        tooltip=display.tooltip(
+            [block.title or "Busy", timefmt.span_label(block.start, block.end, tz), "Busy time"]
+        ),
     )
 
 
@@ -288,8 +325,10 @@ def build_week(
     busy: Sequence[CalendarBusy] = (),
     student: Sequence[CalendarBooking] = (),
     working: Sequence[tuple[datetime, datetime]] = (),
+    step_min: int = 30,
 ) -> WeekSnapshot:
-    """The snapshot from plain rows (no I/O): events in the viewer's wall time + stats."""
+    """The snapshot from plain rows (no I/O): events in the viewer's wall time, stats, the
+    working hours to shade and the grid drags snap to (``step_min``)."""
     week = week_bounds(monday, tz)
     events = [_lesson_event(x, tz, now) for x in lessons]
     events += [_busy_event(b, tz, now) for b in busy]
@@ -305,6 +344,9 @@ def build_week(
             seats="",
             pay="",
             editable=False,
+            tooltip=display.tooltip(
+                [r.title, timefmt.span_label(r.start, r.end, tz), STATUS_WORDS.get(r.status, "")]
+            ),
         )
         for r in student
     ]
@@ -316,6 +358,8 @@ def build_week(
         now=wall_iso(now, tz),
         events=events,
         stats=week_stats(lessons, working, week) if lessons or working else WeekStats(),
+        business_hours=display.business_hours(working, tz),
+        snap=display.snap_duration(step_min),
     )
 
 
@@ -371,11 +415,16 @@ def _tutor_week(
         session=session, tutor_id=tutor_id, range_start=start, range_end=end
     )
     working: list[tuple[datetime, datetime]] = []
+    step = 30
     if loaded is not None:
         working = working_intervals(
             loaded.schedule, timefmt.zone_or_utc(loaded.schedule.tz), start, end
         )
-    return build_week(monday=monday, tz=tz, now=now, lessons=lessons, busy=busy, working=working)
+        working = [(max(s, start), min(e, end)) for s, e in working if e > start and s < end]
+        step = loaded.schedule.rules.slot_step_min
+    return build_week(
+        monday=monday, tz=tz, now=now, lessons=lessons, busy=busy, working=working, step_min=step
+    )
 
 
 def _student_week(

@@ -199,6 +199,18 @@ class AlreadyRemoved(Conflict):
     default_detail = "This student was already removed."
 
 
+class NotBookable(Conflict):
+    """Publishing a tutor page that offers nothing to book; `missing` names the steps left
+    (checklist keys: "service", "hours", "slots") so a page can point at each of them."""
+
+    code = "not_bookable"
+
+    def __init__(self, missing: list[tuple[str, str]] | None = None) -> None:
+        self.missing = [key for key, _ in missing or []]
+        reasons = "; ".join(text for _, text in missing or []) or "it offers no bookable time"
+        super().__init__(f"Your page can't be published yet: {reasons}.")
+
+
 # --- invite links ------------------------------------------------------------------------
 
 

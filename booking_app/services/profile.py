@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -18,6 +19,7 @@ from booking_app.db import read_scope, session_scope
 from booking_app.models import TutorProfile
 from booking_app.repositories import marketplace as repo
 from booking_app.services import offer_fields as f
+from booking_app.services import onboarding
 from booking_app.services.errors import NotFound, ValidationFailed
 from booking_app.services.validation import FieldError
 
@@ -130,14 +132,22 @@ def _apply(session: Any, profile: TutorProfile, values: dict[str, Any]) -> None:
         repo.replace_subjects(session=session, profile_id=profile.id or 0, subject_ids=ids)
 
 
-def save_profile(tutor_id: int, data: Mapping[str, Any]) -> ProfileView:
-    """Update the keys present in ``data`` (ProfileView field names); others are unchanged."""
+def save_profile(
+    tutor_id: int, data: Mapping[str, Any], *, now: datetime | None = None
+) -> ProfileView:
+    """Update the keys present in ``data`` (ProfileView field names); others are unchanged.
+
+    Turning ``is_published`` on follows the publish rule (``onboarding.require_bookable``,
+    checked at ``now``): a page that offers nothing to book stays hidden.
+    """
     values = _clean(data)
     try:
         with session_scope(write=True) as session:
             profile = repo.profile_of(session=session, tutor_id=tutor_id)
             if profile is None:
                 raise NotFound(NOT_A_TUTOR)
+            if values.get("is_published") and not profile.is_published:
+                onboarding.require_bookable(session, tutor_id, now or clock.now())
             _apply(session, profile, values)
             return _view(
                 profile, repo.profile_subject_ids(session=session, profile_id=profile.id or 0)

@@ -54,7 +54,10 @@ def test_tutor_week_snapshot_has_lessons_bookings_busy_and_stats() -> None:
     assert kinds == [("busy", "busy"), ("lesson", "confirmed"), ("lesson", "group")]
     booked = next(e for e in snap.events if e.status == "confirmed")
     assert booked.start == "2026-11-30T10:00:00Z"  # Kyiv wall time
-    assert booked.title.endswith("Ivan Guest")  # the name given on the form
+    assert booked.title.startswith("Ivan Guest")  # the name given on the form, first
+    assert snap.snap == "00:30:00" and snap.business_hours[0] == {
+        "daysOfWeek": [1], "startTime": "09:00", "endTime": "18:00"
+    }  # fmt: skip
     assert next(e for e in snap.events if e.status == "group").seats == "0/4"
     assert snap.stats.lessons == 2 and snap.stats.revenue == "450.00"
     assert snap.stats.unpaid == "450.00" and snap.stats.utilization != "—"

@@ -227,3 +227,44 @@ def test_reflex_db_migrate_brings_a_fresh_database_to_head(tmp_path: Path) -> No
         assert _version(engine) == [HEAD]
     finally:
         engine.dispose()
+
+
+def test_tutor_side_migration_keeps_published_rows_and_hides_new_ones(
+    empty_url: str, engine_for: EngineFor
+) -> None:
+    """0013: existing profiles keep is_published; a row written without it is hidden."""
+    upgrade(empty_url, "0011_sessions")
+    engine = engine_for(empty_url)
+    insert_user = sa.text(
+        'INSERT INTO "user" (email, phone, name, role, password_hash, timezone, is_active,'
+        " created_at) VALUES (:e, '+380501234567', :e, 'tutor', 'x', 'UTC', :t, :now)"
+    )
+    with engine.begin() as conn:
+        for email in ("old@example.com", "new@example.com"):
+            conn.execute(insert_user, {"e": email, "t": True, "now": START})
+        old = conn.execute(sa.text("SELECT id FROM \"user\" WHERE email = 'old@example.com'"))
+        conn.execute(
+            sa.text(
+                "INSERT INTO tutor_profile (user_id, slug, headline, bio, default_price, currency,"
+                " buffer_before_min, buffer_after_min, min_notice_min, horizon_days, slot_step_min,"
+                " cancellation_notice_hours, reminder_offsets_hours, requires_confirmation,"
+                " is_published, created_at, updated_at) VALUES (:u, :s, '', '', 0, 'UAH', 0, 0,"
+                " 0, 60, 30, 24, '[]', :f, :p, :now, :now)"
+            ),
+            {"u": old.scalar_one(), "s": "old", "f": False, "p": True, "now": START},
+        )
+    upgrade(empty_url)
+    with engine.begin() as conn:
+        new = conn.execute(sa.text("SELECT id FROM \"user\" WHERE email = 'new@example.com'"))
+        conn.execute(
+            sa.text(
+                "INSERT INTO tutor_profile (user_id, slug, headline, bio, default_price, currency,"
+                " buffer_before_min, buffer_after_min, min_notice_min, horizon_days, slot_step_min,"
+                " cancellation_notice_hours, reminder_offsets_hours, requires_confirmation,"
+                " created_at, updated_at) VALUES (:u, 'new', '', '', 0, 'UAH', 0, 0, 0, 60, 30,"
+                " 24, '[]', :f, :now, :now)"
+            ),
+            {"u": new.scalar_one(), "f": False, "now": START},
+        )
+        rows = dict(conn.execute(sa.text("SELECT slug, is_published FROM tutor_profile")).all())
+    assert {k: bool(v) for k, v in rows.items()} == {"old": True, "new": False}

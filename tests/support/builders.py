@@ -53,14 +53,15 @@ def add_tutor(
     **rules: object,
 ) -> int:
     """A tutor (user + profile, slug = the email's local part); `rules` are TutorProfile
-    columns (min_notice_min defaults to 0, so every slot is visible)."""
+    columns (min_notice_min defaults to 0, so every slot is visible; is_published to True,
+    a tutor already past onboarding)."""
     local = email.split("@")[0]
     with session_scope(write=True) as session:
         user = User(email=email, phone="+380671234567", name=name or f"Tutor {local}")
         user.role, user.timezone, user.password_hash = Role.tutor, tz, "-"
         session.add(user)
         session.flush()
-        rules = {"min_notice_min": 0, "slot_step_min": 30, **rules}
+        rules = {"min_notice_min": 0, "slot_step_min": 30, "is_published": True, **rules}
         session.add(
             TutorProfile(
                 user_id=user.id, slug=local, requires_confirmation=requires_confirmation, **rules

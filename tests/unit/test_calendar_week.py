@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from booking_app.pages.calendar.state import _fc_event
 from booking_app.services.calendar import (
     CalendarBooking,
     CalendarBusy,
@@ -91,7 +92,8 @@ def test_events_carry_status_seats_and_payment() -> None:
     )
     by_id = {e.id: e for e in snap.events}
     assert by_id["lesson-1"].status == "pending"
-    assert by_id["lesson-1"].title == "Algebra · Student 1"
+    assert by_id["lesson-1"].title == "Student 1 · Algebra"  # the name first
+    assert by_id["lesson-1"].subtitle == "Algebra"
     assert by_id["lesson-1"].start == "2026-11-30T10:00:00Z"
     assert by_id["lesson-2"].status == "confirmed"
     assert by_id["lesson-2"].pay == "paid 40.00"
@@ -149,3 +151,50 @@ def test_stats_totals_paid_unpaid_and_utilization() -> None:
 def test_stats_without_working_hours() -> None:
     stats = week_stats([lesson(1, at(0, 10))], [], week_bounds(MONDAY, KYIV))
     assert (stats.lessons, stats.hours, stats.utilization) == (1, "1", "—")
+
+
+def test_tooltip_has_every_detail_and_the_badge_stays_off_the_name() -> None:
+    snap = build_week(
+        monday=MONDAY,
+        tz=KYIV,
+        now=NOW,
+        lessons=[
+            lesson(1, at(0, 10), seats=(seat(1, paid="40"),)),
+            lesson(2, at(1, 9), lesson_type="group", capacity=5, title="Speaking club",
+                   seats=(seat(3), seat(4))),
+        ],
+    )  # fmt: skip
+    one, group = snap.events
+    assert one.tooltip.split("\n") == [
+        "Student 1", "Algebra", "Mon 30 Nov, 10:00–11:00", "Confirmed", "Paid 40.00"
+    ]  # fmt: skip
+    assert "Students (2/5): Student 3, Student 4" in group.tooltip
+    fc = _fc_event(one, payments=True)
+    assert fc["extendedProps"]["name"] == "Student 1"  # drawn first, on its own line
+    assert fc["extendedProps"]["badge"] == "paid 40.00"  # its own line, never in the name
+    assert fc["extendedProps"]["tooltip"] == one.tooltip
+    assert _fc_event(one, payments=False)["extendedProps"]["badge"] == ""
+    assert _fc_event(group, payments=False)["extendedProps"]["badge"] == "2/5"
+
+
+def test_working_hours_become_business_hours_in_the_viewers_wall_time() -> None:
+    working = [(at(0, 9), at(0, 13)), (at(0, 14), at(0, 18)), (at(5, 22), at(6, 2))]
+    snap = build_week(monday=MONDAY, tz=KYIV, now=NOW, working=working, step_min=45)
+    assert snap.business_hours == [
+        {"daysOfWeek": [0], "startTime": "00:00", "endTime": "02:00"},  # Sunday, after midnight
+        {"daysOfWeek": [1], "startTime": "09:00", "endTime": "13:00"},
+        {"daysOfWeek": [1], "startTime": "14:00", "endTime": "18:00"},
+        {"daysOfWeek": [6], "startTime": "22:00", "endTime": "24:00"},  # Saturday evening
+    ]
+    assert snap.snap == "00:45:00"  # drags snap to the tutor's slot step
+    berlin = build_week(monday=MONDAY, tz=ZoneInfo("Europe/Berlin"), now=NOW, working=working[:1])
+    assert berlin.business_hours[0]["startTime"] == "08:00"  # the viewer's zone, not the tutor's
+    assert build_week(monday=MONDAY, tz=KYIV, now=NOW).business_hours == []
+
+
+def test_snap_duration_follows_the_slot_step() -> None:
+    from booking_app.services.calendar_display import snap_duration
+
+    assert [snap_duration(m) for m in (15, 30, 60, 90)] == [
+        "00:15:00", "00:30:00", "01:00:00", "01:30:00"
+    ]  # fmt: skip

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from booking_app.components.forms import field_error
+from booking_app.components.forms import error_of, field_error, form_field
 from booking_app.services import lessons
 
 from .state import CalendarState
@@ -66,6 +66,91 @@ def create_dialog() -> rx.Component:
         ),
         open=S.create_open,
         on_open_change=S.set_create_open,
+    )  # fmt: skip
+
+
+def new_lesson_dialog() -> rx.Component:
+    """ "New lesson" by keyboard: date, start time, service, length (the same service as a
+    selection on the grid)."""
+    err = S.new_errors
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("New lesson"),
+            rx.dialog.description("Put a lesson on your calendar.", size="2"),
+            rx.form(
+                rx.vstack(
+                    form_field("Date", rx.input(type="date", name="date", id="new-date",
+                               default_value=S.new_date, width="100%"),
+                               error_of(err, "date"), "new-date"),
+                    form_field("Start time", rx.input(type="time", name="time", id="new-time",
+                               default_value=S.new_time, step="300", width="100%"),
+                               error_of(err, "time"), "new-time"),
+                    form_field(
+                        "Service",
+                        rx.el.select(
+                            rx.el.option("No service (individual lesson)", value="0"),
+                            rx.foreach(S.new_services,
+                                       lambda o: rx.el.option(o.label, value=o.id)),
+                            value=S.new_service,
+                            on_change=S.set_new_service,
+                            id="new-service",
+                            name="service",
+                            class_name="rt-reset rt-SelectTrigger rt-r-size-2 rt-variant-surface",
+                            style={"width": "100%", "min_height": "36px"},
+                        ),
+                        error_of(err, "service"),
+                        "new-service",
+                    ),
+                    form_field("Length (minutes)", rx.input(type="number", name="duration",
+                               id="new-duration", default_value=S.new_duration, min="15",
+                               max="480", step="5", width="100%"),
+                               error_of(err, "duration"), "new-duration"),
+                    field_error(error_of(err, "form"), "new-form"),
+                    rx.hstack(
+                        rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray",
+                                                  type="button")),
+                        rx.button("Create lesson", type="submit", id="new-submit"),
+                        justify="end",
+                        width="100%",
+                    ),
+                    width="100%",
+                ),
+                on_submit=S.submit_new,
+                no_validate=True,
+                reset_on_submit=False,
+                key=S.new_key,
+            ),
+            id="new-dialog",
+        ),
+        open=S.new_open,
+        on_open_change=S.set_new_open,
+    )  # fmt: skip
+
+
+def _move_form() -> rx.Component:
+    """Move by keyboard: a new date and start, same length, the same rules as a drag."""
+    return rx.form(
+        rx.vstack(
+            rx.text("Move to", size="2", weight="medium"),
+            rx.flex(
+                rx.input(type="date", name="date", id="move-date", default_value=S.move_date,
+                         aria_label="New date"),
+                rx.input(type="time", name="time", id="move-time", default_value=S.move_time,
+                         step="300", aria_label="New start time"),
+                rx.button("Move", type="submit", variant="soft", id="move-submit"),
+                gap="var(--space-2)",
+                wrap="wrap",
+                align="center",
+            ),
+            field_error(error_of(S.move_errors, "start"), "move"),
+            spacing="1",
+            width="100%",
+        ),
+        on_submit=S.submit_move,
+        no_validate=True,
+        reset_on_submit=False,
+        key=S.detail_id.to_string() + S.move_date + S.move_time,
+        width="100%",
     )  # fmt: skip
 
 
@@ -137,6 +222,7 @@ def detail_dialog() -> rx.Component:
             no_validate=True,
             reset_on_submit=False,
         ),
+        _move_form(),
         width="100%",
     )  # fmt: skip
     return rx.dialog.root(

@@ -3,7 +3,7 @@ lesson details). Every change goes through the services."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import reflex as rx
@@ -15,19 +15,25 @@ from booking_app.services.accounts import SessionUser
 from booking_app.services.errors import DomainError
 from booking_app.state.auth import current_user
 from booking_app.state.forms import error_text, error_toast
-from booking_app.state.week_nav import WeekNav
+from booking_app.state.week_nav import WeekNav, monday_of
+
+from .keyboard import KeyboardActions
 
 
 def _fc_event(e: cal.CalEvent, payments: bool) -> dict[str, Any]:
-    """One FullCalendar event object; the toggles only change the title text."""
-    parts = [e.title]
-    if e.seats:
-        parts.append(e.seats)
-    if payments and e.pay:
-        parts.append(e.pay)
+    """One FullCalendar event object. The week grid draws `extendedProps` (name first, time
+    second, the badge on a line of its own, `components/week_calendar.EVENT_CONTENT`); the
+    list view reads `title`. The payments toggle only adds the badge text."""
+    badge = " · ".join(p for p in (e.seats, e.pay if payments else "") if p)
     return {
         "id": e.id,
-        "title": " · ".join(parts),
+        "title": " · ".join(p for p in (e.title, badge) if p),
+        "extendedProps": {
+            "name": e.title.removesuffix(f" · {e.subtitle}") if e.subtitle else e.title,
+            "subtitle": e.subtitle,
+            "badge": badge,
+            "tooltip": e.tooltip,
+        },
         "start": e.start,
         "end": e.end,
         "backgroundColor": e.color,
@@ -37,7 +43,7 @@ def _fc_event(e: cal.CalEvent, payments: bool) -> dict[str, Any]:
     }
 
 
-class CalendarState(WeekNav, rx.State):
+class CalendarState(KeyboardActions, WeekNav, rx.State):
     loaded: bool = False
     role: str = ""
     timezone: str = "UTC"
@@ -45,6 +51,14 @@ class CalendarState(WeekNav, rx.State):
     now: str = ""
     items: list[cal.CalEvent] = []  # noqa: RUF012 (a Reflex var, not a mutable default)
     stats: cal.WeekStats = cal.WeekStats()
+    business_hours: list[dict[str, Any]] = []  # noqa: RUF012 (a Reflex var)
+    snap: str = "00:30:00"
+
+    # phones (< 640 px): one day (timeGridDay) or the week as a list (listWeek)
+    layout_known: bool = False
+    narrow: bool = False
+    mobile_view: str = "timeGridDay"
+    focus_day: str = ""  # the day shown on a phone, ISO; always inside week_start's week
     show_payments: bool = False
     show_stats: bool = False
     busy: bool = False
@@ -81,7 +95,65 @@ class CalendarState(WeekNav, rx.State):
         )
         self.week_start, self.label, self.now = snap.week_start, snap.label, snap.now
         self.items, self.stats = snap.events, snap.stats
+        self.business_hours, self.snap = snap.business_hours, snap.snap
         self.loaded = True
+
+    def _keep_focus_in_week(self) -> None:
+        """The phone's day follows the week: today if it is in it, else its Monday."""
+        if not self.week_start:
+            return
+        monday = date.fromisoformat(self.week_start)
+        days = {(monday + timedelta(days=i)).isoformat() for i in range(7)}
+        if self.focus_day not in days:
+            today = self.now[:10]
+            self.focus_day = today if today in days else self.week_start
+
+    @rx.var
+    def focus_label(self) -> str:
+        """ "Tue 1 Dec" for the phone's day view."""
+        try:
+            day = date.fromisoformat(self.focus_day)
+        except ValueError:
+            return ""
+        return f"{day:%a} {day.day} {day:%b}"
+
+    @rx.event
+    def set_layout(self, narrow: bool) -> None:
+        """The browser's answer to "is this a phone?" (asked once the page loaded)."""
+        self.narrow, self.layout_known = bool(narrow), True
+        self._keep_focus_in_week()
+
+    @rx.event
+    def set_mobile_view(self, value: str | list[str]) -> None:
+        view = value[0] if isinstance(value, list) else value
+        self.mobile_view = view if view in ("timeGridDay", "listWeek") else "timeGridDay"
+
+    @rx.event
+    async def shift_day(self, days: int):  # type: ignore[no-untyped-def]
+        """Phone day view: the previous / next day, loading the next week when it is left."""
+        try:
+            day = date.fromisoformat(self.focus_day) + timedelta(days=max(-7, min(7, int(days))))
+        except (TypeError, ValueError):
+            return None
+        self.focus_day = day.isoformat()
+        monday = (day - timedelta(days=day.weekday())).isoformat()
+        if monday != self.week_start:
+            return await self._go(monday)
+        return None
+
+    @rx.event
+    async def this_week(self):  # type: ignore[no-untyped-def]
+        self.focus_day = ""  # today, on a phone
+        return await self._go("")
+
+    @rx.event
+    async def pick_date(self, value: str):  # type: ignore[no-untyped-def]
+        """The week of `value`; a phone shows that very day."""
+        monday = monday_of(str(value or "").strip())
+        if not monday:
+            return None
+        self.focus_day = str(value).strip()
+        return await self._go(monday)
 
     def _current_week(self) -> date | None:
         return date.fromisoformat(self.week_start) if self.week_start else None
@@ -94,7 +166,10 @@ class CalendarState(WeekNav, rx.State):
             return None
         self.role, self.timezone = user.role, user.timezone or "UTC"
         self._load(user, self._current_week())
-        return None
+        self._keep_focus_in_week()
+        return rx.call_script(
+            "window.matchMedia('(max-width: 639px)').matches", callback=CalendarState.set_layout
+        )
 
     @rx.event
     async def refresh(self) -> None:
@@ -115,6 +190,7 @@ class CalendarState(WeekNav, rx.State):
         if user is None:
             return rx.redirect(routes.LOGIN)
         self._load(user, self._current_week())
+        self._keep_focus_in_week()
         return None
 
     @rx.event
@@ -238,6 +314,8 @@ class CalendarState(WeekNav, rx.State):
             except DomainError as exc:
                 return error_toast(exc)
             self.detail_title = self.detail.title
+            shown = [e for e in self.items if e.id == event_id]
+            self._prepare_move(shown[0].start if shown else "")
         else:
             match = [e for e in self.items if e.id == event_id]
             self.detail_title = match[0].title if match else "Busy"

@@ -7,11 +7,14 @@ import reflex as rx
 from booking_app import routes
 from booking_app.components.account_security import account_security_card
 from booking_app.components.layout import app_shell
+from booking_app.realtime.channel import live_refresh
 from booking_app.state.account_security import AccountSecurityState
 from booking_app.state.auth import AuthState
 from booking_app.state.page import signed_in_page
+from booking_app.state.requests import TutorRequestsState
 
 from .dashboard import DashboardState, dashboard_panel
+from .onboarding import OnboardingState, onboarding_panel
 
 ROLE_INTRO = {
     "tutor": "Publish your services and working hours, accept requests and run lessons.",
@@ -36,7 +39,16 @@ def _account_card() -> rx.Component:
     )
 
 
-@signed_in_page(routes.HOME, "Home", on_load=[DashboardState.load, AccountSecurityState.on_load])
+@signed_in_page(
+    routes.HOME,
+    "Home",
+    on_load=[
+        DashboardState.load,
+        OnboardingState.load,
+        TutorRequestsState.on_load,
+        AccountSecurityState.on_load,
+    ],
+)
 def home_page() -> rx.Component:
     return app_shell(
         rx.vstack(
@@ -48,6 +60,10 @@ def home_page() -> rx.Component:
                     for role, text in ROLE_INTRO.items()
                 ],
                 rx.fragment(),
+            ),
+            rx.cond(
+                AuthState.role == "tutor",
+                rx.fragment(live_refresh(TutorRequestsState.refresh), onboarding_panel()),
             ),
             dashboard_panel(),
             _account_card(),

@@ -9,10 +9,12 @@ from typing import Any
 import reflex as rx
 
 from booking_app import clock, routes
+from booking_app.components.requests import decline_dialog, request_card
 from booking_app.services import classroom, dashboard
 from booking_app.services.errors import DomainError
 from booking_app.state.auth import AuthState
 from booking_app.state.forms import error_toast
+from booking_app.state.requests import TutorRequestsState
 
 
 @dataclass
@@ -101,6 +103,7 @@ class DashboardState(rx.State):
 
 
 D = DashboardState
+R = TutorRequestsState
 
 
 def _stat(label: str, value: rx.Var, id_: str) -> rx.Component:  # type: ignore[type-arg]
@@ -205,12 +208,34 @@ def _chart() -> rx.Component:
     )
 
 
+def _pending() -> rx.Component:
+    """Requests waiting for the tutor, answered right here (same state as the Requests page,
+    kept live by the user's channel: `live_refresh(R.refresh)` on home)."""
+    return rx.cond(
+        R.requests.length() > 0,
+        rx.vstack(
+            rx.hstack(
+                rx.heading("Pending requests", size="4"),
+                rx.link("All requests", href=routes.TUTOR_REQUESTS, size="2"),
+                justify="between",
+                align="baseline",
+                width="100%",
+            ),
+            rx.foreach(R.requests, request_card),
+            decline_dialog(),
+            width="100%",
+            spacing="2",
+            id="home-requests",
+        ),
+    )
+
+
 def tutor_dashboard() -> rx.Component:
     return rx.vstack(
         rx.flex(
             _stat("Lessons done", D.done, "stat-done"),
             _stat("Upcoming", D.upcoming, "stat-upcoming"),
-            _stat("Pending requests", D.pending, "stat-pending"),
+            _stat("Pending requests", R.requests.length(), "stat-pending"),
             _stat("Students", D.students, "stat-students"),
             _stat("Revenue", D.revenue, "stat-revenue"),
             _stat("Utilization this week", D.utilization.to_string() + "%", "stat-utilization"),
@@ -218,6 +243,7 @@ def tutor_dashboard() -> rx.Component:
             wrap="wrap",
             width="100%",
         ),
+        _pending(),
         _list("Today", D.today, "No lessons today.", "today-lessons"),
         _list("Next lessons", D.upcoming_list, "Nothing scheduled.", "upcoming-lessons"),
         _chart(),

@@ -129,6 +129,27 @@ def _lesson_card(row: PublishedLesson) -> rx.Component:
                     size="2",
                     class_name="lesson-title",
                 ),
+                rx.cond(
+                    row.students != "",
+                    rx.hstack(
+                        rx.icon("user", size=14, aria_hidden="true"),
+                        rx.text(
+                            row.students,
+                            size="2",
+                            weight="medium",
+                            title=row.students_all,
+                            class_name="lesson-students",
+                        ),
+                        align="center",
+                        spacing="1",
+                    ),
+                    rx.text(
+                        "No students yet",
+                        size="2",
+                        color_scheme="gray",
+                        class_name="lesson-students",
+                    ),
+                ),
                 rx.flex(
                     rx.cond(
                         row.lesson_type == "group",

@@ -34,9 +34,19 @@ class PublishedLesson:
     status: str = "scheduled"
     service_name: str = ""
     price: str = ""
+    students: str = ""  # "Taras Student" | "Taras, Mila" | "3 students" | ""
+    students_all: str = ""  # every name (the tooltip of "3 students")
 
 
-def published_lesson(v: lessons.LessonView) -> PublishedLesson:
+def who_label(names: list[str]) -> str:
+    """Names as they fit on a card: one or two names, else a count (the tooltip names all)."""
+    if len(names) <= 2:
+        return ", ".join(names)
+    return f"{len(names)} students"
+
+
+def published_lesson(v: lessons.LessonView, names: list[str] | None = None) -> PublishedLesson:
+    names = names or []
     return PublishedLesson(
         id=v.id,
         title=v.title or "",
@@ -50,6 +60,8 @@ def published_lesson(v: lessons.LessonView) -> PublishedLesson:
         status=v.status,
         service_name=v.service_name or "",
         price=str(v.price or ""),
+        students=who_label(names),
+        students_all=", ".join(names),
     )
 
 
@@ -86,9 +98,9 @@ class TutorLessonsState(OfferForm, rx.State):
     cancel_error: str = ""
 
     def _reload(self, tutor_id: int) -> None:
-        self.lessons = [
-            published_lesson(v) for v in lessons.upcoming_lessons(tutor_id, now=clock.now())
-        ]
+        rows = lessons.upcoming_lessons(tutor_id, now=clock.now())
+        names = lessons.seat_names(tutor_id, [v.id for v in rows])
+        self.lessons = [published_lesson(v, names.get(v.id)) for v in rows]
 
     @rx.event
     async def on_load(self) -> None:

@@ -154,6 +154,21 @@ class StudentsState(FormErrors, rx.State):
 
 S = StudentsState
 
+# Phones (< 640 px): each row becomes a card (cells stacked, no header), so the actions sit
+# under the student instead of in a sideways scroll (issue 14).
+PHONE_CARDS = {
+    "@media screen and (max-width: 639px)": {
+        "& thead": {"display": "none"},
+        "& tr": {
+            "display": "block",
+            "border_bottom": "1px solid var(--gray-a5)",
+            "padding": "var(--space-2) 0",
+        },
+        "& td": {"display": "block", "border": "none", "padding": "var(--space-1) var(--space-2)"},
+        "& td button": {"min_height": "44px"},
+    }
+}
+
 
 def _row(r: StudentItem) -> rx.Component:
     sid = r.student_id.to_string()
@@ -318,9 +333,10 @@ def tutor_students_page() -> rx.Component:
                             ),  # fmt: skip
                             rx.table.body(rx.foreach(S.rows, _row)),
                             width="100%",
+                            style=PHONE_CARDS,
                         ),
-                        overflow_x="auto",
                         width="100%",
+                        id="students-table",
                     ),
                 ),
             ),

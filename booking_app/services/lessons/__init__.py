@@ -7,6 +7,8 @@ from booking_app.services.lessons.admin import (
     SeatView,
     lesson_detail,
     move_lesson,
+    move_lesson_to,
+    seat_names,
     set_lesson_notes,
     set_payment,
 )
@@ -26,6 +28,8 @@ __all__ = [
     "cancel_lesson",
     "lesson_detail",
     "move_lesson",
+    "move_lesson_to",
+    "seat_names",
     "publish_lesson",
     "set_lesson_notes",
     "set_payment",

@@ -19,7 +19,7 @@ from booking_app.repositories import lessons as lessons_repo
 from booking_app.scheduling import Reason
 from booking_app.services import offer_fields as f
 from booking_app.services import timefmt
-from booking_app.services.calendar import parse_span, tutor_zone
+from booking_app.services.calendar import parse_span, tutor_zone, wall_iso
 from booking_app.services.errors import (
     LessonStarted,
     NotFound,
@@ -79,6 +79,42 @@ def move_lesson(tutor_id: int, lesson_id: int, *, start: str, end: str, now: dat
         lesson.starts_at, lesson.ends_at, lesson.updated_at = new_start, new_end, now
         write.session.flush()
         write.announce_lesson(lesson, write.seats(lesson), BookingEvent.moved, now)
+
+
+def move_lesson_to(tutor_id: int, lesson_id: int, *, start_local: str, now: datetime) -> None:
+    """The keyboard's move (the calendar's "Move" dialog): a new start as "YYYY-MM-DDTHH:MM"
+    in the tutor's zone, the same length. Goes through ``move_lesson``, so the same lock,
+    rules and notifications apply as to a drag; a bad date/time is a field error."""
+    with read_scope() as session:
+        tz = tutor_zone(session, tutor_id)
+        lesson = lessons_repo.tutor_lesson(session=session, tutor_id=tutor_id, lesson_id=lesson_id)
+        if lesson is None or lesson.status is LessonStatus.cancelled:
+            raise NotFound(LESSON_NOT_FOUND)
+        length = lesson.ends_at - lesson.starts_at
+    try:
+        start = timefmt.parse_local(start_local, tz)
+    except FieldError as exc:
+        raise ValidationFailed({"start": str(exc)}) from None
+    move_lesson(
+        tutor_id,
+        lesson_id,
+        start=wall_iso(start, tz),
+        end=wall_iso(start + length, tz),
+        now=now,
+    )
+
+
+def seat_names(tutor_id: int, lesson_ids: list[int]) -> dict[int, list[str]]:
+    """Who holds a seat (pending or confirmed) in each of the tutor's lessons, by lesson id,
+    in booking order: one query for the whole list (the Lessons page's names)."""
+    with read_scope() as session:
+        rows = lessons_repo.seat_holder_names(
+            session=session, tutor_id=tutor_id, lesson_ids=list(lesson_ids)
+        )
+    names: dict[int, list[str]] = {}
+    for lesson_id, name in rows:
+        names.setdefault(lesson_id, []).append(name)
+    return names
 
 
 def lesson_detail(tutor_id: int, lesson_id: int) -> LessonDetail:
