@@ -118,7 +118,7 @@ def test_malformed_rows_are_field_errors_not_exceptions(db: str) -> None:
     with pytest.raises(ValidationFailed) as caught:
         av.set_override(tutor, None, closed=False, windows=[("09:00",)], now=NOW)  # type: ignore[arg-type, list-item]
     assert caught.value.field_errors == {
-        "day": "Enter a date as YYYY-MM-DD.",
+        "day": "Choose a date in the date picker.",
         "window-0": "Enter a time as HH:MM, e.g. 09:00.",
     }
 
@@ -153,8 +153,8 @@ def test_override_errors(db: str) -> None:
     tutor = add_tutor()
     cases = [
         ("2026-11-24", True, [], {"day": "Choose today or a later date."}),
-        ("30.11.2026", True, [], {"day": "Enter a date as YYYY-MM-DD."}),
-        ("2026-02-30", True, [], {"day": "Enter a date as YYYY-MM-DD."}),
+        ("30.11.2026", True, [], {"day": "Choose a date in the date picker."}),
+        ("2026-02-30", True, [], {"day": "Choose a date in the date picker."}),
         ("2026-12-01", False, [], {"day": "Add at least one time range, or mark the day closed."}),
         (
             "2026-12-01",

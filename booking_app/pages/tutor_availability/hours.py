@@ -157,7 +157,14 @@ def hours_section() -> rx.Component:
             ),
             rx.hstack(
                 rx.cond(
-                    H.dirty, rx.badge("Unsaved changes", color_scheme="amber", id="windows-dirty")
+                    H.dirty,
+                    rx.badge(
+                        "Unsaved changes",
+                        color_scheme="amber",
+                        id="windows-dirty",
+                        # assets/unsaved.js asks before leaving while this is shown
+                        custom_attrs={"data-unsaved": "Your weekly hours are not saved."},
+                    ),
                 ),
                 save_button("save", "Save hours", H, "save-windows"),
                 align="center",
