@@ -228,7 +228,7 @@ def test_busy_block_errors(db: str) -> None:
             "x" * 201,
             {
                 "start": "Enter a real date and a time between 00:00 and 23:59.",
-                "end": "Enter a date and time as YYYY-MM-DD HH:MM.",
+                "end": "Pick a date and type the time as HH:MM (24-hour).",
                 "title": "Use at most 200 characters.",
             },
         ),

@@ -12,6 +12,7 @@ from sqlmodel import select
 
 from booking_app.db import read_scope
 from booking_app.models import AvailabilityOverride, BookingStatus, LessonStatus
+from booking_app.pages.tutor_availability.busy import BusyState
 from booking_app.pages.tutor_availability.common import time_input
 from booking_app.pages.tutor_availability.overrides import OverridesState
 from booking_app.services import accounts
@@ -127,3 +128,26 @@ def test_time_boxes_are_24_hour_text_inputs() -> None:
     rendered = str(time_input("09:00", OverridesState.set_day, "Monday start", "w0-start", ""))
     assert 'type:"text"' in rendered and 'type:"time"' not in rendered
     assert 'placeholder:"HH:MM"' in rendered and 'inputMode:"numeric"' in rendered
+
+
+def test_busy_times_come_from_a_date_picker_and_a_24_hour_box(
+    sqlite_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock.freeze(monkeypatch, NOW)
+    user = accounts.register(
+        accounts.Registration(
+            "Olena Kovalenko", "olena@example.com", "+380671234567", "secret-pass-1", "tutor",
+            "Europe/Kyiv",
+        )
+    )  # fmt: skip
+    tab, _ = open_page("/tutor/availability", user=user)
+    busy = tab.state(BusyState)
+    form = {"start_day": DAY, "start_time": "9:00", "end_day": DAY, "end_time": "13:30"}
+    events = run(busy.add({**form, "title": "Dentist"}))
+    assert toasts(events, "success") and [b.title for b in busy.busy] == ["Dentist"]
+    assert "09:00" in busy.busy[0].label and "13:30" in busy.busy[0].label
+
+    events = run(busy.add({**form, "start_time": "9 am", "end_day": ""}))
+    message = "Pick a date and type the time as HH:MM (24-hour)."
+    assert busy.errors == {"start": message, "end": message}
+    assert len(busy.busy) == 1 and not toasts(events, "success")
