@@ -116,6 +116,12 @@ def load_demo(live_app: Any) -> Demo:
     )  # fmt: skip
     assert made.returncode == 0, made.stdout + made.stderr
     url = live_app.database_url
+    # The tutor with a pending request: their header carries the Requests badge.
+    logins["tutor"] = _one(
+        url,
+        'SELECT u.email FROM booking b JOIN "user" u ON u.id = b.tutor_id '
+        "WHERE b.status = 'pending' ORDER BY b.id LIMIT 1",
+    ).email
     tutor = _one(url, 'SELECT id FROM "user" WHERE email = :e', e=logins["tutor"]).id
     student = _one(url, 'SELECT id FROM "user" WHERE email = :e', e=logins["student"]).id
     values = {
@@ -179,6 +185,26 @@ def too_small(page: BrowserPage, selectors: tuple[str, ...]) -> list[str]:
     return problems
 
 
+def header_problems(page: BrowserPage) -> list[str]:
+    """The signed-in header fits (issue 14: at 1280 px the tutor's links and the Requests
+    badge pushed Sign out off the screen): Sign out is fully on screen and the header's
+    content does not overflow it."""
+    fit = page.evaluate(
+        """() => {
+          const header = document.querySelector('header.app-header');
+          const out = [...document.querySelectorAll('#sign-out')]
+            .find(e => e.offsetParent !== null);
+          if (!header || !out) return 'no header or no visible Sign out';
+          const box = out.getBoundingClientRect();
+          if (box.left < 0 || box.right > window.innerWidth) return `Sign out at ${box.left}-${box.right}`;
+          const row = header.firstElementChild;
+          if (row.scrollWidth > row.clientWidth + 1) return `header content ${row.scrollWidth} > ${row.clientWidth}`;
+          return '';
+        }"""
+    )
+    return [fit] if fit else []
+
+
 def _describe(page_name: str, violation: dict[str, Any]) -> str:
     targets = [" ".join(map(str, node["target"])) for node in violation["nodes"][:3]]
     return (
@@ -203,6 +229,8 @@ def audit(
             (failures if gated else notes).append(("[known] " if known else "") + line)
         if phone and entry.touch:
             failures += [f"[touch] {entry.name}: {p}" for p in too_small(page, entry.touch)]
+        if entry.role != "guest" and not entry.path.startswith("/admin"):
+            failures += [f"[header] {entry.name}: {p}" for p in header_problems(page)]
     return failures, notes
 
 
@@ -220,6 +248,10 @@ def test_no_serious_accessibility_violations(
         sign_in(page, demo.logins[role], password_of(role))
     mine = [entry for entry in PAGES if entry.role == role]
     failures, notes = audit(page, mine, demo.values, phone=viewport == PHONE)
+    if role == "tutor" and viewport == DESKTOP:  # the widest header: links, badge, Sign out
+        page.goto("/tutor/requests")
+        expect(page.locator(".requests-badge:visible")).to_have_count(1, timeout=TIMEOUT)
+        assert header_problems(page) == []
     for line in notes:
         print(f"{role} {viewport['width']}px {line}")
     assert not failures, "\n".join(failures)

@@ -73,7 +73,7 @@ def test_admin_search_filters_while_typing(live_app: Any, new_page: Callable[...
     page.goto("/admin/user/list")
     rows = page.locator("table tbody tr")
     expect(rows.first).to_be_visible(timeout=TIMEOUT)
-    search = page.locator("input[name=q]")
+    search = page.locator("input[type=search][name=q]")
     search.click()
     local = email.split("@")[0]
     search.press_sequentially(local[:-2], delay=40)  # no Enter
@@ -81,8 +81,8 @@ def test_admin_search_filters_while_typing(live_app: Any, new_page: Callable[...
     expect(page.locator("table tbody")).to_contain_text(email)
     expect(page.locator("table tbody")).not_to_contain_text("bystander-")
     # Focus and caret survive the reload: typing goes on where it stopped.
-    expect(page.locator("input[name=q]")).to_be_focused()
+    expect(page.locator("input[type=search][name=q]")).to_be_focused()
     page.keyboard.type(local[-2:], delay=40)
     expect(page).to_have_url(re.compile(r"[?&]q=" + re.escape(local)), timeout=TIMEOUT)
-    expect(page.locator("input[name=q]")).to_have_value(local)
+    expect(page.locator("input[type=search][name=q]")).to_have_value(local)
     expect(page.locator("table tbody")).to_contain_text(email)
