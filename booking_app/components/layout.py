@@ -208,7 +208,7 @@ def public_shell(*children: rx.Component) -> rx.Component:
                     AuthState.signed_in,
                     _header_button("Go to your home", routes.HOME, "header-home", variant="soft"),
                     rx.hstack(
-                        _header_button("Sign in", routes.LOGIN, "header-sign-in", variant="ghost"),
+                        _header_button("Sign in", routes.LOGIN, "header-sign-in", variant="soft"),
                         _header_button("Create account", routes.REGISTER, "header-register"),
                         spacing="3",
                     ),

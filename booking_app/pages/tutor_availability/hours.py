@@ -131,6 +131,8 @@ def _weekday_block(weekday: int) -> rx.Component:
         ),
         gap="var(--space-3)",
         align="start",
+        # Phones: the day's name above its rows, so "09:00 to 13:00" stays on one line.
+        direction=rx.breakpoints(initial="column", sm="row"),
         width="100%",
         id=f"weekday-{weekday}",
         padding_y="var(--space-2)",
