@@ -286,3 +286,30 @@ def test_the_page_table_covers_every_navigation_entry() -> None:
     for role, entries in routes.NAV_BY_ROLE.items():
         for _label, href, _icon in entries:
             assert (role, href) in listed or (role, href.rstrip("/")) in listed, (role, href)
+
+
+def test_the_header_menu_on_a_phone_and_a_small_laptop(
+    demo: Demo, new_page: Callable[..., BrowserPage]
+) -> None:
+    """Below 1280 px the links are behind a 44 px menu button: it opens by keyboard,
+    Escape gives focus back to it, a link in it navigates. The tutor's header (eight
+    links and the Requests badge) fits at 1100 px too."""
+    for viewport in (PHONE, {"width": 1100, "height": 800}):
+        page = new_page(viewport=viewport)
+        sign_in(page, demo.logins["tutor"], password_of("tutor"))
+        wait_until_rendered(page)
+        assert header_problems(page) == []
+        expect(page.locator("header nav[aria-label=Main]:visible")).to_have_count(0)
+        button = page.locator("#nav-menu-button:visible")
+        button.focus()
+        page.keyboard.press("Enter")
+        menu = page.locator("#nav-menu")
+        expect(menu).to_be_visible()
+        expect(menu.locator("#user-name")).to_have_text(re.compile(r"\S"))
+        expect(menu.locator(".requests-badge")).to_be_visible()
+        page.keyboard.press("Escape")
+        expect(menu).to_have_count(0)
+        expect(button).to_be_focused()
+        button.click()
+        menu.locator("#nav-tutor-availability").click()
+        expect(page).to_have_url(re.compile(r"/tutor/availability/?$"), timeout=TIMEOUT)
