@@ -8,7 +8,8 @@
 #                         `processes` tests, a year and a bit ahead of today. E.g. the whole
 #                         suite the evening before Kyiv's DST change:
 #                         make test-faketime FAKETIME_AT='2027-03-27 22:30:00' FAKETIME_TESTS=
-#   make setup            .venv from requirements.txt and bun from the npm registry
+#   make setup            .venv from requirements.txt, bun and axe-core from the npm registry
+#   make screenshots      PNGs of every page, each role, 1280x800 and 390x844, in screenshots/
 #   make lint | format | bench | clean | distclean
 #
 # Setup needs only python3.11 (with venv), node/npm. Stamp files make a second run skip
@@ -21,6 +22,10 @@ BUN_VERSION := 1.4.4
 BUN_DIR     := .tools/bun
 BUN_STAMP   := $(BUN_DIR)/.installed-$(BUN_VERSION)
 REQ_STAMP   := $(VENV)/.requirements-installed
+# axe-core: the accessibility engine the browser tests inject into every page.
+AXE_VERSION := 4.11.0
+AXE_DIR     := .tools/axe
+AXE_STAMP   := $(AXE_DIR)/.installed-$(AXE_VERSION)
 CHROMIUM    ?= /usr/bin/chromium
 PYTEST_ARGS ?=
 # Clock-moved runs: a date computed from today (never a literal one), and which tests.
@@ -31,12 +36,12 @@ FAKETIME_FIX   := .tools/faketime/clockwait_fix.so
 RUN_ARGS := $(if $(PORT),--port $(PORT)) $(if $(filter 1 yes true,$(DEMO)),--demo)
 
 .DEFAULT_GOAL := run
-.PHONY: run setup test test-faketime lint format bench clean distclean chromium faketime
+.PHONY: run setup test test-faketime lint format bench clean distclean chromium faketime screenshots
 
 run: setup
 	@$(PY) -m booking_app.cli run $(RUN_ARGS)
 
-setup: $(REQ_STAMP) $(BUN_STAMP)
+setup: $(REQ_STAMP) $(BUN_STAMP) $(AXE_STAMP)
 
 $(VENV)/bin/python:
 	@echo "Creating $(VENV) with $(PYTHON)"
@@ -55,6 +60,12 @@ $(BUN_STAMP):
 	@$(BUN_DIR)/node_modules/.bin/bun --version >/dev/null
 	@rm -f $(BUN_DIR)/.installed-* && touch $@
 
+$(AXE_STAMP):
+	@echo "Installing axe-core $(AXE_VERSION) from the npm registry into $(AXE_DIR)"
+	@npm install --prefix $(AXE_DIR) --no-audit --no-fund --loglevel=error --save-exact axe-core@$(AXE_VERSION)
+	@test -s $(AXE_DIR)/node_modules/axe-core/axe.min.js
+	@rm -f $(AXE_DIR)/.installed-* && touch $@
+
 # Browser tests drive Debian's chromium. Installed when missing and we are root (CI);
 # otherwise the e2e tests skip with a message (or fail under REQUIRE_SERVICES=1).
 chromium:
@@ -69,6 +80,11 @@ chromium:
 
 test: setup chromium
 	@$(PY) -m pytest $(PYTEST_ARGS)
+
+# Starts the app on demo data (like the browser tests), signs in as each role and saves a
+# PNG of each page at 1280x800 and 390x844 into screenshots/ (ignored by git).
+screenshots: setup chromium
+	@PYTHONPATH=$(CURDIR) $(PY) tests/support/screenshots.py $(SCREENSHOT_ARGS)
 
 # Debian's libfaketime, plus a small preload that makes Python's timed lock waits work
 # under it (see tests/support/faketime/clockwait_fix.c; needs a C compiler).
@@ -107,7 +123,7 @@ bench: setup
 
 # Build output and caches only; data/ (the embedded database) is never removed here.
 clean:
-	rm -rf .web .states .pytest_cache .ruff_cache .hypothesis test-results
+	rm -rf .web .states .pytest_cache .ruff_cache .hypothesis test-results screenshots
 	find . -path ./.venv -prune -o -path ./.tools -prune -o -name __pycache__ -type d -exec rm -rf {} +
 
 # Also the installed toolchain (.venv, bun): the next `make` reinstalls from scratch.

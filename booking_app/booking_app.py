@@ -32,6 +32,12 @@ from booking_app.state.page import add_pages
 app = OriginCheckedApp(  # rx.App, behind the allowed-origins policy
     api_transformer=api,
     toaster=rx.toast.provider(position="top-center", close_button=True),
+    # The theme (accent colour) is in rxconfig.py (RadixThemesPlugin). assets/a11y.*:
+    # 44 px touch targets on phones, focus back to where it was after a dialog closes;
+    # assets/unsaved.js: "leave without saving?" while a page shows data-unsaved.
+    stylesheets=["/a11y.css"],
+    head_components=[rx.script(src="/a11y.js"), rx.script(src="/unsaved.js")],
+    html_lang="en",
 )
 app.register_lifespan_task(realtime_lifespan)  # live updates delivered in this process
 add_pages(app)

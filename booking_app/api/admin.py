@@ -10,6 +10,7 @@ why, no secrets, formula-safe CSV, no import on read-only views) lives in
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -33,6 +34,10 @@ from booking_app.services.errors import InvalidCredentials, TooManyAttempts
 from booking_app.services.session_tokens import SESSION_COOKIE
 
 ADMIN_PATH = "/admin"
+# Our overrides of starlette-admin's templates and static files (no web font from the
+# internet, accessible markup, search as you type); its own are the fallback.
+ADMIN_TEMPLATES = Path(__file__).with_name("admin_templates")
+ADMIN_STATIC = Path(__file__).with_name("admin_static")
 # Every time in the admin is UTC, shown and typed. starlette-admin's default follows a
 # `timezone` cookie its page script sets on the first visit: a form rendered before that
 # cookie existed (in UTC) would be read back in the new zone, shifting every time saved.
@@ -138,6 +143,8 @@ def build_admin() -> Admin:
         auth_provider=SessionCookieAdminAuth(),
         secret_key=get_settings().secret_key,  # fixed key: admin CSRF survives restarts/workers
         timezone_config=ADMIN_TIMEZONE,
+        templates_dir=str(ADMIN_TEMPLATES),
+        static_dir=str(ADMIN_STATIC),
     )
     admin.add_view(UserView(m.User, icon="fa fa-user"))
     admin.add_view(NotificationView(m.Notification, icon="fa fa-bell", menu_label="Outbox"))

@@ -99,6 +99,9 @@ class AdminModelView(ModelView):
 
     exporters: Sequence[Any] = [SafeCsvExporter(), "json"]
     redacted_fields: Collection[str] = ()
+    # Search as you type (debounced 400 ms by starlette-admin's list.js), not on Enter only;
+    # admin_static/admin-a11y.js keeps the caret in the box across the reload.
+    search_auto_submit = True
 
     def __init__(self, model: type, **kwargs: Any) -> None:
         self._table: sa.Table = model.__table__  # type: ignore[attr-defined]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
 from booking_app import routes
@@ -22,7 +24,7 @@ def _brand() -> rx.Component:
 
 
 def _nav_link(label: str, href: str, icon: str) -> rx.Component:
-    parts = [rx.icon(icon, size=16), rx.text(label)]
+    parts = [rx.icon(icon, size=16, aria_hidden="true"), rx.text(label)]
     if href == routes.TUTOR_REQUESTS:
         parts.append(
             rx.cond(
@@ -31,6 +33,7 @@ def _nav_link(label: str, href: str, icon: str) -> rx.Component:
                     RequestsBadgeState.pending.to_string(),
                     color_scheme="red",
                     variant="solid",
+                    high_contrast=True,  # white on red-9 is 3.9:1; on red-12 it passes AA
                     radius="full",
                     class_name="requests-badge",
                 ),
@@ -43,15 +46,23 @@ def _nav_link(label: str, href: str, icon: str) -> rx.Component:
             content,
             href=href,
             id=link_id,
-            class_name="rt-Text rt-reset rt-Link rt-r-size-3",
+            class_name="rt-Text rt-reset rt-Link rt-r-size-3 nav-link",
             reload_document=True,
         )
-    return rx.link(content, href=href, underline="none", size="3", id=link_id)
+    return rx.link(
+        content, href=href, underline="none", size="3", id=link_id, class_name="nav-link"
+    )
 
 
 def _nav_links(role: str, *, vertical: bool = False) -> rx.Component:
     items = [_nav_link(label, href, icon) for label, href, icon in routes.NAV_BY_ROLE[role]]
-    return rx.flex(*items, direction="column" if vertical else "row", spacing="4", align="start")
+    return rx.flex(
+        *items,
+        direction="column" if vertical else "row",
+        spacing="3" if vertical else "4",
+        align="start",
+        wrap="nowrap",
+    )
 
 
 def _role_nav(*, vertical: bool = False) -> rx.Component:
@@ -62,48 +73,85 @@ def _role_nav(*, vertical: bool = False) -> rx.Component:
     )
 
 
+def _who() -> rx.Component:
+    """The signed-in person's name and role."""
+    return rx.vstack(
+        rx.text(AuthState.name, weight="medium", size="2", id="user-name"),
+        rx.badge(AuthState.role, size="1", id="user-role", variant="soft", high_contrast=True),
+        spacing="0",
+        align="end",
+    )
+
+
 def _user_menu() -> rx.Component:
     return rx.hstack(
-        rx.vstack(
-            rx.text(AuthState.name, weight="medium", size="2", id="user-name"),
-            rx.badge(AuthState.role, size="1", id="user-role", variant="soft"),
-            spacing="0",
-            align="end",
-        ),
+        # The name needs room the tutor's eight links take at 1280 px: from 1640 px only
+        # (below that it is in the navigation menu).
+        rx.box(_who(), display=["none", "none", "none", "none", "none", "block"]),
         rx.button(
-            rx.icon("log-out", size=16),
+            rx.icon("log-out", size=16, aria_hidden="true"),
             rx.text("Sign out", display=["none", "none", "inline"]),
             on_click=AuthState.sign_out,
             variant="soft",
             color_scheme="gray",
+            high_contrast=True,
             id="sign-out",
             aria_label="Sign out",
+            class_name="touch-target",
         ),
         align="center",
         spacing="3",
+        flex_shrink="0",
     )
 
 
-def _mobile_menu() -> rx.Component:
+def _menu() -> rx.Component:
+    """The navigation as a menu button: phones and tablets, and laptops below 1280 px."""
     return rx.popover.root(
         rx.popover.trigger(
-            rx.icon_button(rx.icon("menu"), variant="ghost", aria_label="Open navigation")
+            rx.icon_button(
+                rx.icon("menu", aria_hidden="true"),
+                variant="ghost",
+                size="3",
+                aria_label="Navigation menu",
+                id="nav-menu-button",
+                class_name="touch-target",
+            )
         ),
-        rx.popover.content(_role_nav(vertical=True)),
+        rx.popover.content(
+            rx.vstack(
+                _who(),
+                rx.separator(size="4"),
+                rx.el.nav(_role_nav(vertical=True), aria_label="Main"),
+                spacing="3",
+                align="start",
+            ),
+            id="nav-menu",
+            align="start",
+            aria_label="Navigation",
+        ),
     )
+
+
+# Below `lg` (1280 px) the links are in the menu; the tutor has eight of them.
+_INLINE = ["none", "none", "none", "none", "block"]
+_COMPACT = ["block", "block", "block", "block", "none"]
 
 
 def navbar() -> rx.Component:
-    return rx.box(
+    return rx.el.header(
         rx.hstack(
             rx.hstack(
-                rx.box(_mobile_menu(), display=["block", "block", "none"]),
+                rx.box(_menu(), display=_COMPACT),
                 _brand(),
                 rx.box(
-                    _role_nav(), display=["none", "none", "block"], padding_left="var(--space-6)"
+                    rx.el.nav(_role_nav(), aria_label="Main", class_name="app-nav"),
+                    display=_INLINE,
+                    padding_left="var(--space-5)",
                 ),
                 align="center",
                 spacing="4",
+                min_width="0",
             ),
             _user_menu(),
             justify="between",
@@ -112,14 +160,23 @@ def navbar() -> rx.Component:
             max_width="1200px",
             margin="0 auto",
         ),
-        as_="nav",
-        padding_x="var(--space-4)",
-        padding_y="var(--space-3)",
-        border_bottom="1px solid var(--gray-a5)",
-        background="var(--color-panel-solid)",
-        position="sticky",
-        top="0",
-        z_index="10",
+        class_name="app-header",
+        style={
+            "padding": "var(--space-2) var(--space-4)",
+            "border_bottom": "1px solid var(--gray-a5)",
+            "background": "var(--color-panel-solid)",
+            "position": "sticky",
+            "top": "0",
+            "z_index": "10",
+        },
+    )
+
+
+def _main(*children: rx.Component) -> rx.Component:
+    return rx.el.main(
+        *children,
+        id="main",
+        style={"max_width": "1200px", "margin": "0 auto", "padding": "var(--space-4)"},
     )
 
 
@@ -132,38 +189,47 @@ def app_shell(*children: rx.Component) -> rx.Component:
             live_refresh(RequestsBadgeState.load),
             session_watch(AuthState.check_session),  # an ended session leaves for sign-in
             navbar(),
-            rx.box(
-                *children, as_="main", max_width="1200px", margin="0 auto", padding="var(--space-4)"
-            ),
+            _main(*children),
             min_height="100vh",
         ),
-        rx.center(rx.spinner(size="3"), height="100vh"),
+        rx.el.main(  # a landmark even while the guard is still deciding
+            rx.center(rx.spinner(size="3"), height="100vh"), aria_busy="true"
+        ),
     )
 
 
 def public_shell(*children: rx.Component) -> rx.Component:
     """Landing, sign-in and registration pages."""
     return rx.box(
-        rx.hstack(
-            _brand(),
-            rx.cond(
-                AuthState.signed_in,
-                rx.link(rx.button("Go to your home", variant="soft"), href=routes.HOME),
-                rx.hstack(
-                    rx.link(rx.button("Sign in", variant="ghost"), href=routes.LOGIN),
-                    rx.link(rx.button("Create account"), href=routes.REGISTER),
-                    spacing="3",
+        rx.el.header(
+            rx.hstack(
+                _brand(),
+                rx.cond(
+                    AuthState.signed_in,
+                    _header_button("Go to your home", routes.HOME, "header-home", variant="soft"),
+                    rx.hstack(
+                        _header_button("Sign in", routes.LOGIN, "header-sign-in", variant="soft"),
+                        _header_button("Create account", routes.REGISTER, "header-register"),
+                        spacing="3",
+                    ),
                 ),
+                justify="between",
+                align="center",
+                padding_x="var(--space-4)",
+                padding_y="var(--space-3)",
+                max_width="1200px",
+                margin="0 auto",
             ),
-            justify="between",
-            align="center",
-            padding_x="var(--space-4)",
-            padding_y="var(--space-3)",
-            max_width="1200px",
-            margin="0 auto",
+            class_name="app-header",
         ),
-        rx.box(
-            *children, as_="main", max_width="1200px", margin="0 auto", padding="var(--space-4)"
-        ),
+        _main(*children),
         min_height="100vh",
+    )
+
+
+def _header_button(label: str, href: str, id_: str, **props: Any) -> rx.Component:
+    """A link drawn as a button (Radix asChild): one element, no button nested in a link
+    (axe `nested-interactive`)."""
+    return rx.button(
+        rx.el.a(label, href=href, id=id_), as_child=True, class_name="touch-target", **props
     )

@@ -15,7 +15,11 @@ from sqlmodel import Session, select
 from booking_app.models import (
     AvailabilityOverride,
     AvailabilityWindow,
+    Booking,
+    BookingStatus,
     BusyBlock,
+    Lesson,
+    LessonStatus,
     TutorProfile,
     User,
 )
@@ -99,6 +103,36 @@ def replace_override(
         rows = [AvailabilityOverride(tutor_id=tutor_id, day=day)]
     session.add_all(rows)
     session.flush()
+
+
+class BookedLesson(NamedTuple):
+    starts_at: datetime
+    ends_at: datetime
+    title: str
+    students: int  # active bookings (pending or confirmed)
+
+
+def booked_lessons_between(
+    *, session: Session, tutor_id: int, start: datetime, end: datetime
+) -> list[BookedLesson]:
+    """Lessons overlapping ``[start, end)`` that someone holds a seat in (a pending or
+    confirmed booking), not cancelled, by start; the seats are counted in SQL."""
+    active = (BookingStatus.pending, BookingStatus.confirmed)
+    seats = sa.func.count(Booking.id)
+    query = (
+        sa.select(Lesson.starts_at, Lesson.ends_at, Lesson.title, seats)
+        .join(Booking, Booking.lesson_id == Lesson.id)
+        .where(
+            Lesson.tutor_id == tutor_id,
+            Lesson.starts_at < end,
+            Lesson.ends_at > start,
+            Lesson.status != LessonStatus.cancelled,
+            Booking.status.in_(active),
+        )
+        .group_by(Lesson.id, Lesson.starts_at, Lesson.ends_at, Lesson.title)
+        .order_by(Lesson.starts_at, Lesson.id)
+    )
+    return [BookedLesson(*row) for row in session.execute(query)]
 
 
 def upcoming_busy_blocks(*, session: Session, tutor_id: int, after: datetime) -> list[BusyBlock]:

@@ -150,6 +150,19 @@ class Conflict(DomainError):
     http_status = 409
 
 
+class LessonsOnThatDay(Conflict):
+    """New hours for a date would leave booked lessons outside them; `lessons` lists them
+    ("16:00–17:00 Algebra (1 student)"), and the tutor must confirm to save anyway."""
+
+    code = "lessons_on_that_day"
+
+    def __init__(self, lessons: list[str]) -> None:
+        count = len(lessons)
+        noun = "lesson is" if count == 1 else "lessons are"
+        super().__init__(f"{count} booked {noun} outside these hours: {'; '.join(lessons)}.")
+        self.lessons = lessons
+
+
 class TrialTaken(Conflict):
     code = "trial_taken"
     default_detail = "You already have a trial with this tutor."

@@ -122,12 +122,12 @@ def test_tutor_sets_up_the_workspace_and_sees_the_engine_slots(live_app, new_pag
     expect(page.get_by_text("Booking rules saved.")).to_be_visible(timeout=TIMEOUT)
 
     page.click("#add-window-0")
-    monday = page.locator("#weekday-0 input[type=time]")
+    monday = page.locator("#weekday-0 input[placeholder='HH:MM']")
     expect(monday).to_have_count(2)
     monday.nth(0).fill("09:00")
     monday.nth(1).fill("12:00")
     page.click("#copy-monday")
-    expect(page.locator("#weekday-4 input[type=time]")).to_have_count(2)
+    expect(page.locator("#weekday-4 input[placeholder='HH:MM']")).to_have_count(2)
     page.click("#save-windows")
     expect(page.locator("#windows-dirty")).to_have_count(0, timeout=TIMEOUT)
 
@@ -165,7 +165,7 @@ def test_tutor_sets_up_the_workspace_and_sees_the_engine_slots(live_app, new_pag
 
     # -- a window that ends before it starts: the error sits on that row, nothing saved
     page.click("#add-window-2")
-    wednesday = page.locator("#weekday-2 input[type=time]")
+    wednesday = page.locator("#weekday-2 input[placeholder='HH:MM']")
     expect(wednesday).to_have_count(4)
     wednesday.nth(2).fill("15:00")
     wednesday.nth(3).fill("11:00")

@@ -118,7 +118,7 @@ def test_malformed_rows_are_field_errors_not_exceptions(db: str) -> None:
     with pytest.raises(ValidationFailed) as caught:
         av.set_override(tutor, None, closed=False, windows=[("09:00",)], now=NOW)  # type: ignore[arg-type, list-item]
     assert caught.value.field_errors == {
-        "day": "Enter a date as YYYY-MM-DD.",
+        "day": "Choose a date in the date picker.",
         "window-0": "Enter a time as HH:MM, e.g. 09:00.",
     }
 
@@ -153,8 +153,8 @@ def test_override_errors(db: str) -> None:
     tutor = add_tutor()
     cases = [
         ("2026-11-24", True, [], {"day": "Choose today or a later date."}),
-        ("30.11.2026", True, [], {"day": "Enter a date as YYYY-MM-DD."}),
-        ("2026-02-30", True, [], {"day": "Enter a date as YYYY-MM-DD."}),
+        ("30.11.2026", True, [], {"day": "Choose a date in the date picker."}),
+        ("2026-02-30", True, [], {"day": "Choose a date in the date picker."}),
         ("2026-12-01", False, [], {"day": "Add at least one time range, or mark the day closed."}),
         (
             "2026-12-01",
@@ -228,7 +228,7 @@ def test_busy_block_errors(db: str) -> None:
             "x" * 201,
             {
                 "start": "Enter a real date and a time between 00:00 and 23:59.",
-                "end": "Enter a date and time as YYYY-MM-DD HH:MM.",
+                "end": "Pick a date and type the time as HH:MM (24-hour).",
                 "title": "Use at most 200 characters.",
             },
         ),

@@ -8,7 +8,7 @@ from typing import Any
 import reflex as rx
 
 from booking_app import clock
-from booking_app.components.forms import named_field
+from booking_app.components.forms import aria_invalid, error_of, form_field, named_field
 from booking_app.services import availability
 from booking_app.services.errors import DomainError
 from booking_app.state.auth import current_tutor, refused
@@ -18,6 +18,16 @@ from .common import section
 from .preview import refresh_preview
 
 FIELDS = ("start", "end", "title")
+
+
+def _moment(form_data: dict[str, Any], name: str) -> str:
+    """ "YYYY-MM-DDTHH:MM" from the form's date picker and 24-hour time box (`<name>_day`,
+    `<name>_time`; "9:00" reads as 09:00); a whole `<name>` value (API style) wins."""
+    whole = text_of(form_data, name)
+    if whole:
+        return whole
+    day, at = text_of(form_data, f"{name}_day").strip(), text_of(form_data, f"{name}_time").strip()
+    return f"{day}T{at.zfill(5)}" if day or at else ""
 
 
 @dataclass
@@ -52,8 +62,8 @@ class BusyState(FormErrors, rx.State):
         try:
             block = availability.add_busy_block(
                 user.id,
-                text_of(form_data, "start"),
-                text_of(form_data, "end"),
+                _moment(form_data, "start"),
+                _moment(form_data, "end"),
                 text_of(form_data, "title"),
                 now=clock.now(),
             )
@@ -123,6 +133,39 @@ def _field(label: str, name: str, **props: Any) -> rx.Component:
     return named_field(label, name, B.errors, id_prefix="busy-", size="2", **props)
 
 
+def _moment_field(label: str, name: str) -> rx.Component:
+    """A date picker (the viewer's date format) and a 24-hour HH:MM box, one field: its
+    error ("start" / "end") sits under both. Not datetime-local: chromium draws that
+    with AM/PM in an en-US browser."""
+    error = error_of(B.errors, name)
+    control = rx.hstack(
+        rx.input(
+            type="date",
+            name=f"{name}_day",
+            id=f"busy-{name}",
+            size="2",
+            aria_invalid=aria_invalid(error),
+            flex="1",
+        ),
+        rx.input(
+            type="text",
+            name=f"{name}_time",
+            id=f"busy-{name}-time",
+            size="2",
+            placeholder="HH:MM",
+            input_mode="numeric",
+            max_length=5,
+            auto_complete="off",
+            aria_label=f"{label}: time (24-hour HH:MM)",
+            aria_invalid=aria_invalid(error),
+            width="5.5em",
+        ),
+        spacing="2",
+        width="100%",
+    )
+    return form_field(label, control, error, f"busy-{name}")
+
+
 def busy_section() -> rx.Component:
     return section(
         "Busy times",
@@ -130,8 +173,8 @@ def busy_section() -> rx.Component:
         rx.form(
             rx.vstack(
                 rx.grid(
-                    _field("Starts", "start", type="datetime-local"),
-                    _field("Ends", "end", type="datetime-local"),
+                    _moment_field("Starts", "start"),
+                    _moment_field("Ends", "end"),
                     columns=rx.breakpoints(initial="1", sm="2"),
                     spacing="3",
                     width="100%",

@@ -129,15 +129,23 @@ def time_input(
     id_: rx.Var | str,  # type: ignore[type-arg]
     error: rx.Var,  # type: ignore[type-arg]
 ) -> rx.Component:
+    """A 24-hour "HH:MM" text box. Not <input type=time>: chromium draws that in the
+    browser's locale (AM/PM in en-US) while the whole app speaks 24 h (issue 14)."""
     return rx.input(
-        type="time",
+        type="text",
         value=value,
         on_change=on_change,
-        aria_label=label,
+        aria_label=rx.Var.create(label) + " (24-hour HH:MM)",
         aria_invalid=aria_invalid(error),
         id=id_,
         size="2",
-        width="8.5em",
+        width="5.5em",
+        placeholder="HH:MM",
+        input_mode="numeric",
+        max_length=5,
+        auto_complete="off",
+        spell_check=False,
+        class_name="time-input",
     )
 
 

@@ -131,6 +131,8 @@ def _weekday_block(weekday: int) -> rx.Component:
         ),
         gap="var(--space-3)",
         align="start",
+        # Phones: the day's name above its rows, so "09:00 to 13:00" stays on one line.
+        direction=rx.breakpoints(initial="column", sm="row"),
         width="100%",
         id=f"weekday-{weekday}",
         padding_y="var(--space-2)",
@@ -157,7 +159,14 @@ def hours_section() -> rx.Component:
             ),
             rx.hstack(
                 rx.cond(
-                    H.dirty, rx.badge("Unsaved changes", color_scheme="amber", id="windows-dirty")
+                    H.dirty,
+                    rx.badge(
+                        "Unsaved changes",
+                        color_scheme="amber",
+                        id="windows-dirty",
+                        # assets/unsaved.js asks before leaving while this is shown
+                        custom_attrs={"data-unsaved": "Your weekly hours are not saved."},
+                    ),
                 ),
                 save_button("save", "Save hours", H, "save-windows"),
                 align="center",

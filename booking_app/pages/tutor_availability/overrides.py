@@ -15,8 +15,9 @@ from booking_app.components.forms import (
     form_field,
     labelled_switch,
 )
+from booking_app.components.widgets import confirm_dialog
 from booking_app.services import availability
-from booking_app.services.errors import DomainError, ValidationFailed
+from booking_app.services.errors import DomainError, LessonsOnThatDay, ValidationFailed
 from booking_app.state.auth import current_tutor, refused
 from booking_app.state.forms import FORM, error_toast
 
@@ -40,6 +41,10 @@ class OverridesState(TimeRanges, rx.State):
     closed: bool = True
     saving: bool = False
     removing: str = ""
+    # Booked lessons the new hours would leave outside (LessonsOnThatDay): shown in a
+    # confirmation; "Save anyway" saves with confirmed=True.
+    clashes: list[str] = []
+    confirming: bool = False
 
     def _apply(self, views: list[availability.OverrideView]) -> None:
         self.overrides = [
@@ -72,7 +77,25 @@ class OverridesState(TimeRanges, rx.State):
         self.ranges = [*self.ranges, TimeRange(start, add_hours(start, 2))]
 
     @rx.event
+    def set_confirming(self, open_: bool) -> None:
+        """The confirmation closed (Escape, "Keep editing"): nothing saved."""
+        self.confirming = bool(open_)
+        if not self.confirming:
+            self.clashes = []
+
+    @rx.event
+    async def save_anyway(self):  # type: ignore[no-untyped-def]
+        """The tutor saw the booked lessons and keeps the new hours."""
+        self.confirming = False
+        async for event in self._save(confirmed=True):
+            yield event
+
+    @rx.event
     async def save(self):  # type: ignore[no-untyped-def]
+        async for event in self._save(confirmed=False):
+            yield event
+
+    async def _save(self, *, confirmed: bool):  # type: ignore[no-untyped-def]
         user = await current_tutor(self)
         if user is None:
             yield refused()
@@ -86,8 +109,16 @@ class OverridesState(TimeRanges, rx.State):
         windows = [] if self.closed else [(r.start, from_input(r.end)) for r in rows]
         try:
             saved = availability.set_override(
-                user.id, self.day, closed=self.closed, windows=windows, now=clock.now()
+                user.id,
+                self.day,
+                closed=self.closed,
+                windows=windows,
+                now=clock.now(),
+                confirmed=confirmed,
             )
+        except LessonsOnThatDay as exc:
+            self.clashes, self.confirming, self.saving = exc.lessons, True, False
+            return
         except ValidationFailed as exc:
             self._show_row_errors(exc, {i: i for i in range(len(rows))}, ("day",))
             self.saving = False
@@ -98,7 +129,7 @@ class OverridesState(TimeRanges, rx.State):
             return
         self._reload(user.id)
         await refresh_preview(self, user)
-        self.saving, self.day = False, ""
+        self.saving, self.day, self.clashes = False, "", []
         yield rx.toast.success(f"Special hours for {saved.label} saved.")
 
     @rx.event
@@ -145,6 +176,29 @@ def _override_item(o: OverrideRow) -> rx.Component:
         width="100%",
         id="override-" + o.day,
         class_name="override-item",
+    )
+
+
+def _clash_dialog() -> rx.Component:
+    """ "These booked lessons fall outside the new hours": keep editing or save anyway."""
+    return confirm_dialog(
+        "Lessons are booked on that day",
+        rx.alert_dialog.description(
+            "These lessons fall outside the new hours. They are not cancelled: "
+            "students still expect them unless you move or cancel them yourself."
+        ),
+        rx.el.ul(
+            rx.foreach(OV.clashes, lambda c: rx.el.li(c, class_name="clash")),
+            id="override-clashes",
+            style={"margin": "var(--space-3) 0", "padding_left": "1.2em"},
+        ),
+        keep=rx.button("Keep editing", variant="soft", color_scheme="gray", id="clash-keep"),
+        confirm="Save anyway",
+        on_confirm=OV.save_anyway,
+        loading=OV.saving,
+        open=OV.confirming,
+        on_open_change=OV.set_confirming,
+        id="override-clash-dialog",
     )
 
 
@@ -203,6 +257,7 @@ def overrides_section() -> rx.Component:
         ),
         field_error(message, "ov"),
         save_button("calendar-x", "Save override", OV, "save-override"),
+        _clash_dialog(),
         rx.divider(),
         rx.cond(
             OV.overrides.length() == 0,

@@ -3,6 +3,7 @@ A block only stops new bookings; lessons already booked in it are kept."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -14,6 +15,7 @@ from booking_app.services import calendar, timefmt
 from booking_app.services import offer_fields as f
 from booking_app.services.availability.views import BusyBlockView, busy_view, tutor_zone
 from booking_app.services.errors import NotFound, ValidationFailed
+from booking_app.services.validation import FieldError
 
 MAX_BUSY_DAYS = 366
 BUSY_NOT_FOUND = "This busy time does not exist or is not yours."
@@ -22,12 +24,24 @@ BUSY_NOT_FOUND = "This busy time does not exist or is not yours."
 # --- busy blocks ---------------------------------------------------------------------------
 
 
+# The page asks for a date (the browser's picker, in the viewer's format) and a 24-hour
+# time; a message naming "YYYY-MM-DD HH:MM" would contradict the picker (issue 14).
+NOT_A_MOMENT = "Pick a date and type the time as HH:MM (24-hour)."
+_MOMENT = re.compile(r"^\s*\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::00)?\s*$")
+
+
+def _moment(raw: str, tz: ZoneInfo) -> datetime:
+    if not isinstance(raw, str) or _MOMENT.match(raw) is None:
+        raise FieldError(NOT_A_MOMENT)
+    return timefmt.parse_local(raw, tz)
+
+
 def _clean_busy(
     start_local: str, end_local: str, title: str, tz: ZoneInfo, now: datetime
 ) -> tuple[datetime, datetime, str]:
     fields = f.Fields()
-    start = fields.take("start", lambda: timefmt.parse_local(start_local, tz))
-    end = fields.take("end", lambda: timefmt.parse_local(end_local, tz))
+    start = fields.take("start", lambda: _moment(start_local, tz))
+    end = fields.take("end", lambda: _moment(end_local, tz))
     clean_title = fields.take("title", lambda: f.clean_text(title, max_len=200) or "Busy")
     if start is not None and end is not None:
         if end < start:

@@ -5,7 +5,7 @@ write; another tutor's rows are NotFound."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from booking_app import realtime
@@ -21,7 +21,7 @@ from booking_app.services.availability.views import (
     tutor_zone,
     window_view,
 )
-from booking_app.services.errors import NotFound, ValidationFailed
+from booking_app.services.errors import LessonsOnThatDay, NotFound, ValidationFailed
 from booking_app.services.validation import FieldError
 
 MINUTES_PER_DAY = 24 * 60
@@ -133,19 +133,65 @@ def _clean_override(
 
 
 def _future_day(raw: str, today: date) -> date:
-    day = timefmt.parse_day(raw)
+    try:
+        day = timefmt.parse_day(raw)
+    except FieldError:
+        # The page's date picker shows the viewer's own format (31.12.2026, 12/31/2026):
+        # a message naming "YYYY-MM-DD" next to it would contradict it (issue 14).
+        raise FieldError("Choose a date in the date picker.") from None
     if day < today:
         raise FieldError("Choose today or a later date.")
     return day
 
 
+def _outside(
+    session: Any, tutor_id: int, day: date, spans: list[tuple[time, time]], tz: Any, now: datetime
+) -> list[str]:
+    """The booked lessons of `day` (not over yet) that `spans` would leave outside the
+    tutor's hours, as "16:00–17:00 Algebra (1 student)"."""
+    first = max(datetime.combine(day, time(0), tzinfo=tz), now)  # midnight exists in every
+    last = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)  # zone, unlike 02:30
+    if first >= last:
+        return []
+    windows = [_minutes(start, end) for start, end in spans]
+    found = []
+    for lesson in availability_repo.booked_lessons_between(
+        session=session, tutor_id=tutor_id, start=first, end=last
+    ):
+        local_start, local_end = lesson.starts_at.astimezone(tz), lesson.ends_at.astimezone(tz)
+        begin = local_start.hour * 60 + local_start.minute
+        finish = begin + int((local_end - local_start).total_seconds() // 60)
+        if any(lo <= begin and finish <= hi for lo, hi in windows):
+            continue
+        seats = f"{lesson.students} student" + ("" if lesson.students == 1 else "s")
+        title = f" {lesson.title}" if lesson.title else ""
+        span = f"{local_start:%H:%M}{timefmt.DASH}{local_end:%H:%M}"
+        found.append(f"{span}{title} ({seats})")
+    return found
+
+
 def set_override(
-    tutor_id: int, day: str, *, closed: bool, windows: list[tuple[str, str]], now: datetime
+    tutor_id: int,
+    day: str,
+    *,
+    closed: bool,
+    windows: list[tuple[str, str]],
+    now: datetime,
+    confirmed: bool = False,
 ) -> OverrideView:
-    """Replace the hours of one date (closed, or special windows); not in the past."""
+    """Replace the hours of one date (closed, or special windows); not in the past.
+
+    Booked lessons left outside the new hours are not cancelled (students were promised
+    them), but the tutor must see them first: without `confirmed`, LessonsOnThatDay lists
+    them and nothing is written; with it, the hours are saved and the lessons stay.
+    """
     tz = tutor_zone(tutor_id)
     parsed_day, spans = _clean_override(day, closed, list(windows), now.astimezone(tz).date())
     with session_scope(write=True) as session:
+        if not confirmed:
+            clashes = _outside(session, tutor_id, parsed_day, spans, tz, now)
+            if clashes:
+                raise LessonsOnThatDay(clashes)
         availability_repo.replace_override(
             session=session, tutor_id=tutor_id, day=parsed_day, windows=spans
         )
