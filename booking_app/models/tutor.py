@@ -52,6 +52,15 @@ class TutorProfile(SQLModel, table=True):
     external_calendar_synced_at: datetime | None = utc_field(nullable=True)
     created_at: datetime = utc_field(default_now=True)
     updated_at: datetime = utc_field(default_now=True)
+    # The marketplace card's "next free" (services/next_free.py): the first slot the engine
+    # offers in the next 14 days for the tutor's first active service, rewritten in the
+    # transaction of every schedule change and by a periodic refresh as time passes, so a
+    # search reads one column instead of running the engine per tutor (issue 15).
+    # stale_at: when it must be recomputed (the slot enters the minimum notice, or, with no
+    # slot found, an hour later as the window moves on); None = never computed.
+    next_free_at: datetime | None = utc_field(nullable=True, index=True)
+    next_free_service_id: int | None = Field(default=None)
+    next_free_stale_at: datetime | None = utc_field(nullable=True, index=True)
 
 
 class TutorSubject(SQLModel, table=True):

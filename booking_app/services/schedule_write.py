@@ -55,6 +55,7 @@ from booking_app.scheduling import (
 )
 from booking_app.services import notifications
 from booking_app.services.errors import DomainError, NotFound, SlotUnavailable, TrialTaken
+from booking_app.services.next_free import refresh_next_free
 
 NOT_A_TUTOR = "This tutor does not exist."
 CANCELLED_LESSON = BookingCheck(Reason.INVALID, "This lesson was cancelled.")
@@ -200,6 +201,7 @@ def locked_schedule(
             if tutor_id is not None:
                 write.lock(tutor_id)
             yield write
+            refresh_next_free(session, write.tutor_id)  # the marketplace card, same commit
     except IntegrityError as exc:
         translated = translate(exc, by_tutor=by_tutor)
         if isinstance(translated, DomainError):
