@@ -63,7 +63,10 @@ def _beat_schedule() -> dict[str, dict[str, Any]]:
         },
         "purge-broker-messages": {"task": PURGE_BROKER_MESSAGES, "schedule": timedelta(hours=6)},
         # Marketplace "next free" times that time has made stale (tasks/marketplace.py).
-        "refresh-next-free": {"task": REFRESH_NEXT_FREE, "schedule": timedelta(minutes=5)},
+        "refresh-next-free": {
+            "task": REFRESH_NEXT_FREE,
+            "schedule": timedelta(minutes=5),
+        },  # < next_free.LEAD
         # The outbox scan (reminders, retries, morning digests); NOTIFY_SCAN_SECONDS, default 60.
         "scan-notifications": {
             "task": SCAN_NOTIFICATIONS,

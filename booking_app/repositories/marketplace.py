@@ -106,9 +106,7 @@ def search_page(
     # A stored time inside the minimum notice is no longer bookable (stale_at has come);
     # the periodic refresh replaces it, until then the card shows no time.
     fresh = TutorProfile.next_free_stale_at > now
-    next_free = sa.case((fresh, TutorProfile.next_free_at), else_=sa.null()).label(
-        "next_free_at"
-    )
+    next_free = sa.case((fresh, TutorProfile.next_free_at), else_=sa.null()).label("next_free_at")
     query = (
         sa.select(
             TutorProfile.id,
@@ -169,16 +167,16 @@ def store_next_free(
     )
 
 
-def next_free_due(*, session: Session, now: datetime, limit: int) -> list[int]:
+def next_free_due(*, session: Session, before: datetime, limit: int) -> list[int]:
     """Tutors (user ids) whose stored next free time must be recomputed: never computed,
-    or its stale time has come (the slot is inside the minimum notice, or none was found
-    and the window has moved on). Most overdue first."""
+    or it goes stale before ``before`` (the slot enters the minimum notice, or none was
+    found and the window has moved on). Most overdue first."""
     query = (
         sa.select(TutorProfile.user_id)
         .where(
             sa.or_(
                 TutorProfile.next_free_stale_at.is_(None),
-                TutorProfile.next_free_stale_at <= now,
+                TutorProfile.next_free_stale_at <= before,
             )
         )
         .order_by(TutorProfile.next_free_stale_at.is_not(None), TutorProfile.next_free_stale_at)

@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo
 from booking_app.db import read_scope
 from booking_app.repositories import marketplace as repo
 from booking_app.repositories.marketplace import SORTS, SearchFilter, SearchRow
-from booking_app.services import next_free, offer_fields as f
-from booking_app.services import timefmt
+from booking_app.services import next_free, timefmt
+from booking_app.services import offer_fields as f
 
 NEXT_FREE_WINDOW = next_free.NEXT_FREE_WINDOW
 MAX_TEXT = 100
@@ -107,9 +107,7 @@ def _card(row: SearchRow, subjects: list[str], viewer: ZoneInfo) -> TutorCard:
     )
 
 
-def search_tutors(
-    q: SearchInput, *, viewer_tz: str, now: datetime, page: int = 0
-) -> SearchPage:
+def search_tutors(q: SearchInput, *, viewer_tz: str, now: datetime, page: int = 0) -> SearchPage:
     """One page of published tutors with an active service, filtered and sorted in SQL
     (soonest free time first by default, then name). Raises ValidationFailed per field."""
     viewer = timefmt.viewer_zone(viewer_tz)

@@ -33,6 +33,12 @@ from booking_app.repositories import schedules as schedules_repo
 from booking_app.scheduling import free_slots
 
 NEXT_FREE_WINDOW = timedelta(days=14)
+REFRESH_EVERY = timedelta(minutes=5)  # the beat task's period (tasks/celery_app.py)
+LEAD = timedelta(minutes=10)
+"""The stored slot is the first one still bookable LEAD from now, so it stays bookable
+for at least LEAD; the periodic refresh (every REFRESH_EVERY < LEAD) replaces it before
+then. Without a lead, a tutor's first slot sits right at their minimum notice and would
+go stale a moment after being stored."""
 RECHECK_EMPTY = timedelta(hours=1)  # no slot found: look again once the window moved on
 REFRESH_BATCH = 200  # tutors per periodic run (each costs a schedule load + the engine)
 
@@ -40,8 +46,10 @@ REFRESH_BATCH = 200  # tutors per periodic run (each costs a schedule load + the
 def compute_next_free(
     session: Session, tutor_id: int, now: datetime
 ) -> tuple[datetime | None, int | None, int]:
-    """(first bookable start, its service id, the tutor's minimum notice in minutes) in the
-    next 14 days, from the engine."""
+    """(first start the engine offers at ``now + LEAD``, its service id, the tutor's
+    minimum notice in minutes) in the next 14 days. Bookable at ``now + LEAD`` implies
+    bookable now (notice only gets easier backwards; the horizon is far beyond 14 days)."""
+    now = now + LEAD
     end = now + NEXT_FREE_WINDOW
     loaded = schedules_repo.load_schedule(
         session=session,
@@ -59,9 +67,7 @@ def compute_next_free(
     return (slots[0].start, loaded.service.id, notice) if slots else (None, None, notice)
 
 
-def refresh_next_free(
-    session: Session, tutor_id: int | None, now: datetime | None = None
-) -> None:
+def refresh_next_free(session: Session, tutor_id: int | None, now: datetime | None = None) -> None:
     """Recompute one tutor's next free time inside the caller's transaction (call it after
     the change is written, before commit). ``now`` defaults to the clock: writers that
     take no ``now`` (hours, services) still stamp the value with the real time."""
@@ -80,7 +86,7 @@ def refresh_due(now: datetime, *, limit: int = REFRESH_BATCH) -> int:
     """Recompute the tutors whose stored value time has made stale (or never computed);
     returns how many. One short write transaction per tutor, so bookings are not held up."""
     with read_scope() as session:
-        due = repo.next_free_due(session=session, now=now, limit=limit)
+        due = repo.next_free_due(session=session, before=now + LEAD, limit=limit)
     for tutor_id in due:
         with session_scope(write=True) as session:
             refresh_next_free(session, tutor_id, now)

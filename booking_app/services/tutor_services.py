@@ -17,8 +17,8 @@ from booking_app.repositories import tutor_services as services_repo
 from booking_app.repositories.tutor_services import TutorServiceRow
 from booking_app.services import offer_fields as f
 from booking_app.services.errors import NotFound
-from booking_app.services.validation import FieldError
 from booking_app.services.next_free import refresh_next_free
+from booking_app.services.validation import FieldError
 
 SERVICE_NOT_FOUND = "This service does not exist or is not yours."
 NOT_A_TUTOR = "Only tutors have services."

@@ -22,8 +22,8 @@ from booking_app.services.availability.views import (
     window_view,
 )
 from booking_app.services.errors import NotFound, ValidationFailed
-from booking_app.services.validation import FieldError
 from booking_app.services.next_free import refresh_next_free
+from booking_app.services.validation import FieldError
 
 MINUTES_PER_DAY = 24 * 60
 

@@ -13,8 +13,8 @@ from booking_app.repositories import availability as availability_repo
 from booking_app.services import offer_fields as f
 from booking_app.services.availability.views import NOT_A_TUTOR, RulesView, rules_view
 from booking_app.services.errors import NotFound
-from booking_app.services.validation import FieldError
 from booking_app.services.next_free import refresh_next_free
+from booking_app.services.validation import FieldError
 
 SLOT_STEPS = (5, 10, 15, 20, 30, 45, 60, 90, 120)
 MAX_REMINDERS = 5
