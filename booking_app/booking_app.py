@@ -28,10 +28,13 @@ from booking_app.pages import (  # noqa: F401  (each module registers its page)
 )
 from booking_app.realtime.channel import lifespan as realtime_lifespan
 from booking_app.state.page import add_pages
+from booking_app.state.viewer_timezone import tz_cookie_script
 
 app = OriginCheckedApp(  # rx.App, behind the allowed-origins policy
     api_transformer=api,
     toaster=rx.toast.provider(position="top-center", close_button=True),
+    # The browser's zone in a cookie before the websocket opens: guest pages compute once.
+    head_components=[tz_cookie_script()],
 )
 app.register_lifespan_task(realtime_lifespan)  # live updates delivered in this process
 add_pages(app)

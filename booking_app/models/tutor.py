@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from booking_app.models.base import utc_field
+from booking_app.models.user import User
 
 
 class Subject(SQLModel, table=True):
@@ -72,3 +74,27 @@ class TutorSubject(SQLModel, table=True):
         foreign_key="tutor_profile.id", primary_key=True, ondelete="CASCADE"
     )
     subject_id: int = Field(foreign_key="subject.id", primary_key=True, index=True)
+
+
+def _trigram_index(name: str, column: Any) -> sa.Index:
+    """PostgreSQL only: a trigram index on ``lower(column)``, which serves the marketplace's
+    case-insensitive "contains" filter (``lower(x) LIKE '%...%'``, repositories/
+    text_search.py) without a scan. SQLite has none (it scans; fine at its scale)."""
+    expression = sa.func.lower(column).label(f"{column.key}_lower")
+    return sa.Index(
+        name,
+        expression,
+        postgresql_using="gin",
+        postgresql_ops={f"{column.key}_lower": "gin_trgm_ops"},
+    ).ddl_if(dialect="postgresql")
+
+
+TRIGRAM_INDEXES = (
+    _trigram_index("ix_user_name_trgm", User.name),  # type: ignore[arg-type]
+    _trigram_index("ix_tutor_profile_headline_trgm", TutorProfile.headline),  # type: ignore[arg-type]
+)
+sa.event.listen(
+    SQLModel.metadata,
+    "before_create",
+    sa.DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"),
+)

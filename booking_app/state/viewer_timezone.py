@@ -19,6 +19,7 @@ from __future__ import annotations
 import inspect
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
+from urllib.parse import unquote
 
 import reflex as rx
 
@@ -42,7 +43,9 @@ TZ_COOKIE_SCRIPT = (
 
 def tz_cookie_script() -> rx.Component:
     """The <head> script that writes the browser's zone into the ``tz`` cookie."""
-    return rx.el.script(dangerouslySetInnerHTML={"__html": TZ_COOKIE_SCRIPT})
+    # A plain <script> in the prerendered <head> (not rx.script, which Helmet adds only
+    # after hydration, too late for the websocket); raw HTML so React does not escape it.
+    return rx.el.script(custom_attrs={"dangerouslySetInnerHTML": {"__html": TZ_COOKIE_SCRIPT}})
 
 
 def zone_from_cookie_header(header: str) -> str | None:
@@ -52,7 +55,7 @@ def zone_from_cookie_header(header: str) -> str | None:
     except CookieError:
         return None
     morsel = jar.get(TZ_COOKIE)
-    return valid_timezone(morsel.value) if morsel is not None else None
+    return valid_timezone(unquote(morsel.value)) if morsel is not None else None
 
 
 def valid_timezone(raw: str) -> str | None:
