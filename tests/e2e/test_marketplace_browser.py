@@ -9,8 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from pathlib import Path
-
 import httpx
 from playwright.sync_api import expect
 
@@ -39,7 +37,6 @@ def test_guest_zone_comes_with_the_first_search(
     cookies = {c["name"]: c["value"] for c in page.context.cookies()}
     assert cookies.get("tz", "").replace("%2F", "/") == ZONE
     page.wait_for_timeout(500)  # a second (re)computation would arrive by now
-    Path("/tmp/r15_frames.txt").write_text("\n\n".join(frames))  # DEBUG
     assert _results_frames(frames) == 1
     # The cookie script is in the served HTML itself, so it runs before the app's modules.
     html = httpx.get(live_app.url + "/", timeout=10).text
