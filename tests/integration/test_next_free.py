@@ -242,3 +242,22 @@ def test_free_within_and_sort(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(Exception) as err:
         slugs(free_within="5")
     assert "free_within" in getattr(err.value, "field_errors", {})
+
+
+def test_the_beat_task_runs_often_enough_and_refreshes(
+    db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stored slot stays bookable for LEAD; the beat must come back before that."""
+    from tasks.celery_app import REFRESH_NEXT_FREE, app
+    from tasks.marketplace import refresh_next_free
+
+    [entry] = [e for e in app.conf.beat_schedule.values() if e["task"] == REFRESH_NEXT_FREE]
+    assert entry["schedule"] < LEAD
+    freeze(monkeypatch, NOW)
+    tutor = add_tutor("olena@example.com")
+    _service(tutor, "Lesson", 60)
+    first, _ = _stored(tutor)
+    assert first is not None
+    freeze(monkeypatch, first)  # time passed: the stored slot has begun
+    assert refresh_next_free.run() == 1
+    assert _stored(tutor) == _engine(tutor, first) and _stored(tutor)[0] != first
