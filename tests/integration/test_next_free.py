@@ -26,7 +26,7 @@ from booking_app.models import TutorProfile
 from booking_app.services import availability, booking, marketplace, next_free, tutor_services
 from booking_app.services.errors import DomainError
 from booking_app.services.next_free import LEAD, compute_next_free
-from tests.support.builders import KYIV, NOW, add_tutor, form
+from tests.support.builders import KYIV, NOW, add_lesson, add_tutor, form
 from tests.support.clock import freeze
 
 DAY = timedelta(days=1)
@@ -261,3 +261,17 @@ def test_the_beat_task_runs_often_enough_and_refreshes(
     freeze(monkeypatch, first)  # time passed: the stored slot has begun
     assert refresh_next_free.run() == 1
     assert _stored(tutor) == _engine(tutor, first) and _stored(tutor)[0] != first
+
+
+def test_negative_control_a_write_around_the_services_is_caught(
+    db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The comparison above does catch a writer that skips the hook: a lesson written
+    directly (as a builder does) leaves the column behind until something recomputes it."""
+    freeze(monkeypatch, NOW)
+    tutor = add_tutor("olena@example.com")
+    _service(tutor, "Lesson", 60)
+    first, _ = _stored(tutor)
+    assert first is not None and _stored(tutor) == _engine(tutor, NOW)
+    add_lesson(tutor, first)  # no refresh_next_free: not through a service
+    assert _stored(tutor) != _engine(tutor, NOW)
