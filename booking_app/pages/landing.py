@@ -42,7 +42,7 @@ def _card_href(c: marketplace.TutorCard) -> str:
     return routes.tutor_public_url(c.slug, query)
 
 
-PRICE_FIELDS = ("price_min", "price_max", "free_within")
+PRICE_FIELDS = ("price_min", "price_max")  # others (a crafted "free within") -> the form message
 TEXT_INPUTS = ("search-text", "search-price_min", "search-price_max")
 FREE_WITHIN_OPTIONS = [
     OptionRow("", "Free any time"),
