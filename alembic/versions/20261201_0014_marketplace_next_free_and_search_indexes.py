@@ -35,6 +35,12 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("next_free_stale_at", sa.DateTime(timezone=True), nullable=True)
         )
+        batch_op.add_column(
+            sa.Column("listed", sa.Boolean(), server_default=sa.false(), nullable=False)
+        )
+        batch_op.add_column(
+            sa.Column("list_price", sa.Numeric(precision=10, scale=2), nullable=True)
+        )
         batch_op.create_index(
             batch_op.f("ix_tutor_profile_next_free_at"), ["next_free_at"], unique=False
         )
@@ -57,6 +63,8 @@ def downgrade() -> None:
     with op.batch_alter_table("tutor_profile", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_tutor_profile_next_free_stale_at"))
         batch_op.drop_index(batch_op.f("ix_tutor_profile_next_free_at"))
+        batch_op.drop_column("list_price")
+        batch_op.drop_column("listed")
         batch_op.drop_column("next_free_stale_at")
         batch_op.drop_column("next_free_service_id")
         batch_op.drop_column("next_free_at")

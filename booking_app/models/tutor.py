@@ -63,6 +63,11 @@ class TutorProfile(SQLModel, table=True):
     next_free_at: datetime | None = utc_field(nullable=True, index=True)
     next_free_service_id: int | None = Field(default=None)
     next_free_stale_at: datetime | None = utc_field(nullable=True, index=True)
+    # Kept with it, so a search reads one row per tutor and no per-row subquery: whether
+    # the tutor has an active service (listed at all) and the card's "from" price (the
+    # cheapest active non-trial service, else the default price).
+    listed: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    list_price: Decimal | None = Field(default=None, sa_type=sa.Numeric(10, 2))
 
 
 class TutorSubject(SQLModel, table=True):

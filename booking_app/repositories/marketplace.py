@@ -24,27 +24,22 @@ from booking_app.repositories.text_search import contains
 SORTS = ("soonest", "price", "name")
 
 
-def _price_from() -> Any:
-    """Cheapest active non-trial service, else the profile's default price (a correlated
-    subquery, so the search needs no GROUP BY)."""
-    cheapest = (
-        sa.select(sa.func.min(Service.price))
-        .where(
-            Service.tutor_id == TutorProfile.user_id,
-            Service.is_active.is_(True),
-            Service.is_trial.is_(False),
+def listing_of(*, session: Session, tutor_id: int) -> tuple[bool, Any]:
+    """(has an active service, the card's "from" price: the cheapest active non-trial
+    service, else the profile's default price), stored with the next free time."""
+    cheapest = sa.func.min(sa.case((Service.is_trial.is_(False), Service.price), else_=sa.null()))
+    query = (
+        sa.select(sa.func.count(Service.id), sa.func.coalesce(cheapest, TutorProfile.default_price))
+        .select_from(TutorProfile)
+        .outerjoin(
+            Service,
+            sa.and_(Service.tutor_id == TutorProfile.user_id, Service.is_active.is_(True)),
         )
-        .scalar_subquery()
+        .where(TutorProfile.user_id == tutor_id)
+        .group_by(TutorProfile.id)
     )
-    return sa.func.coalesce(cheapest, TutorProfile.default_price)
-
-
-def _has_active_service() -> Any:
-    return (
-        sa.select(Service.id)
-        .where(Service.tutor_id == TutorProfile.user_id, Service.is_active.is_(True))
-        .exists()
-    )
+    row = session.execute(query).first()
+    return (False, None) if row is None else (bool(row[0]), row[1])
 
 
 def _subject_filter(slug: str) -> Any:
@@ -102,7 +97,7 @@ def search_page(
     """One page of published, active tutors with an active service, filtered and sorted in
     SQL. Ask for one row more than you show to know whether there is a next page."""
     next_service = aliased(Service)
-    price_from = _price_from().label("price_from")
+    price_from = TutorProfile.list_price.label("price_from")
     # A stored time inside the minimum notice is no longer bookable (stale_at has come);
     # the periodic refresh replaces it, until then the card shows no time.
     fresh = TutorProfile.next_free_stale_at > now
@@ -128,7 +123,7 @@ def search_page(
             ),
         )
         .where(TutorProfile.is_published.is_(True), User.is_active.is_(True))
-        .where(_has_active_service())
+        .where(TutorProfile.listed.is_(True))
     )
     if where.text:
         query = query.where(
@@ -137,9 +132,9 @@ def search_page(
     if where.subject_slug:
         query = query.where(_subject_filter(where.subject_slug))
     if where.price_min is not None:
-        query = query.where(_price_from() >= where.price_min)
+        query = query.where(TutorProfile.list_price >= where.price_min)
     if where.price_max is not None:
-        query = query.where(_price_from() <= where.price_max)
+        query = query.where(TutorProfile.list_price <= where.price_max)
     if where.free_before is not None:
         query = query.where(fresh, TutorProfile.next_free_at < where.free_before)
     no_time_last = sa.case((next_free.is_(None), 1), else_=0)
@@ -158,12 +153,20 @@ def store_next_free(
     start: datetime | None,
     service_id: int | None,
     stale_at: datetime,
+    listed: bool,
+    list_price: Any,
 ) -> None:
-    """Write a tutor's computed next free time (a Core UPDATE: no ORM events, no reload)."""
+    """Write a tutor's computed card facts (a Core UPDATE: no ORM events, no reload)."""
     session.execute(
         sa.update(TutorProfile)
         .where(TutorProfile.user_id == tutor_id)
-        .values(next_free_at=start, next_free_service_id=service_id, next_free_stale_at=stale_at)
+        .values(
+            next_free_at=start,
+            next_free_service_id=service_id,
+            next_free_stale_at=stale_at,
+            listed=listed,
+            list_price=list_price,
+        )
     )
 
 

@@ -68,8 +68,8 @@ def compute_next_free(
 
 
 def refresh_next_free(session: Session, tutor_id: int | None, now: datetime | None = None) -> None:
-    """Recompute one tutor's next free time inside the caller's transaction (call it after
-    the change is written, before commit). ``now`` defaults to the clock: writers that
+    """Recompute one tutor's card facts (next free time, listed, "from" price) inside the
+    caller's transaction (call it after the change is written, before commit). ``now`` defaults to the clock: writers that
     take no ``now`` (hours, services) still stamp the value with the real time."""
     if not tutor_id:
         return
@@ -77,8 +77,15 @@ def refresh_next_free(session: Session, tutor_id: int | None, now: datetime | No
     session.flush()  # the engine must see the rows this transaction just wrote
     start, service_id, notice_min = compute_next_free(session, tutor_id, now)
     stale_at = start - timedelta(minutes=notice_min) if start else now + RECHECK_EMPTY
+    listed, list_price = repo.listing_of(session=session, tutor_id=tutor_id)
     repo.store_next_free(
-        session=session, tutor_id=tutor_id, start=start, service_id=service_id, stale_at=stale_at
+        session=session,
+        tutor_id=tutor_id,
+        start=start,
+        service_id=service_id,
+        stale_at=stale_at,
+        listed=listed,
+        list_price=list_price,
     )
 
 

@@ -23,7 +23,15 @@ from sqlmodel import select
 
 from booking_app.db import get_engine, read_scope
 from booking_app.models import TutorProfile
-from booking_app.services import availability, booking, marketplace, next_free, tutor_services
+from booking_app.repositories import marketplace as marketplace_repo
+from booking_app.services import (
+    availability,
+    booking,
+    marketplace,
+    next_free,
+    profile,
+    tutor_services,
+)
 from booking_app.services.errors import DomainError
 from booking_app.services.next_free import LEAD, compute_next_free
 from tests.support.builders import KYIV, NOW, add_lesson, add_tutor, form
@@ -42,6 +50,20 @@ def _engine(tutor: int, now: datetime) -> tuple[datetime | None, int | None]:
     with read_scope() as session:
         start, service_id, _notice = compute_next_free(session, tutor, now)
     return start, service_id
+
+
+def _card_facts(tutor: int) -> tuple[object, ...]:
+    """Everything stored for the card: next free time, its service, listed, from price."""
+    with read_scope() as session:
+        row = session.exec(select(TutorProfile).where(TutorProfile.user_id == tutor)).one()
+        return row.next_free_at, row.next_free_service_id, row.listed, row.list_price
+
+
+def _fresh_facts(tutor: int, now: datetime) -> tuple[object, ...]:
+    with read_scope() as session:
+        start, service_id, _notice = compute_next_free(session, tutor, now)
+        listed, price = marketplace_repo.listing_of(session=session, tutor_id=tutor)
+    return start, service_id, listed, price
 
 
 def _service(tutor: int, name: str, minutes: int) -> int:
@@ -120,12 +142,16 @@ def test_column_equals_the_engine_after_random_changes(
             )
         elif action == "service":
             services[tutor].append(_service(tutor, f"Extra {len(services[tutor])}", 45))
+        elif action == "price":
+            profile.save_profile(tutor, {"default_price": str(rng.randrange(100, 900))})
         elif action == "toggle" and len(services[tutor]) > 1:
             first = services[tutor][0]
             active = rng.random() < 0.5
             tutor_services.set_service_active(tutor, first, active)
 
-    actions = ("book", "book", "cancel", "move", "hours", "busy", "rules", "service", "toggle")
+    actions = (
+        "book", "book", "cancel", "move", "hours", "busy", "rules", "service", "toggle", "price",
+    )  # fmt: skip
     for _step in range(40):
         tutor = rng.choice(tutors)
         action = rng.choice(actions)
@@ -135,7 +161,7 @@ def test_column_equals_the_engine_after_random_changes(
         except DomainError:
             pass  # a refused change writes nothing; the column must still agree
         for t in tutors:
-            assert _stored(t) == _engine(t, NOW), f"tutor {t} after step {_step}"
+            assert _card_facts(t) == _fresh_facts(t, NOW), f"tutor {t} after step {_step}"
     assert any(_stored(t)[0] is not None for t in tutors)  # the data offered something
     assert {"book", "cancel", "move", "hours", "busy", "rules"} <= set(done), done
 
