@@ -1,15 +1,29 @@
 """Reflex configuration; every value comes from booking_app.config (the one settings source)."""
 
 import reflex as rx
+from reflex_base.constants import StateManagerMode
 
 from booking_app.config import get_settings
 
 settings = get_settings()
 
+# Where Reflex keeps each tab's state. Reflex's own default without Redis is the DISK
+# manager: one pickle per state per visit in `.states/`, kept an hour, and a purge that
+# lists the whole folder every ~2 s, so a long-running `make run` got slower with every
+# visit (issue 15: 13,400 files after an hour, 55 % of the worker's time in the purge).
+# Without Redis there is exactly one app worker (booking_app/cli.py), so process memory is
+# enough: the MEMORY manager drops a tab's state when it has been idle for
+# `redis_token_expiration` seconds (one timer on the next deadline, no folder scans), so
+# memory stays flat once the first hour of visits has passed. With REDIS_URL, state lives
+# in Redis and any worker of any instance can serve any tab (several workers, instances).
+# A restart of the single worker forgets open tabs' state: their next load starts fresh.
+STATE_MANAGER = StateManagerMode.REDIS if settings.redis_url else StateManagerMode.MEMORY
+
 config = rx.Config(
     app_name="booking_app",
     db_url=settings.database_url,
     redis_url=settings.redis_url,
+    state_manager_mode=STATE_MANAGER,
     # Baked into the frontend at build time: browse the app at exactly this origin so the
     # httpOnly session cookie reaches the websocket (same site).
     api_url=settings.public_url,

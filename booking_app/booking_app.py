@@ -28,6 +28,7 @@ from booking_app.pages import (  # noqa: F401  (each module registers its page)
 )
 from booking_app.realtime.channel import lifespan as realtime_lifespan
 from booking_app.state.page import add_pages
+from booking_app.state.viewer_timezone import tz_cookie_script
 
 app = OriginCheckedApp(  # rx.App, behind the allowed-origins policy
     api_transformer=api,
@@ -35,8 +36,14 @@ app = OriginCheckedApp(  # rx.App, behind the allowed-origins policy
     # The theme (accent colour) is in rxconfig.py (RadixThemesPlugin). assets/a11y.*:
     # 44 px touch targets on phones, focus back to where it was after a dialog closes;
     # assets/unsaved.js: "leave without saving?" while a page shows data-unsaved.
+    # tz_cookie_script: the browser's zone in a cookie before the websocket opens, so
+    # guest pages compute once.
     stylesheets=["/a11y.css"],
-    head_components=[rx.script(src="/a11y.js"), rx.script(src="/unsaved.js")],
+    head_components=[
+        tz_cookie_script(),
+        rx.script(src="/a11y.js"),
+        rx.script(src="/unsaved.js"),
+    ],
     html_lang="en",
 )
 app.register_lifespan_task(realtime_lifespan)  # live updates delivered in this process

@@ -154,7 +154,7 @@ def _describe(settings: Settings) -> None:
     if settings.redis_url:
         print(f"Redis:    {mask_url(settings.redis_url)} (Reflex state, several app workers)")
     else:
-        print("Redis:    not configured (Reflex keeps state on disk; one app worker)")
+        print("Redis:    not configured (Reflex keeps state in memory; one app worker)")
     print(f"Data dir: {settings.data_dir}")
 
 

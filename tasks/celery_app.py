@@ -29,6 +29,7 @@ from booking_app.config import get_settings
 
 PURGE_SIGN_IN_ATTEMPTS = "tasks.housekeeping.purge_sign_in_attempts"
 PURGE_BROKER_MESSAGES = "tasks.housekeeping.purge_broker_messages"
+REFRESH_NEXT_FREE = "tasks.marketplace.refresh_next_free"
 SCAN_NOTIFICATIONS = "tasks.notifications.scan_notifications"
 
 
@@ -61,6 +62,11 @@ def _beat_schedule() -> dict[str, dict[str, Any]]:
             "schedule": timedelta(minutes=15),
         },
         "purge-broker-messages": {"task": PURGE_BROKER_MESSAGES, "schedule": timedelta(hours=6)},
+        # Marketplace "next free" times that time has made stale (tasks/marketplace.py).
+        "refresh-next-free": {
+            "task": REFRESH_NEXT_FREE,
+            "schedule": timedelta(minutes=5),
+        },  # < next_free.LEAD
         # The outbox scan (reminders, retries, morning digests); NOTIFY_SCAN_SECONDS, default 60.
         "scan-notifications": {
             "task": SCAN_NOTIFICATIONS,

@@ -1,25 +1,45 @@
 """Marketplace and public-profile queries. Keyword-only session; never commits.
 
-Bounded: a search is one statement for the cards plus one for their subjects, whatever
-the number of tutors (the next free time then costs one schedule load per card).
+Bounded: a search is one statement for a page of cards (filters, sort and paging in SQL,
+the next free time read from `tutor_profile.next_free_at`, see services/next_free.py)
+plus one for their subjects, whatever the number of tutors. On PostgreSQL the name and
+headline "contains" filters use the trigram indexes of migration 0014; SQLite scans.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from booking_app.models import Service, Subject, TutorProfile, TutorSubject, User
 from booking_app.repositories.text_search import contains
 
+SORTS = ("soonest", "price", "name")
 
-def _price_from() -> Any:
-    """Cheapest active non-trial service, else the profile's default price."""
+
+def listing_of(*, session: Session, tutor_id: int) -> tuple[bool, Any]:
+    """(has an active service, the card's "from" price: the cheapest active non-trial
+    service, else the profile's default price), stored with the next free time."""
     cheapest = sa.func.min(sa.case((Service.is_trial.is_(False), Service.price), else_=sa.null()))
-    return sa.func.coalesce(cheapest, TutorProfile.default_price)
+    query = (
+        sa.select(sa.func.count(Service.id), sa.func.coalesce(cheapest, TutorProfile.default_price))
+        .select_from(TutorProfile)
+        .outerjoin(
+            Service,
+            sa.and_(Service.tutor_id == TutorProfile.user_id, Service.is_active.is_(True)),
+        )
+        .where(TutorProfile.user_id == tutor_id)
+        .group_by(TutorProfile.id)
+    )
+    row = session.execute(query).first()
+    return (False, None) if row is None else (bool(row[0]), row[1])
 
 
 def _subject_filter(slug: str) -> Any:
@@ -37,10 +57,28 @@ def _subject_filter(slug: str) -> Any:
     return sa.or_(TutorProfile.id.in_(by_profile), TutorProfile.user_id.in_(by_service))
 
 
+@dataclass(frozen=True)
+class SearchFilter:
+    """What a search asks for, already validated by the service."""
+
+    text: str = ""
+    subject_slug: str = ""
+    price_min: Decimal | None = None
+    price_max: Decimal | None = None
+    free_before: datetime | None = None  # only tutors with a free time before this
+    sort: str = "soonest"
+
+
 class SearchRow(NamedTuple):
-    profile: TutorProfile
+    profile_id: int
+    slug: str
+    headline: str
+    currency: str
     name: str
     price_from: Any  # Decimal (or a driver number): cheapest service, else default price
+    next_free_at: datetime | None  # None: none stored, or it has passed
+    next_free_service_id: int | None
+    next_free_service: str | None
 
 
 class PublicProfile(NamedTuple):
@@ -53,24 +91,112 @@ class PublicService(NamedTuple):
     subject_name: str | None
 
 
-def search_rows(*, session: Session, text: str, subject_slug: str) -> list[SearchRow]:
-    """Published, active tutors with at least one active service, matching ``text`` in
-    name or headline (case-insensitive)."""
-    price_from = _price_from().label("price_from")
+def search_page(
+    *, session: Session, where: SearchFilter, now: datetime, offset: int, limit: int
+) -> list[SearchRow]:
+    """One page of published, active tutors with an active service, filtered and sorted in
+    SQL. Ask for one row more than you show to know whether there is a next page."""
+    next_service = aliased(Service)
+    price_from = TutorProfile.list_price.label("price_from")
+    # A stored time inside the minimum notice is no longer bookable (stale_at has come);
+    # the periodic refresh replaces it, until then the card shows no time.
+    fresh = TutorProfile.next_free_stale_at > now
+    next_free = sa.case((fresh, TutorProfile.next_free_at), else_=sa.null()).label("next_free_at")
     query = (
-        sa.select(TutorProfile, User.name.label("name"), price_from)
-        .join(User, User.id == TutorProfile.user_id)
-        .join(Service, sa.and_(Service.tutor_id == User.id, Service.is_active.is_(True)))
-        .where(TutorProfile.is_published.is_(True), User.is_active.is_(True))
-        .group_by(TutorProfile.id, User.id)
-    )
-    if text:
-        query = query.where(
-            sa.or_(contains(User.name, text), contains(TutorProfile.headline, text))
+        sa.select(
+            TutorProfile.id,
+            TutorProfile.slug,
+            TutorProfile.headline,
+            TutorProfile.currency,
+            User.name,
+            price_from,
+            next_free,
+            sa.case((next_free.is_not(None), next_service.id), else_=sa.null()),
+            sa.case((next_free.is_not(None), next_service.name), else_=sa.null()),
         )
-    if subject_slug:
-        query = query.where(_subject_filter(subject_slug))
+        .join(User, User.id == TutorProfile.user_id)
+        .outerjoin(
+            next_service,
+            sa.and_(
+                next_service.id == TutorProfile.next_free_service_id,
+                next_service.is_active.is_(True),
+            ),
+        )
+        .where(TutorProfile.is_published.is_(True), User.is_active.is_(True))
+        .where(TutorProfile.listed.is_(True))
+    )
+    if where.text:
+        query = query.where(
+            sa.or_(contains(User.name, where.text), contains(TutorProfile.headline, where.text))
+        )
+    if where.subject_slug:
+        query = query.where(_subject_filter(where.subject_slug))
+    if where.price_min is not None:
+        query = query.where(TutorProfile.list_price >= where.price_min)
+    if where.price_max is not None:
+        query = query.where(TutorProfile.list_price <= where.price_max)
+    if where.free_before is not None:
+        query = query.where(fresh, TutorProfile.next_free_at < where.free_before)
+    no_time_last = sa.case((next_free.is_(None), 1), else_=0)
+    order: tuple[Any, ...] = {
+        "price": (price_from, no_time_last, next_free),
+        "name": (),
+    }.get(where.sort, (no_time_last, next_free))
+    query = query.order_by(*order, User.name, TutorProfile.id).offset(offset).limit(limit)
     return [SearchRow(*row) for row in session.execute(query)]
+
+
+def store_next_free(
+    *,
+    session: Session,
+    tutor_id: int,
+    start: datetime | None,
+    service_id: int | None,
+    stale_at: datetime,
+    listed: bool,
+    list_price: Any,
+) -> None:
+    """Write a tutor's computed card facts (a Core UPDATE: no ORM events, no reload)."""
+    session.execute(
+        sa.update(TutorProfile)
+        .where(TutorProfile.user_id == tutor_id)
+        .values(
+            next_free_at=start,
+            next_free_service_id=service_id,
+            next_free_stale_at=stale_at,
+            listed=listed,
+            list_price=list_price,
+        )
+    )
+
+
+def next_free_due(*, session: Session, before: datetime, limit: int) -> list[int]:
+    """Tutors (user ids) whose stored next free time must be recomputed: never computed,
+    or it goes stale before ``before`` (the slot enters the minimum notice, or none was
+    found and the window has moved on). Most overdue first."""
+    query = (
+        sa.select(TutorProfile.user_id)
+        .where(
+            sa.or_(
+                TutorProfile.next_free_stale_at.is_(None),
+                TutorProfile.next_free_stale_at <= before,
+            )
+        )
+        .order_by(TutorProfile.next_free_stale_at.is_not(None), TutorProfile.next_free_stale_at)
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+def never_computed(*, session: Session, limit: int) -> list[int]:
+    """Tutors (user ids) whose next free time was never computed, at most ``limit``."""
+    query = (
+        sa.select(TutorProfile.user_id)
+        .where(TutorProfile.next_free_stale_at.is_(None))
+        .order_by(TutorProfile.id)
+        .limit(limit)
+    )
+    return list(session.scalars(query))
 
 
 def subject_names(*, session: Session, profile_ids: list[int]) -> dict[int, list[str]]:

@@ -3,7 +3,9 @@
 Cards show only facts we have (subjects, the cheapest price, the next free time): no
 invented ratings. The next free time is the first slot ``scheduling.free_slots`` offers in
 the next 14 days for the tutor's first active service, the same predicate the booking
-path re-checks with, so "next free" is never a time a booking would refuse.
+path re-checks with, so "next free" is never a time a booking would refuse. It is read
+from the column ``services/next_free.py`` maintains, so a search is a page of 24 cards in
+a fixed number of statements whatever the number of tutors (issue 15).
 """
 
 from __future__ import annotations
@@ -11,21 +13,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
 from zoneinfo import ZoneInfo
-
-from sqlmodel import Session
 
 from booking_app.db import read_scope
 from booking_app.repositories import marketplace as repo
-from booking_app.repositories import schedules as schedules_repo
-from booking_app.repositories.marketplace import SearchRow
-from booking_app.scheduling import free_slots
+from booking_app.repositories.marketplace import SORTS, SearchFilter, SearchRow
+from booking_app.services import next_free, timefmt
 from booking_app.services import offer_fields as f
-from booking_app.services import timefmt
 
-NEXT_FREE_WINDOW = timedelta(days=14)
+NEXT_FREE_WINDOW = next_free.NEXT_FREE_WINDOW
 MAX_TEXT = 100
+PAGE_SIZE = 24
+MAX_PAGES = 40  # "Load more" stops here (960 cards); narrow the search instead
+FREE_WITHIN_DAYS = (1, 3, 7, 14)
 
 
 @dataclass(frozen=True)
@@ -49,9 +49,17 @@ class SearchInput:
     subject: str = ""  # subject slug
     price_min: str = ""
     price_max: str = ""
+    free_within: str = ""  # days ("", "1", "3", "7", "14"): only tutors free that soon
+    sort: str = "soonest"  # "soonest" | "price" | "name"
 
 
-def _clean_search(q: SearchInput) -> tuple[str, str, Decimal | None, Decimal | None]:
+@dataclass(frozen=True)
+class SearchPage:
+    cards: list[TutorCard]
+    has_more: bool  # another page follows ("Load more")
+
+
+def _clean_search(q: SearchInput, now: datetime) -> SearchFilter:
     """Text and subject trimmed; prices parsed; min <= max. Errors keyed by field."""
     fields = f.Fields()
     text = fields.take("text", lambda: f.clean_text(q.text, max_len=MAX_TEXT)) or ""
@@ -60,8 +68,11 @@ def _clean_search(q: SearchInput) -> tuple[str, str, Decimal | None, Decimal | N
     high = fields.take("price_max", lambda: _optional_price(q.price_max))
     if low is not None and high is not None and low > high:
         fields.add_error("price_max", "The maximum is below the minimum.")
+    within = fields.take("free_within", lambda: _free_within(q.free_within))
     fields.raise_if_invalid()
-    return text, subject, low, high
+    sort = q.sort if q.sort in SORTS else "soonest"
+    before = now + timedelta(days=within) if within else None
+    return SearchFilter(text, subject, low, high, before, sort)
 
 
 def _optional_price(raw: str) -> Decimal | None:
@@ -70,73 +81,47 @@ def _optional_price(raw: str) -> Decimal | None:
     return f.clean_price(raw)
 
 
-def _next_free(
-    session: Session, tutor_id: int, now: datetime, viewer_tz: str
-) -> tuple[Any, Any] | None:
-    """(first bookable slot, its service) of the tutor's first active service, 14 days ahead.
-
-    The card links to the tutor page with that service and week preselected, so the time a
-    visitor saw on the card is the first one offered on the page.
-    """
-    end = now + NEXT_FREE_WINDOW
-    loaded = schedules_repo.load_schedule(
-        session=session,
-        tutor_id=tutor_id,
-        range_start=now,
-        range_end=end,
-        first_active_service=True,
-    )
-    if loaded is None or loaded.service is None:
+def _free_within(raw: str) -> int | None:
+    text = str(raw or "").strip()
+    if not text:
         return None
-    svc = loaded.service
-    slots = free_slots(loaded.schedule, svc.spec, now, end, now, viewer_tz)
-    return (slots[0], svc) if slots else None
+    if not text.isdigit() or int(text) not in FREE_WITHIN_DAYS:
+        raise f.FieldError("Pick one of the listed periods.")
+    return int(text)
 
 
-def _card(
-    row: SearchRow, subjects: list[str], found: tuple[Any, Any] | None, viewer: ZoneInfo
-) -> TutorCard:
-    profile = row.profile
-    slot, svc = found if found else (None, None)
+def _card(row: SearchRow, subjects: list[str], viewer: ZoneInfo) -> TutorCard:
+    start = row.next_free_at if row.next_free_service_id else None
     return TutorCard(
-        slug=profile.slug,
+        slug=row.slug,
         name=row.name,
-        headline=profile.headline,
+        headline=row.headline,
         subjects=subjects,
-        price_from=f.format_price(row.price_from),
-        currency=profile.currency,
-        next_free=slot.label if slot else "",
-        next_free_start=timefmt.iso_utc(slot.start) if slot else "",
-        next_free_service_id=int(svc.id) if svc else 0,
-        next_free_service=svc.name if svc else "",
-        next_free_week=slot.start.astimezone(viewer).date().isoformat() if slot else "",
+        price_from=f.format_price(Decimal(str(row.price_from))),
+        currency=row.currency,
+        next_free=timefmt.instant_label(start, viewer) if start else "",
+        next_free_start=timefmt.iso_utc(start) if start else "",
+        next_free_service_id=int(row.next_free_service_id or 0) if start else 0,
+        next_free_service=(row.next_free_service or "") if start else "",
+        next_free_week=start.astimezone(viewer).date().isoformat() if start else "",
     )
 
 
-def _in_range(price: Decimal, low: Decimal | None, high: Decimal | None) -> bool:
-    return (low is None or price >= low) and (high is None or price <= high)
-
-
-def search_tutors(q: SearchInput, *, viewer_tz: str, now: datetime) -> list[TutorCard]:
-    """Published tutors with an active service, filtered; soonest free time first, then name."""
+def search_tutors(q: SearchInput, *, viewer_tz: str, now: datetime, page: int = 0) -> SearchPage:
+    """One page of published tutors with an active service, filtered and sorted in SQL
+    (soonest free time first by default, then name). Raises ValidationFailed per field."""
     viewer = timefmt.viewer_zone(viewer_tz)
-    text, subject, low, high = _clean_search(q)
+    where = _clean_search(q, now)
+    page = min(max(int(page), 0), MAX_PAGES - 1)
+    next_free.refresh_never_computed(now)  # one statement unless tutors were added around us
     with read_scope() as session:
-        rows = repo.search_rows(session=session, text=text, subject_slug=subject)
-        rows = [r for r in rows if _in_range(Decimal(str(r.price_from)), low, high)]
-        subjects = repo.subject_names(
-            session=session, profile_ids=[r.profile.id or 0 for r in rows]
+        rows = repo.search_page(
+            session=session, where=where, now=now, offset=page * PAGE_SIZE, limit=PAGE_SIZE + 1
         )
-        cards = [
-            _card(
-                r,
-                subjects.get(r.profile.id or 0, []),
-                _next_free(session, r.profile.user_id, now, viewer_tz),
-                viewer,
-            )
-            for r in rows
-        ]
-    return sorted(cards, key=lambda c: (c.next_free_start == "", c.next_free_start, c.name))
+        shown = rows[:PAGE_SIZE]
+        subjects = repo.subject_names(session=session, profile_ids=[r.profile_id for r in shown])
+    cards = [_card(r, subjects.get(r.profile_id, []), viewer) for r in shown]
+    return SearchPage(cards, has_more=len(rows) > PAGE_SIZE and page + 1 < MAX_PAGES)
 
 
 def list_subject_options() -> list[tuple[str, str]]:

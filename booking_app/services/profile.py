@@ -21,6 +21,7 @@ from booking_app.repositories import marketplace as repo
 from booking_app.services import offer_fields as f
 from booking_app.services import onboarding
 from booking_app.services.errors import NotFound, ValidationFailed
+from booking_app.services.next_free import refresh_next_free
 from booking_app.services.validation import FieldError
 
 NOT_A_TUTOR = "Only tutors have a public profile."
@@ -149,6 +150,7 @@ def save_profile(
             if values.get("is_published") and not profile.is_published:
                 onboarding.require_bookable(session, tutor_id, now or clock.now())
             _apply(session, profile, values)
+            refresh_next_free(session, tutor_id)  # the marketplace card's "from" price
             return _view(
                 profile, repo.profile_subject_ids(session=session, profile_id=profile.id or 0)
             )

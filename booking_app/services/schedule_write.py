@@ -55,6 +55,7 @@ from booking_app.scheduling import (
 )
 from booking_app.services import notifications
 from booking_app.services.errors import DomainError, NotFound, SlotUnavailable, TrialTaken
+from booking_app.services.next_free import refresh_next_free
 
 NOT_A_TUTOR = "This tutor does not exist."
 CANCELLED_LESSON = BookingCheck(Reason.INVALID, "This lesson was cancelled.")
@@ -84,6 +85,7 @@ class ScheduleWrite:
         self.session = session
         self.by_tutor = by_tutor  # the tutor acts: sentences for the tutor, no notice to them
         self.tutor_id: int | None = None
+        self.now: datetime | None = None  # the caller's now, seen by a verdict or announce
 
     def lock(self, tutor_id: int) -> None:
         """Serialize this transaction with every other writer of the tutor's calendar."""
@@ -107,6 +109,7 @@ class ScheduleWrite:
         self, spec: ServiceSpec, start: datetime, now: datetime, ignore_lesson_id: int | None
     ) -> BookingCheck:
         """May a student book a NEW lesson of ``spec`` at ``start``?"""
+        self.now = now
         loaded = self.load(start, start + timedelta(minutes=spec.duration_min))
         return check_booking(loaded.schedule, spec, start, now, ignore_lesson_id=ignore_lesson_id)
 
@@ -119,6 +122,7 @@ class ScheduleWrite:
 
     def join_verdict(self, lesson: Lesson, now: datetime) -> BookingCheck:
         """May a student take a seat in this group lesson (notice, horizon, a free seat)?"""
+        self.now = now
         loaded = self.load(lesson.starts_at, lesson.ends_at)
         counted = _engine_lesson(loaded, lesson.id)
         return (
@@ -127,6 +131,7 @@ class ScheduleWrite:
 
     def seat_verdict(self, lesson: Lesson, now: datetime) -> BookingCheck:
         """May the tutor give a seat in this lesson (live, a free seat)?"""
+        self.now = now
         loaded = self.load(lesson.starts_at, lesson.ends_at)
         counted = _engine_lesson(loaded, lesson.id)
         return CANCELLED_LESSON if counted is None else check_seat(counted, now)
@@ -143,6 +148,7 @@ class ScheduleWrite:
         """Tell everyone a booking changed: its outbox rows for Telegram in this
         transaction, and a live update to the tutor's and the student's open pages once
         it commits. Every booking write ends with this call."""
+        self.now = now
         notifications.booking_changed(
             self.session, booking.id or 0, event, now=now, by_tutor=self.by_tutor
         )
@@ -161,6 +167,7 @@ class ScheduleWrite:
     ) -> None:
         """The tutor changed a whole lesson: every seat's holder is told (guests too) and
         the tutor's and the students' open pages update."""
+        self.now = now
         for booking_id in seats.booking_ids:
             notifications.booking_changed(self.session, booking_id, event, now=now, by_tutor=True)
         self.tell(lesson.tutor_id, *seats.student_ids)
@@ -200,6 +207,7 @@ def locked_schedule(
             if tutor_id is not None:
                 write.lock(tutor_id)
             yield write
+            refresh_next_free(session, write.tutor_id, write.now)  # marketplace card, same commit
     except IntegrityError as exc:
         translated = translate(exc, by_tutor=by_tutor)
         if isinstance(translated, DomainError):

@@ -17,6 +17,7 @@ from booking_app.repositories import tutor_services as services_repo
 from booking_app.repositories.tutor_services import TutorServiceRow
 from booking_app.services import offer_fields as f
 from booking_app.services.errors import NotFound
+from booking_app.services.next_free import refresh_next_free
 from booking_app.services.validation import FieldError
 
 SERVICE_NOT_FOUND = "This service does not exist or is not yours."
@@ -157,6 +158,7 @@ def create_service(tutor_id: int, data: ServiceInput) -> ServiceView:
         service = Service(tutor_id=tutor_id, lesson_type=LessonType.individual)
         _apply(service, values)
         services_repo.add_service(session=session, service=service)
+        refresh_next_free(session, tutor_id)
         return _reload(session, tutor_id, service.id or 0)
 
 
@@ -170,7 +172,7 @@ def update_service(tutor_id: int, service_id: int, data: ServiceInput) -> Servic
         if service is None:
             raise NotFound(SERVICE_NOT_FOUND)
         _apply(service, values)
-        session.flush()
+        refresh_next_free(session, tutor_id)
         return _reload(session, tutor_id, service_id)
 
 
@@ -183,5 +185,5 @@ def set_service_active(tutor_id: int, service_id: int, active: bool) -> ServiceV
         if service is None:
             raise NotFound(SERVICE_NOT_FOUND)
         service.is_active = bool(active)
-        session.flush()
+        refresh_next_free(session, tutor_id)
         return _reload(session, tutor_id, service_id)

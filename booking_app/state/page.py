@@ -16,13 +16,22 @@ The guard only redirects: every handler that reads or changes data asks again wi
 answers None. `nav=("Label", "icon")` adds the page to the navigation of its roles.
 
 `booking_app.py` imports the page modules (which registers them) and calls `add_pages`.
+
+Database work never runs on the event loop: one worker's loop serves every tab's
+websocket, the HTTP API and the static files, and a sync handler runs inline on it, so a
+2 s query stalled all of them (issue 15). A handler that calls a service makes itself
+``async`` and awaits ``offload(service_fn, *args, **kwargs)``, which runs the call in a
+worker thread (``asyncio.to_thread``: the context, hence a test's unit of work, travels
+with it). The tab's own state stays locked until the handler returns (its events stay in
+order); other tabs, the API and the files go on. See docs/extending.md.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 import reflex as rx
 
@@ -34,6 +43,14 @@ BRAND = "TutorBook"
 ROLES = ("tutor", "student", "admin")
 
 PageFn = TypeVar("PageFn", bound=Callable[[], rx.Component])
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+async def offload(fn: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> R:
+    """Run ``fn`` (a service call: database work) in a worker thread and await it, so the
+    event loop keeps serving everyone else meanwhile (module docstring)."""
+    return await asyncio.to_thread(fn, *args, **kwargs)
 
 
 @dataclass(frozen=True)

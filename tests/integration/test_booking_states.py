@@ -46,7 +46,7 @@ def _public_page(tutor_slug: str = "olena", user: tuple[int, str] | None = None)
     st = state(TutorPublicState, f"/t/{tutor_slug}", user=user)
     run(st.on_load())
     assert st.loaded and not st.not_found
-    st.set_timezone("Europe/Kyiv")
+    run(st.set_timezone("Europe/Kyiv"))
     run(st.pick_date(MONDAY))
     assert MONDAY_10 in _slot_starts(st)
     return st
@@ -211,7 +211,7 @@ def test_private_page_reschedules_then_cancels(sqlite_db: str) -> None:
     view = booking.create_booking(form(tutor, service), student_id=None, now=NOW)
     page = state(BookingPageState, f"/booking/{view.token}")
     run(page.on_load())
-    page.set_timezone("Europe/Kyiv")
+    run(page.set_timezone("Europe/Kyiv"))
     assert page.b.can_reschedule and page.b.can_cancel
     page.open_reschedule()
     run(page.pick_date(MONDAY))
@@ -250,12 +250,18 @@ def test_marketplace_lists_tutors_and_shows_price_errors_by_field(sqlite_db: str
     [card] = st.results
     assert (card.slug, card.price_from) == ("olena", "450.00") and card.next_free
 
-    st.search({"text": "", "price_min": "500", "price_max": ""})
-    assert st.results == [] and st.searched  # "no tutors match"
-    st.search({"text": "", "price_min": "abc", "price_max": "10"})
-    assert st.errors.get("price_min", "") and st.results == []
-    st.clear()
-    assert len(st.results) == 1 and st.errors.get("price_min", "") == ""
+    run(st.search({"text": "", "price_min": "500", "price_max": ""}))
+    assert st.results == [] and st.searched and not st.invalid  # "no tutors match"
+    run(st.search({"text": "olena", "price_min": "abc", "price_max": "10"}))
+    # Issue 14: only the field's message, not also "No tutors match" (invalid hides it).
+    assert st.errors.get("price_min", "") and st.results == [] and st.invalid
+    events = run(st.clear())
+    assert len(st.results) == 1 and st.errors.get("price_min", "") == "" and not st.invalid
+    # Issue 14: "Clear filters" empties the typed name and prices in the browser too.
+    assert st.q_text == "" and not st.searched
+    cleared = " ".join(str(e) for e in events)
+    refs = [f'"ref_{field.replace("-", "_")}"' for field in landing.TEXT_INPUTS]
+    assert all(ref in cleared for ref in refs) and "_set_value" in cleared
 
 
 def test_tutor_profile_saves_and_shows_field_errors(sqlite_db: str) -> None:
@@ -299,10 +305,10 @@ def test_forged_event_sequence_books_the_lesson_at_its_own_price(sqlite_db: str)
         now=NOW,
     )  # fmt: skip
     st = _public_page()
-    st.set_service(str(group))
+    run(st.set_service(str(group)))
     run(st.pick_lesson(lesson.id, "Workshop"))
     assert st.dialog_open and st.pick_lesson_id == lesson.id
-    st.set_service(str(cheap))
+    run(st.set_service(str(cheap)))
     assert st.pick_lesson_id == 0 and not st.dialog_open  # a new service, a new choice
     run(st.pick_lesson(lesson.id, "Workshop"))  # forged: the page lists it under Club only
     events = run(st.submit(GUEST_FORM))

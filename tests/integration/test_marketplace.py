@@ -53,12 +53,15 @@ def market(db: str) -> dict[str, int]:
 
 
 def test_search_lists_published_tutors_soonest_first(market: dict[str, int]) -> None:
-    cards = search_tutors(SearchInput(), viewer_tz="Europe/Kyiv", now=NOW)
+    cards = search_tutors(SearchInput(), viewer_tz="Europe/Kyiv", now=NOW).cards
     assert [c.slug for c in cards] == ["olena", "petro"]
     olena, petro = cards
     assert olena.subjects == ["Mathematics"] and olena.price_from == "450.00"
     assert olena.currency == "UAH" and olena.headline == "Algebra and geometry for exams"
-    assert olena.next_free == "Wed 25 Nov, 10:00" and olena.next_free_start == NOW.isoformat()
+    # The first time still bookable next_free.LEAD (10 min) from now: 10:00 is free now,
+    # 10:30 is what a card can show without going stale a moment later.
+    assert olena.next_free == "Wed 25 Nov, 10:30"
+    assert olena.next_free_start == utc("2026-11-25T10:30")
     assert petro.next_free == "Mon 30 Nov, 09:00"
     # The card names the service its time is for and the viewer-local date of that time,
     # so the marketplace can open the tutor page on exactly that service and week.
@@ -70,21 +73,23 @@ def test_search_lists_published_tutors_soonest_first(market: dict[str, int]) -> 
 def test_next_free_week_is_the_viewers_local_date(market: dict[str, int]) -> None:
     """Petro's first time, Monday 09:00 in Kyiv, is still Sunday evening in Los Angeles:
     the card must open the page on the week the viewer saw (the one of Sunday 29 Nov)."""
-    [card] = search_tutors(SearchInput(text="petro"), viewer_tz="America/Los_Angeles", now=NOW)
+    [card] = search_tutors(
+        SearchInput(text="petro"), viewer_tz="America/Los_Angeles", now=NOW
+    ).cards
     assert card.next_free == "Sun 29 Nov, 23:00" and card.next_free_week == "2026-11-29"
 
 
 def test_next_free_skips_booked_time(market: dict[str, int]) -> None:
     tutor = market["olena"]
     service = tutor_public_page("olena").services[0].id
-    bk.create_booking(form(tutor, service, start=utc("2026-11-25T10:00")), student_id=None, now=NOW)
-    [card] = search_tutors(SearchInput(text="olena"), viewer_tz="UTC", now=NOW)
-    assert card.next_free_start == utc("2026-11-25T11:00")
+    bk.create_booking(form(tutor, service, start=utc("2026-11-25T10:30")), student_id=None, now=NOW)
+    [card] = search_tutors(SearchInput(text="olena"), viewer_tz="UTC", now=NOW).cards
+    assert card.next_free_start == utc("2026-11-25T11:30")
 
 
 def test_filters(market: dict[str, int]) -> None:
     def slugs(**q: str) -> list[str]:
-        return [c.slug for c in search_tutors(SearchInput(**q), viewer_tz="UTC", now=NOW)]
+        return [c.slug for c in search_tutors(SearchInput(**q), viewer_tz="UTC", now=NOW).cards]
 
     assert slugs(subject="mathematics") == ["olena"]
     assert slugs(subject="english") == ["petro"]
@@ -133,7 +138,7 @@ def test_price_from_falls_back_to_default_price(db: str) -> None:
     tutor = add_tutor()
     add_service(tutor, name="Trial", price="0", trial=True)
     teach(tutor, add_subject("Physics"), default_price=Decimal("380"))
-    [card] = search_tutors(SearchInput(), viewer_tz="UTC", now=NOW)
+    [card] = search_tutors(SearchInput(), viewer_tz="UTC", now=NOW).cards
     assert card.price_from == "380.00"
 
 
@@ -145,7 +150,7 @@ def test_search_text_wildcards_match_themselves(market: dict[str, int]) -> None:
     teach(exam, market["math"], headline="100% pass_rate, no tricks")
 
     def slugs(text: str) -> list[str]:
-        cards = search_tutors(SearchInput(text=text), viewer_tz="UTC", now=NOW)
+        cards = search_tutors(SearchInput(text=text), viewer_tz="UTC", now=NOW).cards
         return sorted(c.slug for c in cards)
 
     assert slugs("o%a") == [] and slugs("tut_r") == [] and slugs("\\") == []

@@ -14,6 +14,7 @@ from booking_app.services import accounts, booking, tutor_public
 from booking_app.services.errors import DomainError, NotFound, SlotUnavailable
 from booking_app.state.auth import AuthState
 from booking_app.state.forms import FORM, FormErrors, error_text, error_toast, text_of
+from booking_app.state.page import offload
 from booking_app.state.viewer_timezone import ViewerTimezone
 from booking_app.state.week_nav import SlotWeek, monday_of
 
@@ -82,13 +83,14 @@ class TutorPublicState(ViewerTimezone, SlotWeek, FormErrors, rx.State):
 
     # ------------------------------------------------------------------ loading
 
-    def _refresh_slots(self) -> None:
+    async def _refresh_slots(self) -> None:
         if not self.tutor_id:
             return
         service_id = int(self.service_id) if self.service_id.isdigit() else None
         week = date.fromisoformat(self.week_start) if self.week_start else None
         try:
-            view = tutor_public.week_slots(
+            view = await offload(  # off the event loop (state/page.py)
+                tutor_public.week_slots,
                 self.tutor_id,
                 service_id=service_id,
                 week_start=week,
@@ -114,7 +116,7 @@ class TutorPublicState(ViewerTimezone, SlotWeek, FormErrors, rx.State):
         self._reset_dialog()
         self.tutor_slug = routes.route_arg(self.router.url.path, routes.TUTOR_PUBLIC)
         try:
-            view = tutor_public.tutor_public_page(self.tutor_slug)
+            view = await offload(tutor_public.tutor_public_page, self.tutor_slug)
         except NotFound:
             self.not_found, self.loaded, self.tutor_id = True, True, 0
             return None
@@ -152,21 +154,21 @@ class TutorPublicState(ViewerTimezone, SlotWeek, FormErrors, rx.State):
         self.is_guest = not auth.signed_in
         self._adopt_account_timezone(auth)
         self.week_start = monday_of(query.get("week", "")) or ""
-        self._refresh_slots()
+        await self._refresh_slots()
         self.loaded = True
         return self._ask_browser_timezone(auth)
 
-    def _timezone_changed(self) -> None:
-        self._refresh_slots()
+    async def _timezone_changed(self) -> None:
+        await self._refresh_slots()
 
     async def _week_changed(self) -> None:
-        self._refresh_slots()
+        await self._refresh_slots()
 
     @rx.event
-    def set_service(self, service_id: str) -> None:
+    async def set_service(self, service_id: str) -> None:
         self.service_id = str(service_id)
         self._reset_dialog()  # a slot or lesson picked for another service is not kept
-        self._refresh_slots()
+        await self._refresh_slots()
 
     # ------------------------------------------------------------------ booking
 
@@ -175,7 +177,7 @@ class TutorPublicState(ViewerTimezone, SlotWeek, FormErrors, rx.State):
         self.taken_message = ""
         self.pick_start, self.pick_lesson_id, self.pick_label = start, lesson_id, label
         auth = await self.get_state(AuthState)
-        contact = accounts.get_contact(auth.user_id) if auth.signed_in else None
+        contact = await offload(accounts.get_contact, auth.user_id) if auth.signed_in else None
         self.is_student = auth.role == "student"
         self.is_guest = contact is None
         if contact is not None:
@@ -226,14 +228,17 @@ class TutorPublicState(ViewerTimezone, SlotWeek, FormErrors, rx.State):
             source=self.source,
         )
         try:
-            view = booking.create_booking(
-                form, student_id=user.id if user is not None else None, now=clock.now()
+            view = await offload(
+                booking.create_booking,
+                form,
+                student_id=user.id if user is not None else None,
+                now=clock.now(),
             )
         except SlotUnavailable as exc:  # the engine's reason ("needs 15 minutes between...")
             self.submitting = False
             self.taken_message = error_text(exc)
             self.dialog_open = False
-            self._refresh_slots()
+            await self._refresh_slots()
             yield error_toast(exc)
             return
         except DomainError as exc:

@@ -15,6 +15,7 @@ from booking_app.services import calendar, timefmt
 from booking_app.services import offer_fields as f
 from booking_app.services.availability.views import BusyBlockView, busy_view, tutor_zone
 from booking_app.services.errors import NotFound, ValidationFailed
+from booking_app.services.next_free import refresh_next_free
 from booking_app.services.validation import FieldError
 
 MAX_BUSY_DAYS = 366
@@ -71,6 +72,7 @@ def add_busy_block(
             session=session,
             block=BusyBlock(tutor_id=tutor_id, starts_at=start, ends_at=end, title=clean_title),
         )
+        refresh_next_free(session, tutor_id, now)
         realtime.publish_on_commit(session, (tutor_id,))
         return busy_view(block, tz)
 
@@ -82,6 +84,7 @@ def remove_busy_block(tutor_id: int, block_id: int) -> None:
             session=session, tutor_id=tutor_id, block_id=block_id
         ):
             raise NotFound(BUSY_NOT_FOUND)
+        refresh_next_free(session, tutor_id)
         realtime.publish_on_commit(session, (tutor_id,))
 
 
@@ -96,5 +99,5 @@ def move_busy_block(tutor_id: int, block_id: int, *, start: str, end: str, now: 
         if block is None:
             raise NotFound(BUSY_NOT_FOUND)
         block.starts_at, block.ends_at = new_start, new_end
-        session.flush()
+        refresh_next_free(session, tutor_id, now)
         realtime.publish_on_commit(session, (tutor_id,))

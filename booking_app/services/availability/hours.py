@@ -22,6 +22,7 @@ from booking_app.services.availability.views import (
     window_view,
 )
 from booking_app.services.errors import LessonsOnThatDay, NotFound, ValidationFailed
+from booking_app.services.next_free import refresh_next_free
 from booking_app.services.validation import FieldError
 
 MINUTES_PER_DAY = 24 * 60
@@ -107,6 +108,7 @@ def save_weekly_windows(tutor_id: int, windows: list[tuple[int, str, str]]) -> l
         if availability_repo.get_profile(session=session, tutor_id=tutor_id) is None:
             raise NotFound(NOT_A_TUTOR)
         availability_repo.replace_windows(session=session, tutor_id=tutor_id, windows=cleaned)
+        refresh_next_free(session, tutor_id)
         realtime.publish_on_commit(session, (tutor_id,))  # working hours: calendar stats
         rows = availability_repo.list_windows(session=session, tutor_id=tutor_id)
         return [window_view(w) for w in rows]
@@ -195,6 +197,7 @@ def set_override(
         availability_repo.replace_override(
             session=session, tutor_id=tutor_id, day=parsed_day, windows=spans
         )
+        refresh_next_free(session, tutor_id, now)
         realtime.publish_on_commit(session, (tutor_id,))
         rows = availability_repo.list_overrides(
             session=session, tutor_id=tutor_id, first_day=parsed_day, day=parsed_day
@@ -214,4 +217,5 @@ def remove_override(tutor_id: int, day: str) -> None:
         )
         if not removed:
             raise NotFound("There are no special hours on that date.")
+        refresh_next_free(session, tutor_id)
         realtime.publish_on_commit(session, (tutor_id,))

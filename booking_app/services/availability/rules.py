@@ -13,6 +13,7 @@ from booking_app.repositories import availability as availability_repo
 from booking_app.services import offer_fields as f
 from booking_app.services.availability.views import NOT_A_TUTOR, RulesView, rules_view
 from booking_app.services.errors import NotFound
+from booking_app.services.next_free import refresh_next_free
 from booking_app.services.validation import FieldError
 
 SLOT_STEPS = (5, 10, 15, 20, 30, 45, 60, 90, 120)
@@ -114,7 +115,7 @@ def save_rules(tutor_id: int, rules: Mapping[str, Any]) -> RulesView:
         for column, value in columns.items():
             setattr(profile, column, value)
         profile.updated_at = clock.now()  # audit stamp only; no rule depends on it
-        session.flush()
+        refresh_next_free(session, tutor_id)
         return rules_view(profile)
 
 

@@ -1,0 +1,234 @@
+"""Benchmark of the marketplace search at 1x and 10x data (issue 15, item 3).
+
+Why: the search used to run the scheduling engine once per tutor (3,002 statements and
+2 s for 1,000 tutors, x11 for x10 data). Now it is one page of 24 cards read from the
+maintained `tutor_profile.next_free_at` (services/next_free.py), so its cost must not grow
+with the data. For SQLite (a migrated temp file) and PostgreSQL (a throwaway database,
+skipped if unreachable) it seeds 100 tutors / 10,000 bookings, then 1,000 tutors /
+100,000 bookings (each tutor: hours, two services, 100 lessons with a booking each over a
+year), computes every tutor's next free time once (timed: the cost moved to the writes),
+then times a mix of searches (no filter, a name, a price range, "free within 3 days",
+sort by price, page 3).
+
+Targets: search p95 <= 50 ms, and p95 at 10x data <= 1.5 x p95 at 1x.
+
+Run: ``.venv/bin/python bench/bench_marketplace.py``
+(``BENCH_PG_ADMIN_URL`` overrides the PostgreSQL server, default as in the tests.)
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time as clock
+import uuid
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+_DATA_DIR = tempfile.mkdtemp(prefix="bench-marketplace-")
+os.environ["DATA_DIR"] = _DATA_DIR  # before booking_app reads its settings
+
+import sqlalchemy as sa  # noqa: E402
+from _databases import migrate, throwaway_pg, use_database  # noqa: E402
+
+from booking_app.db import session_scope  # noqa: E402
+from booking_app.models import (  # noqa: E402
+    AvailabilityWindow,
+    Booking,
+    Lesson,
+    Role,
+    Service,
+    TutorProfile,
+    User,
+)
+from booking_app.services import marketplace, next_free  # noqa: E402
+
+NOW = datetime(2026, 11, 20, 9, 17, tzinfo=UTC)  # a Friday
+TZ = "Europe/Kyiv"
+SIZES = ((100, 10_000), (1_000, 100_000))  # (tutors, bookings): 1x and 10x
+LESSONS_PER_TUTOR = 100
+REPETITIONS = 40  # of each query in QUERIES
+TARGET_P95_MS = 50.0
+TARGET_RATIO = 1.5
+QUERIES: tuple[tuple[str, marketplace.SearchInput, int], ...] = (
+    ("all", marketplace.SearchInput(), 0),
+    ("name", marketplace.SearchInput(text="tutor 7"), 0),
+    ("price", marketplace.SearchInput(price_min="400", price_max="600"), 0),
+    ("free 3 days", marketplace.SearchInput(free_within="3"), 0),
+    ("by price", marketplace.SearchInput(sort="price"), 0),
+    ("page 3", marketplace.SearchInput(), 2),
+)
+
+
+def add_tutors(count: int, rng: random.Random) -> list[int]:
+    """Tutors with weekday hours (some full), a regular and a trial service each."""
+    ids: list[int] = []
+    with session_scope(write=True) as session:
+        for i in range(count):
+            user = User(
+                email=f"m-{uuid.uuid4().hex[:10]}@example.com",
+                phone="+380671234567",
+                name=f"Tutor {i} {rng.choice(['Kovalenko', 'Shevchenko', 'Bondarenko'])}",
+            )
+            user.role, user.timezone, user.password_hash = Role.tutor, TZ, "-"
+            session.add(user)
+            session.flush()
+            uid = user.id or 0
+            session.add(
+                TutorProfile(
+                    user_id=uid,
+                    slug=f"m-{uid}",
+                    headline="Maths and physics",
+                    min_notice_min=rng.choice((0, 12 * 60, 48 * 60)),
+                )
+            )
+            price = rng.randrange(200, 900, 50)
+            session.add(Service(tutor_id=uid, name="Lesson", duration_min=60, price=price))
+            session.add(
+                Service(tutor_id=uid, name="Trial", duration_min=30, price=0, is_trial=True)
+            )
+            for weekday in rng.sample(range(7), rng.randint(1, 5)):
+                session.add(
+                    AvailabilityWindow(
+                        tutor_id=uid,
+                        weekday=weekday,
+                        start_time=time(rng.randint(8, 12)),
+                        end_time=time(rng.randint(14, 20)),
+                    )
+                )
+            ids.append(uid)
+    return ids
+
+
+def add_bookings(tutors: list[int], rng: random.Random) -> int:
+    """LESSONS_PER_TUTOR one-to-one lessons per tutor over a year, one booking each."""
+    with session_scope(write=True) as session:
+        next_id = (session.execute(sa.select(sa.func.max(Lesson.id))).scalar() or 0) + 1
+    lessons: list[dict[str, object]] = []
+    seats: list[dict[str, object]] = []
+    for tutor in tutors:
+        starts = {
+            NOW.replace(minute=0, second=0)
+            + timedelta(days=rng.randint(-180, 180), hours=rng.randint(0, 10))
+            for _ in range(LESSONS_PER_TUTOR)
+        }
+        for start in starts:
+            lesson_id = next_id + len(lessons)
+            status = "completed" if start < NOW else "scheduled"
+            lessons.append(
+                {
+                    "id": lesson_id, "tutor_id": tutor, "title": "Lesson",
+                    "starts_at": start, "ends_at": start + timedelta(hours=1),
+                    "lesson_type": "individual", "capacity": 1, "mode": "online",
+                    "price": 450, "status": status, "notes": "",
+                    "created_at": NOW, "updated_at": NOW,
+                }
+            )  # fmt: skip
+            seats.append(
+                {
+                    "lesson_id": lesson_id, "tutor_id": tutor, "client_name": "Student",
+                    "client_phone": "+380671234501",
+                    "status": "completed" if status == "completed" else "confirmed",
+                    "kind": "regular", "source": "marketplace", "price": 450,
+                    "payment_status": "unpaid", "booking_token": str(uuid.uuid4()),
+                    "notes": "", "created_at": NOW, "updated_at": NOW,
+                }
+            )  # fmt: skip
+    with session_scope(write=True) as session:
+        for chunk in range(0, len(lessons), 5_000):
+            session.execute(sa.insert(Lesson.__table__), lessons[chunk : chunk + 5_000])  # type: ignore[attr-defined]
+            session.execute(sa.insert(Booking.__table__), seats[chunk : chunk + 5_000])  # type: ignore[attr-defined]
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(sa.text("SELECT setval('lesson_id_seq', (SELECT max(id) FROM lesson))"))
+            session.execute(sa.text("ANALYZE"))
+    return len(seats)
+
+
+def p(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100)[int(q) - 1] if len(values) > 1 else values[0]
+
+
+def run_size(backend: str, tutors: int, bookings: int) -> tuple[float, float]:
+    """Seed, compute the next free times, time the searches; returns the wall-clock and
+    this thread's CPU-time p95 in ms (CPU time is steadier on a loaded machine; on
+    PostgreSQL it leaves out the server's own work)."""
+    rng = random.Random(tutors)
+    ids = add_tutors(tutors, rng)
+    booked = add_bookings(ids, rng)
+    started = clock.perf_counter()
+    while next_free.refresh_due(NOW, limit=500):
+        pass
+    refresh_s = clock.perf_counter() - started
+    for _name, query, page in QUERIES:  # warm-up: connections, statement caches
+        marketplace.search_tutors(query, viewer_tz="Europe/Kyiv", now=NOW, page=page)
+    times: list[float] = []
+    cpu: list[float] = []
+    for _ in range(REPETITIONS):
+        for _name, query, page in QUERIES:
+            t0, c0 = clock.perf_counter(), clock.thread_time()
+            found = marketplace.search_tutors(query, viewer_tz="Europe/Kyiv", now=NOW, page=page)
+            times.append((clock.perf_counter() - t0) * 1000)
+            cpu.append((clock.thread_time() - c0) * 1000)
+            assert found.cards or page, "a search found nothing: the seed is wrong"
+    p50, p95 = statistics.median(times), p(times, 95)
+    verdict = "ok" if p95 <= TARGET_P95_MS else "MISSED"
+    print(
+        f"{backend:<10} {tutors:>5} tutors {booked:>7} bookings: search p50 {p50:6.2f} ms, "
+        f"p95 {p95:6.2f} ms (target <= {TARGET_P95_MS:.0f} ms: {verdict}); "
+        f"CPU-time p50 {statistics.median(cpu):.2f} ms, p95 {p(cpu, 95):.2f} ms; "
+        f"computing every next free time once took {refresh_s:.1f} s"
+    )
+    return p95, p(cpu, 95)
+
+
+def run_backend(backend: str, url: str) -> bool:
+    """1x then 10x data in fresh databases (the 10x run seeds its own 1,000 tutors)."""
+    results: list[tuple[float, float]] = []
+    for index, (tutors, bookings) in enumerate(SIZES):
+        db_url = url if index == 0 else url.replace("bench.db", f"bench{index}.db")
+        if backend == "PostgreSQL" and index:
+            with throwaway_pg("bench_market") as fresh:
+                if fresh is None:
+                    return True
+                migrate(fresh)
+                with use_database(fresh):
+                    results.append(run_size(backend, tutors, bookings))
+            continue
+        migrate(db_url)
+        with use_database(db_url):
+            results.append(run_size(backend, tutors, bookings))
+    ratio = results[1][0] / results[0][0]
+    cpu_ratio = results[1][1] / results[0][1]
+    ok_ratio = ratio <= TARGET_RATIO
+    print(
+        f"{backend:<10} p95 10x / 1x = {ratio:.2f} (target <= {TARGET_RATIO}: "
+        f"{'ok' if ok_ratio else 'MISSED'}); CPU-time p95 10x / 1x = {cpu_ratio:.2f}"
+    )
+    return ok_ratio and all(wall <= TARGET_P95_MS for wall, _cpu in results)
+
+
+def main() -> int:
+    """SQLite then PostgreSQL; exit status 1 if a p95 or the ratio misses its target."""
+    load = os.getloadavg()[0] / (os.cpu_count() or 1)
+    print(
+        f"marketplace search bench: {REPETITIONS} x {len(QUERIES)} searches per size, "
+        f"Python {sys.version.split()[0]}, 1-min load per CPU {load:.2f}"
+    )
+    try:
+        passed = run_backend("SQLite", f"sqlite:///{Path(_DATA_DIR) / 'bench.db'}")
+        with throwaway_pg("bench_market") as pg_url:
+            if pg_url is not None:
+                passed = run_backend("PostgreSQL", pg_url) and passed
+    finally:
+        shutil.rmtree(_DATA_DIR, ignore_errors=True)
+    return 0 if passed else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
