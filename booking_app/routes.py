@@ -83,6 +83,11 @@ def login_url(next_path: str = "") -> str:
     return f"{LOGIN}?next={quote(next_path)}" if next_path else LOGIN
 
 
+def register_url(next_path: str = "") -> str:
+    """Registration, coming back to `next_path` afterwards (like `login_url`)."""
+    return f"{REGISTER}?next={quote(next_path)}" if next_path else REGISTER
+
+
 # Served by the backend (starlette-admin), not the SPA: links need a full page load.
 SERVER_PAGES = frozenset({ADMIN})
 

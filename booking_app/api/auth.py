@@ -16,15 +16,15 @@ from booking_app.config import get_settings
 from booking_app.services import accounts, sessions
 from booking_app.services.errors import Unauthorized
 from booking_app.services.session_tokens import SESSION_COOKIE, session_ttl
+from booking_app.services.validation import safe_next_path
 
 router = APIRouter()
 
 
 def safe_next(target: str | None) -> str:
-    """Only same-site relative paths: an open redirect would make phishing links look like ours."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return "/home"
-    return target
+    """Only same-site relative paths (`validation.safe_next_path`): an open redirect would
+    make phishing links look like ours."""
+    return safe_next_path(target) or routes.HOME
 
 
 @router.get("/api/auth/session", include_in_schema=False)

@@ -19,7 +19,7 @@ from booking_app.demo import DEMO_PASSWORD
 pytestmark = pytest.mark.e2e
 TIMEOUT = 20_000
 TUTOR_SLUG = "olena-kovalenko"
-TUTOR_EMAIL = "olena.tutor@demo.local"
+TUTOR_EMAIL = "olena.tutor@example.com"
 PRIVATE_PAGE = re.compile(r"/booking/[0-9a-f-]{36}\?new=1$")
 
 
