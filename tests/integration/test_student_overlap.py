@@ -11,11 +11,11 @@ from datetime import datetime
 import pytest
 
 from booking_app.config import get_settings
+from booking_app.models import BookingStatus
 from booking_app.services import booking as bk
 from booking_app.services.booking.overlap import student_busy
 from booking_app.services.errors import OverlapNeedsConfirm, StudentOverlap
 from booking_app.services.validation import FieldError
-from booking_app.models import BookingStatus
 from tests.support.builders import (
     MONDAY_10,
     NOW,

@@ -10,7 +10,7 @@ the browser may skip the question, never the check.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
@@ -76,3 +76,29 @@ def check_overlap(
         raise StudentOverlap(f"You already have {what} then.")
     if not confirmed:
         raise OverlapNeedsConfirm(f"You have {what} then. Book anyway?")
+
+
+def busy_slots(
+    student_id: int, starts: list[str], minutes: int, tz_name: str | None
+) -> dict[str, str]:
+    """Which offered slot starts (UTC ISO, as the page has them) would overlap one of the
+    student's lessons, each with the lesson it would clash with: the tutor page marks them
+    "You have a lesson then". One query for the whole week."""
+    instants: dict[str, datetime] = {}
+    for raw in starts:
+        try:
+            instants[raw] = datetime.fromisoformat(raw)
+        except (TypeError, ValueError):
+            continue
+    if not instants or minutes <= 0:
+        return {}
+    length = timedelta(minutes=minutes)
+    busy = student_busy(
+        student_id, min(instants.values()), max(instants.values()) + length, tz_name
+    )
+    marked: dict[str, str] = {}
+    for raw, start in instants.items():
+        clash = next((b for b in busy if b.start < start + length and b.end > start), None)
+        if clash is not None:
+            marked[raw] = clash.label
+    return marked
