@@ -220,6 +220,7 @@ def test_private_page_reschedules_then_cancels(sqlite_db: str) -> None:
     assert MONDAY_10 in starts  # its own time is offered again (the lesson being moved)
     new_start = "2026-11-30T12:00:00+00:00"
     run(page.reschedule_to({"start": new_start, "label": "Mon 30 Nov, 14:00"}))
+    run(page.confirm_move())  # "Move from X to Y?" (issue 14)
     assert not page.resched_open and page.r_message == ""
     assert page.b.start == new_start
 

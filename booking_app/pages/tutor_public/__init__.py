@@ -44,7 +44,7 @@ def _service_card(s: PublicServiceRow) -> rx.Component:
                 justify="between",
                 width="100%",
             ),
-            length_and_price(s, size="2", weight="medium"),
+            length_and_price(s, label=s.price_label, size="2", weight="medium"),
             rx.flex(
                 rx.cond(s.subject_name != "", rx.badge(s.subject_name, variant="outline")),
                 rx.cond(

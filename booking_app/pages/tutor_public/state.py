@@ -17,6 +17,7 @@ from booking_app.services.errors import (
     OverlapNeedsConfirm,
     SlotUnavailable,
 )
+from booking_app.services.money import locale_of, price_label
 from booking_app.state.auth import AuthState
 from booking_app.state.forms import FORM, FormErrors, error_text, error_toast, text_of
 from booking_app.state.viewer_timezone import ViewerTimezone
@@ -39,6 +40,7 @@ class PublicServiceRow:
     mode: str = "online"
     is_trial: bool = False
     subject_name: str = ""
+    price_label: str = ""  # "Free", "450 UAH" in the viewer's locale
 
 
 @dataclass
@@ -181,6 +183,7 @@ class TutorPublicState(ViewerTimezone, SlotWeek, FormErrors, rx.State):
         self.tutor = TutorInfo(
             view.name, view.headline, view.bio, list(view.subjects), view.requires_confirmation
         )
+        locale = locale_of(self.router.headers.accept_language)
         self.services = [
             PublicServiceRow(
                 s.id,
@@ -194,6 +197,7 @@ class TutorPublicState(ViewerTimezone, SlotWeek, FormErrors, rx.State):
                 s.mode,
                 bool(s.is_trial),
                 s.subject_name or "",
+                price_label(s.price, s.currency, locale),
             )
             for s in view.services
         ]
