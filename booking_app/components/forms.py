@@ -133,30 +133,18 @@ def bound_field(
     )
 
 
-def not_ready_action(back_to: str) -> str:
-    """The `action` of a `secret_form` that comes back to `back_to` (a path of this site)."""
-    base = rx.config.get_config().api_url.rstrip("/")
-    return f"{base}{routes.FORM_NOT_READY}?to={quote(back_to, safe='/')}"
-
-
-def secret_form(
-    *children: rx.Component,
-    back_to: str,
-    action: rx.Var[str] | None = None,
-    **props: Any,
-) -> rx.Component:
+def secret_form(*children: rx.Component, back_to: str, **props: Any) -> rx.Component:
     """A form holding a password: `method="post"` to a route that only redirects back.
 
     Reflex's submit handler calls preventDefault() only once React has hydrated the page;
     a press before that (slow network, 130-300 ms on a fast one) submits natively, and a
     form without a method GETs the page with every field in the query string. With
     method POST to `routes.FORM_NOT_READY` nothing lands in a URL; `submit_button` also
-    stays disabled until the state is hydrated, which blocks Enter too. `action` (a state
-    var built with `not_ready_action`) replaces the static one when the way back carries a
-    query, e.g. sign-in's `?next=`.
+    stays disabled until the state is hydrated, which blocks Enter too.
     """
-    target = action if action is not None else not_ready_action(back_to)
-    return rx.form(*children, method="post", action=target, **props)
+    base = rx.config.get_config().api_url.rstrip("/")
+    action = f"{base}{routes.FORM_NOT_READY}?to={quote(back_to, safe='/')}"
+    return rx.form(*children, method="post", action=action, **props)
 
 
 def submit_button(*children: Any, **props: Any) -> rx.Component:
@@ -184,7 +172,6 @@ def secret_form_card(
     on_submit: Any,
     back_to: str,
     max_width: str,
-    action: rx.Var[str] | None = None,
     **center_props: Any,
 ) -> rx.Component:
     """Sign-in and registration: a centred card holding one `secret_form`."""
@@ -196,7 +183,6 @@ def secret_form_card(
                 no_validate=True,
                 width="100%",
                 back_to=back_to,
-                action=action,
             ),
             width="100%",
             max_width=max_width,

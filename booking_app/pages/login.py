@@ -9,7 +9,6 @@ from booking_app.api.client_ip import warn_if_proxy_unconfigured
 from booking_app.components.forms import (
     form_message,
     named_field,
-    not_ready_action,
     secret_form_card,
     submit_button,
 )
@@ -28,7 +27,6 @@ class LoginState(FormErrors, rx.State):
     # with the service, week and slot a guest picked), and the links that keep it.
     next_path: str = ""
     register_href: str = routes.REGISTER
-    form_action: str = not_ready_action(routes.LOGIN)
 
     @rx.event
     def on_load(self) -> None:
@@ -37,7 +35,6 @@ class LoginState(FormErrors, rx.State):
         self.loading = False
         self.next_path = next_of(self)
         self.register_href = routes.register_url(self.next_path)
-        self.form_action = not_ready_action(routes.login_url(self.next_path))
 
     @rx.var
     def notice(self) -> str:
@@ -89,7 +86,6 @@ def login_page() -> rx.Component:
             ),
             on_submit=s.submit,
             back_to=routes.LOGIN,
-            action=s.form_action,
             max_width="420px",
             padding_top="8vh",
         )

@@ -11,7 +11,6 @@ from booking_app.components.forms import (
     form_field,
     form_message,
     named_field,
-    not_ready_action,
     secret_form_card,
     submit_button,
 )
@@ -34,7 +33,6 @@ class RegisterState(FormErrors, rx.State):
     # Where to go once the account exists (see LoginState.next_path).
     next_path: str = ""
     login_href: str = routes.LOGIN
-    form_action: str = not_ready_action(routes.REGISTER)
 
     @rx.event
     def set_role(self, role: str | list[str]) -> None:
@@ -57,7 +55,6 @@ class RegisterState(FormErrors, rx.State):
         self._clear_errors()
         self.next_path = next_of(self)
         self.login_href = routes.login_url(self.next_path)
-        self.form_action = not_ready_action(routes.register_url(self.next_path))
         role = self.router.url.query_parameters.get("role", "")
         if role in ("student", "tutor"):
             self.role = role
@@ -176,7 +173,6 @@ def register_page() -> rx.Component:
             ),
             on_submit=RegisterState.submit,
             back_to=routes.REGISTER,
-            action=RegisterState.form_action,
             max_width="480px",
             padding_y="6vh",
         )

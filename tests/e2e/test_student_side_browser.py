@@ -69,7 +69,6 @@ def test_a_guest_signs_in_for_a_trial_and_comes_back_to_the_same_slot(live_app, 
     guest.fill("#password", PASSWORD)
     guest.click("#login-submit")
     expect(guest).to_have_url(re.compile(rf"/t/{TUTOR_SLUG}\?"), timeout=TIMEOUT)
-    expect(guest.locator("#user-role")).to_have_text("student", timeout=TIMEOUT)
     expect(guest.locator("#booking-dialog")).to_be_visible(timeout=TIMEOUT)
     expect(guest.locator("#week-label")).to_have_text(week)
     expect(trial_card.get_by_role("button")).to_have_text("Selected")
