@@ -66,6 +66,18 @@ def _item(b: BookingRow) -> rx.Component:
                 rx.text(b.label, size="2", weight="medium"),
                 rx.text("with ", b.tutor_name, " · ", b.price_label, size="2", color_scheme="gray"),
                 rx.cond(
+                    (b.meeting_href != "") & b.can_cancel,  # upcoming, seat held
+                    rx.link(
+                        rx.icon("video", size=14),
+                        " Meeting link",
+                        href=b.meeting_href,
+                        is_external=True,
+                        rel="noopener noreferrer",
+                        size="2",
+                        class_name="my-booking-meeting",
+                    ),
+                ),
+                rx.cond(
                     b.shown_status == "declined",
                     rx.link(
                         "Pick another time",

@@ -120,6 +120,13 @@ def test_meeting_link_only_for_web_addresses_and_the_private_link_is_copied(
     page = _private_page(view.token)
     assert page.b.meeting_href == "https://meet.example.com/x"
     assert page.share_url.endswith(f"/booking/{view.token}")
+    student = add_student()
+    booking.create_booking(
+        form(tutor, service, start="2026-11-30T12:00:00+00:00"), student_id=student, now=NOW
+    )
+    mine = state(my_bookings.MyBookingsState, "/my/bookings", user=(student, "student"))
+    run(mine.on_load())
+    assert [b.meeting_href for b in mine.upcoming] == ["https://meet.example.com/x"]
     events = run(page.copy_link())
     assert any("set_clipboard" in str(e) or "clipboard" in str(e).lower() for e in events)
     assert toasts(events, "success")
