@@ -33,8 +33,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 from bench_live_updates import CHROMIUM, _fresh_services, _pct, running_app  # noqa: E402
 
 TARGET_P95_MS = 1000.0
-TUTOR = "olena.tutor@demo.local"
-STUDENT = "taras.student@demo.local"
+TUTOR = "olena.tutor@example.com"
+STUDENT = "taras.student@example.com"
 PASSWORD = "demo-pass-2026"
 WATCH = """(key) => {
   window.__seenAt = 0;

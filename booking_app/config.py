@@ -101,6 +101,18 @@ def _proxy_hops(env: dict[str, str]) -> int:
     return hops
 
 
+STUDENT_OVERLAP_MODES = ("warn", "block", "allow")
+
+
+def _student_overlap(env: dict[str, str]) -> str:
+    """STUDENT_OVERLAP: what booking over one's own lesson does; refused loudly when
+    misspelled (a typo silently allowing double bookings would go unnoticed)."""
+    value = (env.get("STUDENT_OVERLAP") or "warn").strip().lower()
+    if value not in STUDENT_OVERLAP_MODES:
+        raise ValueError(f"STUDENT_OVERLAP must be one of {', '.join(STUDENT_OVERLAP_MODES)}")
+    return value
+
+
 def _realtime_url(env: dict[str, str], port: int) -> str:
     """The app's own address for other processes (Celery, bot); "off" disables pushing."""
     raw = (env.get("REALTIME_URL") or "").strip()
@@ -147,6 +159,9 @@ class Settings:
     login_account_max_delay_seconds: int = 60
     login_known_ip_days: int = 30
     trusted_proxy_hops: int = 0
+    # A student booking a time when they already have a lesson (with any tutor):
+    # "warn" asks "book anyway?", "block" refuses, "allow" says nothing.
+    student_overlap: str = "warn"
 
     @property
     def is_sqlite(self) -> bool:
@@ -202,6 +217,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         login_account_max_delay_seconds=_int(env, "LOGIN_ACCOUNT_MAX_DELAY_SECONDS", 60),
         login_known_ip_days=_int(env, "LOGIN_KNOWN_IP_DAYS", 30),
         trusted_proxy_hops=_proxy_hops(env),
+        student_overlap=_student_overlap(env),
     )
 
 

@@ -83,6 +83,11 @@ def login_url(next_path: str = "") -> str:
     return f"{LOGIN}?next={quote(next_path)}" if next_path else LOGIN
 
 
+def register_url(next_path: str = "", *, role: str = "") -> str:
+    """Registration (as `role`, when given), coming back to `next_path` afterwards."""
+    return _with_query(REGISTER, {"role": role, "next": next_path})
+
+
 # Served by the backend (starlette-admin), not the SPA: links need a full page load.
 SERVER_PAGES = frozenset({ADMIN})
 

@@ -7,7 +7,7 @@ until the tutor publishes, which checks that the page can be booked
 published.
 
 Revision ID: 0013_tutor_side
-Revises: 0011_sessions
+Revises: 0012_student_side
 Create Date: 2026-12-01 02:00:00
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0013_tutor_side"
-down_revision: str | None = "0011_sessions"
+down_revision: str | None = "0012_student_side"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -8,6 +8,8 @@ same token is refused afterwards everywhere (cookie, Bearer, websocket, admin).
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from fastapi import APIRouter, Header, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 
@@ -16,15 +18,15 @@ from booking_app.config import get_settings
 from booking_app.services import accounts, sessions
 from booking_app.services.errors import Unauthorized
 from booking_app.services.session_tokens import SESSION_COOKIE, session_ttl
+from booking_app.services.validation import safe_next_path
 
 router = APIRouter()
 
 
 def safe_next(target: str | None) -> str:
-    """Only same-site relative paths: an open redirect would make phishing links look like ours."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return "/home"
-    return target
+    """Only same-site relative paths (`validation.safe_next_path`): an open redirect would
+    make phishing links look like ours."""
+    return safe_next_path(target) or routes.HOME
 
 
 @router.get("/api/auth/session", include_in_schema=False)
@@ -73,12 +75,18 @@ def logout(request: Request, authorization: str | None = Header(None)) -> Respon
 
 
 @router.post(routes.FORM_NOT_READY, include_in_schema=False)
-def form_not_ready(to: str = routes.LOGIN) -> Response:
+def form_not_ready(request: Request, to: str = routes.LOGIN) -> Response:
     """Where the sign-in, registration and password forms submit natively (method POST)
     if pressed before the page hydrated (React then handles submit and this is never
     reached). Back to the form's page, without reading the body: the password never
-    lands in a URL, the history or an access log."""
-    return RedirectResponse(safe_next(to), status_code=303)
+    lands in a URL, the history or an access log. The page's own query (sign-in's
+    `?next=`, prerendered pages cannot bake it into `action`) comes from the Referer when
+    it is that same page; it is validated as an in-app path like any `next`."""
+    back = safe_next(to)
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.query and referer.path == back.split("?", 1)[0]:
+        back = safe_next_path(f"{referer.path}?{referer.query}") or back
+    return RedirectResponse(back, status_code=303)
 
 
 def current_user(request: Request, authorization: str | None) -> accounts.SessionUser | None:

@@ -135,20 +135,126 @@ def week_grid(
     )
 
 
+REMEMBER_TRIGGER = rx.call_script("window.__slotTrigger = document.activeElement")
+"""Before a slot opens the booking dialog: remember the button, to return focus to it."""
+
+RETURN_FOCUS = rx.call_script(
+    "window.__slotTrigger && window.__slotTrigger.isConnected && window.__slotTrigger.focus()"
+)
+"""The dialog's on_close_auto_focus: back to the slot that opened it (not the page body)."""
+
+TARGET = "44px"  # the smallest touch target (WCAG 2.5.5 / platform guidelines)
+
+
+def _busy_of(busy: rx.Var[dict[str, str]] | None, start: rx.Var[str]) -> rx.Var[str]:  # type: ignore[type-arg]
+    """What the viewer already has at this slot ("" when nothing, or no `busy` map)."""
+    if busy is None:
+        return rx.Var.create("")
+    return busy.get(start, "").to(str)  # type: ignore[attr-defined]
+
+
+def slot_button(
+    s: SlotRow,
+    on_pick: Callable[[SlotRow], Any],
+    *,
+    busy: rx.Var[dict[str, str]] | None = None,  # type: ignore[type-arg]
+    wide: bool = False,
+) -> rx.Component:
+    """One free start time (`.slot-button`, at least 44 px tall); a slot that clashes with
+    the viewer's own lesson is amber and says so ("You have a lesson then")."""
+    clash = _busy_of(busy, s.start)
+    return rx.button(
+        rx.cond(clash != "", rx.icon("calendar-clock", size=14)),
+        s.time,
+        rx.cond(
+            wide & (clash != ""),
+            rx.text("You have a lesson then", size="1", weight="regular"),
+        ),
+        size="2",
+        variant=rx.cond(clash != "", "soft", "surface"),
+        color_scheme=rx.cond(clash != "", "amber", "accent"),
+        on_click=[REMEMBER_TRIGGER, on_pick(s)],
+        class_name="slot-button" + (" slot-wide" if wide else ""),
+        custom_attrs={"data-start": s.start, "data-busy": rx.cond(clash != "", "1", "0")},
+        aria_label=rx.cond(
+            clash != "",
+            "Book " + s.label + ". You have a lesson then: " + clash,
+            "Book " + s.label,
+        ),
+        title=rx.cond(clash != "", "You have a lesson then: " + clash, ""),
+        min_height=TARGET,
+        min_width=TARGET,
+        width="100%" if wide else "auto",
+        justify_content="start" if wide else "center",
+    )
+
+
 def slot_grid(
-    days: rx.Var[list[SlotDayRow]], on_pick: Callable[[SlotRow], Any], *, prefix: str
+    days: rx.Var[list[SlotDayRow]],
+    on_pick: Callable[[SlotRow], Any],
+    *,
+    prefix: str,
+    busy: rx.Var[dict[str, str]] | None = None,  # type: ignore[type-arg]
 ) -> rx.Component:
     """A week of free start times to book: each is a button (`.slot-button`)."""
-    return week_grid(
-        days,
-        lambda s: rx.button(
-            s.time,
-            size="1",
-            variant="surface",
-            on_click=on_pick(s),
-            class_name="slot-button",
-            custom_attrs={"data-start": s.start},
-            aria_label="Book " + s.label,
+    return week_grid(days, lambda s: slot_button(s, on_pick, busy=busy), prefix=prefix)
+
+
+def phone_slot_picker(
+    days: rx.Var[list[SlotDayRow]],
+    day: rx.Var[str],
+    on_day: Callable[[rx.Var[str]], Any],  # type: ignore[type-arg]
+    times: rx.Var[list[SlotRow]],
+    on_pick: Callable[[SlotRow], Any],
+    *,
+    prefix: str,
+    busy: rx.Var[dict[str, str]] | None = None,  # type: ignore[type-arg]
+) -> rx.Component:
+    """Phones: a row of day chips (`<prefix>-chip-<date>`, days without times disabled),
+    then the chosen day's times one under another, every target at least 44x44 px."""
+
+    def chip(d: SlotDayRow) -> rx.Component:
+        chosen = d.date == day
+        return rx.button(
+            rx.vstack(
+                rx.text(d.label, size="1", weight="medium"),
+                rx.text(rx.cond(d.count > 0, d.count.to_string() + " free", "—"), size="1"),
+                spacing="0",
+                align="center",
+            ),
+            variant=rx.cond(chosen, "solid", "soft"),
+            color_scheme=rx.cond(d.count > 0, "accent", "gray"),
+            disabled=d.count == 0,
+            on_click=on_day(d.date),
+            aria_pressed=rx.cond(chosen, "true", "false"),
+            id=f"{prefix}-chip-" + d.date,
+            class_name="day-chip",
+            min_height="52px",
+            min_width="64px",
+            flex_shrink="0",
+        )
+
+    return rx.vstack(
+        rx.flex(
+            rx.foreach(days, chip),
+            gap="var(--space-2)",
+            overflow_x="auto",
+            width="100%",
+            padding_bottom="var(--space-1)",
+            role="group",
+            aria_label="Choose a day",
+            id=f"{prefix}-chips",
         ),
-        prefix=prefix,
+        rx.cond(
+            times.length() > 0,
+            rx.vstack(
+                rx.foreach(times, lambda s: slot_button(s, on_pick, busy=busy, wide=True)),
+                spacing="2",
+                width="100%",
+                id=f"{prefix}-times",
+            ),
+        ),
+        spacing="3",
+        width="100%",
+        id=f"{prefix}-phone",
     )

@@ -46,9 +46,23 @@ def trial_badge() -> rx.Component:
     )
 
 
-def length_and_price(s: Any, **props: Any) -> rx.Component:
-    """ "60 min · 450.00 UAH" of a service row (duration_min, price, currency)."""
-    return rx.text(s.duration_min.to_string(), " min · ", s.price, " ", s.currency, **props)
+def price_text(price: Any, currency: Any) -> Any:
+    """ "Free" for a zero price (trials), else "450.00 UAH": for rows that carry no
+    locale-formatted `price_label` (see services/money.py)."""
+    return rx.cond(
+        (price == "0.00") | (price == "0") | (price == ""),
+        "Free",
+        price.to(str) + " " + currency.to(str),
+    )
+
+
+def length_and_price(s: Any, *, label: Any = None, **props: Any) -> rx.Component:
+    """ "60 min · 450 UAH" of a service row (duration_min, price, currency); `label` is
+    the row's locale-formatted price when it has one."""
+    shown = label if label is not None else price_text(s.price, s.currency)
+    return rx.text(
+        s.duration_min.to_string(), " min · ", rx.text.span(shown, class_name="price"), **props
+    )
 
 
 def page_header(*children: rx.Component) -> rx.Component:

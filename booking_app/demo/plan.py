@@ -144,17 +144,17 @@ def _individual(subject: str, price: str) -> OfferSpec:
 
 STUDENTS = (
     StudentSpec(
-        "Taras Melnyk", "taras.student@demo.local", "+380671234501", "Europe/Kyiv", "taras_melnyk"
+        "Taras Melnyk", "taras.student@example.com", "+380671234501", "Europe/Kyiv", "taras_melnyk"
     ),
-    StudentSpec("Sofiia Bondar", "sofiia.student@demo.local", "+380501112233", "Europe/Kyiv"),
-    StudentSpec("Andrii Tkachenko", "andrii.student@demo.local", "+380931234567", "Europe/Kyiv"),
-    StudentSpec("Mariia Kravets", "mariia.student@demo.local", "+48512345678", "Europe/Warsaw"),
+    StudentSpec("Sofiia Bondar", "sofiia.student@example.com", "+380501112233", "Europe/Kyiv"),
+    StudentSpec("Andrii Tkachenko", "andrii.student@example.com", "+380931234567", "Europe/Kyiv"),
+    StudentSpec("Mariia Kravets", "mariia.student@example.com", "+48512345678", "Europe/Warsaw"),
 )
 
 TUTORS = (
     TutorSpec(
         name="Olena Kovalenko",
-        email="olena.tutor@demo.local",
+        email="olena.tutor@example.com",
         phone="+380661234567",
         timezone="Europe/Kyiv",
         telegram="olena_maths",
@@ -178,19 +178,19 @@ TUTORS = (
             ),
         ),
         students=(
-            "taras.student@demo.local",
-            "sofiia.student@demo.local",
-            "andrii.student@demo.local",
+            "taras.student@example.com",
+            "sofiia.student@example.com",
+            "andrii.student@example.com",
         ),
         closed_weekday_next_week=4,
         busy_weekday=2,
         meeting_url="https://meet.jit.si/demo-olena-kovalenko",
         group_slot=(2, 16),
-        group_students=("taras.student@demo.local", "sofiia.student@demo.local"),
+        group_students=("taras.student@example.com", "sofiia.student@example.com"),
     ),
     TutorSpec(
         name="Iryna Shevchenko",
-        email="iryna.tutor@demo.local",
+        email="iryna.tutor@example.com",
         phone="+48601234567",
         timezone="Europe/Warsaw",
         telegram="iryna_english",
@@ -212,18 +212,18 @@ TUTORS = (
                 mode=LessonMode.offline,
             ),
         ),
-        students=("mariia.student@demo.local", "taras.student@demo.local"),
+        students=("mariia.student@example.com", "taras.student@example.com"),
         closed_weekday_next_week=3,
         busy_weekday=1,
         meeting_url="https://meet.jit.si/demo-iryna-shevchenko",
         location="Warsaw, ul. Nowy Świat 22, room 4",
         requires_confirmation=True,
         works_saturday=True,
-        trial_request_from="sofiia.student@demo.local",
+        trial_request_from="sofiia.student@example.com",
     ),
     TutorSpec(
         name="Dmytro Bondarenko",
-        email="dmytro.tutor@demo.local",
+        email="dmytro.tutor@example.com",
         phone="+12125550147",
         timezone="America/New_York",
         telegram="dmytro_codes",
@@ -233,7 +233,7 @@ TUTORS = (
         default_price=Decimal("800"),
         subjects=("programming", "mathematics"),
         services=(_trial("programming"), _individual("programming", "800")),
-        students=("andrii.student@demo.local", "mariia.student@demo.local"),
+        students=("andrii.student@example.com", "mariia.student@example.com"),
         closed_weekday_next_week=0,
         busy_weekday=3,
         meeting_url="https://meet.jit.si/demo-dmytro-bondarenko",

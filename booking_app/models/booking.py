@@ -71,3 +71,7 @@ class Booking(SQLModel, table=True):
     updated_at: datetime = utc_field(default_now=True)
     confirmed_at: datetime | None = utc_field(nullable=True)
     cancelled_at: datetime | None = utc_field(nullable=True)
+    # Who ended it: "tutor" (a declined request), "client" (the private link: a pending
+    # request withdrawn, a lesson cancelled); None for older rows and other paths. Pages
+    # say "Declined - pick another time" / "Withdrawn" instead of a bare "Cancelled".
+    cancelled_by: str | None = Field(default=None, max_length=8)

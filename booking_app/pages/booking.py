@@ -15,10 +15,12 @@ import reflex as rx
 from booking_app import clock, routes
 from booking_app.components.forms import field_error
 from booking_app.components.layout import public_shell
-from booking_app.components.slots import slot_grid, timezone_select, week_picker
+from booking_app.components.slots import RETURN_FOCUS, slot_grid, timezone_select, week_picker
 from booking_app.components.widgets import confirm_dialog, not_found, status_badge, when_loaded
+from booking_app.config import get_settings
 from booking_app.services import booking as bookings
 from booking_app.services.errors import DomainError, NotFound, SlotUnavailable
+from booking_app.services.money import locale_of
 from booking_app.state.auth import AuthState
 from booking_app.state.forms import error_text
 from booking_app.state.page import public_page
@@ -43,6 +45,13 @@ class BookingPageState(ViewerTimezone, SlotWeek, rx.State):
     resched_open: bool = False
     r_message: str = ""
     r_saving: bool = False
+    # "Move from X to Y?": the time picked in the panel, moved only once confirmed.
+    move_open: bool = False
+    move_start: str = ""
+    move_lesson_id: int = 0
+    move_label: str = ""
+
+    share_url: str = ""  # this page's full address, for the copy button
 
     @rx.var
     def ics_url(self) -> str:
@@ -57,14 +66,16 @@ class BookingPageState(ViewerTimezone, SlotWeek, rx.State):
             self.not_found = True
             return
         self.not_found = False
-        self.b = booking_row(view)
+        self.b = booking_row(view, locale_of(self.router.headers.accept_language))
 
     @rx.event
     async def on_load(self):  # type: ignore[no-untyped-def]
         self.loaded = False
         self.cancel_open, self.cancelling, self.action_error = False, False, ""
         self.resched_open, self.r_message, self.r_saving = False, "", False
+        self._close_move()
         self.booking_token = routes.route_arg(self.router.url.path, routes.BOOKING)
+        self.share_url = get_settings().public_url + routes.booking_url(self.booking_token)
         self.is_new = self.router.url.query_parameters.get("new", "") == "1"
         auth = await self.get_state(AuthState)
         self._adopt_account_timezone(auth)
@@ -124,6 +135,22 @@ class BookingPageState(ViewerTimezone, SlotWeek, rx.State):
     @rx.event
     def close_reschedule(self) -> None:
         self.resched_open = False
+        self._close_move()
+
+    def _close_move(self) -> None:
+        self.move_open, self.move_start, self.move_lesson_id, self.move_label = False, "", 0, ""
+
+    @rx.event
+    def set_move_open(self, is_open: bool) -> None:
+        if not self.r_saving and not is_open:
+            self._close_move()
+
+    @rx.event
+    def copy_link(self):  # type: ignore[no-untyped-def]
+        return [
+            rx.set_clipboard(self.share_url),
+            rx.toast.success("Link copied. Keep it: it is how you manage this booking."),
+        ]
 
     def _move(self, start: str, lesson_id: int):  # type: ignore[no-untyped-def]
         self.r_saving, self.r_message = True, ""
@@ -138,16 +165,27 @@ class BookingPageState(ViewerTimezone, SlotWeek, rx.State):
                 self._refresh_options()
             return
         self.r_saving, self.resched_open, self.is_new = False, False, False
+        self._close_move()
         self._fetch()
         yield rx.toast.success("Moved to " + self.b.label + ".")
 
     @rx.event
-    def reschedule_to(self, slot: dict[str, Any]):  # type: ignore[no-untyped-def]
-        yield from self._move(str(slot.get("start", "")), 0)
+    def reschedule_to(self, slot: dict[str, Any]) -> None:
+        """A time picked in the panel: ask "Move from X to Y?" first (nothing moves yet)."""
+        self.move_start, self.move_lesson_id = str(slot.get("start", "")), 0
+        self.move_label, self.move_open = str(slot.get("label", "")), True
 
     @rx.event
-    def reschedule_join(self, lesson_id: int):  # type: ignore[no-untyped-def]
-        yield from self._move("", int(lesson_id))
+    def reschedule_join(self, lesson_id: int, label: str = "") -> None:
+        self.move_start, self.move_lesson_id = "", int(lesson_id)
+        self.move_label, self.move_open = str(label), True
+
+    @rx.event
+    def confirm_move(self):  # type: ignore[no-untyped-def]
+        """The answer "yes": the service re-checks the time (and everything else) itself."""
+        if not self.move_open:
+            return
+        yield from self._move(self.move_start, self.move_lesson_id)
 
 
 # --------------------------------------------------------------------------- UI
@@ -193,6 +231,37 @@ def _cancel_dialog() -> rx.Component:
     )
 
 
+def _move_dialog() -> rx.Component:
+    """ "Move from X to Y?": rescheduling never happens on one click (issue 14, item 5)."""
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("Move this booking?"),
+            rx.alert_dialog.description(
+                "Move from ", rx.text.strong(S.b.label), " to ", rx.text.strong(S.move_label), "?",
+                id="move-question",
+            ),
+            rx.cond(
+                S.r_message != "",
+                rx.text(S.r_message, color_scheme="red", size="2", id="move-error"),
+            ),
+            rx.hstack(
+                rx.alert_dialog.cancel(
+                    rx.button("Keep the current time", variant="soft", color_scheme="gray")
+                ),
+                rx.button("Yes, move it", on_click=S.confirm_move, loading=S.r_saving,
+                          id="confirm-move"),
+                justify="end",
+                spacing="3",
+                margin_top="var(--space-4)",
+                wrap="wrap",
+            ),
+            on_close_auto_focus=RETURN_FOCUS,
+        ),
+        open=S.move_open,
+        on_open_change=S.set_move_open,
+    )  # fmt: skip
+
+
 def _reschedule_panel() -> rx.Component:
     return rx.card(
         rx.vstack(
@@ -228,10 +297,16 @@ def _reschedule_panel() -> rx.Component:
                 lambda j: rx.hstack(
                     rx.text(j.label, size="2"),
                     rx.badge(j.free_spots.to_string(), " free", color_scheme="violet"),
-                    rx.button("Move here", size="1", on_click=S.reschedule_join(j.lesson_id)),
+                    rx.button(
+                        "Move here",
+                        size="2",
+                        min_height="44px",
+                        on_click=S.reschedule_join(j.lesson_id, j.label),
+                    ),
                     align="center",
                 ),
             ),
+            _move_dialog(),
             spacing="3",
             width="100%",
         ),
@@ -280,6 +355,24 @@ def _booking_view() -> rx.Component:
                 id="booked-banner",
             ),
         ),
+        rx.cond(
+            S.b.shown_status == "declined",
+            rx.callout.root(
+                rx.callout.icon(rx.icon("calendar-x")),
+                rx.callout.text(
+                    "The tutor declined this request. ",
+                    rx.link(
+                        "Pick another time",
+                        href=routes.tutor_public_url(S.b.tutor_slug),
+                        id="rebook-link",
+                        weight="medium",
+                    ),
+                ),
+                color_scheme="amber",
+                width="100%",
+                id="declined-banner",
+            ),
+        ),
         rx.flex(
             rx.heading(S.b.service_name, size="7", id="booking-service"),
             status_badge(S.b.status_label, S.b.status_color, id="booking-status"),
@@ -302,13 +395,23 @@ def _booking_view() -> rx.Component:
                     _detail(
                         "video",
                         rx.cond(
-                            S.b.meeting_url != "",
-                            S.b.meeting_url,
-                            "Online (the link comes before the lesson)",
+                            S.b.meeting_href != "",
+                            rx.link(
+                                S.b.meeting_href,
+                                href=S.b.meeting_href,
+                                is_external=True,  # a new tab, rel="noopener noreferrer"
+                                rel="noopener noreferrer",
+                                id="meeting-link",
+                            ),
+                            rx.cond(
+                                S.b.meeting_url != "",
+                                S.b.meeting_url,
+                                "Online (the link comes before the lesson)",
+                            ),
                         ),
                     ),
                 ),
-                _detail("wallet", S.b.price, " ", S.b.currency),
+                _detail("wallet", rx.text.span(S.b.price_label, id="booking-price")),
                 _detail("id-card", "Booked for ", S.b.client_name),
                 rx.cond(S.b.status_reason != "", _detail("message-square", S.b.status_reason)),
                 timezone_select(S.viewer_tz, S.set_timezone, "booking-timezone"),
@@ -318,10 +421,22 @@ def _booking_view() -> rx.Component:
         ),
         rx.flex(
             rx.el.a(
-                rx.button(rx.icon("calendar-plus", size=14), "Add to calendar", variant="soft"),
+                rx.button(
+                    rx.icon("calendar-plus", size=14),
+                    "Add to calendar",
+                    variant="soft",
+                    tab_index=-1,
+                ),
                 href=S.ics_url,
                 download=True,
                 id="ics-link",
+            ),
+            rx.button(
+                rx.icon("copy", size=14),
+                "Copy private link",
+                variant="soft",
+                on_click=S.copy_link,
+                id="copy-link",
             ),
             rx.cond(
                 S.b.can_reschedule,

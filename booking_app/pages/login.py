@@ -15,6 +15,7 @@ from booking_app.components.forms import (
 from booking_app.components.layout import public_shell
 from booking_app.services import accounts
 from booking_app.services.errors import InvalidCredentials, TooManyAttempts
+from booking_app.state.auth import next_of
 from booking_app.state.forms import FormErrors
 from booking_app.state.page import guest_page
 from booking_app.state.session import start_session
@@ -22,12 +23,18 @@ from booking_app.state.session import start_session
 
 class LoginState(FormErrors, rx.State):
     loading: bool = False
+    # Where to go after signing in (a validated path of this site, e.g. the tutor page
+    # with the service, week and slot a guest picked), and the links that keep it.
+    next_path: str = ""
+    register_href: str = routes.REGISTER
 
     @rx.event
     def on_load(self) -> None:
         """State outlives a full page load: start every visit with a clean form."""
         self._clear_errors()
         self.loading = False
+        self.next_path = next_of(self)
+        self.register_href = routes.register_url(self.next_path)
 
     @rx.var
     def notice(self) -> str:
@@ -53,7 +60,7 @@ class LoginState(FormErrors, rx.State):
             self._show_refusal(exc)
             self.loading = False
             return
-        yield start_session(user.id, self.router.url.query_parameters.get("next"))
+        yield start_session(user.id, next_of(self) or None)
 
 
 @guest_page(routes.LOGIN, "Sign in", on_load=[LoginState.on_load])
@@ -73,7 +80,10 @@ def login_page() -> rx.Component:
             ),
             form_message(s.errors, "login-error"),
             submit_button("Sign in", size="3", width="100%", loading=s.loading, id="login-submit"),
-            rx.text("New here? ", rx.link("Create an account", href=routes.REGISTER), size="2"),
+            rx.text(
+                "New here? ", rx.link("Create an account", href=s.register_href, id="to-register"),
+                size="2",
+            ),
             on_submit=s.submit,
             back_to=routes.LOGIN,
             max_width="420px",

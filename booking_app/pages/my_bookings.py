@@ -9,6 +9,7 @@ from booking_app.components.layout import app_shell
 from booking_app.components.widgets import empty_state, status_badge, when_loaded
 from booking_app.realtime.channel import live_refresh
 from booking_app.services import booking
+from booking_app.services.money import locale_of
 from booking_app.state.auth import current_user
 from booking_app.state.page import student_page
 from booking_app.state.rows import BookingRow, booking_row
@@ -31,8 +32,9 @@ class MyBookingsState(rx.State):
 
     def _fill(self, student_id: int, tz: str | None) -> None:
         view = booking.student_bookings(student_id, viewer_tz=tz or "UTC", now=clock.now())
-        self.upcoming = [booking_row(b) for b in view.upcoming]
-        self.past = [booking_row(b) for b in view.past]
+        locale = locale_of(self.router.headers.accept_language)
+        self.upcoming = [booking_row(b, locale) for b in view.upcoming]
+        self.past = [booking_row(b, locale) for b in view.past]
         self.loaded = True
 
     @rx.event
@@ -62,7 +64,28 @@ def _item(b: BookingRow) -> rx.Component:
                     align="center",
                 ),
                 rx.text(b.label, size="2", weight="medium"),
-                rx.text("with ", b.tutor_name, size="2", color_scheme="gray"),
+                rx.text("with ", b.tutor_name, " · ", b.price_label, size="2", color_scheme="gray"),
+                rx.cond(
+                    (b.meeting_href != "") & b.can_cancel,  # upcoming, seat held
+                    rx.link(
+                        rx.icon("video", size=14),
+                        " Meeting link",
+                        href=b.meeting_href,
+                        is_external=True,
+                        rel="noopener noreferrer",
+                        size="2",
+                        class_name="my-booking-meeting",
+                    ),
+                ),
+                rx.cond(
+                    b.shown_status == "declined",
+                    rx.link(
+                        "Pick another time",
+                        href=routes.tutor_public_url(b.tutor_slug),
+                        size="2",
+                        class_name="my-booking-rebook",
+                    ),
+                ),
                 spacing="1",
             ),
             rx.link(

@@ -17,6 +17,7 @@ from booking_app.components.forms import (
 from booking_app.components.layout import public_shell
 from booking_app.services import accounts
 from booking_app.services.errors import ValidationFailed
+from booking_app.state.auth import next_of
 from booking_app.state.forms import FormErrors, first_value
 from booking_app.state.page import guest_page
 from booking_app.state.session import start_session
@@ -29,6 +30,9 @@ class RegisterState(FormErrors, rx.State):
     role: str = "student"
     timezone: str = "UTC"
     loading: bool = False
+    # Where to go once the account exists (see LoginState.next_path).
+    next_path: str = ""
+    login_href: str = routes.LOGIN
 
     @rx.event
     def set_role(self, role: str | list[str]) -> None:
@@ -49,6 +53,8 @@ class RegisterState(FormErrors, rx.State):
         """State outlives a full page load: start every visit with a clean form."""
         self.loading = False
         self._clear_errors()
+        self.next_path = next_of(self)
+        self.login_href = routes.login_url(self.next_path)
         role = self.router.url.query_parameters.get("role", "")
         if role in ("student", "tutor"):
             self.role = role
@@ -74,7 +80,7 @@ class RegisterState(FormErrors, rx.State):
             self.loading = False
             yield from self._show_refusal(exc, FIELDS, focus_prefix="")
             return
-        yield start_session(user.id, routes.HOME)
+        yield start_session(user.id, next_of(self) or routes.HOME)
 
 
 def _role_choice() -> rx.Component:
@@ -160,7 +166,11 @@ def register_page() -> rx.Component:
                 loading=RegisterState.loading,
                 id="register-submit",
             ),
-            rx.text("Already have an account? ", rx.link("Sign in", href=routes.LOGIN), size="2"),
+            rx.text(
+                "Already have an account? ",
+                rx.link("Sign in", href=RegisterState.login_href, id="to-login"),
+                size="2",
+            ),
             on_submit=RegisterState.submit,
             back_to=routes.REGISTER,
             max_width="480px",

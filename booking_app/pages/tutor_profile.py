@@ -32,6 +32,7 @@ PROFILE_FIELDS = (
     "headline",
     "bio",
     "default_price",
+    "currency",
     "subject_ids",
     "is_published",
     "requires_confirmation",
@@ -111,6 +112,7 @@ class TutorProfileState(FormErrors, rx.State):
             "headline": text_of(form_data, "headline"),
             "bio": text_of(form_data, "bio"),
             "default_price": text_of(form_data, "default_price"),
+            "currency": text_of(form_data, "currency") or self.currency,
             "subject_ids": [s.id for s in self.subjects if s.checked],
             "is_published": self.is_published,
             "requires_confirmation": self.requires_confirmation,
@@ -129,6 +131,7 @@ class TutorProfileState(FormErrors, rx.State):
             self._show_refusal(exc, PROFILE_FIELDS)
             self.slug, self.headline = str(data["slug"]), str(data["headline"])
             self.bio, self.default_price = str(data["bio"]), str(data["default_price"])
+            self.currency = str(data["currency"])
             return
         except DomainError as exc:
             self.saving = False
@@ -205,11 +208,30 @@ def _form() -> rx.Component:
                 _err("bio"),
                 "profile-bio",
             ),
-            form_field(
-                "Default price",
-                _inp("default_price", S.default_price, input_mode="decimal"),
-                _err("default_price"),
-                "profile-default_price",
+            rx.flex(
+                form_field(
+                    "Default price",
+                    _inp("default_price", S.default_price, input_mode="decimal"),
+                    _err("default_price"),
+                    "profile-default_price",
+                ),
+                form_field(
+                    "Currency",
+                    _inp(
+                        "currency",
+                        S.currency,
+                        max_length=3,
+                        auto_complete="off",
+                        placeholder="UAH",
+                        text_transform="uppercase",
+                    ),
+                    _err("currency"),
+                    "profile-currency",
+                    hint="3-letter code (UAH, EUR, USD, PLN): every price you show uses it.",
+                ),
+                gap="var(--space-3)",
+                width="100%",
+                direction=rx.breakpoints(initial="column", sm="row"),
             ),
             rx.vstack(
                 rx.text("Subjects", size="2", weight="medium"),

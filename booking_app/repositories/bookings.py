@@ -19,6 +19,7 @@ from booking_app.models import (
     BookingKind,
     BookingStatus,
     Lesson,
+    LessonStatus,
     Role,
     Service,
     TutorProfile,
@@ -181,3 +182,41 @@ def add(*, session: Session, row: Booking) -> Booking:
     session.add(row)
     session.flush()
     return row
+
+
+class StudentBusy(NamedTuple):
+    """One of a student's own lessons (any tutor): when, with whom, what."""
+
+    starts_at: Any
+    ends_at: Any
+    tutor_name: str
+    title: str
+
+
+def student_busy(
+    *, session: Session, student_id: int, range_start: Any, range_end: Any
+) -> list[StudentBusy]:
+    """The student's seat-holding bookings whose live lesson overlaps the range, earliest
+    first: what "you have a lesson then" warns about (one indexed statement, the range
+    filtered in SQL)."""
+    query = (
+        sa.select(
+            Lesson.starts_at,
+            Lesson.ends_at,
+            Tutor.name,
+            sa.func.coalesce(sa.func.nullif(Lesson.title, ""), Service.name, "a lesson"),
+        )
+        .select_from(Booking)
+        .join(Lesson, Lesson.id == Booking.lesson_id)
+        .join(Tutor, Tutor.id == Booking.tutor_id)
+        .outerjoin(Service, Service.id == Lesson.service_id)
+        .where(
+            Booking.student_id == student_id,
+            Booking.status.in_(SEAT_HOLDING_STATUSES),
+            Lesson.status.in_((LessonStatus.scheduled, LessonStatus.tentative)),
+            Lesson.starts_at < range_end,
+            Lesson.ends_at > range_start,
+        )
+        .order_by(Lesson.starts_at)
+    )
+    return [StudentBusy(*row) for row in session.execute(query).all()]

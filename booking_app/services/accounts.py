@@ -133,7 +133,7 @@ def add_trusted_account(
     password_hash: str,
 ) -> SessionUser:
     """An account from data the app itself wrote (the demo): the registration form's
-    rules are not applied (the demo addresses use the reserved .local domain) and the
+    rules are not applied (e.g. no password policy check) and the
     password hash is made once by the caller (hashing is slow on purpose). Tutors get a
     profile and a classroom, as when they register."""
     with session_scope(write=True) as session:

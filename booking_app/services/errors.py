@@ -168,6 +168,21 @@ class TrialTaken(Conflict):
     default_detail = "You already have a trial with this tutor."
 
 
+class StudentOverlap(Conflict):
+    """STUDENT_OVERLAP=block: the student already has a lesson (with any tutor) then."""
+
+    code = "student_overlap"
+    default_detail = "You already have a lesson at this time."
+
+
+class OverlapNeedsConfirm(Conflict):
+    """STUDENT_OVERLAP=warn: the student has a lesson then and did not say "book anyway"
+    (the form asks, then sends `confirm_overlap`); `detail` names the lesson."""
+
+    code = "overlap_needs_confirm"
+    default_detail = "You already have a lesson at this time; confirm to book anyway."
+
+
 class AlreadyCancelled(Conflict):
     """The booking or lesson was cancelled already."""
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import zoneinfo
 from functools import lru_cache
+from urllib.parse import unquote
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
@@ -113,3 +114,25 @@ def clean_telegram_username(raw: str | None, *, required: bool = False) -> str |
             "A Telegram username is @ followed by 5-32 letters, digits or underscores."
         )
     return match.group(1).lower()
+
+
+MAX_NEXT_LENGTH = 2000
+
+
+def safe_next_path(raw: object) -> str | None:
+    """`raw` if it is a path of this site (a `next` after sign-in), else None.
+
+    An open redirect would let a phishing link that starts with our address land on
+    another site, so only a single leading "/" is accepted: no scheme ("https:", "javascript:"),
+    no "//host", no backslash (browsers read "/\\host" as "//host"), no control characters or
+    whitespace (browsers drop tab/newline, so "/\\t/host" is "//host" too).
+    """
+    if not isinstance(raw, str) or not raw or len(raw) > MAX_NEXT_LENGTH:
+        return None
+    if not raw.startswith("/") or raw.startswith("//") or "\\" in raw:
+        return None
+    if any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in raw):
+        return None
+    if unquote(raw).startswith(("//", "/\\")):  # "/%2F%2Fhost": some routers decode first
+        return None
+    return raw

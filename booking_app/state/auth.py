@@ -23,6 +23,7 @@ from booking_app.services.session_tokens import (
     decode_session_token,
     session_token_from_cookie_header,
 )
+from booking_app.services.validation import safe_next_path
 
 NOT_A_TUTOR = "Only tutors can open this page."
 NOT_A_STUDENT = "Only students can open this page."
@@ -128,8 +129,10 @@ class AuthState(rx.State):
 
     @rx.event
     def redirect_if_signed_in(self):  # type: ignore[no-untyped-def]
+        """Sign-in and registration: a signed-in visitor goes on to `?next=` (if it is a
+        path of this site), else home."""
         if self._load() is not None:
-            return rx.redirect(routes.HOME)
+            return rx.redirect(next_of(self) or routes.HOME)
         return None
 
     @rx.event
@@ -146,6 +149,11 @@ class AuthState(rx.State):
             f"fetch({url}, {{method: 'POST', credentials: 'include'}})"
             f".finally(() => window.location.assign({login}))"
         )
+
+
+def next_of(state: rx.State) -> str:
+    """The page's `?next=` if it is a path of this site, else "" (never trust it raw)."""
+    return safe_next_path(state.router.url.query_parameters.get("next", "")) or ""
 
 
 async def current_user(state: rx.State, *roles: str) -> accounts.SessionUser | None:

@@ -4,9 +4,11 @@ var travels to the browser, so never ORM rows and never secrets)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from booking_app.services import booking
 from booking_app.services import tutor_services as catalog
+from booking_app.services.money import price_label
 
 
 @dataclass
@@ -72,6 +74,8 @@ STATUS_COLORS = {
     "late_cancel": "orange",
     "completed": "blue",
     "no_show": "red",
+    "declined": "red",
+    "withdrawn": "gray",
 }
 
 
@@ -101,14 +105,29 @@ class BookingRow:
     can_reschedule: bool = False
     telegram_link: str = ""
     status_reason: str = ""
+    shown_status: str = ""  # status, or "declined" / "withdrawn"
+    meeting_href: str = ""  # the meeting link if it is http(s), else "" (shown as text)
+    price_label: str = ""  # "Free", "450 UAH" in the viewer's locale
 
 
-def booking_row(v: booking.BookingDetailView) -> BookingRow:
+def web_link(url: str | None) -> str:
+    """`url` if a browser may open it as a link (http or https only: never javascript:,
+    data: or a relative path the tutor typed)."""
+    value = (url or "").strip()
+    parts = urlsplit(value)
+    return value if parts.scheme.lower() in ("http", "https") and parts.netloc else ""
+
+
+def booking_row(v: booking.BookingDetailView, locale: str = "en") -> BookingRow:
+    shown = v.shown_status or v.status
     return BookingRow(
         token=v.token,
         status=v.status,
         status_label=v.status_label,
-        status_color=STATUS_COLORS.get(v.status, "gray"),
+        status_color=STATUS_COLORS.get(shown, "gray"),
+        shown_status=shown,
+        meeting_href=web_link(v.meeting_url),
+        price_label=price_label(v.price, v.currency, locale),
         kind=v.kind,
         tutor_name=v.tutor_name,
         tutor_slug=v.tutor_slug,

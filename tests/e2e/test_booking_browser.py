@@ -19,7 +19,7 @@ from booking_app.demo import DEMO_PASSWORD
 pytestmark = pytest.mark.e2e
 TIMEOUT = 20_000
 TUTOR_SLUG = "olena-kovalenko"
-TUTOR_EMAIL = "olena.tutor@demo.local"
+TUTOR_EMAIL = "olena.tutor@example.com"
 PRIVATE_PAGE = re.compile(r"/booking/[0-9a-f-]{36}\?new=1$")
 
 
@@ -80,6 +80,9 @@ def test_guest_books_then_student_trial_is_confirmed_by_the_tutor(live_app, new_
     guest.click("#rweek-next")  # the booking's own week (its first slot is the booked one)
     expect(r_label).not_to_have_text(this_week, timeout=TIMEOUT)
     guest.locator("#rslots-days .slot-button").last.click()
+    expect(guest.locator("#move-question")).to_contain_text("Move from", timeout=TIMEOUT)
+    expect(when).to_have_text(booked_at)  # nothing moves before the confirm (issue 14)
+    guest.click("#confirm-move")
     expect(guest.locator("#reschedule-panel")).to_have_count(0, timeout=TIMEOUT)
     expect(when).not_to_have_text(booked_at, timeout=TIMEOUT)
     guest.click("#cancel-booking")

@@ -16,7 +16,7 @@ from tests.e2e.test_live_updates_browser import _sign_in
 
 pytestmark = pytest.mark.e2e
 TIMEOUT = 20_000
-TUTOR_EMAIL = "olena.tutor@demo.local"
+TUTOR_EMAIL = "olena.tutor@example.com"
 
 
 def _point(page: Page, day: str, hhmm: str) -> tuple[float, float]:
@@ -117,7 +117,7 @@ def test_tutor_creates_moves_is_refused_and_deletes(live_app, new_page) -> None:
 def test_calendar_is_read_only_for_students(live_app, new_page) -> None:  # type: ignore[no-untyped-def]
     live_app.seed_demo()
     page: Page = new_page(timezone_id="Europe/Kyiv")
-    _sign_in(page, live_app.url, "taras.student@demo.local", DEMO_PASSWORD, "student")
+    _sign_in(page, live_app.url, "taras.student@example.com", DEMO_PASSWORD, "student")
     page.click("#nav-calendar")
     expect(page.locator("#calendar-heading")).to_be_visible(timeout=TIMEOUT)
     expect(page.locator("#cal-toggle-stats")).to_have_count(0)

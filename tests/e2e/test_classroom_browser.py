@@ -21,9 +21,9 @@ from tests.support.databases import app_database
 
 pytestmark = pytest.mark.e2e
 TIMEOUT = 20_000
-TUTOR = "olena.tutor@demo.local"
-STUDENT = "taras.student@demo.local"
-OUTSIDER = "sofiia.student@demo.local"  # in the tutor's classroom, no seat in this lesson
+TUTOR = "olena.tutor@example.com"
+STUDENT = "taras.student@example.com"
+OUTSIDER = "sofiia.student@example.com"  # in the tutor's classroom, no seat in this lesson
 STRANGER = "stranger.classroom@example.com"
 NEWCOMER = "newcomer.classroom@example.com"
 

@@ -94,3 +94,23 @@ def test_an_early_native_form_post_only_redirects_back() -> None:
     )
     assert evil.headers["location"] == "/home"
     assert client.get("/api/auth/form-not-ready").status_code == 405
+
+
+def test_an_early_form_post_keeps_the_pages_next() -> None:
+    """Issue 14: sign-in reached with `?next=` keeps it through the pre-hydration post
+    (read from the Referer of that same page, validated like any `next`)."""
+    client = TestClient(api)
+    back = "/login?next=%2Ft%2Folena%3Fservice%3D3%26slot%3D2026-11-30T08%3A00%3A00%2B00%3A00"
+
+    def post(referer: str, to: str = "/login") -> str:
+        response = client.post(
+            "/api/auth/form-not-ready", params={"to": to}, headers={"referer": referer},
+            follow_redirects=False,
+        )  # fmt: skip
+        assert response.status_code == 303
+        return response.headers["location"]
+
+    assert post(f"http://localhost:3000{back}") == back
+    assert post("http://localhost:3000/register?next=/x") == "/login"  # another page
+    assert post("http://localhost:3000/login?next=//evil.example") == "/login?next=//evil.example"
+    assert post("http://localhost:3000/login") == "/login"

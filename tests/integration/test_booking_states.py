@@ -66,10 +66,11 @@ def test_public_page_opens_on_the_service_and_week_of_a_marketplace_card(
     tutor = add_tutor()
     add_service(tutor, name="Algebra")
     trial = add_service(tutor, name="Trial", price="0", trial=True)
-    path = f"/t/olena?from=marketplace&service={trial}&week=2026-12-09"
+    geometry = add_service(tutor, name="Geometry")  # (a guest never gets a trial: issue 14)
+    path = f"/t/olena?from=marketplace&service={geometry}&week=2026-12-09"
     st = state(TutorPublicState, path)
     run(st.on_load())
-    assert st.service_id == str(trial) and st.source == "marketplace"
+    assert st.service_id == str(geometry) and st.source == "marketplace"
     assert st.week_start == "2026-12-07"  # the Monday of the card's date
     plain = state(TutorPublicState, "/t/olena?week=not-a-date")
     run(plain.on_load())
@@ -219,6 +220,7 @@ def test_private_page_reschedules_then_cancels(sqlite_db: str) -> None:
     assert MONDAY_10 in starts  # its own time is offered again (the lesson being moved)
     new_start = "2026-11-30T12:00:00+00:00"
     run(page.reschedule_to({"start": new_start, "label": "Mon 30 Nov, 14:00"}))
+    run(page.confirm_move())  # "Move from X to Y?" (issue 14)
     assert not page.resched_open and page.r_message == ""
     assert page.b.start == new_start
 

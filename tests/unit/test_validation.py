@@ -76,3 +76,56 @@ def test_telegram_username_required_for_guests() -> None:
 def test_renamed_zones_reported_by_browsers_map_to_current_names() -> None:
     assert v.canonical_timezone("Europe/Kiev") == "Europe/Kyiv"
     assert v.canonical_timezone("Europe/Warsaw") == "Europe/Warsaw"
+
+
+# --- issue 14: `next` after sign-in, demo addresses ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "/t/olena?service=3&week=2026-11-30&slot=2026-11-30T08%3A00%3A00%2B00%3A00",
+        "/home",
+        "/",
+        "/calendar#week",
+    ],
+)
+def test_next_keeps_paths_of_this_site(raw: str) -> None:
+    assert v.safe_next_path(raw) == raw
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "",
+        None,
+        42,
+        "//evil.example",
+        "///evil.example",
+        "https://evil.example/t/olena",
+        "javascript:alert(1)",
+        "http:/evil.example",
+        "evil.example/login",
+        "t/olena",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "/\t/evil.example",  # browsers drop tabs and newlines: "//evil.example"
+        "/\n/evil.example",
+        " /home",
+        "/%2F%2Fevil.example",
+        "/%5Cevil.example",
+        "/" + "a" * 3000,
+    ],
+)
+def test_next_refuses_anything_that_could_leave_the_site(raw: object) -> None:
+    assert v.safe_next_path(raw) is None
+
+
+def test_every_demo_address_passes_the_email_validator() -> None:
+    """Issue 14: `.local` addresses were refused by the booking form that pre-filled them."""
+    from booking_app.demo import plan
+
+    emails = [s.email for s in plan.STUDENTS] + [t.email for t in plan.TUTORS]
+    emails += [login.email for login in plan.demo_logins()]
+    assert emails and all(v.clean_email(e) == e for e in emails)
+    assert all(e.endswith("@example.com") for e in emails)

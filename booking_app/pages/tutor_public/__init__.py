@@ -14,7 +14,14 @@ import reflex as rx
 from booking_app import routes
 from booking_app.components.forms import form_message, named_field
 from booking_app.components.layout import public_shell
-from booking_app.components.slots import slot_grid, timezone_select, week_picker
+from booking_app.components.slots import (
+    RETURN_FOCUS,
+    TARGET,
+    phone_slot_picker,
+    slot_grid,
+    timezone_select,
+    week_picker,
+)
 from booking_app.components.widgets import length_and_price, not_found, trial_badge, when_loaded
 from booking_app.state.page import public_page
 from booking_app.state.week_nav import JoinableRow
@@ -37,7 +44,7 @@ def _service_card(s: PublicServiceRow) -> rx.Component:
                 justify="between",
                 width="100%",
             ),
-            length_and_price(s, size="2", weight="medium"),
+            length_and_price(s, label=s.price_label, size="2", weight="medium"),
             rx.flex(
                 rx.cond(s.subject_name != "", rx.badge(s.subject_name, variant="outline")),
                 rx.cond(
@@ -50,11 +57,22 @@ def _service_card(s: PublicServiceRow) -> rx.Component:
                 wrap="wrap",
             ),
             rx.cond(s.description != "", rx.text(s.description, size="2", color_scheme="gray")),
+            rx.cond(
+                s.is_trial & ~S.is_student,
+                rx.text(
+                    rx.icon("lock", size=12),
+                    " Sign in as a student to book a trial.",
+                    size="2",
+                    color_scheme="amber",
+                    class_name="trial-needs-account",
+                ),
+            ),
             rx.button(
                 rx.cond(selected, "Selected", "Show times"),
                 variant=rx.cond(selected, "solid", "soft"),
                 on_click=S.set_service(s.id.to_string()),
                 size="2",
+                min_height=TARGET,
                 id="choose-service-" + s.id.to_string(),
             ),
             spacing="2",
@@ -73,7 +91,8 @@ def _joinable_item(j: JoinableRow) -> rx.Component:
         rx.badge(j.free_spots.to_string(), " free", color_scheme="violet"),
         rx.button(
             "Join",
-            size="1",
+            size="2",
+            min_height=TARGET,
             on_click=S.pick_lesson(j.lesson_id, j.label),
             id="join-" + j.lesson_id.to_string(),
         ),
@@ -92,7 +111,7 @@ def _booking_form() -> rx.Component:
                 S.is_guest,
                 rx.text(
                     "Booking as a guest. ",
-                    rx.link("Sign in", href=routes.LOGIN),
+                    rx.link("Sign in", href=S.sign_in_href, id="book-sign-in"),
                     " to book with your account (trials need a student account).",
                     size="2",
                     color_scheme="gray",
@@ -128,6 +147,78 @@ def _booking_form() -> rx.Component:
     )
 
 
+def _sign_in_links(prefix: str) -> rx.Component:
+    """Sign in / create a student account, both coming back to this service, week and slot."""
+    return rx.flex(
+        rx.link(
+            rx.button("Sign in", min_height=TARGET), href=S.sign_in_href, id=f"{prefix}-sign-in"
+        ),
+        rx.link(
+            rx.button("Create a student account", variant="soft", min_height=TARGET),
+            href=S.register_href,
+            id=f"{prefix}-register",
+        ),
+        gap="var(--space-3)",
+        wrap="wrap",
+    )
+
+
+def _trial_notice(prefix: str) -> rx.Component:
+    """Said up front, before a guest picks a time or fills anything (issue 14, item 2)."""
+    return rx.callout.root(
+        rx.callout.icon(rx.icon("sparkles")),
+        rx.vstack(
+            rx.callout.text(
+                rx.cond(
+                    S.is_guest,
+                    "Sign in as a student to book a trial. You come back to this time.",
+                    "Trials are booked with a student account.",
+                ),
+                weight="medium",
+            ),
+            rx.cond(S.is_guest, _sign_in_links(prefix)),
+            spacing="2",
+        ),
+        color_scheme="amber",
+        width="100%",
+        id=prefix,
+    )
+
+
+def _overlap_question() -> rx.Component:
+    """ "You have X then. Book anyway?" (STUDENT_OVERLAP=warn), asked by the service."""
+    return rx.callout.root(
+        rx.callout.icon(rx.icon("calendar-clock")),
+        rx.vstack(
+            rx.callout.text(S.overlap_question, id="overlap-question"),
+            rx.hstack(
+                rx.button(
+                    "Book anyway",
+                    on_click=S.book_anyway,
+                    loading=S.submitting,
+                    id="book-anyway",
+                    min_height=TARGET,
+                ),
+                rx.dialog.close(
+                    rx.button(
+                        "Pick another time",
+                        variant="soft",
+                        color_scheme="gray",
+                        min_height=TARGET,
+                        id="overlap-pick-another",
+                    )
+                ),
+                spacing="3",
+                wrap="wrap",
+            ),
+            spacing="2",
+        ),
+        color_scheme="amber",
+        role="alert",
+        width="100%",
+    )
+
+
 def _dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
@@ -142,9 +233,22 @@ def _dialog() -> rx.Component:
                 margin_bottom="var(--space-3)",
                 id="book-when",
             ),
-            _booking_form(),
+            rx.cond(
+                S.pick_busy != "",
+                rx.callout(
+                    "You have a lesson then: " + S.pick_busy,
+                    icon="calendar-clock",
+                    color_scheme="amber",
+                    size="1",
+                    margin_bottom="var(--space-3)",
+                    id="book-busy",
+                ),
+            ),
+            rx.cond(S.overlap_question != "", _overlap_question()),
+            rx.cond(S.trial_needs_sign_in, _trial_notice("book-trial"), _booking_form()),
             max_width="520px",
             id="booking-dialog",
+            on_close_auto_focus=RETURN_FOCUS,
         ),
         open=S.dialog_open,
         on_open_change=S.set_dialog_open,
@@ -174,6 +278,7 @@ def _slots_section() -> rx.Component:
                     role="alert",
                 ),
             ),
+            rx.cond(S.trial_needs_sign_in, _trial_notice("trial-notice")),
             week_picker(S, prefix="week"),
             rx.cond(
                 S.slots_error != "",
@@ -188,7 +293,22 @@ def _slots_section() -> rx.Component:
                     id="no-slots",
                 ),
             ),
-            slot_grid(S.days, lambda s: S.pick_slot(s), prefix="slots"),
+            rx.tablet_and_desktop(
+                slot_grid(S.days, lambda s: S.pick_slot(s), prefix="slots", busy=S.busy),
+                width="100%",
+            ),
+            rx.mobile_only(
+                phone_slot_picker(
+                    S.days,
+                    S.phone_day,
+                    S.pick_day,
+                    S.phone_slots,
+                    lambda s: S.pick_slot(s),
+                    prefix="pslots",
+                    busy=S.busy,
+                ),
+                width="100%",
+            ),
             rx.cond(
                 (S.joinable.length() > 0) & (S.selected_service.lesson_type == "group"),
                 rx.vstack(

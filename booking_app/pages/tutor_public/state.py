@@ -11,12 +11,18 @@ import reflex as rx
 
 from booking_app import clock, routes
 from booking_app.services import accounts, booking, tutor_public
-from booking_app.services.errors import DomainError, NotFound, SlotUnavailable
+from booking_app.services.errors import (
+    DomainError,
+    NotFound,
+    OverlapNeedsConfirm,
+    SlotUnavailable,
+)
+from booking_app.services.money import locale_of, price_label
 from booking_app.state.auth import AuthState
 from booking_app.state.forms import FORM, FormErrors, error_text, error_toast, text_of
 from booking_app.state.page import offload
 from booking_app.state.viewer_timezone import ViewerTimezone
-from booking_app.state.week_nav import SlotWeek, monday_of
+from booking_app.state.week_nav import SlotRow, SlotWeek, monday_of
 
 FORM_FIELDS = ("name", "phone", "email", "telegram_username")
 NOT_A_STUDENT_ACCOUNT = "Sign in with a student account to book (or sign out to book as a guest)."
@@ -35,6 +41,7 @@ class PublicServiceRow:
     mode: str = "online"
     is_trial: bool = False
     subject_name: str = ""
+    price_label: str = ""  # "Free", "450 UAH" in the viewer's locale
 
 
 @dataclass
@@ -73,6 +80,48 @@ class TutorPublicState(ViewerTimezone, SlotWeek, FormErrors, rx.State):
     form_key: int = 0
     taken_message: str = ""
     submitting: bool = False
+    # "You have X then - book anyway?" (STUDENT_OVERLAP=warn): the service's question.
+    overlap_question: str = ""
+
+    # A signed-in student's own lessons on this week's slots: slot start -> what clashes.
+    busy: dict[str, str] = {}
+    _student_id: int = 0  # backend-only: whose lessons `busy` shows (from the session)
+
+    # Phones: one day at a time (a row of day chips, then that day's times).
+    phone_day: str = ""
+
+    @rx.var
+    def phone_slots(self) -> list[SlotRow]:
+        for day in self.days:
+            if day.date == self.phone_day:
+                return day.slots
+        return []
+
+    @rx.var
+    def trial_needs_sign_in(self) -> bool:
+        """A trial is for a signed-in student: anyone else is told before any form."""
+        return self.selected_service.is_trial and not self.is_student
+
+    @rx.var
+    def return_path(self) -> str:
+        """This page with the service, week and slot picked: where sign-in comes back to."""
+        query = {"service": self.service_id, "week": self.week_start, "slot": self.pick_start}
+        if self.source == "marketplace":
+            query["from"] = "marketplace"
+        return routes.tutor_public_url(self.tutor_slug, query)
+
+    @rx.var
+    def sign_in_href(self) -> str:
+        return routes.login_url(self.return_path)
+
+    @rx.var
+    def register_href(self) -> str:
+        return routes.register_url(self.return_path, role="student")
+
+    @rx.var
+    def pick_busy(self) -> str:
+        """What the picked slot clashes with ("" when nothing)."""
+        return self.busy.get(self.pick_start, "")
 
     @rx.var
     def selected_service(self) -> PublicServiceRow:
@@ -103,11 +152,25 @@ class TutorPublicState(ViewerTimezone, SlotWeek, FormErrors, rx.State):
             return
         self.slots_error = ""
         self._show_week(view)
+        await self._mark_busy()
+        if not any(d.date == self.phone_day and d.count for d in self.days):
+            self.phone_day = next((d.date for d in self.days if d.count), "")
+
+    async def _mark_busy(self) -> None:
+        """The signed-in student's own lessons on this week's slots (any tutor)."""
+        if not self._student_id:
+            self.busy = {}
+            return
+        starts = [slot.start for day in self.days for slot in day.slots]
+        minutes = int(self.selected_service.duration_min or 60)
+        self.busy = await offload(
+            booking.busy_slots, self._student_id, starts, minutes, self.viewer_tz
+        )
 
     def _reset_dialog(self) -> None:
         self.dialog_open, self.submitting = False, False
         self.pick_start, self.pick_lesson_id, self.pick_label = "", 0, ""
-        self.taken_message = ""
+        self.taken_message, self.overlap_question = "", ""
         self._clear_errors()
 
     @rx.event
@@ -124,6 +187,7 @@ class TutorPublicState(ViewerTimezone, SlotWeek, FormErrors, rx.State):
         self.tutor = TutorInfo(
             view.name, view.headline, view.bio, list(view.subjects), view.requires_confirmation
         )
+        locale = locale_of(self.router.headers.accept_language)
         self.services = [
             PublicServiceRow(
                 s.id,
@@ -137,32 +201,55 @@ class TutorPublicState(ViewerTimezone, SlotWeek, FormErrors, rx.State):
                 s.mode,
                 bool(s.is_trial),
                 s.subject_name or "",
+                price_label(s.price, s.currency, locale),
             )
             for s in view.services
         ]
         query = self.router.url.query_parameters
         self.source = "marketplace" if query.get("from", "") == "marketplace" else "public_page"
-        wanted = query.get("service", "")
-        ids = [str(s.id) for s in self.services]
-        if wanted in ids:
-            self.service_id = wanted
-        elif self.service_id not in ids:
-            regular = [str(s.id) for s in self.services if not s.is_trial]
-            self.service_id = (regular or ids or [""])[0]
         auth = await self.get_state(AuthState)
         self.is_student = auth.role == "student"
         self.is_guest = not auth.signed_in
+        self._student_id = auth.user_id if self.is_student else 0
+        self._choose_service(query.get("service", ""))
         self._adopt_account_timezone(auth)
         self.week_start = monday_of(query.get("week", "")) or ""
         await self._refresh_slots()
         self.loaded = True
+        await self._reopen_slot(query.get("slot", ""))
         return self._ask_browser_timezone(auth)
+
+    def _choose_service(self, wanted: str) -> None:
+        """The service of the link, else the first regular one. Only a student gets a
+        trial preselected: anyone else could not book it (issue 14, item 2)."""
+        ids = [str(s.id) for s in self.services]
+        trials = {str(s.id) for s in self.services if s.is_trial}
+        if wanted in ids and (self.is_student or wanted not in trials):
+            self.service_id = wanted
+        elif self.service_id not in ids or (self.service_id in trials and not self.is_student):
+            regular = [str(s.id) for s in self.services if not s.is_trial]
+            self.service_id = (regular or ids or [""])[0]
+
+    async def _reopen_slot(self, start: str) -> None:
+        """Back from sign-in (`?slot=`): the dialog of that slot, if it is still offered."""
+        for day in self.days:
+            for slot in day.slots:
+                if slot.start == start:
+                    self.phone_day = day.date
+                    await self._open(slot.start, 0, slot.label)
+                    return
 
     async def _timezone_changed(self) -> None:
         await self._refresh_slots()
 
     async def _week_changed(self) -> None:
         await self._refresh_slots()
+
+    @rx.event
+    def pick_day(self, day: str) -> None:
+        """Phones: show this day's times."""
+        if any(d.date == day for d in self.days):
+            self.phone_day = str(day)
 
     @rx.event
     async def set_service(self, service_id: str) -> None:
@@ -174,7 +261,7 @@ class TutorPublicState(ViewerTimezone, SlotWeek, FormErrors, rx.State):
 
     async def _open(self, start: str, lesson_id: int, label: str) -> None:
         self._clear_errors()
-        self.taken_message = ""
+        self.taken_message, self.overlap_question = "", ""
         self.pick_start, self.pick_lesson_id, self.pick_label = start, lesson_id, label
         auth = await self.get_state(AuthState)
         contact = await offload(accounts.get_contact, auth.user_id) if auth.signed_in else None
@@ -204,16 +291,29 @@ class TutorPublicState(ViewerTimezone, SlotWeek, FormErrors, rx.State):
 
     @rx.event
     async def submit(self, form_data: dict[str, Any]):  # type: ignore[no-untyped-def]
+        self.f_name, self.f_phone = text_of(form_data, "name"), text_of(form_data, "phone")
+        self.f_email = text_of(form_data, "email")
+        self.f_telegram = text_of(form_data, "telegram_username")
+        async for event in self._book(confirm_overlap=False):
+            yield event
+
+    @rx.event
+    async def book_anyway(self):  # type: ignore[no-untyped-def]
+        """The answer "yes" to "You have X then - book anyway?": the same form again, with
+        `confirm_overlap` (the service re-checks the clash and the rule itself)."""
+        if not self.overlap_question:
+            return
+        async for event in self._book(confirm_overlap=True):
+            yield event
+
+    async def _book(self, *, confirm_overlap: bool):  # type: ignore[no-untyped-def]
         self._clear_errors()
-        self.taken_message = ""
+        self.taken_message, self.overlap_question = "", ""
         auth = await self.get_state(AuthState)
         user = auth.require_user()
         if user is not None and user.role != "student":
             self.errors = {FORM: NOT_A_STUDENT_ACCOUNT}
             return
-        self.f_name, self.f_phone = text_of(form_data, "name"), text_of(form_data, "phone")
-        self.f_email = text_of(form_data, "email")
-        self.f_telegram = text_of(form_data, "telegram_username")
         self.submitting = True
         yield
         form = booking.BookingForm(
@@ -226,6 +326,7 @@ class TutorPublicState(ViewerTimezone, SlotWeek, FormErrors, rx.State):
             email=self.f_email,
             telegram_username=self.f_telegram,
             source=self.source,
+            confirm_overlap=confirm_overlap,
         )
         try:
             view = await offload(
@@ -240,6 +341,11 @@ class TutorPublicState(ViewerTimezone, SlotWeek, FormErrors, rx.State):
             self.dialog_open = False
             await self._refresh_slots()
             yield error_toast(exc)
+            return
+        except OverlapNeedsConfirm as exc:  # ask; the dialog keeps everything typed
+            self.submitting = False
+            self.overlap_question = error_text(exc)
+            yield rx.set_focus("book-anyway")
             return
         except DomainError as exc:
             self.submitting = False

@@ -15,6 +15,7 @@ from booking_app.services.booking.manage import (
     reschedule_booking,
     reschedule_options,
 )
+from booking_app.services.booking.overlap import busy_slots, overlap_mode
 from booking_app.services.booking.requests import (
     confirm_booking,
     decline_booking,
@@ -39,12 +40,14 @@ __all__ = [
     "RequestView",
     "StudentBookingsView",
     "booking_ics",
+    "busy_slots",
     "cancel_booking",
     "confirm_booking",
     "create_booking",
     "decline_booking",
     "get_booking",
     "long_label",
+    "overlap_mode",
     "parse_start",
     "pending_count",
     "pending_requests",

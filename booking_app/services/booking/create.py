@@ -9,7 +9,7 @@ username; trials are for signed-in students, one live trial per tutor.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -26,6 +26,7 @@ from booking_app.models import (
 from booking_app.repositories import bookings as repo
 from booking_app.repositories import lessons as lessons_repo
 from booking_app.services import offer_fields as f
+from booking_app.services.booking.overlap import check_overlap
 from booking_app.services.booking.seats import add_service_lesson, admit, spec_of
 from booking_app.services.booking.views import BookingDetailView, detail_view, owner_zone
 from booking_app.services.errors import (
@@ -60,6 +61,8 @@ class BookingForm:
     email: str = ""
     telegram_username: str = ""
     source: str = "public_page"  # "marketplace" | "public_page"
+    # The student answered "book anyway?" (STUDENT_OVERLAP=warn); re-checked in the write.
+    confirm_overlap: bool = False
 
 
 @dataclass(frozen=True)
@@ -129,11 +132,26 @@ def clean_target(fields: f.Fields, start: str, lesson_id: Any) -> tuple[datetime
     return fields.take("start", lambda: parse_start(start)), 0
 
 
-def _clean_form(form: BookingForm, *, guest: bool) -> _Client:
+def _clean_email(raw: str, account_email: str | None) -> str | None:
+    """Optional; the signed-in student's own account email is always accepted as it is.
+
+    The form pre-fills it, and an address the app stored itself (an older demo on a
+    special-use domain, a rule tightened since registration) must never be what stops a
+    student from booking (issue 14, item 1).
+    """
+    value = raw.strip() if isinstance(raw, str) else ""
+    if not value:
+        return None
+    if account_email and value.casefold() == account_email.strip().casefold():
+        return account_email.strip()
+    return clean_email(value)
+
+
+def _clean_form(form: BookingForm, *, guest: bool, account_email: str | None = None) -> _Client:
     fields = f.Fields()
     name = fields.take("name", lambda: clean_name(form.name))
     phone = fields.take("phone", lambda: clean_phone(form.phone))
-    email = fields.take("email", lambda: clean_email(form.email) if form.email.strip() else None)
+    email = fields.take("email", lambda: _clean_email(form.email, account_email))
     telegram = fields.take(
         "telegram_username",
         lambda: clean_telegram_username(form.telegram_username, required=guest),
@@ -144,6 +162,15 @@ def _clean_form(form: BookingForm, *, guest: bool) -> _Client:
     fields.raise_if_invalid()
     assert name is not None and phone is not None  # no errors means both parsed
     return _Client(name, phone, email, telegram, BookingSource(form.source), start, lesson_id)
+
+
+def _account_email(student_id: int | None) -> str | None:
+    """The signed-in student's stored email (None for guests and unknown ids)."""
+    if student_id is None or not isinstance(student_id, int):
+        return None
+    with read_scope() as session:
+        student = repo.active_student(session=session, student_id=student_id)
+        return student.email if student is not None else None
 
 
 def _offer(form: BookingForm, student_id: int | None) -> _Offer:
@@ -233,7 +260,7 @@ def create_booking(
     (room + membership at once). The time is re-checked under the tutor's lock; a
     refusal is SlotUnavailable with the engine's reason and sentence.
     """
-    client = _clean_form(form, guest=student_id is None)
+    client = _clean_form(form, guest=student_id is None, account_email=_account_email(student_id))
     offer = _offer(form, student_id)
     with locked_schedule(form.tutor_id) as write:
         lesson: Lesson | None = None
@@ -246,6 +273,18 @@ def create_booking(
             write.refuse(verdict)
             seat = _Seat(offer.service.price, offer.service.is_trial)
         _check_trial(write, seat, offer, form.tutor_id)
+        start = lesson.starts_at if lesson is not None else client.start
+        assert start is not None
+        check_overlap(
+            write.session,
+            student_id=offer.student_id,
+            start=start,
+            end=lesson.ends_at
+            if lesson is not None
+            else start + timedelta(minutes=offer.service.duration_min),
+            confirmed=form.confirm_overlap is True,
+            tz_name=offer.student_tz,
+        )
         if lesson is None:
             assert client.start is not None
             lesson = add_service_lesson(write, form.tutor_id, offer.service, client.start, now)

@@ -26,6 +26,7 @@ from booking_app.services import timefmt
 from booking_app.services.booking.create import clean_target, joinable_lesson
 from booking_app.services.booking.seats import add_service_lesson, release, spec_of
 from booking_app.services.booking.views import (
+    CANCELLED_BY_CLIENT,
     BookingDetailView,
     detail_view,
     holds_seat,
@@ -105,9 +106,10 @@ def cancel_booking(token: str, *, now: datetime, reason: str = "") -> BookingDet
     note = _clean_reason(reason)
     with locked_schedule() as write:
         booking, lesson, notice_hours = _locked_by_token(write, token, now)
-        late = is_late(lesson, notice_hours, now)
+        late = is_late(booking, lesson, notice_hours, now)  # never for a pending request
         booking.status = BookingStatus.late_cancel if late else BookingStatus.cancelled
         booking.status_reason = note or None
+        booking.cancelled_by = CANCELLED_BY_CLIENT
         booking.cancelled_at = booking.updated_at = now
         write.session.flush()
         release(write, lesson, now)
@@ -165,7 +167,7 @@ def reschedule_booking(
     fields.raise_if_invalid()
     with locked_schedule() as write:
         booking, lesson, notice_hours = _locked_by_token(write, token, now)
-        if is_late(lesson, notice_hours, now):
+        if is_late(booking, lesson, notice_hours, now):
             raise TooLateToMove()
         if lesson.lesson_type is LessonType.individual:
             if seat or new_start is None:

@@ -21,7 +21,7 @@ from booking_app.scheduling import Reason
 from booking_app.services import offer_fields as f
 from booking_app.services import timefmt
 from booking_app.services.booking.seats import admit, release
-from booking_app.services.booking.views import RequestView, request_view
+from booking_app.services.booking.views import CANCELLED_BY_TUTOR, RequestView, request_view
 from booking_app.services.errors import (
     AlreadyAnswered,
     AlreadyCancelled,
@@ -117,6 +117,7 @@ def decline_booking(tutor_id: int, booking_id: int, *, reason: str, now: datetim
         booking, lesson = _locked_request(write, tutor_id, booking_id)
         booking.status = BookingStatus.cancelled
         booking.status_reason = note
+        booking.cancelled_by = CANCELLED_BY_TUTOR
         booking.cancelled_at = booking.updated_at = now
         write.session.flush()
         release(write, lesson, now)

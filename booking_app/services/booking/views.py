@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from booking_app.config import get_settings
 from booking_app.db import read_scope
-from booking_app.models import SEAT_HOLDING_STATUSES, Booking, Lesson
+from booking_app.models import SEAT_HOLDING_STATUSES, Booking, BookingStatus, Lesson
 from booking_app.repositories import bookings as repo
 from booking_app.repositories.bookings import BookingDetail
 from booking_app.scheduling import LATE_CANCEL, cancellation_kind
@@ -27,7 +27,25 @@ STATUS_LABELS = {
     "late_cancel": "Cancelled late",
     "completed": "Completed",
     "no_show": "Missed",
+    # Not statuses: how a `cancelled` row reads when we know who ended it and when.
+    "declined": "Declined - pick another time",
+    "withdrawn": "Withdrawn",
 }
+CANCELLED_BY_TUTOR = "tutor"
+CANCELLED_BY_CLIENT = "client"
+
+
+def shown_status(booking: Booking) -> str:
+    """The status a page shows: a request the tutor declined is "declined" (with a link to
+    pick another time), a request withdrawn before any answer is "withdrawn"; late-cancel
+    rules only ever applied to confirmed lessons (issue 14, item 5)."""
+    status = booking.status.value
+    if booking.status is BookingStatus.cancelled and booking.confirmed_at is None:
+        if booking.cancelled_by == CANCELLED_BY_TUTOR:
+            return "declined"
+        if booking.cancelled_by == CANCELLED_BY_CLIENT:
+            return "withdrawn"
+    return status
 
 
 @dataclass(frozen=True)
@@ -54,6 +72,7 @@ class BookingDetailView:
     can_reschedule: bool
     telegram_link: str  # https://t.me/<bot>?start=<token>
     status_reason: str
+    shown_status: str = ""  # `status`, or "declined" / "withdrawn" (see shown_status)
 
 
 @dataclass(frozen=True)
@@ -95,19 +114,23 @@ def holds_seat(booking: Booking) -> bool:
     return booking.status in SEAT_HOLDING_STATUSES
 
 
-def is_late(lesson: Lesson, notice_hours: int, now: datetime) -> bool:
-    """Inside the tutor's cancellation notice (cancelling is allowed, but counts late)."""
+def is_late(booking: Booking, lesson: Lesson, notice_hours: int, now: datetime) -> bool:
+    """Inside the tutor's cancellation notice (cancelling is allowed, but counts late).
+    Only a confirmed lesson can be cancelled late: a pending request is withdrawn."""
+    if booking.status is not BookingStatus.confirmed:
+        return False
     return cancellation_kind(lesson.starts_at, now, notice_hours * 60) == LATE_CANCEL
 
 
 def detail_view(row: BookingDetail, tz: ZoneInfo, now: datetime) -> BookingDetailView:
     booking, lesson = row.booking, row.lesson
     can_cancel = holds_seat(booking) and lesson.starts_at > now
-    late = can_cancel and is_late(lesson, row.notice_hours, now)
+    late = can_cancel and is_late(booking, lesson, row.notice_hours, now)
+    shown = shown_status(booking)
     return BookingDetailView(
         token=booking.booking_token,
         status=booking.status.value,
-        status_label=STATUS_LABELS.get(booking.status.value, booking.status.value),
+        status_label=STATUS_LABELS.get(shown, shown),
         kind=booking.kind.value,
         tutor_name=row.tutor_name,
         tutor_slug=row.tutor_slug,
@@ -127,6 +150,7 @@ def detail_view(row: BookingDetail, tz: ZoneInfo, now: datetime) -> BookingDetai
         can_reschedule=can_cancel and not late,
         telegram_link=telegram_link(booking.booking_token),
         status_reason=booking.status_reason or "",
+        shown_status=shown,
     )
 
 
