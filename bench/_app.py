@@ -83,7 +83,13 @@ def running_app(
     demo: bool = True,
     port: int | None = None,
 ) -> Iterator[App]:
-    """Start ``cli run --no-worker`` on a free port, wait for /api/health, stop it after."""
+    """Start ``cli run --no-worker`` on a free port, wait for /api/health, stop it after.
+
+    BENCH_WEB_DIR (set by `make bench`) replaces ``web_dir``: the benches then share one
+    build folder, so only the first start installs the frontend's packages.
+    """
+    if os.environ.get("BENCH_WEB_DIR"):
+        web_dir = Path(os.environ["BENCH_WEB_DIR"])
     data_dir.mkdir(parents=True, exist_ok=True)
     port = port or free_port()
     env = app_env(data_dir, web_dir, port, extra or {})
@@ -132,3 +138,19 @@ def load_line() -> str:
     """``uptime``'s load averages and the CPU count, printed with every figure."""
     one, five, fifteen = os.getloadavg()
     return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} CPUs"
+
+
+def use_app_database(app: App) -> None:
+    """Point this process's services at ``app``'s database, and its live-update publishes
+    at ``app`` (for benches that change data in-process and watch a browser)."""
+    from booking_app.config import get_settings
+    from booking_app.db import reset_engine
+
+    for name in ("DATA_DIR", "DATABASE_URL", "SECRET_KEY"):
+        if name in app.env:
+            os.environ[name] = app.env[name]
+        else:
+            os.environ.pop(name, None)
+    os.environ["REALTIME_URL"] = app.loopback
+    get_settings.cache_clear()
+    reset_engine()
