@@ -8,11 +8,14 @@ so the p95 of the losers' answer time is the user-visible cost of serializing wr
 For SQLite (a migrated temp file) and PostgreSQL (a throwaway database, created and
 dropped here; skipped with a note if unreachable): each run makes a fresh tutor with one
 60-minute service, releases 20 threads (own sessions) with a barrier at the same slot,
-with a 20 ms pause injected between the in-transaction check and the insert.
+with a 20 ms pause injected between the in-transaction check and the insert. Each
+winner's commit announces the change to REALTIME_URL; the bench points it at a loopback
+listener of its own (never at whatever runs on port 3000) and expects one per run.
 
 Run: ``.venv/bin/python bench/bench_booking_race.py [--runs 50]``
 (``BENCH_PG_ADMIN_URL`` overrides the PostgreSQL server). Exit status 1 if any run had a
-winner count other than 1 or an error other than SlotUnavailable.
+winner count other than 1, an error other than SlotUnavailable, or announcements other
+than one per run.
 """
 
 from __future__ import annotations
