@@ -154,3 +154,21 @@ def use_app_database(app: App) -> None:
     os.environ["REALTIME_URL"] = app.loopback
     get_settings.cache_clear()
     reset_engine()
+
+
+def exit_status(*, missed: bool, broken: bool) -> int:
+    """1 when something is broken (a change never arrived, a wrong answer); a missed
+    wall-clock target only with BENCH_STRICT=1.
+
+    Why: these benches time several processes and browsers on a 2-core machine shared
+    with other work; their wall-clock tail measures that load as much as the app (the
+    figures are printed with the load average). Correctness never depends on the load.
+    """
+    strict = os.environ.get("BENCH_STRICT") == "1"
+    if missed:
+        print(
+            "a wall-clock target was MISSED ("
+            + ("BENCH_STRICT=1: failing" if strict else "reported; BENCH_STRICT=1 fails on it")
+            + f"; {load_line()})"
+        )
+    return 1 if broken or (missed and strict) else 0

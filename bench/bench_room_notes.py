@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from _app import running_app, use_app_database  # noqa: E402
+from _app import exit_status, running_app, use_app_database  # noqa: E402
 from bench_live_updates import CHROMIUM, _pct  # noqa: E402
 
 TARGET_P95_MS = 1000.0
@@ -120,7 +120,7 @@ def main() -> int:
         f"max={max(values):6.0f} ms  target p95<={TARGET_P95_MS:.0f} ms  "
         f"{'OK' if ok else 'MISSED'}"
     )
-    return 0 if ok else 1
+    return exit_status(missed=not ok, broken=len(values) < args.changes)
 
 
 if __name__ == "__main__":
