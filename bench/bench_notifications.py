@@ -34,6 +34,9 @@ _DATA_DIR = tempfile.mkdtemp(prefix="bench-notifications-")
 os.environ["DATA_DIR"] = _DATA_DIR  # before booking_app reads its settings
 for _name in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "TELEGRAM_BOT_TOKEN"):
     os.environ[_name] = ""
+# Nothing here watches live updates: without this, every booking the setup writes (and the
+# worker's changes) would POST to REALTIME_URL's default, whatever runs on port 3000.
+os.environ["REALTIME_URL"] = "off"
 
 import sqlalchemy as sa  # noqa: E402
 
