@@ -26,8 +26,9 @@ Bounded and loopback only: the target is always the app this script started on
 127.0.0.1; at most MAX_USERS users; every wait has a timeout.
 
 Run: ``.venv/bin/python bench/bench_ws_load.py [--users 50,100,200] [--seconds 60]``
-``BENCH_WS_SECONDS=3600`` is the 1-hour run. Exit status 1 on protocol errors (> 1 % of
-events), or when a target is missed and BENCH_STRICT=1.
+``BENCH_WS_SECONDS=3600`` is the 1-hour run. Exit status 1 on protocol errors (refused or
+closed sockets, unexpected frames: > 1 % of events) or when nothing was answered; a missed
+target (timeouts after WAIT_S included) fails only with BENCH_STRICT=1.
 """
 
 from __future__ import annotations
@@ -251,7 +252,11 @@ def run_mode(
         stats, rss_start, rss_end, window = asyncio.run(run_load(app, proto, users, seconds))
         ok = report(label, users, stats, (rss_start, rss_end), window, rss_check=rss_check)
         events = len(stats.next_week) + len(stats.page_open)
-        healthy = healthy and sum(stats.errors.values()) <= 0.01 * max(events, 1) and events > 0
+        # Broken: answers a browser would not accept (refused or closed sockets, wrong
+        # frames), or nothing answered at all. Timeouts are the server's overload: they
+        # count against the target (ok above), not against the protocol.
+        refused = sum(n for kind, n in stats.errors.items() if kind != "timeout")
+        healthy = healthy and refused <= 0.01 * max(events, 1) and events > 0
         if users == target_users:
             met = ok
             print(
