@@ -51,20 +51,20 @@ def weekly_windows() -> tuple[WeeklyWindow, ...]:
     return tuple(windows)
 
 
-FUTURE_LESSONS = 250  # the half year ahead: the same density for every history size
+FUTURE_LESSONS = 500  # the half year ahead: the 1,000-lesson density for every size
 
 
 def lessons_and_busy(
     count: int, rng: random.Random
 ) -> tuple[tuple[ExistingLesson, ...], tuple[BusyBlock, ...]]:
-    """``count`` lessons: a quarter (at most 250) over the half year ahead, the rest past.
+    """``count`` lessons: half (at most 500) over the half year ahead, the rest past.
 
     Why not spread them all over one year: at 10,000 lessons every hour of every week is
     taken, so the benchmark week offers 0 slots and the "heavier" case computes less.
     A busy tutor's next weeks look alike whatever the size of their history; what grows
     is the past the engine is handed (and must skip), which is what this case measures.
     """
-    future = min(count // 4, FUTURE_LESSONS)
+    future = min(count // 2, FUTURE_LESSONS)
     past_days = max(182, 182 * (count - future) // FUTURE_LESSONS)
     lessons = []
     for lesson_id in range(count):
