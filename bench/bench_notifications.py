@@ -30,12 +30,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 _DATA_DIR = tempfile.mkdtemp(prefix="bench-notifications-")
 os.environ["DATA_DIR"] = _DATA_DIR  # before booking_app reads its settings
 for _name in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "TELEGRAM_BOT_TOKEN"):
     os.environ[_name] = ""
+# Nothing here watches live updates: without this, every booking the setup writes (and the
+# worker's changes) would POST to REALTIME_URL's default, whatever runs on port 3000.
+os.environ["REALTIME_URL"] = "off"
 
 import sqlalchemy as sa  # noqa: E402
+from _app import exit_status  # noqa: E402
 
 from booking_app.config import get_settings  # noqa: E402
 from booking_app.db import read_scope, reset_engine, session_scope  # noqa: E402
@@ -129,9 +134,9 @@ def _report(fake: FakeTelegram, due: datetime, count: int) -> int:
     )
     print(f"limit violations: {len(fake.violations)}, 429 answers: {fake.refused_429}")
     print(f"earliest delivery vs due: {min(late):+.2f} s (never negative: nothing early)")
-    ok = len(reminders) == count and rate >= TARGET_RATE and not fake.violations and min(late) >= 0
-    print("PASS" if ok else "FAIL")
-    return 0 if ok else 1
+    correct = len(reminders) == count and not fake.violations and min(late) >= 0
+    print("PASS" if correct and rate >= TARGET_RATE else "FAIL" if not correct else "MISSED rate")
+    return exit_status(missed=rate < TARGET_RATE, broken=not correct)
 
 
 if __name__ == "__main__":

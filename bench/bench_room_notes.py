@@ -30,7 +30,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_live_updates import CHROMIUM, _fresh_services, _pct, running_app  # noqa: E402
+from _app import exit_status, running_app, use_app_database  # noqa: E402
+from bench_live_updates import CHROMIUM, _pct  # noqa: E402
 
 TARGET_P95_MS = 1000.0
 TUTOR = "olena.tutor@example.com"
@@ -54,7 +55,6 @@ def _room_uuid() -> str:
     from booking_app.models import ClassroomSession, User
     from tests.support.builders import add_lesson
 
-    _fresh_services()
     with read_scope() as session:
         ids = {u.email: u.id for u in session.exec(select(User)).all()}
     start = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=5)
@@ -108,8 +108,9 @@ def main() -> int:
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench-notes-"))
     try:
-        with running_app(tmp / "app", tmp / ".web", {}) as url:
-            values = measure(url, args.changes)
+        with running_app(tmp / "app", tmp / ".web", {}) as app:
+            use_app_database(app)
+            values = measure(app.url, args.changes)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     p50, p95 = statistics.median(values), _pct(values, 0.95)
@@ -119,7 +120,7 @@ def main() -> int:
         f"max={max(values):6.0f} ms  target p95<={TARGET_P95_MS:.0f} ms  "
         f"{'OK' if ok else 'MISSED'}"
     )
-    return 0 if ok else 1
+    return exit_status(missed=not ok, broken=len(values) < args.changes)
 
 
 if __name__ == "__main__":

@@ -8,12 +8,14 @@ same token is refused afterwards everywhere (cookie, Bearer, websocket, admin).
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Header, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 
 from booking_app import clock, routes
+from booking_app.api.offload import off_loop
 from booking_app.config import get_settings
 from booking_app.services import accounts, sessions
 from booking_app.services.errors import Unauthorized
@@ -94,8 +96,7 @@ def current_user(request: Request, authorization: str | None) -> accounts.Sessio
     return sessions.session_user(request_token(request, authorization))
 
 
-@router.get("/api/v1/me", tags=["auth"])
-def me(request: Request, authorization: str | None = Header(None)) -> Response:
+def _me(request: Request, authorization: str | None) -> Response:
     user = current_user(request, authorization)
     if user is None:
         raise Unauthorized()
@@ -108,3 +109,9 @@ def me(request: Request, authorization: str | None = Header(None)) -> Response:
             "timezone": user.timezone,
         }
     )
+
+
+@router.get("/api/v1/me", tags=["auth"], response_model=dict[str, Any])
+async def me(request: Request, authorization: str | None = Header(None)) -> Response:
+    """The signed-in user (one statement, one thread hop: api/offload.py)."""
+    return await off_loop(_me, request, authorization)

@@ -13,15 +13,14 @@ from typing import Any
 from fastapi import APIRouter, Response
 
 from booking_app import clock
+from booking_app.api.offload import json_response, off_loop
 from booking_app.api.params import TimeZoneName
 from booking_app.services import booking as booking_service
 
 router = APIRouter()
 
 
-@router.get("/booking/{token}.ics", include_in_schema=False)
-def booking_ics(token: str) -> Response:
-    """The booking as a calendar file ("Add to calendar")."""
+def _ics(token: str) -> Response:
     filename, body = booking_service.booking_ics(token)
     return Response(
         body,
@@ -33,8 +32,17 @@ def booking_ics(token: str) -> Response:
     )
 
 
-@router.get("/api/v1/bookings/{token}", tags=["bookings"])
-def booking_by_token(token: str, tz: TimeZoneName = "UTC") -> dict[str, Any]:
+@router.get("/booking/{token}.ics", include_in_schema=False)
+async def booking_ics(token: str) -> Response:
+    """The booking as a calendar file ("Add to calendar")."""
+    return await off_loop(_ics, token)
+
+
+def _booking(token: str, tz: str) -> Response:
+    return json_response(asdict(booking_service.get_booking(token, viewer_tz=tz, now=clock.now())))
+
+
+@router.get("/api/v1/bookings/{token}", tags=["bookings"], response_model=dict[str, Any])
+async def booking_by_token(token: str, tz: TimeZoneName = "UTC") -> Response:
     """Public booking by token; times labelled in ``tz`` (IANA name)."""
-    view = booking_service.get_booking(token, viewer_tz=tz, now=clock.now())
-    return asdict(view)
+    return await off_loop(_booking, token, tz)

@@ -14,11 +14,12 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from fastapi import APIRouter, Header, Request
+from fastapi import APIRouter, Header, Request, Response
 from pydantic import BaseModel
 
 from booking_app import clock
 from booking_app.api.auth import current_user
+from booking_app.api.offload import json_response, off_loop
 from booking_app.api.params import Id, InviteTtlHours
 from booking_app.services import accounts, classroom, dashboard, invites, students
 from booking_app.services.errors import Forbidden, Unauthorized
@@ -138,25 +139,34 @@ def revoke_invite(
     return {"invite_id": invite_id, "revoked": True}
 
 
-@router.get("/api/v1/my-students")
-def my_students(
+def _students(
+    request: Request, authorization: str | None, q: str, page: int, page_size: int
+) -> Response:
+    user = _user(request, authorization, "tutor")
+    found = students.list_students(
+        user.id, query=q, page=page, page_size=page_size, now=clock.now()
+    )
+    return json_response(
+        {
+            "count": found.total,
+            "page": found.page,
+            "page_size": found.page_size,
+            "pages": found.pages,
+            "results": [asdict(r) for r in found.rows],
+        }
+    )
+
+
+@router.get("/api/v1/my-students", response_model=dict[str, Any])
+async def my_students(
     request: Request,
     q: str = "",
     page: int = 1,
     page_size: int = 10,
     authorization: str | None = Header(None),
-) -> dict[str, Any]:
-    user = _user(request, authorization, "tutor")
-    found = students.list_students(
-        user.id, query=q, page=page, page_size=page_size, now=clock.now()
-    )
-    return {
-        "count": found.total,
-        "page": found.page,
-        "page_size": found.page_size,
-        "pages": found.pages,
-        "results": [asdict(r) for r in found.rows],
-    }
+) -> Response:
+    """The tutor's students, a page at a time (one thread hop: api/offload.py)."""
+    return await off_loop(_students, request, authorization, q, page, page_size)
 
 
 @router.post("/api/v1/lessons")
@@ -175,11 +185,18 @@ def create_lesson(
     return asdict(created)
 
 
-@router.get("/api/v1/dashboard")
-def my_dashboard(request: Request, authorization: str | None = Header(None)) -> dict[str, Any]:
+def _dashboard(request: Request, authorization: str | None) -> Response:
     user = _user(request, authorization, "student", "tutor")
     if user.role == "tutor":
-        return asdict(dashboard.tutor_dashboard(user.id, now=clock.now()))
-    return asdict(
-        dashboard.student_dashboard(user.id, now=clock.now(), viewer_tz=user.timezone or "UTC")
+        return json_response(asdict(dashboard.tutor_dashboard(user.id, now=clock.now())))
+    return json_response(
+        asdict(
+            dashboard.student_dashboard(user.id, now=clock.now(), viewer_tz=user.timezone or "UTC")
+        )
     )
+
+
+@router.get("/api/v1/dashboard", response_model=dict[str, Any])
+async def my_dashboard(request: Request, authorization: str | None = Header(None)) -> Response:
+    """The tutor's or the student's home numbers (one thread hop: api/offload.py)."""
+    return await off_loop(_dashboard, request, authorization)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import NamedTuple
 
+import sqlalchemy as sa
 from sqlalchemy import delete
 from sqlmodel import Session, select
 
-from booking_app.models import User, UserSession
+from booking_app.models import Role, User, UserSession
 
 
 def add(*, session: Session, row: UserSession) -> None:
@@ -44,3 +46,37 @@ def delete_for_user(*, session: Session, user_id: int) -> int:
 def delete_expired(*, session: Session, now: datetime) -> int:
     result = session.execute(delete(UserSession).where(UserSession.expires_at <= now))  # type: ignore[arg-type]
     return int(result.rowcount or 0)
+
+
+class SessionUserRow(NamedTuple):
+    id: int
+    name: str
+    email: str
+    role: Role
+    timezone: str
+
+
+# Built once: every API request and every page load checks its session, and building the
+# expression costs more CPU than SQLite takes to answer it (issue 15: /api/v1/me).
+_ACTIVE_SESSION_USER = (
+    sa.select(User.id, User.name, User.email, User.role, User.timezone)
+    .join(UserSession, UserSession.user_id == User.id)  # type: ignore[arg-type]
+    .where(
+        UserSession.id == sa.bindparam("sid"),
+        UserSession.user_id == sa.bindparam("user_id"),
+        UserSession.expires_at > sa.bindparam("now"),
+        User.is_active.is_(True),  # type: ignore[attr-defined]
+    )
+)
+
+
+def active_session_user(
+    *, session: Session, sid: str, user_id: int, now: datetime
+) -> SessionUserRow | None:
+    """`active_user` as five plain columns, on the connection (no ORM entity loading)."""
+    row = (
+        session.connection()
+        .execute(_ACTIVE_SESSION_USER, {"sid": sid, "user_id": user_id, "now": now})
+        .first()
+    )
+    return SessionUserRow(*row) if row is not None else None

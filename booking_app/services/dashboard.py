@@ -21,9 +21,8 @@ from zoneinfo import ZoneInfo
 
 from booking_app.db import read_scope
 from booking_app.models import BookingStatus
-from booking_app.repositories import bookings as bookings_repo
 from booking_app.repositories import classroom as repo
-from booking_app.repositories import lessons as lessons_repo
+from booking_app.repositories import dashboard as dashboard_repo
 from booking_app.repositories import schedules as schedules_repo
 from booking_app.repositories.classroom import DashboardLessonRow
 from booking_app.scheduling import normalize, seconds_until_join
@@ -151,12 +150,14 @@ def _utilization(
 
 
 def tutor_dashboard(tutor_id: int, *, now: datetime) -> TutorDashboard:
-    """One read transaction: the 8 chart weeks up to a week ahead row by row, totals in SQL."""
+    """One read transaction of five statements: the header's numbers in one
+    (repositories/dashboard.py), the 8 chart weeks up to a week ahead row by row, and the
+    week's working hours (the schedule loader, three)."""
     with read_scope() as session:
-        tz_name = lessons_repo.tutor_timezone(session=session, tutor_id=tutor_id)
-        if tz_name is None:
+        numbers = dashboard_repo.tutor_numbers(session=session, tutor_id=tutor_id, now=now)
+        if numbers is None:
             raise NotFound("Only tutors have a dashboard.")
-        tz = timefmt.zone_or_utc(tz_name)
+        tz = timefmt.zone_or_utc(numbers.timezone)
         this_monday = _monday(now.astimezone(tz).date())
         first_monday = this_monday - timedelta(weeks=CHART_WEEKS - 1)
         week_lo, week_hi = _at(this_monday, tz), _at(this_monday + timedelta(days=7), tz)
@@ -168,13 +169,11 @@ def tutor_dashboard(tutor_id: int, *, now: datetime) -> TutorDashboard:
         )
         week_rows = [r for r in rows if week_lo <= r.starts_at < week_hi]
         booked, available = _utilization(session, tutor_id, week_rows, week_lo, week_hi)
-        totals = repo.tutor_totals(session=session, tutor_id=tutor_id, now=now)
-        counts = (
-            bookings_repo.pending_count(session=session, tutor_id=tutor_id),
-            repo.active_member_count(session=session, tutor_id=tutor_id),
-        )
-        currency = repo.tutor_currency(session=session, tutor_id=tutor_id)
-    return _tutor_view(rows, totals, counts, now, tz, first_monday, (booked, available), currency)
+    totals = (numbers.lessons_done, numbers.revenue, numbers.upcoming)
+    counts = (numbers.pending_requests, numbers.students)
+    return _tutor_view(
+        rows, totals, counts, now, tz, first_monday, (booked, available), numbers.currency
+    )
 
 
 def _tutor_view(  # noqa: PLR0913 - the numbers loaded in one read transaction

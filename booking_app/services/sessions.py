@@ -14,9 +14,9 @@ from datetime import datetime
 
 from booking_app import clock, realtime
 from booking_app.db import read_scope, session_scope
-from booking_app.models import UserSession
+from booking_app.models import Role, UserSession
 from booking_app.repositories import user_sessions as sessions_repo
-from booking_app.services.accounts import SessionUser, session_user_of
+from booking_app.services.accounts import SessionUser
 from booking_app.services.session_tokens import (
     decode_session_token,
     issue_session_token,
@@ -50,10 +50,12 @@ def session_user(token: str | None, *, now: datetime | None = None) -> SessionUs
         return None
     user_id, sid = found
     with read_scope() as session:
-        user = sessions_repo.active_user(
+        row = sessions_repo.active_session_user(
             session=session, sid=sid, user_id=user_id, now=now or clock.now()
         )
-        return session_user_of(user) if user is not None else None
+    if row is None:
+        return None
+    return SessionUser(row.id, row.name, row.email, Role(row.role).value, row.timezone)
 
 
 def end_session(token: str | None, *, now: datetime | None = None) -> int | None:
