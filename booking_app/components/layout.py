@@ -210,12 +210,16 @@ def public_shell(*children: rx.Component) -> rx.Component:
                     rx.hstack(
                         _header_button("Sign in", routes.LOGIN, "header-sign-in", variant="soft"),
                         _header_button("Create account", routes.REGISTER, "header-register"),
-                        spacing="3",
+                        spacing=rx.breakpoints(initial="2", sm="3"),
                     ),
                 ),
                 justify="between",
                 align="center",
-                padding_x="var(--space-4)",
+                # A 390 px phone fits brand + both buttons only with the narrower gaps; a
+                # narrower one wraps the buttons under the brand instead of scrolling sideways.
+                wrap="wrap",
+                spacing="2",
+                padding_x=rx.breakpoints(initial="var(--space-3)", sm="var(--space-4)"),
                 padding_y="var(--space-3)",
                 max_width="1200px",
                 margin="0 auto",

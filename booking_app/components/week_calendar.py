@@ -79,7 +79,7 @@ EVENT_CSS = {
         "overflow": "hidden",
         "text_overflow": "ellipsis",
     },
-    "& .cal-ev-badge": {"font_size": "0.72rem", "opacity": "0.95"},
+    "& .cal-ev-badge": {"font_size": "0.72rem"},
     "& .fc-list .cal-ev": {"font_size": "0.95rem"},
 }
 

@@ -46,15 +46,17 @@ BUSY_NOT_FOUND = "This busy time does not exist or is not yours."
 BOOKING_NOT_FOUND = "This booking does not exist or is not yours."
 MAX_NOTES = 2000
 
-# Event colours (Radix scale steps, readable on light and dark panels).
+# Event colours: the light scale's step 11 of each Radix colour as fixed hex values, so the
+# calendar's white event text keeps >= 4.5:1 contrast (WCAG AA; the axe gate checks it) in
+# light and dark appearance alike. The step-9 variables were 2.2-3.4:1.
 COLORS = {
-    "pending": "var(--amber-9)",
-    "confirmed": "var(--grass-9)",
-    "group": "var(--blue-9)",
-    "open": "var(--indigo-9)",
-    "tentative": "var(--gray-9)",
-    "busy": "var(--gray-8)",
-    "completed": "var(--teal-9)",
+    "pending": "#ab6400",  # amber-11
+    "confirmed": "#2a7e3b",  # grass-11
+    "group": "#0d74ce",  # blue-11
+    "open": "#3a5bc7",  # indigo-11
+    "tentative": "#646464",  # gray-11
+    "busy": "#202020",  # gray-12
+    "completed": "#008573",  # teal-11
 }
 
 

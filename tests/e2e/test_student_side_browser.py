@@ -109,7 +109,7 @@ def test_on_a_phone_a_guest_picks_a_day_then_a_time(live_app, new_page) -> None:
     expect(phone.locator("#pslots-times .slot-button").first).to_be_visible(timeout=TIMEOUT)
     assert _box_at_least_44(phone, "#pslots-times .slot-button") >= 1
     width = phone.evaluate("document.documentElement.scrollWidth")
-    assert width <= 390, f"the page scrolls sideways ({width} px)"
+    assert width <= 390, f"the page scrolls sideways ({width} px): {_wider_than(phone, 390)}"
     phone.locator("#pslots-times .slot-button").first.click()
     expect(phone.locator("#booking-dialog")).to_be_visible(timeout=TIMEOUT)
     phone.fill("#book-name", "Oksana Phone")
@@ -117,6 +117,18 @@ def test_on_a_phone_a_guest_picks_a_day_then_a_time(live_app, new_page) -> None:
     phone.fill("#book-telegram_username", "@oksana_phone")
     phone.click("#book-submit")
     expect(phone).to_have_url(PRIVATE_PAGE, timeout=TIMEOUT)
+
+
+def _wider_than(page: Page, limit: int) -> list[str]:
+    """The elements whose right edge passes `limit` px: what makes a page scroll sideways."""
+    return page.evaluate(
+        """(limit) => [...document.querySelectorAll("body *")]
+        .filter((el) => el.getBoundingClientRect().right > limit + 0.5)
+        .slice(0, 12)
+        .map((el) => `${el.tagName.toLowerCase()}#${el.id}.${el.className}`.slice(0, 120)
+            + ` right=${Math.round(el.getBoundingClientRect().right)}`)""",
+        limit,
+    )
 
 
 def _focused(page: Page, script: str) -> bool:
