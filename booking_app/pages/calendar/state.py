@@ -13,6 +13,7 @@ from booking_app.services import availability, booking, lessons
 from booking_app.services import calendar as cal
 from booking_app.services.accounts import SessionUser
 from booking_app.services.errors import DomainError
+from booking_app.services.money import locale_of
 from booking_app.state.auth import current_user
 from booking_app.state.forms import error_text, error_toast
 from booking_app.state.week_nav import WeekNav, monday_of
@@ -91,8 +92,9 @@ class CalendarState(KeyboardActions, WeekNav, rx.State):
 
     def _load(self, user: SessionUser, week: date | None) -> None:
         snap = cal.week_snapshot(
-            user.id, user.role, week_start=week, viewer_tz=self.timezone, now=clock.now()
-        )
+            user.id, user.role, week_start=week, viewer_tz=self.timezone, now=clock.now(),
+            locale=locale_of(self.router.headers.accept_language),
+        )  # fmt: skip
         self.week_start, self.label, self.now = snap.week_start, snap.label, snap.now
         self.items, self.stats = snap.events, snap.stats
         self.business_hours, self.snap = snap.business_hours, snap.snap
