@@ -328,11 +328,17 @@ def test_publish_list_and_cancel_a_lesson(sqlite_db: str) -> None:
     st.choose_service(str(services.services[0].id))  # prefills
     assert (st.duration_min, st.lesson_type, st.capacity, st.title) == ("90", "group", "5", "Club")
     st.set_field("start_local", f"{NEXT_MONDAY.isoformat()}T18:00")
+    st.set_field("price", "1450")
     events = run(st.publish())
     assert toasts(events, "success") and st.start_local == ""
     [lesson] = st.lessons
     assert (lesson.capacity, lesson.seats_taken, lesson.free_spots) == (5, 0, 5)
     assert lesson.status == "scheduled" and "18:00" in lesson.label
+    assert lesson.price == "1,450 UAH"  # services/money.py, in the viewer's locale:
+    uk = Tab("/tutor/lessons", user=tutor)
+    uk.root.router.headers.__dict__["accept_language"] = "uk-UA,uk;q=0.9"
+    run(uk.state(TutorLessonsState).on_load())
+    assert [r.price for r in uk.state(TutorLessonsState).lessons] == ["1\u00a0450 UAH"]
 
     st.set_field("start_local", f"{NEXT_MONDAY.isoformat()}T18:30")  # overlaps the first
     events = run(st.publish())
