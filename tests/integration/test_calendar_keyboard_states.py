@@ -125,3 +125,5 @@ def test_week_sums_read_in_the_viewers_locale(sqlite_db: str) -> None:
     assert st.stats.paid == "0 UAH"
     [event] = [e for e in st.items if e.kind == "lesson"]
     assert event.pay == "unpaid 1\u00a0450 UAH"
+    run(st.on_click(event.id))  # the lesson's dialog lists the seat at the same price
+    assert [seat.price for seat in st.detail.seats] == ["1\u00a0450 UAH"]

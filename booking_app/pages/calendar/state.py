@@ -87,13 +87,17 @@ class CalendarState(KeyboardActions, WeekNav, rx.State):
     def is_tutor(self) -> bool:
         return self.role == "tutor"
 
+    def _locale(self) -> str:
+        """The browser's language, for sums and prices (services/money.py)."""
+        return locale_of(self.router.headers.accept_language)
+
     async def _user(self) -> SessionUser | None:
         return await current_user(self, "tutor", "student")
 
     def _load(self, user: SessionUser, week: date | None) -> None:
         snap = cal.week_snapshot(
             user.id, user.role, week_start=week, viewer_tz=self.timezone, now=clock.now(),
-            locale=locale_of(self.router.headers.accept_language),
+            locale=self._locale(),
         )  # fmt: skip
         self.week_start, self.label, self.now = snap.week_start, snap.label, snap.now
         self.items, self.stats = snap.events, snap.stats
@@ -182,7 +186,7 @@ class CalendarState(KeyboardActions, WeekNav, rx.State):
         self._load(user, self._current_week())
         if self.detail_open and self.detail_kind == "lesson":
             try:
-                self.detail = lessons.lesson_detail(user.id, self.detail_id)
+                self.detail = lessons.lesson_detail(user.id, self.detail_id, locale=self._locale())
             except DomainError:
                 self.detail_open = False
 
@@ -312,7 +316,7 @@ class CalendarState(KeyboardActions, WeekNav, rx.State):
         self.detail_kind, self.detail_id, self.detail_error = kind, int(raw_id or 0), ""
         if kind == "lesson":
             try:
-                self.detail = lessons.lesson_detail(user.id, self.detail_id)
+                self.detail = lessons.lesson_detail(user.id, self.detail_id, locale=self._locale())
             except DomainError as exc:
                 return error_toast(exc)
             self.detail_title = self.detail.title
@@ -358,7 +362,7 @@ class CalendarState(KeyboardActions, WeekNav, rx.State):
             lessons.set_payment(
                 user.id, booking_id, paid=paid, amount=str(form.get("amount", "")), now=clock.now()
             )
-            self.detail = lessons.lesson_detail(user.id, self.detail_id)
+            self.detail = lessons.lesson_detail(user.id, self.detail_id, locale=self._locale())
         except DomainError as exc:
             self.detail_error = error_text(exc)
             return None
@@ -378,7 +382,7 @@ class CalendarState(KeyboardActions, WeekNav, rx.State):
             lessons.set_lesson_notes(
                 user.id, self.detail_id, str(form.get("notes", "")), now=clock.now()
             )
-            self.detail = lessons.lesson_detail(user.id, self.detail_id)
+            self.detail = lessons.lesson_detail(user.id, self.detail_id, locale=self._locale())
         except DomainError as exc:
             self.detail_error = error_text(exc)
             return None
