@@ -46,22 +46,12 @@ def trial_badge() -> rx.Component:
     )
 
 
-def price_text(price: Any, currency: Any) -> Any:
-    """ "Free" for a zero price (trials), else "450.00 UAH": for rows that carry no
-    locale-formatted `price_label` (see services/money.py)."""
-    return rx.cond(
-        (price == "0.00") | (price == "0") | (price == ""),
-        "Free",
-        price.to(str) + " " + currency.to(str),
-    )
-
-
-def length_and_price(s: Any, *, label: Any = None, **props: Any) -> rx.Component:
-    """ "60 min · 450 UAH" of a service row (duration_min, price, currency); `label` is
-    the row's locale-formatted price when it has one."""
-    shown = label if label is not None else price_text(s.price, s.currency)
+def length_and_price(s: Any, *, label: Any, **props: Any) -> rx.Component:
+    """ "60 min · 1 450 UAH" of a service row: `label` is its price already formatted in
+    the viewer's locale by services/money.py `price_label` (required, so no page formats
+    a price in the browser)."""
     return rx.text(
-        s.duration_min.to_string(), " min · ", rx.text.span(shown, class_name="price"), **props
+        s.duration_min.to_string(), " min · ", rx.text.span(label, class_name="price"), **props
     )
 
 

@@ -19,7 +19,12 @@ from booking_app.components.slots import RETURN_FOCUS, slot_grid, timezone_selec
 from booking_app.components.widgets import confirm_dialog, not_found, status_badge, when_loaded
 from booking_app.config import get_settings
 from booking_app.services import booking as bookings
-from booking_app.services.errors import DomainError, NotFound, SlotUnavailable
+from booking_app.services.errors import (
+    DomainError,
+    NotFound,
+    OverlapNeedsConfirm,
+    SlotUnavailable,
+)
 from booking_app.services.money import locale_of
 from booking_app.state.auth import AuthState
 from booking_app.state.forms import error_text
@@ -50,6 +55,7 @@ class BookingPageState(ViewerTimezone, SlotWeek, rx.State):
     move_start: str = ""
     move_lesson_id: int = 0
     move_label: str = ""
+    move_clash: str = ""  # "You have X then. Move anyway?" (STUDENT_OVERLAP=warn): asked once
 
     share_url: str = ""  # this page's full address, for the copy button
 
@@ -139,6 +145,7 @@ class BookingPageState(ViewerTimezone, SlotWeek, rx.State):
 
     def _close_move(self) -> None:
         self.move_open, self.move_start, self.move_lesson_id, self.move_label = False, "", 0, ""
+        self.move_clash = ""
 
     @rx.event
     def set_move_open(self, is_open: bool) -> None:
@@ -153,12 +160,18 @@ class BookingPageState(ViewerTimezone, SlotWeek, rx.State):
         ]
 
     def _move(self, start: str, lesson_id: int):  # type: ignore[no-untyped-def]
+        """Move; a clash with the student's other lesson is asked about once (the "yes"
+        is the second press; the service re-checks the rule either way)."""
         self.r_saving, self.r_message = True, ""
         yield
         try:
             bookings.reschedule_booking(
-                self.booking_token, start=start, lesson_id=lesson_id, now=clock.now()
-            )
+                self.booking_token, start=start, lesson_id=lesson_id, now=clock.now(),
+                confirm_overlap=self.move_clash != "",
+            )  # fmt: skip
+        except OverlapNeedsConfirm as exc:
+            self.r_saving, self.move_clash = False, error_text(exc)
+            return
         except DomainError as exc:  # a refused time says why (the engine's reason)
             self.r_saving, self.r_message = False, error_text(exc)
             if isinstance(exc, SlotUnavailable):
@@ -173,12 +186,12 @@ class BookingPageState(ViewerTimezone, SlotWeek, rx.State):
     def reschedule_to(self, slot: dict[str, Any]) -> None:
         """A time picked in the panel: ask "Move from X to Y?" first (nothing moves yet)."""
         self.move_start, self.move_lesson_id = str(slot.get("start", "")), 0
-        self.move_label, self.move_open = str(slot.get("label", "")), True
+        self.move_label, self.move_open, self.move_clash = str(slot.get("label", "")), True, ""
 
     @rx.event
     def reschedule_join(self, lesson_id: int, label: str = "") -> None:
         self.move_start, self.move_lesson_id = "", int(lesson_id)
-        self.move_label, self.move_open = str(label), True
+        self.move_label, self.move_open, self.move_clash = str(label), True, ""
 
     @rx.event
     def confirm_move(self):  # type: ignore[no-untyped-def]
@@ -244,12 +257,15 @@ def _move_dialog() -> rx.Component:
                 S.r_message != "",
                 rx.text(S.r_message, color_scheme="red", size="2", id="move-error"),
             ),
+            rx.cond(S.move_clash != "", rx.callout(S.move_clash, icon="triangle-alert",
+                    color_scheme="amber", size="1", id="move-overlap", role="alert",
+                    margin_top="var(--space-3)")),
             rx.hstack(
                 rx.alert_dialog.cancel(
                     rx.button("Keep the current time", variant="soft", color_scheme="gray")
                 ),
-                rx.button("Yes, move it", on_click=S.confirm_move, loading=S.r_saving,
-                          id="confirm-move"),
+                rx.button(rx.cond(S.move_clash != "", "Move anyway", "Yes, move it"),
+                          on_click=S.confirm_move, loading=S.r_saving, id="confirm-move"),
                 justify="end",
                 spacing="3",
                 margin_top="var(--space-4)",

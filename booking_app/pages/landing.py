@@ -14,6 +14,7 @@ from booking_app.components.slots import timezone_select
 from booking_app.components.widgets import empty_state, when_loaded
 from booking_app.services import marketplace
 from booking_app.services.errors import ValidationFailed
+from booking_app.services.money import locale_of
 from booking_app.state.auth import AuthState
 from booking_app.state.forms import FormErrors
 from booking_app.state.page import offload, public_page
@@ -27,8 +28,8 @@ class TutorCardRow:
     name: str = ""
     headline: str = ""
     subjects: list[str] = field(default_factory=list)
-    price_from: str = ""
-    currency: str = ""
+    price_from: str = ""  # "350.00" (the sort's key; the card shows `price_label`)
+    price_label: str = ""  # "from 1 450 UAH" in the viewer's locale, or "Free"
     next_free: str = ""
     next_for: str = ""  # the service that next free time is for
     href: str = ""  # tutor page with that service and week preselected
@@ -65,7 +66,7 @@ def _row(c: marketplace.TutorCard) -> TutorCardRow:
         c.headline,
         list(c.subjects),
         c.price_from,
-        c.currency,
+        c.price_label,
         c.next_free,
         c.next_free_service,
         _card_href(c),
@@ -112,6 +113,7 @@ class MarketplaceState(ViewerTimezone, FormErrors, rx.State):
                 viewer_tz=self.viewer_tz or "UTC",
                 now=clock.now(),
                 page=page,
+                locale=locale_of(self.router.headers.accept_language),
             )
         except ValidationFailed as exc:
             self._show_refusal(exc, PRICE_FIELDS)
@@ -198,7 +200,7 @@ def _card(c: TutorCardRow) -> rx.Component:
                 gap="var(--space-1)",
                 wrap="wrap",
             ),
-            rx.text("from ", c.price_from, " ", c.currency, size="3", weight="medium"),
+            rx.text(c.price_label, size="3", weight="medium", class_name="card-price"),
             rx.cond(
                 c.next_free != "",
                 rx.hstack(

@@ -194,11 +194,17 @@ class StudentBusy(NamedTuple):
 
 
 def student_busy(
-    *, session: Session, student_id: int, range_start: Any, range_end: Any
+    *,
+    session: Session,
+    student_id: int,
+    range_start: Any,
+    range_end: Any,
+    exclude_booking_id: int | None = None,
 ) -> list[StudentBusy]:
     """The student's seat-holding bookings whose live lesson overlaps the range, earliest
     first: what "you have a lesson then" warns about (one indexed statement, the range
-    filtered in SQL)."""
+    filtered in SQL). A move leaves out the booking being moved (`exclude_booking_id`):
+    its own old time is not a clash."""
     query = (
         sa.select(
             Lesson.starts_at,
@@ -219,4 +225,6 @@ def student_busy(
         )
         .order_by(Lesson.starts_at)
     )
+    if exclude_booking_id is not None:
+        query = query.where(Booking.id != exclude_booking_id)
     return [StudentBusy(*row) for row in session.execute(query).all()]

@@ -36,6 +36,12 @@ def tutor_timezone(*, session: Session, tutor_id: int) -> str | None:
     return session.exec(query).first()
 
 
+def tutor_currency(*, session: Session, tutor_id: int) -> str | None:
+    """The currency code on the tutor's profile (what their sums read in), None if none."""
+    query = select(TutorProfile.currency).where(TutorProfile.user_id == tutor_id)
+    return session.exec(query).first()
+
+
 class LessonListRow(NamedTuple):
     """A lesson on the tutor's list: its service's name and the seats held in it."""
 

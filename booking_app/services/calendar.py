@@ -36,9 +36,9 @@ from booking_app.repositories import lessons as lessons_repo
 from booking_app.repositories import schedules as schedules_repo
 from booking_app.scheduling.availability import working_intervals
 from booking_app.services import calendar_display as display
-from booking_app.services import offer_fields as f
 from booking_app.services import timefmt
 from booking_app.services.errors import NotFound, ValidationFailed
+from booking_app.services.money import amount_label
 
 BILLABLE = frozenset({BookingStatus.confirmed, BookingStatus.completed, BookingStatus.no_show})
 LESSON_NOT_FOUND = "This lesson does not exist or is not yours."
@@ -202,14 +202,14 @@ def _lesson_status(lesson: CalendarLesson) -> str:
     return "confirmed" if live else "open"
 
 
-def _pay_label(seats: Iterable[CalendarSeat]) -> str:
+def _pay_label(seats: Iterable[CalendarSeat], money: tuple[str, str]) -> str:
     billable = [s for s in seats if BookingStatus(s.status) in BILLABLE]
     if not billable:
         return ""
     paid = [s for s in billable if s.payment == PaymentStatus.paid.value]
     total = sum((s.price for s in billable), Decimal("0"))
     word = "paid" if len(paid) == len(billable) else "unpaid"
-    return f"{word} {f.format_price(total)}"
+    return f"{word} {amount_label(total, *money)}"
 
 
 STATUS_WORDS = {
@@ -223,7 +223,9 @@ STATUS_WORDS = {
 }
 
 
-def _lesson_event(lesson: CalendarLesson, tz: ZoneInfo, now: datetime) -> CalEvent:
+def _lesson_event(
+    lesson: CalendarLesson, tz: ZoneInfo, now: datetime, money: tuple[str, str]
+) -> CalEvent:
     """The student's name first (the lesson title under it), so a 1-hour event still shows
     who; a group lesson shows its title and seat count."""
     status = _lesson_status(lesson)
@@ -234,7 +236,7 @@ def _lesson_event(lesson: CalendarLesson, tz: ZoneInfo, now: datetime) -> CalEve
     if not group and names:
         title, subtitle = f"{names[0]} · {lesson.title}", lesson.title
     seats = f"{live}/{lesson.capacity}" if group else ""
-    pay = _pay_label(lesson.seats)
+    pay = _pay_label(lesson.seats, money)
     tip = display.tooltip(
         [
             names[0] if not group and names else lesson.title,
@@ -296,8 +298,10 @@ def week_stats(
     lessons: Sequence[CalendarLesson],
     working: Sequence[tuple[datetime, datetime]],
     week: tuple[datetime, datetime],
+    money: tuple[str, str] = ("", "en"),
 ) -> WeekStats:
-    """Totals of the week's (not cancelled) lessons; utilization against working hours."""
+    """Totals of the week's (not cancelled) lessons; utilization against working hours.
+    Sums read in `money` = (the tutor's currency, the viewer's locale), via services/money.py."""
     inside = [(max(s, week[0]), min(e, week[1])) for s, e in working if e > week[0] and s < week[1]]
     spans = [(max(x.start, week[0]), min(x.end, week[1])) for x in lessons]
     seats = [s for x in lessons for s in x.seats if BookingStatus(s.status) in BILLABLE]
@@ -311,9 +315,9 @@ def week_stats(
     return WeekStats(
         lessons=len(lessons),
         hours=_hours_text(sum((_hours(e - s) for s, e in spans), Decimal("0"))),
-        revenue=f.format_price(revenue),
-        paid=f.format_price(paid),
-        unpaid=f.format_price(max(revenue - paid, Decimal("0"))),
+        revenue=amount_label(revenue, *money),
+        paid=amount_label(paid, *money),
+        unpaid=amount_label(max(revenue - paid, Decimal("0")), *money),
         utilization=f"{round(used / capacity * 100)}%" if capacity else "—",
     )
 
@@ -328,11 +332,12 @@ def build_week(
     student: Sequence[CalendarBooking] = (),
     working: Sequence[tuple[datetime, datetime]] = (),
     step_min: int = 30,
+    money: tuple[str, str] = ("", "en"),
 ) -> WeekSnapshot:
     """The snapshot from plain rows (no I/O): events in the viewer's wall time, stats, the
     working hours to shade and the grid drags snap to (``step_min``)."""
     week = week_bounds(monday, tz)
-    events = [_lesson_event(x, tz, now) for x in lessons]
+    events = [_lesson_event(x, tz, now, money) for x in lessons]
     events += [_busy_event(b, tz, now) for b in busy]
     events += [
         CalEvent(
@@ -359,7 +364,7 @@ def build_week(
         timezone=tz.key,
         now=wall_iso(now, tz),
         events=events,
-        stats=week_stats(lessons, working, week) if lessons or working else WeekStats(),
+        stats=week_stats(lessons, working, week, money),
         business_hours=display.business_hours(working, tz),
         snap=display.snap_duration(step_min),
     )
@@ -405,7 +410,7 @@ def _lesson_rows(
 
 
 def _tutor_week(
-    session: Any, tutor_id: int, monday: date, tz: ZoneInfo, now: datetime
+    session: Any, tutor_id: int, monday: date, tz: ZoneInfo, now: datetime, locale: str
 ) -> WeekSnapshot:
     start, end = week_bounds(monday, tz)
     lessons = _lesson_rows(session, tutor_id, start, end)
@@ -424,9 +429,11 @@ def _tutor_week(
         )
         working = [(max(s, start), min(e, end)) for s, e in working if e > start and s < end]
         step = loaded.schedule.rules.slot_step_min
+    currency = lessons_repo.tutor_currency(session=session, tutor_id=tutor_id) or ""
     return build_week(
-        monday=monday, tz=tz, now=now, lessons=lessons, busy=busy, working=working, step_min=step
-    )
+        monday=monday, tz=tz, now=now, lessons=lessons, busy=busy, working=working,
+        step_min=step, money=(currency, locale),
+    )  # fmt: skip
 
 
 def _student_week(
@@ -449,14 +456,21 @@ def _student_week(
 
 
 def week_snapshot(
-    user_id: int, role: str, *, week_start: date | None, viewer_tz: str, now: datetime
+    user_id: int,
+    role: str,
+    *,
+    week_start: date | None,
+    viewer_tz: str,
+    now: datetime,
+    locale: str = "en",
 ) -> WeekSnapshot:
-    """The viewer's week (Monday ``week_start``, default: this week) in ``viewer_tz``."""
+    """The viewer's week (Monday ``week_start``, default: this week) in ``viewer_tz``, a
+    tutor's sums in the viewer's ``locale``."""
     tz = timefmt.zone_or_utc(viewer_tz)
     monday = monday_of(week_start or now.astimezone(tz).date())
     with read_scope() as session:
         if role == "tutor":
-            return _tutor_week(session, user_id, monday, tz, now)
+            return _tutor_week(session, user_id, monday, tz, now, locale)
         return _student_week(session, user_id, monday, tz, now)
 
 

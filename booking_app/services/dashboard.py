@@ -31,6 +31,7 @@ from booking_app.scheduling.intervals import clip
 from booking_app.services import timefmt
 from booking_app.services.classroom import join_window_minutes, lesson_can_join
 from booking_app.services.errors import NotFound
+from booking_app.services.money import amount_label
 
 CHART_WEEKS = 8
 UPCOMING_DAYS = 8  # rows loaded ahead: today's and the next lessons
@@ -149,10 +150,11 @@ def _utilization(
     return _minutes(booked), _minutes(hours)
 
 
-def tutor_dashboard(tutor_id: int, *, now: datetime) -> TutorDashboard:
+def tutor_dashboard(tutor_id: int, *, now: datetime, locale: str = "en") -> TutorDashboard:
     """One read transaction of five statements: the header's numbers in one
     (repositories/dashboard.py), the 8 chart weeks up to a week ahead row by row, and the
-    week's working hours (the schedule loader, three)."""
+    week's working hours (the schedule loader, three). Revenue reads in the viewer's
+    `locale` (services/money.py)."""
     with read_scope() as session:
         numbers = dashboard_repo.tutor_numbers(session=session, tutor_id=tutor_id, now=now)
         if numbers is None:
@@ -172,7 +174,14 @@ def tutor_dashboard(tutor_id: int, *, now: datetime) -> TutorDashboard:
     totals = (numbers.lessons_done, numbers.revenue, numbers.upcoming)
     counts = (numbers.pending_requests, numbers.students)
     return _tutor_view(
-        rows, totals, counts, now, tz, first_monday, (booked, available), numbers.currency
+        rows,
+        totals,
+        counts,
+        now,
+        tz,
+        first_monday,
+        (booked, available),
+        (numbers.currency, locale),
     )
 
 
@@ -184,7 +193,7 @@ def _tutor_view(  # noqa: PLR0913 - the numbers loaded in one read transaction
     tz: ZoneInfo,
     first_monday: date,
     minutes: tuple[int, int],
-    currency: str,
+    money: tuple[str, str],  # (the tutor's currency, the viewer's locale)
 ) -> TutorDashboard:
     today = now.astimezone(tz).date()
     done_rows = [r for r in rows if r.ends_at <= now and r.seats > 0]
@@ -217,7 +226,7 @@ def _tutor_view(  # noqa: PLR0913 - the numbers loaded in one read transaction
         students=counts[1],
         lessons_done=done_count,
         upcoming=upcoming_count,
-        revenue=f"{Decimal(revenue):.2f} {currency}".strip(),
+        revenue=amount_label(revenue, *money),
         utilization_percent=round(100 * booked / available) if available else 0,
         booked_minutes=booked,
         available_minutes=available,

@@ -20,6 +20,7 @@ from booking_app.repositories import marketplace as repo
 from booking_app.repositories.marketplace import SORTS, SearchFilter, SearchRow
 from booking_app.services import next_free, timefmt
 from booking_app.services import offer_fields as f
+from booking_app.services.money import from_price_label
 
 NEXT_FREE_WINDOW = next_free.NEXT_FREE_WINDOW
 MAX_TEXT = 100
@@ -36,6 +37,7 @@ class TutorCard:
     subjects: list[str]
     price_from: str  # "350.00"
     currency: str
+    price_label: str  # "from 1,450 UAH" / "from 1 450 UAH" in the viewer's locale, or "Free"
     next_free: str  # "Tue 24 Nov, 10:00" in the viewer's zone, "" if none in 14 days
     next_free_start: str  # UTC ISO or ""
     next_free_service_id: int  # the service the next free time is for, 0 if none
@@ -90,7 +92,7 @@ def _free_within(raw: str) -> int | None:
     return int(text)
 
 
-def _card(row: SearchRow, subjects: list[str], viewer: ZoneInfo) -> TutorCard:
+def _card(row: SearchRow, subjects: list[str], viewer: ZoneInfo, locale: str) -> TutorCard:
     start = row.next_free_at if row.next_free_service_id else None
     return TutorCard(
         slug=row.slug,
@@ -99,6 +101,7 @@ def _card(row: SearchRow, subjects: list[str], viewer: ZoneInfo) -> TutorCard:
         subjects=subjects,
         price_from=f.format_price(Decimal(str(row.price_from))),
         currency=row.currency,
+        price_label=from_price_label(row.price_from, row.currency, locale),
         next_free=timefmt.instant_label(start, viewer) if start else "",
         next_free_start=timefmt.iso_utc(start) if start else "",
         next_free_service_id=int(row.next_free_service_id or 0) if start else 0,
@@ -107,9 +110,12 @@ def _card(row: SearchRow, subjects: list[str], viewer: ZoneInfo) -> TutorCard:
     )
 
 
-def search_tutors(q: SearchInput, *, viewer_tz: str, now: datetime, page: int = 0) -> SearchPage:
+def search_tutors(
+    q: SearchInput, *, viewer_tz: str, now: datetime, page: int = 0, locale: str = "en"
+) -> SearchPage:
     """One page of published tutors with an active service, filtered and sorted in SQL
-    (soonest free time first by default, then name). Raises ValidationFailed per field."""
+    (soonest free time first by default, then name), prices in the viewer's `locale`
+    (services/money.py). Raises ValidationFailed per field."""
     viewer = timefmt.viewer_zone(viewer_tz)
     where = _clean_search(q, now)
     page = min(max(int(page), 0), MAX_PAGES - 1)
@@ -120,7 +126,7 @@ def search_tutors(q: SearchInput, *, viewer_tz: str, now: datetime, page: int = 
         )
         shown = rows[:PAGE_SIZE]
         subjects = repo.subject_names(session=session, profile_ids=[r.profile_id for r in shown])
-    cards = [_card(r, subjects.get(r.profile_id, []), viewer) for r in shown]
+    cards = [_card(r, subjects.get(r.profile_id, []), viewer, locale) for r in shown]
     return SearchPage(cards, has_more=len(rows) > PAGE_SIZE and page + 1 < MAX_PAGES)
 
 

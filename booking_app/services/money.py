@@ -38,10 +38,24 @@ def _amount(raw: Decimal | str | int | float | None) -> Decimal | None:
 def price_label(raw: Decimal | str | int | float | None, currency: str, locale: str = "en") -> str:
     """ "Free", "450 UAH", "1,450.50 EUR" (en) or "1 450,50 EUR" (uk/ru)."""
     amount = _amount(raw)
+    if amount is not None and amount == 0:
+        return FREE
+    return amount_label(raw, currency, locale)
+
+
+def from_price_label(
+    raw: Decimal | str | int | float | None, currency: str, locale: str = "en"
+) -> str:
+    """A marketplace card's cheapest price: "from 1,450 UAH", or "Free" (never "from Free")."""
+    label = price_label(raw, currency, locale)
+    return label if label in ("", FREE) else f"from {label}"
+
+
+def amount_label(raw: Decimal | str | int | float | None, currency: str, locale: str = "en") -> str:
+    """A sum of money, zero included ("0 UAH" of revenue, not "Free"), in the locale."""
+    amount = _amount(raw)
     if amount is None:
         return ""
-    if amount == 0:
-        return FREE
     digits = f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
     if locale in ("uk", "ru"):
         digits = digits.replace(",", NBSP).replace(".", ",")

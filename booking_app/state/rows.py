@@ -29,8 +29,9 @@ class ServiceItem:
     subject_name: str = ""
     description: str = ""
     duration_min: int = 60
-    price: str = "0.00"
+    price: str = "0.00"  # the edit dialog's value
     currency: str = ""
+    price_label: str = ""  # "Free", "1 450 UAH": what the page shows, in the viewer's locale
     lesson_type: str = "individual"
     capacity: int = 1
     mode: str = "online"
@@ -40,7 +41,8 @@ class ServiceItem:
     is_active: bool = True
 
 
-def service_item(v: catalog.ServiceView) -> ServiceItem:
+def service_item(v: catalog.ServiceView, locale: str = "en") -> ServiceItem:
+    """The row of `v`, its price label in `locale` (services/money.py `locale_of`)."""
     return ServiceItem(
         id=v.id,
         name=v.name,
@@ -50,6 +52,7 @@ def service_item(v: catalog.ServiceView) -> ServiceItem:
         duration_min=int(v.duration_min),
         price=str(v.price),
         currency=v.currency or "",
+        price_label=price_label(v.price, v.currency or "", locale),
         lesson_type=v.lesson_type,
         capacity=int(v.capacity),
         mode=v.mode,

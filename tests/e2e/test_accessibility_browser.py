@@ -39,6 +39,10 @@ PHONE = {"width": 390, "height": 844}
 MIN_TARGET = 44  # px, each side
 SIGNED_IN_HEADER = ("#nav-menu-button", "#sign-out")
 PUBLIC_HEADER = ("#header-sign-in", "#header-register")
+# The week navigation (components/slots.py `week_picker`, the calendar's phone toolbar).
+WEEK_NAV = ("#week-prev", "#week-this-week", "#week-next", "#week-date")
+PREVIEW_NAV = ("#preview-prev", "#preview-this-week", "#preview-next", "#preview-date")
+CALENDAR_NAV = ("#cal-prev-day", "#cal-today-m", "#cal-next-day", "#cal-jump")
 
 
 @dataclass(frozen=True)
@@ -54,18 +58,23 @@ PAGES: list[Page] = [
     Page("guest", "marketplace", "/", PUBLIC_HEADER),
     Page("guest", "sign in", "/login", ("#login-submit",)),
     Page("guest", "register", "/register"),
-    Page("guest", "tutor public page", "/t/{slug}"),
+    Page("guest", "tutor public page", "/t/{slug}", WEEK_NAV),
     Page("guest", "booking (private link)", "/booking/{booking_token}"),
     Page("guest", "admin sign in", "/admin/login"),
     Page("student", "home", "/home", SIGNED_IN_HEADER),
     Page("student", "marketplace", "/", public=True),
     Page("student", "my bookings", "/my/bookings", SIGNED_IN_HEADER),
-    Page("student", "calendar", "/calendar"),
+    Page("student", "calendar", "/calendar", CALENDAR_NAV),
     Page("student", "booking", "/booking/{booking_token}", public=True),
     Page("tutor", "home", "/home", SIGNED_IN_HEADER),
     Page("tutor", "services", "/tutor/services", SIGNED_IN_HEADER),
-    Page("tutor", "availability", "/tutor/availability", ("#add-window-0", *SIGNED_IN_HEADER)),
-    Page("tutor", "calendar", "/calendar"),
+    Page(
+        "tutor",
+        "availability",
+        "/tutor/availability",
+        ("#add-window-0", *PREVIEW_NAV, *SIGNED_IN_HEADER),
+    ),
+    Page("tutor", "calendar", "/calendar", CALENDAR_NAV),
     Page("tutor", "lessons", "/tutor/lessons", SIGNED_IN_HEADER),
     Page("tutor", "requests", "/tutor/requests", SIGNED_IN_HEADER),
     Page("tutor", "students", "/tutor/students", SIGNED_IN_HEADER),

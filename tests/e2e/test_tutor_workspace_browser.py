@@ -111,7 +111,7 @@ def test_tutor_sets_up_the_workspace_and_sees_the_engine_slots(live_app, new_pag
     card = page.locator(".service-card")
     expect(card).to_have_count(1)
     expect(card).to_contain_text("English speaking")
-    expect(card.locator(".service-meta")).to_have_text(re.compile(r"^60 min · 400\.00"))
+    expect(card.locator(".service-meta")).to_have_text(re.compile(r"^60 min · 400 UAH$"))
 
     # -- rules and weekly hours
     page.goto(f"{live_app.url}/tutor/availability")

@@ -6,6 +6,7 @@ viewer's locale."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from tests.support import clock
 from tests.support.builders import (
     MONDAY_10,
     NOW,
+    add_lesson,
     add_service,
     add_student,
     add_tutor,
@@ -105,6 +107,32 @@ def test_reschedule_asks_before_it_moves(sqlite_db: str) -> None:
     run(page.reschedule_to({"start": new_start, "label": "Mon 30 Nov, 14:00"}))
     events = run(page.confirm_move())
     assert page.b.start == new_start and not page.move_open and toasts(events, "success")
+
+
+def test_a_move_onto_the_students_other_lesson_asks_move_anyway(sqlite_db: str) -> None:
+    """STUDENT_OVERLAP=warn (the default) on a move: the dialog stays open with "You have
+    ... then. Move anyway?"; the second press moves; another time asks afresh."""
+    tutor = add_tutor()
+    service = add_service(tutor)
+    iryna = add_tutor("iryna@example.com", name="Iryna K")
+    student = add_student()
+    two_pm = "2026-11-30T12:00:00+00:00"  # 14:00 Kyiv
+    add_lesson(iryna, datetime.fromisoformat(two_pm), students=(student,))
+    view = booking.create_booking(form(tutor, service), student_id=student, now=NOW)
+    page = _private_page(view.token)
+    page.open_reschedule()
+    run(page.reschedule_to({"start": two_pm, "label": "Mon 30 Nov, 14:00"}))
+    events = run(page.confirm_move())
+    assert page.move_open and not page.r_saving and page.b.start == MONDAY_10  # not moved
+    assert "Iryna K" in page.move_clash and page.move_clash.endswith("Move anyway?")
+    assert not toasts(events, "success")
+    page.set_move_open(False)  # "Keep the current time": the question goes with it
+    run(page.reschedule_to({"start": two_pm, "label": "Mon 30 Nov, 14:00"}))
+    assert page.move_clash == ""
+    run(page.confirm_move())
+    assert page.move_clash  # asked again
+    events = run(page.confirm_move())  # "Move anyway"
+    assert page.b.start == two_pm and not page.move_open and toasts(events, "success")
 
 
 def test_meeting_link_only_for_web_addresses_and_the_private_link_is_copied(

@@ -59,8 +59,8 @@ def test_tutor_week_snapshot_has_lessons_bookings_busy_and_stats() -> None:
         "daysOfWeek": [1], "startTime": "09:00", "endTime": "18:00"
     }  # fmt: skip
     assert next(e for e in snap.events if e.status == "group").seats == "0/4"
-    assert snap.stats.lessons == 2 and snap.stats.revenue == "450.00"
-    assert snap.stats.unpaid == "450.00" and snap.stats.utilization != "—"
+    assert snap.stats.lessons == 2 and snap.stats.revenue == "450 UAH"
+    assert snap.stats.unpaid == "450 UAH" and snap.stats.utilization != "—"
     # the previous week is empty; the student sees only their own booking
     empty = cal.week_snapshot(
         tutor, "tutor", week_start=date(2026, 11, 23), viewer_tz="Europe/Kyiv", now=NOW
@@ -144,7 +144,7 @@ def test_payment_and_notes() -> None:
     paid = booking_row(token)
     assert (paid.payment_status.value, paid.paid_amount) == ("paid", Decimal("400.00"))
     snap = cal.week_snapshot(tutor, "tutor", week_start=MONDAY, viewer_tz="Europe/Kyiv", now=NOW)
-    assert (snap.stats.paid, snap.stats.unpaid) == ("400.00", "50.00")
+    assert (snap.stats.paid, snap.stats.unpaid) == ("400 UAH", "50 UAH")
     lessons.set_payment(tutor, row.id or 0, paid=False, amount="", now=NOW)
     assert booking_row(token).paid_amount is None
     lessons.set_lesson_notes(tutor, row.lesson_id, "  Bring the workbook ", now=NOW)

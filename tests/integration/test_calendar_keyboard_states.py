@@ -7,13 +7,23 @@ submit; the browser test drives them by keyboard only.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 
 from booking_app.pages.calendar.state import CalendarState
 from booking_app.services import lessons
 from tests.support import clock
-from tests.support.builders import NOW, add_bare_tutor, add_service, add_student, add_tutor
-from tests.support.states import open_page, run, toasts
+from tests.support.builders import (
+    MONDAY_10,
+    NOW,
+    add_bare_tutor,
+    add_lesson,
+    add_service,
+    add_student,
+    add_tutor,
+)
+from tests.support.states import Tab, open_page, page_spec, run, toasts
 
 MONDAY = "2026-11-30"
 
@@ -98,3 +108,22 @@ def test_students_cannot_use_the_keyboard_paths(sqlite_db: str) -> None:
     assert toasts(run(student.submit_move({"date": "2026-12-01", "time": "09:00"})), "error")
     detail = lessons.lesson_detail(tutor, lesson_id)
     assert "30 Nov" in detail.label
+
+
+def test_week_sums_read_in_the_viewers_locale(sqlite_db: str) -> None:
+    """The calendar's stats and payment badges go through services/money.py: the tutor's
+    currency, the browser's locale ("1 450 UAH" in Ukrainian), like every other price."""
+    tutor = add_tutor()
+    add_lesson(tutor, datetime.fromisoformat(MONDAY_10), students=(add_student(),), price="1450")
+    tab = Tab("/calendar", user=(tutor, "tutor"))
+    tab.root.router.headers.__dict__["accept_language"] = "uk-UA,uk;q=0.9"
+    for handler in page_spec("/calendar").events:
+        run(getattr(tab.state(handler.state), handler.fn.__name__)())
+    st = tab.state(CalendarState)
+    run(st.pick_date(MONDAY))
+    assert (st.stats.revenue, st.stats.unpaid) == ("1\u00a0450 UAH", "1\u00a0450 UAH")
+    assert st.stats.paid == "0 UAH"
+    [event] = [e for e in st.items if e.kind == "lesson"]
+    assert event.pay == "unpaid 1\u00a0450 UAH"
+    run(st.on_click(event.id))  # the lesson's dialog lists the seat at the same price
+    assert [seat.price for seat in st.detail.seats] == ["1\u00a0450 UAH"]

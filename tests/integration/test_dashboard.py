@@ -19,8 +19,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from booking_app.models import BookingStatus, LessonStatus
+from booking_app.pages.home.dashboard import DashboardState
 from booking_app.services import dashboard
 from tests.support.builders import NOW, add_lesson, add_student, add_tutor
+from tests.support.clock import freeze
+from tests.support.states import Tab, run
 
 
 def _at(day: int, hour: int) -> datetime:
@@ -49,7 +52,10 @@ def test_tutor_dashboard_numbers(fixture: dict[str, int]) -> None:
     assert [x.lesson_id for x in d.today] == [fixture["l3"]]
     assert d.today[0].label == "Wed 25 Nov, 14:00–15:00" and d.today[0].with_whom == "1 student"
     assert (d.lessons_done, d.upcoming, d.pending_requests, d.students) == (4, 3, 1, 1)
-    assert d.revenue == "1200.00 UAH"
+    assert d.revenue == "1,200 UAH"  # services/money.py, English by default
+    assert dashboard.tutor_dashboard(fixture["tutor"], now=NOW, locale="uk").revenue == (
+        "1\u00a0200 UAH"
+    )
     assert (d.booked_minutes, d.available_minutes, d.utilization_percent) == (210, 2700, 8)
     assert len(d.chart) == 8 and d.chart[-1].week == "23 Nov" and d.chart[0].week == "5 Oct"
     assert (d.chart[-1].lessons, d.chart[-1].revenue, d.chart[-1].hours) == (2, 800.0, 2.5)
@@ -73,3 +79,19 @@ def test_dashboard_of_a_student_without_anything(db: str) -> None:
     lonely = add_student("lonely@example.com")
     d = dashboard.student_dashboard(lonely, now=NOW, viewer_tz="UTC")
     assert (d.active_lessons, d.tutor_name, d.lessons_done, d.upcoming) == ((), "", 0, 0)
+
+
+def test_home_revenue_in_the_viewers_locale(
+    fixture: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tutor's home reads revenue the way the tutor page reads prices: in the
+    browser's language (Accept-Language), "0 UAH" rather than "Free" when there is none."""
+    freeze(monkeypatch, NOW)
+    tab = Tab("/home", user=(fixture["tutor"], "tutor"))
+    tab.root.router.headers.__dict__["accept_language"] = "ru-RU,ru;q=0.9"
+    home = tab.state(DashboardState)
+    run(home.load())
+    assert home.revenue == "1\u00a0200 UAH"
+    newcomer = Tab("/home", user=(add_tutor("new@example.com"), "tutor")).state(DashboardState)
+    run(newcomer.load())
+    assert newcomer.revenue == "0 UAH"

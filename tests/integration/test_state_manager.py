@@ -59,7 +59,7 @@ def _card(i: int) -> landing.TutorCardRow:
         headline="Maths and physics for exams " * 3,
         subjects=["Mathematics", "Physics"],
         price_from="450.00",
-        currency="UAH",
+        price_label="from 450 UAH",
         next_free="Tue 1 Dec, 10:00",
         next_for="Algebra",
         href=f"/t/tutor-{i}?from=marketplace",

@@ -23,8 +23,11 @@ from tests.support.builders import (
     add_service,
     add_student,
     add_tutor,
+    booking_row,
     counts,
     form,
+    lesson_row,
+    utc,
 )
 
 MONDAY_10_UTC = datetime.fromisoformat(MONDAY_10)
@@ -130,6 +133,68 @@ def test_busy_times_listed_for_the_tutor_page(db: str) -> None:
     [busy] = student_busy(student, NOW, NOW.replace(month=12, day=7), "Europe/Kyiv")
     assert busy.start == MONDAY_10_UTC.replace(minute=30)
     assert busy.label.startswith("Algebra with Iryna K (Mon 30 Nov, 10:30")
+
+
+# --- the same rule when a student moves their own booking (issue 14 leftovers) ----------
+
+
+def _booked_student_busy_at_two() -> tuple[int, int, str, int]:
+    """(Olena, her service, the student's Monday 10:00 booking token with her, its lesson):
+    the student also has Iryna's lesson on Monday 14:00-15:00 Kyiv."""
+    olena = add_tutor()
+    service = add_service(olena)
+    iryna = add_tutor("iryna@example.com", name="Iryna K")
+    student = add_student()
+    add_lesson(iryna, datetime.fromisoformat(utc("2026-11-30T14:00")), students=(student,))
+    view = bk.create_booking(form(olena, service), student_id=student, now=NOW)
+    return olena, service, view.token, booking_row(view.token).lesson_id
+
+
+def test_a_move_onto_another_lesson_asks_first_and_moves_once_confirmed(
+    db: str, overlap_rule: object
+) -> None:
+    _, _, token, lesson = _booked_student_busy_at_two()
+    # Negative control: overlapping only the booking's own old time asks nothing.
+    moved = bk.reschedule_booking(token, start=utc("2026-11-30T10:30"), now=NOW)
+    assert moved.start == utc("2026-11-30T10:30")
+    clash = utc("2026-11-30T13:30")
+    with pytest.raises(OverlapNeedsConfirm) as asked:
+        bk.reschedule_booking(token, start=clash, now=NOW)
+    assert asked.value.code == "overlap_needs_confirm"
+    assert "Algebra with Iryna K" in asked.value.detail and "Move anyway?" in asked.value.detail
+    assert "13:00" in asked.value.detail  # 14:00 Kyiv in the student's zone (Berlin)
+    assert lesson_row(lesson).starts_at.isoformat() == utc("2026-11-30T10:30")  # unmoved
+    with pytest.raises(OverlapNeedsConfirm):  # a truthy non-bool is not a "yes"
+        bk.reschedule_booking(
+            token,
+            start=clash,
+            now=NOW,
+            confirm_overlap="yes",  # type: ignore[arg-type]
+        )
+    assert bk.reschedule_booking(token, start=clash, now=NOW, confirm_overlap=True).start == clash
+
+
+def test_block_refuses_a_move_even_when_confirmed_and_guests_are_never_asked(
+    db: str, overlap_rule: object
+) -> None:
+    overlap_rule("block")  # type: ignore[operator]
+    olena, service, token, lesson = _booked_student_busy_at_two()
+    clash = utc("2026-11-30T13:30")
+    with pytest.raises(StudentOverlap) as refused:
+        bk.reschedule_booking(token, start=clash, now=NOW, confirm_overlap=True)
+    assert refused.value.code == "student_overlap" and "Iryna K" in refused.value.detail
+    assert lesson_row(lesson).starts_at.isoformat() == MONDAY_10  # unmoved
+    guest = bk.create_booking(
+        form(olena, service, start=utc("2026-11-30T16:00")), student_id=None, now=NOW
+    )
+    assert bk.reschedule_booking(guest.token, start=clash, now=NOW).start == clash
+
+
+def test_allow_moves_onto_another_lesson_without_asking(db: str, overlap_rule: object) -> None:
+    overlap_rule("allow")  # type: ignore[operator]
+    _, _, token, _ = _booked_student_busy_at_two()
+    clash = utc("2026-11-30T13:30")
+    assert bk.reschedule_booking(token, start=clash, now=NOW).start == clash
 
 
 # --- item 1: the app never rejects the email it filled in itself --------------------------

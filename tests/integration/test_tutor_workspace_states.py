@@ -30,7 +30,7 @@ from booking_app.services import accounts
 from booking_app.state.auth import NOT_A_TUTOR
 from booking_app.state.forms import FORM
 from tests.support import clock
-from tests.support.states import open_page, redirects, run, state, toasts
+from tests.support.states import Tab, open_page, redirects, run, state, toasts
 
 # A Wednesday; the tutor is in Kyiv (UTC+2 in early March), "next week" is 11-17 March 2030.
 NOW = datetime(2030, 3, 6, 8, 0, tzinfo=timezone.utc)
@@ -111,6 +111,30 @@ def test_service_create_edit_and_deactivate_update_the_list(sqlite_db: str) -> N
     assert toasts(events, "success") and st.services[0].is_active is False
     run(st.set_active(row.id, True))
     assert st.services[0].is_active is True
+
+
+def test_service_prices_read_in_the_viewers_locale(sqlite_db: str) -> None:
+    """The services page shows prices through services/money.py, as the tutor page does:
+    "1,450 UAH" in English, "1 450 UAH" to a Ukrainian browser, "Free" for a trial."""
+    tutor = _user("tutor", "olena@example.com")
+    st = state(TutorServicesState, "/tutor/services", user=tutor)
+    run(st.on_load())
+    st.open_create()
+    _offer(st, meeting_url="https://meet.example.com/olena")
+    run(st.save({**SERVICE_FORM, "price": "1450"}))
+    st.open_create()
+    _offer(st, meeting_url="https://meet.example.com/olena")
+    st.set_is_trial(True)
+    run(st.save({**SERVICE_FORM, "name": "Trial", "price": "0"}))
+    labels = {s.name: s.price_label for s in st.services}
+    assert labels == {"English conversation": "1,450 UAH", "Trial": "Free"}
+    uk = Tab("/tutor/services", user=tutor)
+    uk.root.router.headers.__dict__["accept_language"] = "uk-UA,uk;q=0.9"
+    page = uk.state(TutorServicesState)
+    run(page.on_load())
+    assert {s.name: s.price_label for s in page.services}["English conversation"] == (
+        "1\u00a0450 UAH"
+    )
 
 
 def test_service_validation_errors_land_next_to_their_fields(sqlite_db: str) -> None:
@@ -304,11 +328,17 @@ def test_publish_list_and_cancel_a_lesson(sqlite_db: str) -> None:
     st.choose_service(str(services.services[0].id))  # prefills
     assert (st.duration_min, st.lesson_type, st.capacity, st.title) == ("90", "group", "5", "Club")
     st.set_field("start_local", f"{NEXT_MONDAY.isoformat()}T18:00")
+    st.set_field("price", "1450")
     events = run(st.publish())
     assert toasts(events, "success") and st.start_local == ""
     [lesson] = st.lessons
     assert (lesson.capacity, lesson.seats_taken, lesson.free_spots) == (5, 0, 5)
     assert lesson.status == "scheduled" and "18:00" in lesson.label
+    assert lesson.price == "1,450 UAH"  # services/money.py, in the viewer's locale:
+    uk = Tab("/tutor/lessons", user=tutor)
+    uk.root.router.headers.__dict__["accept_language"] = "uk-UA,uk;q=0.9"
+    run(uk.state(TutorLessonsState).on_load())
+    assert [r.price for r in uk.state(TutorLessonsState).lessons] == ["1\u00a0450 UAH"]
 
     st.set_field("start_local", f"{NEXT_MONDAY.isoformat()}T18:30")  # overlaps the first
     events = run(st.publish())

@@ -75,6 +75,7 @@ def test_events_carry_status_seats_and_payment() -> None:
         monday=MONDAY,
         tz=KYIV,
         now=NOW,
+        money=("UAH", "en"),
         lessons=[
             lesson(1, at(0, 10), seats=(seat(1, "pending"),)),
             lesson(2, at(0, 12), seats=(seat(2, paid="40"),)),
@@ -96,7 +97,7 @@ def test_events_carry_status_seats_and_payment() -> None:
     assert by_id["lesson-1"].subtitle == "Algebra"
     assert by_id["lesson-1"].start == "2026-11-30T10:00:00Z"
     assert by_id["lesson-2"].status == "confirmed"
-    assert by_id["lesson-2"].pay == "paid 40.00"
+    assert by_id["lesson-2"].pay == "paid 40 UAH"  # services/money.py
     assert by_id["lesson-3"].seats == "2/5"  # the cancelled seat does not count
     assert by_id["lesson-3"].status == "pending"  # a request waits in it
     assert by_id["lesson-4"].status == "tentative"
@@ -139,12 +140,18 @@ def test_stats_totals_paid_unpaid_and_utilization() -> None:
                seats=(seat(3, price="20", paid="15"), seat(4, price="20"), seat(5, "pending"))),
         lesson(4, at(5, 10)),  # Saturday: outside working hours
     ]  # fmt: skip
-    stats = week_stats(lessons, working, week_bounds(MONDAY, KYIV))
+    stats = week_stats(lessons, working, week_bounds(MONDAY, KYIV), ("UAH", "uk"))
     assert stats.lessons == 4
     assert stats.hours == "4.5"
-    assert stats.revenue == "140.00"  # pending seats are not revenue yet
-    assert stats.paid == "55.00"  # the amount actually received
-    assert stats.unpaid == "85.00"
+    assert stats.revenue == "140 UAH"  # pending seats are not revenue yet
+    assert stats.paid == "55 UAH"  # the amount actually received
+    assert stats.unpaid == "85 UAH"
+    # The sums read in the viewer's locale (services/money.py), zero included.
+    big = [lesson(1, at(0, 10), seats=(seat(1, price="1450.5"),))]
+    assert week_stats(big, working, week_bounds(MONDAY, KYIV), ("UAH", "uk")).revenue == (
+        "1\u00a0450,50 UAH"
+    )
+    assert week_stats([], working, week_bounds(MONDAY, KYIV), ("UAH", "en")).paid == "0 UAH"
     assert stats.utilization == "8%"  # 3.5 h of 45 h
 
 
@@ -166,12 +173,12 @@ def test_tooltip_has_every_detail_and_the_badge_stays_off_the_name() -> None:
     )  # fmt: skip
     one, group = snap.events
     assert one.tooltip.split("\n") == [
-        "Student 1", "Algebra", "Mon 30 Nov, 10:00–11:00", "Confirmed", "Paid 40.00"
+        "Student 1", "Algebra", "Mon 30 Nov, 10:00–11:00", "Confirmed", "Paid 40"
     ]  # fmt: skip
     assert "Students (2/5): Student 3, Student 4" in group.tooltip
     fc = _fc_event(one, payments=True)
     assert fc["extendedProps"]["name"] == "Student 1"  # drawn first, on its own line
-    assert fc["extendedProps"]["badge"] == "paid 40.00"  # its own line, never in the name
+    assert fc["extendedProps"]["badge"] == "paid 40"  # its own line, never in the name
     assert fc["extendedProps"]["tooltip"] == one.tooltip
     assert _fc_event(one, payments=False)["extendedProps"]["badge"] == ""
     assert _fc_event(group, payments=False)["extendedProps"]["badge"] == "2/5"

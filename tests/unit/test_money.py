@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from booking_app.services.money import locale_of, price_label
+from booking_app.services.money import amount_label, from_price_label, locale_of, price_label
 
 
 @pytest.mark.parametrize(
@@ -25,6 +25,16 @@ def test_price_labels(raw: object, currency: str, locale: str, expected: str) ->
 
 def test_a_non_number_is_no_label_rather_than_an_error() -> None:
     assert price_label("abc", "UAH") == "" and price_label(None, "UAH") == ""
+
+
+def test_sums_say_zero_and_cards_never_say_from_free() -> None:
+    """Revenue of nothing is "0 UAH" (not "Free"); a card reads "from 1 450 UAH"."""
+    assert amount_label("0", "UAH", "uk") == "0 UAH"
+    assert amount_label("12345.6", "UAH", "uk") == "12\u00a0345,60 UAH"
+    assert amount_label(Decimal("1200"), "UAH", "en") == "1,200 UAH"
+    assert from_price_label("1450", "UAH", "uk") == "from 1\u00a0450 UAH"
+    assert from_price_label("0", "UAH", "en") == "Free"
+    assert from_price_label(None, "UAH") == ""
 
 
 @pytest.mark.parametrize(

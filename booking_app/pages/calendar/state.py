@@ -13,6 +13,7 @@ from booking_app.services import availability, booking, lessons
 from booking_app.services import calendar as cal
 from booking_app.services.accounts import SessionUser
 from booking_app.services.errors import DomainError
+from booking_app.services.money import locale_of
 from booking_app.state.auth import current_user
 from booking_app.state.forms import error_text, error_toast
 from booking_app.state.week_nav import WeekNav, monday_of
@@ -86,13 +87,18 @@ class CalendarState(KeyboardActions, WeekNav, rx.State):
     def is_tutor(self) -> bool:
         return self.role == "tutor"
 
+    def _locale(self) -> str:
+        """The browser's language, for sums and prices (services/money.py)."""
+        return locale_of(self.router.headers.accept_language)
+
     async def _user(self) -> SessionUser | None:
         return await current_user(self, "tutor", "student")
 
     def _load(self, user: SessionUser, week: date | None) -> None:
         snap = cal.week_snapshot(
-            user.id, user.role, week_start=week, viewer_tz=self.timezone, now=clock.now()
-        )
+            user.id, user.role, week_start=week, viewer_tz=self.timezone, now=clock.now(),
+            locale=self._locale(),
+        )  # fmt: skip
         self.week_start, self.label, self.now = snap.week_start, snap.label, snap.now
         self.items, self.stats = snap.events, snap.stats
         self.business_hours, self.snap = snap.business_hours, snap.snap
@@ -180,7 +186,7 @@ class CalendarState(KeyboardActions, WeekNav, rx.State):
         self._load(user, self._current_week())
         if self.detail_open and self.detail_kind == "lesson":
             try:
-                self.detail = lessons.lesson_detail(user.id, self.detail_id)
+                self.detail = lessons.lesson_detail(user.id, self.detail_id, locale=self._locale())
             except DomainError:
                 self.detail_open = False
 
@@ -310,7 +316,7 @@ class CalendarState(KeyboardActions, WeekNav, rx.State):
         self.detail_kind, self.detail_id, self.detail_error = kind, int(raw_id or 0), ""
         if kind == "lesson":
             try:
-                self.detail = lessons.lesson_detail(user.id, self.detail_id)
+                self.detail = lessons.lesson_detail(user.id, self.detail_id, locale=self._locale())
             except DomainError as exc:
                 return error_toast(exc)
             self.detail_title = self.detail.title
@@ -356,7 +362,7 @@ class CalendarState(KeyboardActions, WeekNav, rx.State):
             lessons.set_payment(
                 user.id, booking_id, paid=paid, amount=str(form.get("amount", "")), now=clock.now()
             )
-            self.detail = lessons.lesson_detail(user.id, self.detail_id)
+            self.detail = lessons.lesson_detail(user.id, self.detail_id, locale=self._locale())
         except DomainError as exc:
             self.detail_error = error_text(exc)
             return None
@@ -376,7 +382,7 @@ class CalendarState(KeyboardActions, WeekNav, rx.State):
             lessons.set_lesson_notes(
                 user.id, self.detail_id, str(form.get("notes", "")), now=clock.now()
             )
-            self.detail = lessons.lesson_detail(user.id, self.detail_id)
+            self.detail = lessons.lesson_detail(user.id, self.detail_id, locale=self._locale())
         except DomainError as exc:
             self.detail_error = error_text(exc)
             return None

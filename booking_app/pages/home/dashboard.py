@@ -12,6 +12,7 @@ from booking_app import clock, routes
 from booking_app.components.requests import decline_dialog, request_card
 from booking_app.services import classroom, dashboard
 from booking_app.services.errors import DomainError
+from booking_app.services.money import locale_of
 from booking_app.state.auth import AuthState
 from booking_app.state.forms import error_toast
 from booking_app.state.requests import TutorRequestsState
@@ -56,7 +57,7 @@ class DashboardState(rx.State):
     hours_month: float = 0.0
     pending: int = 0
     students: int = 0
-    revenue: str = "0.00"
+    revenue: str = ""  # "1,200 UAH" in the viewer's locale
     utilization: int = 0
     chart: list[dict[str, Any]] = []  # recharts wants plain dicts
 
@@ -78,7 +79,8 @@ class DashboardState(rx.State):
                 d.hours_this_month,
             )
         elif user.role == "tutor":
-            t = dashboard.tutor_dashboard(user.id, now=now)
+            locale = locale_of(self.router.headers.accept_language)
+            t = dashboard.tutor_dashboard(user.id, now=now, locale=locale)
             self.today, self.upcoming_list = _items(t.today), _items(t.upcoming_lessons)
             self.done, self.upcoming, self.pending = t.lessons_done, t.upcoming, t.pending_requests
             self.students, self.revenue, self.utilization = (

@@ -12,6 +12,7 @@ from booking_app import clock
 from booking_app.services import lessons
 from booking_app.services import tutor_services as catalog
 from booking_app.services.errors import DomainError, ValidationFailed
+from booking_app.services.money import locale_of
 from booking_app.state.auth import current_tutor, refused
 from booking_app.state.forms import error_text, error_toast
 from booking_app.state.offer_form import OFFER_FIELDS, OfferForm
@@ -33,7 +34,7 @@ class PublishedLesson:
     location: str = ""
     status: str = "scheduled"
     service_name: str = ""
-    price: str = ""
+    price: str = ""  # "Free", "1 450 UAH": in the viewer's locale (services/money.py)
     students: str = ""  # "Taras Student" | "Taras, Mila" | "3 students" | ""
     students_all: str = ""  # every name (the tooltip of "3 students")
 
@@ -59,7 +60,7 @@ def published_lesson(v: lessons.LessonView, names: list[str] | None = None) -> P
         location=v.location or "",
         status=v.status,
         service_name=v.service_name or "",
-        price=str(v.price or ""),
+        price=v.price_label,
         students=who_label(names),
         students_all=", ".join(names),
     )
@@ -98,7 +99,8 @@ class TutorLessonsState(OfferForm, rx.State):
     cancel_error: str = ""
 
     def _reload(self, tutor_id: int) -> None:
-        rows = lessons.upcoming_lessons(tutor_id, now=clock.now())
+        locale = locale_of(self.router.headers.accept_language)
+        rows = lessons.upcoming_lessons(tutor_id, now=clock.now(), locale=locale)
         names = lessons.seat_names(tutor_id, [v.id for v in rows])
         self.lessons = [published_lesson(v, names.get(v.id)) for v in rows]
 

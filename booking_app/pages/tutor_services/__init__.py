@@ -76,7 +76,9 @@ def _service_card(s: ServiceItem) -> rx.Component:
                 gap="var(--space-2)",
                 wrap="wrap",
             ),
-            length_and_price(s, size="3", weight="medium", class_name="service-meta"),
+            length_and_price(
+                s, label=s.price_label, size="3", weight="medium", class_name="service-meta"
+            ),
             rx.cond(
                 s.description != "",
                 rx.text(s.description, size="2", color_scheme="gray", trim="both"),

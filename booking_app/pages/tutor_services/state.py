@@ -9,6 +9,7 @@ import reflex as rx
 
 from booking_app.services import tutor_services as catalog
 from booking_app.services.errors import DomainError
+from booking_app.services.money import locale_of
 from booking_app.state.auth import current_tutor, refused
 from booking_app.state.forms import error_toast, text_of
 from booking_app.state.offer_form import OFFER_FIELDS, OfferForm
@@ -40,8 +41,9 @@ class TutorServicesState(OfferForm, rx.State):
         return "Edit service" if self.editing_id else "New service"
 
     def _reload(self, tutor_id: int) -> None:
+        locale = locale_of(self.router.headers.accept_language)
         self.services = [
-            service_item(v) for v in catalog.list_services(tutor_id, include_inactive=True)
+            service_item(v, locale) for v in catalog.list_services(tutor_id, include_inactive=True)
         ]
 
     @rx.event

@@ -24,6 +24,7 @@ from booking_app.scheduling import ServiceSpec
 from booking_app.services import offer_fields as f
 from booking_app.services import timefmt
 from booking_app.services.booking.create import clean_target, joinable_lesson
+from booking_app.services.booking.overlap import check_overlap
 from booking_app.services.booking.seats import add_service_lesson, release, spec_of
 from booking_app.services.booking.views import (
     CANCELLED_BY_CLIENT,
@@ -119,7 +120,7 @@ def cancel_booking(token: str, *, now: datetime, reason: str = "") -> BookingDet
 
 def _move_individual(
     write: ScheduleWrite, booking: Booking, lesson: Lesson, start: datetime, now: datetime
-) -> None:
+) -> Lesson:
     """The booking's own lesson moves; the engine ignores that lesson while checking."""
     service = repo.get_service(session=write.session, service_id=lesson.service_id)
     minutes = int((lesson.ends_at - lesson.starts_at).total_seconds() // 60)
@@ -128,6 +129,7 @@ def _move_individual(
     lesson.starts_at, lesson.ends_at = start, start + timedelta(minutes=spec.duration_min)
     lesson.updated_at = now
     write.session.flush()
+    return lesson
 
 
 def _move_group(
@@ -137,7 +139,7 @@ def _move_group(
     start: datetime | None,
     seat: int,
     now: datetime,
-) -> None:
+) -> Lesson:
     """Take the new seat first (join or a new lesson), then let go of the old one."""
     if seat:
         if seat == lesson.id:
@@ -156,12 +158,40 @@ def _move_group(
     write.session.flush()
     if booking.status is BookingStatus.confirmed:
         classroom_repo.ensure_room(session=write.session, lesson_id=booking.lesson_id, at=now)
+    return target
+
+
+def _check_student_overlap(
+    write: ScheduleWrite, booking: Booking, moved_to: Lesson, confirmed: bool
+) -> None:
+    """The STUDENT_OVERLAP rule a new booking meets, for the new time of a student's own
+    booking (their other lessons, not this one); a guest's booking is never asked."""
+    if booking.student_id is None:
+        return
+    student = repo.active_student(session=write.session, student_id=booking.student_id)
+    check_overlap(
+        write.session,
+        student_id=booking.student_id,
+        start=moved_to.starts_at,
+        end=moved_to.ends_at,
+        confirmed=confirmed is True,
+        tz_name=student.timezone if student is not None else None,
+        exclude_booking_id=booking.id,
+        question="Move anyway?",
+    )
 
 
 def reschedule_booking(
-    token: str, *, start: str = "", lesson_id: int = 0, now: datetime
+    token: str,
+    *,
+    start: str = "",
+    lesson_id: int = 0,
+    now: datetime,
+    confirm_overlap: bool = False,
 ) -> BookingDetailView:
-    """Move the booking atomically: the old seat is released only if the new one is taken."""
+    """Move the booking atomically: the old seat is released only if the new one is taken.
+    A student's clash with another of their lessons refuses per STUDENT_OVERLAP (in warn
+    mode until `confirm_overlap` is True), the whole move rolled back."""
     fields = f.Fields()
     new_start, seat = clean_target(fields, start, lesson_id)
     fields.raise_if_invalid()
@@ -172,9 +202,10 @@ def reschedule_booking(
         if lesson.lesson_type is LessonType.individual:
             if seat or new_start is None:
                 raise ValidationFailed({"start": "Choose a new time."})
-            _move_individual(write, booking, lesson, new_start, now)
+            moved_to = _move_individual(write, booking, lesson, new_start, now)
         else:
-            _move_group(write, booking, lesson, new_start, seat, now)
+            moved_to = _move_group(write, booking, lesson, new_start, seat, now)
+        _check_student_overlap(write, booking, moved_to, confirm_overlap)
         booking.updated_at = now
         write.session.flush()
         write.announce(booking, BookingEvent.moved, now)

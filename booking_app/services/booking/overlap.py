@@ -4,7 +4,8 @@ The rule is the STUDENT_OVERLAP setting (booking_app/config.py): "warn" (default
 with ``OverlapNeedsConfirm`` until the form says ``confirm_overlap`` (the page asks "You
 have X at 16:00 - book anyway?"), "block" refuses with ``StudentOverlap``, "allow" says
 nothing. It is checked in the booking service, inside the write, whatever the page showed:
-the browser may skip the question, never the check.
+the browser may skip the question, never the check. A student moving their own booking
+(services/booking/manage.py) meets the same rule and codes, the booking left out.
 """
 
 from __future__ import annotations
@@ -61,13 +62,21 @@ def check_overlap(
     end: datetime,
     confirmed: bool,
     tz_name: str | None,
+    exclude_booking_id: int | None = None,
+    question: str = "Book anyway?",
 ) -> None:
-    """Refuse per STUDENT_OVERLAP when the student has a lesson overlapping [start, end)."""
+    """Refuse per STUDENT_OVERLAP when the student has a lesson overlapping [start, end)
+    (other than `exclude_booking_id`, the booking being moved). `question` ends the warn
+    message ("Book anyway?", "Move anyway?")."""
     mode = overlap_mode()
     if student_id is None or mode == "allow":
         return
     rows = repo.student_busy(
-        session=session, student_id=student_id, range_start=start, range_end=end
+        session=session,
+        student_id=student_id,
+        range_start=start,
+        range_end=end,
+        exclude_booking_id=exclude_booking_id,
     )
     if not rows:
         return
@@ -75,7 +84,7 @@ def check_overlap(
     if mode == "block":
         raise StudentOverlap(f"You already have {what} then.")
     if not confirmed:
-        raise OverlapNeedsConfirm(f"You have {what} then. Book anyway?")
+        raise OverlapNeedsConfirm(f"You have {what} then. {question}")
 
 
 def busy_slots(

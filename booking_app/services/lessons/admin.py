@@ -26,6 +26,7 @@ from booking_app.services.errors import (
     SlotUnavailable,
     ValidationFailed,
 )
+from booking_app.services.money import price_label
 from booking_app.services.schedule_write import locked_schedule
 from booking_app.services.validation import FieldError
 
@@ -39,7 +40,7 @@ class SeatView:
     booking_id: int
     name: str
     status: str
-    price: str
+    price: str  # "450 UAH" / "Free" in the viewer's locale (services/money.py)
     payment: str
     paid_amount: str
 
@@ -117,10 +118,12 @@ def seat_names(tutor_id: int, lesson_ids: list[int]) -> dict[int, list[str]]:
     return names
 
 
-def lesson_detail(tutor_id: int, lesson_id: int) -> LessonDetail:
-    """The lesson with every booking (name, status, payment) for the details dialog."""
+def lesson_detail(tutor_id: int, lesson_id: int, *, locale: str = "en") -> LessonDetail:
+    """The lesson with every booking (name, status, payment) for the details dialog, the
+    seats' prices in the tutor's currency and the viewer's `locale`."""
     with read_scope() as session:
         tz = tutor_zone(session, tutor_id)
+        currency = lessons_repo.tutor_currency(session=session, tutor_id=tutor_id) or ""
         lesson = lessons_repo.tutor_lesson(session=session, tutor_id=tutor_id, lesson_id=lesson_id)
         if lesson is None:
             raise NotFound(LESSON_NOT_FOUND)
@@ -138,7 +141,7 @@ def lesson_detail(tutor_id: int, lesson_id: int) -> LessonDetail:
                 booking_id=b.id or 0,
                 name=b.client_name,
                 status=b.status.value,
-                price=f.format_price(b.price),
+                price=price_label(b.price, currency, locale),
                 payment=b.payment_status.value,
                 paid_amount=f.format_price(b.paid_amount) if b.paid_amount is not None else "",
             )

@@ -14,7 +14,7 @@ bookings keep who booked, the reason and when.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -34,6 +34,7 @@ from booking_app.services.errors import (
     SlotUnavailable,
     ValidationFailed,
 )
+from booking_app.services.money import price_label
 from booking_app.services.schedule_write import locked_schedule
 from booking_app.services.validation import FieldError
 
@@ -78,6 +79,7 @@ class LessonView:
     status: str
     service_name: str
     price: str
+    price_label: str = ""  # "450 UAH" / "Free" in the viewer's locale (the lessons list)
 
 
 def _view(lesson: Lesson, service_name: str | None, seats_taken: int, tz: ZoneInfo) -> LessonView:
@@ -186,14 +188,21 @@ def publish_lesson(tutor_id: int, data: PublishInput, *, now: datetime) -> Lesso
         return _row_view(row, tz)
 
 
-def upcoming_lessons(tutor_id: int, *, now: datetime, limit: int = 50) -> list[LessonView]:
-    """Lessons still to come or running now (not cancelled), soonest first."""
+def upcoming_lessons(
+    tutor_id: int, *, now: datetime, limit: int = 50, locale: str = "en"
+) -> list[LessonView]:
+    """Lessons still to come or running now (not cancelled), soonest first; prices in the
+    tutor's currency and the viewer's `locale` (services/money.py)."""
     with read_scope() as session:
         tz = _zone_of(session, tutor_id)
+        currency = lessons_repo.tutor_currency(session=session, tutor_id=tutor_id) or ""
         rows = lessons_repo.upcoming_lesson_rows(
             session=session, tutor_id=tutor_id, after=now, limit=max(1, limit)
         )
-        return [_row_view(row, tz) for row in rows]
+        return [
+            replace(v, price_label=price_label(v.price, currency, locale))
+            for v in (_row_view(row, tz) for row in rows)
+        ]
 
 
 def _zone_of(session: Any, tutor_id: int) -> ZoneInfo:
