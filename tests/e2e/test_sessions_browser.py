@@ -94,6 +94,9 @@ def test_password_change_keeps_this_tab_and_ends_the_other_session(live_app, new
     expect(other.locator("#home-greeting")).to_be_visible(timeout=TIMEOUT)
 
     page.goto(f"{live_app.url}/tutor/profile")
+    # Typed before hydration, the fields are redrawn empty ("Enter your current password.",
+    # seen under libfaketime on a loaded machine): wait for the signed-in header first.
+    expect(page.locator("#user-role")).to_have_text("tutor", timeout=TIMEOUT)
     page.fill("#current_password", "not-my-password")
     page.fill("#new_password", "tutor-pass-2")
     page.fill("#confirm_password", "tutor-pass-2")
