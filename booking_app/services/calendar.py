@@ -229,8 +229,8 @@ def _lesson_event(
     """The student's name first (the lesson title under it), so a 1-hour event still shows
     who; a group lesson shows its title and seat count."""
     status = _lesson_status(lesson)
-    live = sum(1 for s in lesson.seats if _holds(s.status))
-    names = [s.name for s in lesson.seats if _holds(s.status)]
+    live = sum(1 for s in lesson.seats if s.status in display.SHOWN_SEATS)
+    names = [s.name for s in lesson.seats if s.status in display.SHOWN_SEATS]
     group = lesson.lesson_type == LessonType.group.value
     title, subtitle = lesson.title, ""
     if not group and names:

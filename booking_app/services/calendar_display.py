@@ -16,7 +16,15 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from booking_app.models.enums import SEAT_HOLDING_STATUSES, BookingStatus
+
 _MIDNIGHT = time(0)
+
+# Whose lesson an event names: the seats holding a place and, once the lesson is over, the
+# seats that were held through it (a completed lesson still shows its student's name).
+SHOWN_SEATS = frozenset(
+    s.value for s in (*SEAT_HOLDING_STATUSES, BookingStatus.completed, BookingStatus.no_show)
+)
 
 
 def _hhmm(value: time, *, end: bool = False) -> str:

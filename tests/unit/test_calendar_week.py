@@ -205,3 +205,21 @@ def test_snap_duration_follows_the_slot_step() -> None:
     assert [snap_duration(m) for m in (15, 30, 60, 90)] == [
         "00:15:00", "00:30:00", "01:00:00", "01:30:00"
     ]  # fmt: skip
+
+
+def test_a_lesson_that_took_place_still_names_its_student() -> None:
+    """After the lesson the seat is `completed` (or `no_show`): the event still says who,
+    as before it; a cancelled seat does not name anyone."""
+    later = at(2, 12)
+    snap = build_week(
+        monday=MONDAY,
+        tz=KYIV,
+        now=later,
+        lessons=[
+            lesson(1, at(0, 10), status="completed", seats=(seat(1, status="completed"),)),
+            lesson(2, at(1, 10), status="completed", seats=(seat(2, status="no_show"),)),
+            lesson(3, at(1, 12), seats=(seat(3, status="cancelled"),)),
+        ],
+    )
+    names = [_fc_event(e, payments=False)["extendedProps"]["name"] for e in snap.events]
+    assert names == ["Student 1", "Student 2", "Algebra"]
