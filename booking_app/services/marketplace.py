@@ -119,7 +119,7 @@ def search_tutors(
     viewer = timefmt.viewer_zone(viewer_tz)
     where = _clean_search(q, now)
     page = min(max(int(page), 0), MAX_PAGES - 1)
-    next_free.refresh_never_computed(now)  # one statement unless tutors were added around us
+    next_free.refresh_stale(now)  # one statement while the beat keeps up
     with read_scope() as session:
         rows = repo.search_page(
             session=session, where=where, now=now, offset=page * PAGE_SIZE, limit=PAGE_SIZE + 1

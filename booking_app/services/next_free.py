@@ -11,8 +11,8 @@ once per tutor per *change*:
 - time passing only removes slots (minimum notice) or adds them at the end of the window,
   so each value carries ``next_free_stale_at`` (its start minus the notice, or an hour on
   when none was found) and ``refresh_due`` recomputes those whose time has come
-  (Celery beat); a search reads a stale value as "no time" and computes never-computed
-  tutors first.
+  (Celery beat); a search first recomputes the tutors already stale or never computed
+  (``refresh_stale``: one statement while the beat keeps up).
 
 The value is the same predicate the booking path re-checks with (``free_slots`` of the
 tutor's first active service, 14 days ahead), so the card never shows a time a booking
@@ -100,12 +100,15 @@ def refresh_due(now: datetime, *, limit: int = REFRESH_BATCH) -> int:
     return len(due)
 
 
-def refresh_never_computed(now: datetime, *, limit: int = REFRESH_BATCH) -> int:
-    """Compute the tutors never computed yet (new rows, data written around the services);
-    the marketplace calls it before a search: one statement when there are none."""
+def refresh_stale(now: datetime, *, limit: int = REFRESH_BATCH) -> int:
+    """Recompute the tutors never computed or already stale at ``now`` (at most ``limit``,
+    most overdue first). The marketplace calls it before a search, so a card never says
+    "no free time" only because the beat has not run yet (``make run`` just started, the
+    worker is off, the demo was seeded with an earlier ``now``): one statement when the
+    beat keeps up, which is the usual case."""
     with read_scope() as session:
-        ids = repo.never_computed(session=session, limit=limit)
-    for tutor_id in ids:
+        due = repo.next_free_due(session=session, before=now, limit=limit)
+    for tutor_id in due:
         with session_scope(write=True) as session:
             refresh_next_free(session, tutor_id, now)
-    return len(ids)
+    return len(due)
