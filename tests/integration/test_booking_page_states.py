@@ -93,7 +93,7 @@ def test_reschedule_asks_before_it_moves(sqlite_db: str) -> None:
     service = add_service(tutor)
     view = booking.create_booking(form(tutor, service), student_id=None, now=NOW)
     page = _private_page(view.token)
-    page.set_timezone("Europe/Kyiv")
+    run(page.set_timezone("Europe/Kyiv"))
     page.open_reschedule()
     run(page.pick_date(MONDAY))
     new_start = "2026-11-30T12:00:00+00:00"

@@ -54,7 +54,7 @@ def test_a_guest_from_the_marketplace_is_not_put_into_a_trial(sqlite_db: str) ->
     st = _page(f"/t/olena?from=marketplace&service={trial}&week={WEEK}")
     assert st.service_id == str(regular) and not st.trial_needs_sign_in
     # Choosing the trial says "sign in" up front, and the links come back here.
-    st.set_service(str(trial))
+    run(st.set_service(str(trial)))
     assert st.trial_needs_sign_in
     run(st.pick_slot({"start": MONDAY_10, "label": "Mon 30 Nov, 10:00"}))
     back = _next_of(st.sign_in_href)
@@ -73,7 +73,7 @@ def test_after_sign_in_the_student_is_back_on_the_same_service_week_and_slot(
     trial = add_service(tutor, name="Trial", minutes=30, price="0", trial=True)
     student = add_student()
     guest = _page(f"/t/olena?service={trial}&week={WEEK}")
-    guest.set_service(str(trial))
+    run(guest.set_service(str(trial)))
     run(guest.pick_slot({"start": MONDAY_10, "label": "Mon 30 Nov, 10:00"}))
     back = _next_of(guest.sign_in_href)
 
