@@ -80,6 +80,9 @@ EVENT_CSS = {
         "text_overflow": "ellipsis",
     },
     "& .cal-ev-badge": {"font_size": "0.72rem"},
+    # The event's colour on every text box too, so white text never sits on the day's
+    # background where a narrow overlapping event clips it (axe color-contrast).
+    "& .fc-event-main, & .cal-ev, & .cal-ev > div": {"background_color": "inherit"},
     "& .fc-list .cal-ev": {"font_size": "0.95rem"},
 }
 
