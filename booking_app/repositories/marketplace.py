@@ -188,17 +188,6 @@ def next_free_due(*, session: Session, before: datetime, limit: int) -> list[int
     return list(session.scalars(query))
 
 
-def never_computed(*, session: Session, limit: int) -> list[int]:
-    """Tutors (user ids) whose next free time was never computed, at most ``limit``."""
-    query = (
-        sa.select(TutorProfile.user_id)
-        .where(TutorProfile.next_free_stale_at.is_(None))
-        .order_by(TutorProfile.id)
-        .limit(limit)
-    )
-    return list(session.scalars(query))
-
-
 def subject_names(*, session: Session, profile_ids: list[int]) -> dict[int, list[str]]:
     """Profile id -> sorted subject names (profile subjects and active services' subjects)."""
     if not profile_ids:
