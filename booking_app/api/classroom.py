@@ -18,22 +18,16 @@ from fastapi import APIRouter, Header, Request, Response
 from pydantic import BaseModel
 
 from booking_app import clock
-from booking_app.api.auth import current_user
+from booking_app.api.access import caller
 from booking_app.api.offload import json_response, off_loop
 from booking_app.api.params import Id, InviteTtlHours
 from booking_app.services import accounts, classroom, dashboard, invites, students
-from booking_app.services.errors import Forbidden, Unauthorized
 
 router = APIRouter(tags=["classroom"])
 
 
 def _user(request: Request, authorization: str | None, *roles: str) -> accounts.SessionUser:
-    user = current_user(request, authorization)
-    if user is None:
-        raise Unauthorized()
-    if roles and user.role not in roles:
-        raise Forbidden(f"Only {' or '.join(roles)}s can do this.")
-    return user
+    return caller(request, authorization, *roles)
 
 
 class NewLesson(BaseModel):
