@@ -27,6 +27,7 @@ from booking_app.pages import (  # noqa: F401  (each module registers its page)
     tutor_students,
 )
 from booking_app.realtime.channel import lifespan as realtime_lifespan
+from booking_app.state import off_loop
 from booking_app.state.page import add_pages
 from booking_app.state.viewer_timezone import tz_cookie_script
 
@@ -48,3 +49,4 @@ app = OriginCheckedApp(  # rx.App, behind the allowed-origins policy
 )
 app.register_lifespan_task(realtime_lifespan)  # live updates delivered in this process
 add_pages(app)
+off_loop.install()  # our synchronous handlers run in a worker thread, off the event loop

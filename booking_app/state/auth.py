@@ -12,6 +12,7 @@ realtime channel (`check_session`), since the cookie is read once per websocket.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -161,7 +162,9 @@ async def current_user(state: rx.State, *roles: str) -> accounts.SessionUser | N
     database (and in `roles`, when given). None means refuse: the browser may call any
     handler with any arguments, whatever the page's guard decided on load."""
     auth = await state.get_state(AuthState)
-    return auth.require_user(*roles)
+    # A database read (the session row): in a worker thread, off the event loop
+    # (state/off_loop.py says why); the state lock is held for the whole event.
+    return await asyncio.to_thread(auth.require_user, *roles)
 
 
 async def current_tutor(state: rx.State) -> accounts.SessionUser | None:
