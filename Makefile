@@ -28,6 +28,10 @@ AXE_DIR     := .tools/axe
 AXE_STAMP   := $(AXE_DIR)/.installed-$(AXE_VERSION)
 CHROMIUM    ?= /usr/bin/chromium
 PYTEST_ARGS ?=
+# Two pytest-xdist workers: the browser tests as one group on one worker (one app build),
+# everything else spread over both (tests/e2e/conftest.py). PYTEST_WORKERS=0: one process.
+PYTEST_WORKERS ?= 2
+PYTEST_PARALLEL := $(if $(filter 0,$(PYTEST_WORKERS)),-p no:xdist,-n $(PYTEST_WORKERS) --dist loadgroup)
 # Clock-moved runs: a date computed from today (never a literal one), and which tests.
 FAKETIME_AT    ?= $(shell date -u -d '+400 days' '+%F %T')
 FAKETIME_TESTS ?= -m processes
@@ -79,7 +83,7 @@ chromium:
 	fi
 
 test: setup chromium
-	@$(PY) -m pytest $(PYTEST_ARGS)
+	@$(PY) -m pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 # Starts the app on demo data (like the browser tests), signs in as each role and saves a
 # PNG of each page at 1280x800 and 390x844 into screenshots/ (ignored by git).
@@ -104,7 +108,7 @@ $(FAKETIME_FIX): tests/support/faketime/clockwait_fix.c | faketime
 test-faketime: setup chromium faketime $(FAKETIME_FIX)
 	@echo "Tests with the clock at $(FAKETIME_AT) (UTC): $(or $(FAKETIME_TESTS),all)"
 	@LD_PRELOAD=$(CURDIR)/$(FAKETIME_FIX) TZ=UTC faketime '$(FAKETIME_AT)' \
-	  $(PY) -m pytest -p no:cacheprovider $(FAKETIME_TESTS) $(PYTEST_ARGS)
+	  $(PY) -m pytest -p no:cacheprovider $(PYTEST_PARALLEL) $(FAKETIME_TESTS) $(PYTEST_ARGS)
 
 lint: setup
 	@$(VENV)/bin/ruff check .

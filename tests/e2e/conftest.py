@@ -24,6 +24,7 @@ Chromium missing -> these tests skip (fail under REQUIRE_SERVICES=1). bun missin
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import subprocess
@@ -196,11 +197,18 @@ def new_page(browser: Any, live_app: LiveApp) -> Iterator[Callable[..., Any]]:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark everything under tests/e2e as `e2e` (`-m "not e2e"` gives a quick run) and run
-    it last: quick tests report first, and nothing the browser does can affect them."""
+    """Mark everything under tests/e2e as `e2e` (`-m "not e2e"` gives a quick run).
+
+    One process: run them last, so quick tests report first. Under pytest-xdist (`make
+    test` runs two workers with `--dist loadgroup`): all of them form one group that one
+    worker runs from the start (one app build, the session's `live_app` shared), while
+    the other worker takes the rest of the suite test by test."""
     here = Path(__file__).parent
+    parallel = bool(os.environ.get("PYTEST_XDIST_WORKER"))
     for item in items:
         if here in item.path.parents:
             item.add_marker(pytest.mark.e2e)
             item.add_marker(pytest.mark.processes)
-    items.sort(key=lambda item: here in item.path.parents)
+            if parallel:
+                item.add_marker(pytest.mark.xdist_group("browser"))
+    items.sort(key=lambda item: (here in item.path.parents) != parallel)

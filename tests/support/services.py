@@ -23,7 +23,9 @@ CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 # TEST_REDIS_DB_BASE shifts both numbers so that two checkouts can run their suites at once
 # on one Redis server without flushing each other's databases.
-_REDIS_DB_BASE = int(os.environ.get("TEST_REDIS_DB_BASE", "9"))
+# Under pytest-xdist (`make test` runs two workers) each worker takes the next pair.
+_XDIST_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+_REDIS_DB_BASE = int(os.environ.get("TEST_REDIS_DB_BASE", "9")) + 2 * _XDIST_WORKER
 REDIS_DB_APP = _REDIS_DB_BASE  # the `redis_url` fixture (Reflex state, caches, pub/sub)
 REDIS_DB_BROKER = _REDIS_DB_BASE + 1  # Celery broker tests
 
