@@ -53,7 +53,6 @@ def account_security_card(back_to: str) -> rx.Component:
                 ),
                 on_submit=S.change_password,
                 no_validate=True,
-                key=S.form_key,
                 width="100%",
                 back_to=back_to,
             ),

@@ -25,17 +25,19 @@ CHANGED = "Password changed. Your other sessions were signed out."
 
 class AccountSecurityState(FormErrors, rx.State):
     saving: bool = False
-    form_key: int = 0
     # Backend-only: survives the full page load that swaps this tab's session after a
     # change, so the page can say it worked.
     _just_changed: bool = False
 
     @rx.event
     def on_load(self):  # type: ignore[no-untyped-def]
-        """Clean form on every visit; the toast of a change that just reloaded the page."""
+        """No stale errors on a visit; the toast of a change that just reloaded the page.
+
+        The form itself is not redrawn here: its fields mount empty on every visit, and a
+        redraw after hydration threw away what a fast typist or a password manager had
+        already filled in (the e2e test saw "Enter your current password." under load)."""
         self.saving = False
         self._clear_errors()
-        self.form_key += 1
         if self._just_changed:
             self._just_changed = False
             return rx.toast.success(CHANGED)
