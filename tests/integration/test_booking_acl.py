@@ -4,7 +4,6 @@ confirms the booking exists), and nothing changes."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -23,7 +22,8 @@ from tests.support.builders import (
     utc,
 )
 
-WRONG_TOKENS = (str(uuid.uuid4()), "not-a-token", "", "' OR 1=1 --")
+# A well-formed token nobody holds (fixed: pytest-xdist workers must collect the same ids).
+WRONG_TOKENS = ("1d5c30c7-98b6-47a5-bd2e-91cdab4f62b6", "not-a-token", "", "' OR 1=1 --")
 
 
 @pytest.fixture
