@@ -79,6 +79,11 @@ def _isolate_environment() -> None:
     # a unit test reach whatever app listens on the default port (tests opt in).
     os.environ["REALTIME_URL"] = "off"
     os.environ["SECRET_KEY"] = "test-secret-key-not-for-production-0123456789abcdef"
+    # In this process builders write schedules behind the services' back (no schedule
+    # version bump) into databases whose ids restart at 1: no reused weeks here. The
+    # processes tests start (the app in e2e) run with the cache, as users do
+    # (tests/support/processes.project_env); test_week_cache.py tests it in-process.
+    os.environ["WEEK_CACHE_SIZE"] = "0"
 
 
 _isolate_environment()

@@ -69,6 +69,9 @@ class TutorProfile(SQLModel, table=True):
     # cheapest active non-trial service, else the default price).
     listed: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     list_price: Decimal | None = Field(default=None, sa_type=sa.Numeric(10, 2))
+    # Grows by one in the transaction of every schedule change (with next_free_at, above):
+    # the tutor page's week of slots is cached per version (services/tutor_public.py).
+    schedule_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class TutorSubject(SQLModel, table=True):

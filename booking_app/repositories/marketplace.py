@@ -156,7 +156,8 @@ def store_next_free(
     listed: bool,
     list_price: Any,
 ) -> None:
-    """Write a tutor's computed card facts (a Core UPDATE: no ORM events, no reload)."""
+    """Write a tutor's computed card facts (a Core UPDATE: no ORM events, no reload), and
+    count one more schedule version (every schedule change comes through here)."""
     session.execute(
         sa.update(TutorProfile)
         .where(TutorProfile.user_id == tutor_id)
@@ -166,6 +167,7 @@ def store_next_free(
             next_free_stale_at=stale_at,
             listed=listed,
             list_price=list_price,
+            schedule_version=TutorProfile.schedule_version + 1,
         )
     )
 

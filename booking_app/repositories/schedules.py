@@ -142,6 +142,14 @@ def load_schedule(
     return LoadedSchedule(schedule, titles, _service(head))
 
 
+def schedule_version(*, session: Session, tutor_id: int) -> int | None:
+    """The tutor's schedule version (grows with every schedule change), None for a
+    non-tutor: one indexed read, so a cached week can be checked cheaply."""
+    return session.execute(
+        sa.select(TutorProfile.schedule_version).where(TutorProfile.user_id == tutor_id)
+    ).scalar_one_or_none()
+
+
 @cache
 def _head_query(mode: str) -> sa.Select[Any]:
     """Statement 1: profile + user, LEFT JOIN the service by id ("id"), the oldest active

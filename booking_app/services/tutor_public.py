@@ -5,15 +5,25 @@
 predicate the booking path re-checks with under the tutor's lock, so no page (the public
 page, the tutor's own preview, the reschedule dialog) can promise a time a booking would
 refuse.
+
+Computed weeks are reused (`_WEEKS`): the key holds the tutor's ``schedule_version``
+(grows in the transaction of every schedule change, services/next_free.py) and ``now`` to
+the minute, so a reused week is never older than the schedule it came from and at most a
+minute older in time, like a page opened a minute ago (the booking path re-checks anyway).
+Many visitors paging one tutor's weeks then cost one small statement each instead of the
+schedule load and the engine (issue 15: a quarter of the worker's CPU under load).
 """
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from booking_app.config import get_settings
 from booking_app.db import read_scope
 from booking_app.repositories import marketplace as repo
 from booking_app.repositories import schedules as schedules_repo
@@ -27,6 +37,37 @@ NOT_A_TUTOR = "Only tutors have availability."
 SERVICE_NOT_FOUND = "This service does not exist or is not yours."
 DEFAULT_SERVICE = ServiceSpec(duration_min=60)
 """What the week shows before the tutor has created any active service."""
+
+
+class _RecentWeeks:
+    """A small LRU of computed weeks, shared by the worker's threads (handlers offload).
+    Its size is WEEK_CACHE_SIZE (0: every call computes)."""
+
+    def __init__(self) -> None:
+        self._items: OrderedDict[tuple[Any, ...], WeekView] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...]) -> WeekView | None:
+        with self._lock:
+            view = self._items.get(key)
+            if view is not None:
+                self._items.move_to_end(key)
+            return view
+
+    def put(self, key: tuple[Any, ...], view: WeekView) -> None:
+        size = get_settings().week_cache_size
+        with self._lock:
+            self._items[key] = view
+            self._items.move_to_end(key)
+            while len(self._items) > size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+_WEEKS = _RecentWeeks()
 
 
 @dataclass(frozen=True)
@@ -170,6 +211,14 @@ def week_slots(
     monday = _monday(week_start, now, viewer)
     lo, hi = _local_midnight(monday, viewer), _local_midnight(monday + timedelta(days=7), viewer)
     with read_scope() as session:
+        version = schedules_repo.schedule_version(session=session, tutor_id=tutor_id)
+        key = (
+            tutor_id, version, service_id, monday, viewer_tz, ignore_lesson_id,
+            include_joinable, default_minutes, now.replace(second=0, microsecond=0),
+        )  # fmt: skip
+        cached = _WEEKS.get(key) if version is not None else None
+        if cached is not None:
+            return cached
         loaded = schedules_repo.load_schedule(
             session=session,
             tutor_id=tutor_id,
@@ -189,7 +238,7 @@ def week_slots(
         loaded.schedule, spec, lo, hi, now, viewer_tz, ignore_lesson_id=ignore_lesson_id
     )
     joinable = joinable_lessons(loaded.schedule, lo, hi, now, viewer_tz) if include_joinable else []
-    return WeekView(
+    view = WeekView(
         week_start=monday.isoformat(),
         label=timefmt.week_label(monday, monday + timedelta(days=6)),
         timezone=viewer_tz,
@@ -206,6 +255,8 @@ def week_slots(
         ],
         slot_count=len(slots),
     )
+    _WEEKS.put(key, view)
+    return view
 
 
 def _days(monday: date, slots: list[Any], tz: ZoneInfo) -> list[DayView]:
