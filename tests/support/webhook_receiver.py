@@ -35,6 +35,7 @@ class Receiver:
         self.received: list[Received] = []
         self._faults: list[str] = []  # "500" / "hang", one per upcoming request
         self.hang_s = 3.0
+        self.delay_s = 0.0  # every answer takes this long (a slow receiver)
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
@@ -83,6 +84,7 @@ class Receiver:
                 fault = receiver._fault()
                 if fault == "hang":
                     time.sleep(receiver.hang_s)
+                time.sleep(receiver.delay_s)
                 status = 500 if fault == "500" else 200 if signed else 401
                 event = json.loads(body or b"{}")
                 data = event.get("data", {})
