@@ -33,10 +33,15 @@ def subscribed(*, session: Session, tutor_id: int, event_type: str) -> list[Webh
     """Active endpoints that want this event of this tutor: the tutor's own and the
     admins' (tutor_id NULL). The event list is space-separated, matched as a word."""
     padded = sa.literal(" ").concat(E.events).concat(" ")
-    query = select(E).where(
-        E.active == sa.true(),
-        sa.or_(E.tutor_id.is_(None), E.tutor_id == tutor_id),  # type: ignore[union-attr]
-        padded.like(f"% {event_type} %"),
+    query = (
+        select(E)
+        .join(User, User.id == E.owner_id)
+        .where(
+            E.active == sa.true(),
+            User.is_active == sa.true(),
+            sa.or_(E.tutor_id.is_(None), E.tutor_id == tutor_id),  # type: ignore[union-attr]
+            padded.like(f"% {event_type} %"),
+        )
     )
     return list(session.exec(query.order_by(E.id)))  # type: ignore[arg-type]
 
@@ -131,7 +136,14 @@ def _earlier_unfinished() -> Any:
 
 
 def _endpoint_active() -> Any:
-    return sa.exists().where(E.id == D.endpoint_id, E.active == sa.true())
+    """The delivery's endpoint is on and its owner's account still active (a deactivated
+    tutor's or admin's endpoints stop at once, without anyone touching them)."""
+    return sa.exists().where(
+        E.id == D.endpoint_id,
+        E.active == sa.true(),
+        User.id == E.owner_id,
+        User.is_active == sa.true(),
+    )
 
 
 def recover_expired(*, session: Session, now: datetime) -> int:

@@ -253,3 +253,21 @@ def test_lesson_changes_are_events_wherever_they_are_written(hook: Receiver) -> 
     ]
     moved = json.loads(deliveries(mine)[1].payload)["data"]
     assert moved["starts_at"] == later.isoformat()
+
+
+def test_a_deactivated_owner_s_endpoint_stops(hook: Receiver) -> None:
+    tutor = add_tutor()
+    mine = endpoint(tutor, "tutor", hook.url, ["booking.created"], into=hook)
+    _book(tutor, add_service(tutor))
+    [row] = deliveries(mine)
+    _set_active_user(tutor, False)
+    assert task.deliver(row.id or 0) == "skipped" and hook.received == []
+    _set_active_user(tutor, True)  # control: the same row goes once the account is back
+    assert task.deliver(row.id or 0) == "delivered"
+
+
+def _set_active_user(user_id: int, active: bool) -> None:
+    with session_scope(write=True) as session:
+        user = session.get(User, user_id)
+        assert user is not None
+        user.is_active = active
