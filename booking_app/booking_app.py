@@ -25,6 +25,7 @@ from booking_app.pages import (  # noqa: F401  (each module registers its page)
     tutor_requests,
     tutor_services,
     tutor_students,
+    webhooks,
 )
 from booking_app.realtime.channel import lifespan as realtime_lifespan
 from booking_app.state import off_loop

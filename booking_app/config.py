@@ -164,6 +164,17 @@ class Settings:
     # A student booking a time when they already have a lesson (with any tutor):
     # "warn" asks "book anyway?", "block" refuses, "allow" says nothing.
     student_overlap: str = "warn"
+    # Webhooks (services/webhooks): private/loopback targets and plain http:// only with
+    # WEBHOOK_ALLOW_PRIVATE (tests, a receiver on the same host); auto-disable after
+    # WEBHOOK_MAX_FAILURES failed attempts in a row; retries back off from
+    # WEBHOOK_BACKOFF_SECONDS, doubling, up to WEBHOOK_MAX_ATTEMPTS tries per event.
+    webhook_allow_private: bool = False
+    webhook_max_failures: int = 10
+    webhook_timeout_seconds: int = 10
+    webhook_scan_seconds: int = 10
+    webhook_lease_seconds: int = 60
+    webhook_backoff_seconds: int = 30
+    webhook_max_attempts: int = 8
 
     @property
     def is_sqlite(self) -> bool:
@@ -221,6 +232,13 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         login_known_ip_days=_int(env, "LOGIN_KNOWN_IP_DAYS", 30),
         trusted_proxy_hops=_proxy_hops(env),
         student_overlap=_student_overlap(env),
+        webhook_allow_private=env.get("WEBHOOK_ALLOW_PRIVATE", "").lower() in {"1", "true", "yes"},
+        webhook_max_failures=_int(env, "WEBHOOK_MAX_FAILURES", 10),
+        webhook_timeout_seconds=_int(env, "WEBHOOK_TIMEOUT_SECONDS", 10),
+        webhook_scan_seconds=_int(env, "WEBHOOK_SCAN_SECONDS", 10),
+        webhook_lease_seconds=_int(env, "WEBHOOK_LEASE_SECONDS", 60),
+        webhook_backoff_seconds=_int(env, "WEBHOOK_BACKOFF_SECONDS", 30),
+        webhook_max_attempts=_int(env, "WEBHOOK_MAX_ATTEMPTS", 8),
     )
 
 

@@ -31,6 +31,7 @@ PURGE_SIGN_IN_ATTEMPTS = "tasks.housekeeping.purge_sign_in_attempts"
 PURGE_BROKER_MESSAGES = "tasks.housekeeping.purge_broker_messages"
 REFRESH_NEXT_FREE = "tasks.marketplace.refresh_next_free"
 SCAN_NOTIFICATIONS = "tasks.notifications.scan_notifications"
+SCAN_WEBHOOKS = "tasks.webhooks.scan_webhooks"
 
 
 def is_sql_broker(url: str) -> bool:
@@ -71,6 +72,11 @@ def _beat_schedule() -> dict[str, dict[str, Any]]:
         "scan-notifications": {
             "task": SCAN_NOTIFICATIONS,
             "schedule": timedelta(seconds=get_settings().notify_scan_seconds),
+        },
+        # Webhook deliveries (tasks/webhooks.py); WEBHOOK_SCAN_SECONDS, default 10.
+        "scan-webhooks": {
+            "task": SCAN_WEBHOOKS,
+            "schedule": timedelta(seconds=get_settings().webhook_scan_seconds),
         },
     }
 

@@ -22,6 +22,7 @@ from booking_app.models.enums import (
     NotificationStatus,
     PaymentStatus,
     Role,
+    WebhookDeliveryStatus,
 )
 from booking_app.models.invite import Invite, InviteRedemption
 from booking_app.models.lesson import Lesson
@@ -29,6 +30,7 @@ from booking_app.models.notification import Notification, RateSlot
 from booking_app.models.service import Service
 from booking_app.models.tutor import Subject, TutorProfile, TutorSubject
 from booking_app.models.user import User
+from booking_app.models.webhook import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "SEAT_HOLDING_STATUSES",
@@ -68,4 +70,7 @@ __all__ = [
     "UsedLoginTicket",
     "User",
     "UserSession",
+    "WebhookDelivery",
+    "WebhookDeliveryStatus",
+    "WebhookEndpoint",
 ]

@@ -98,6 +98,13 @@ class BookingEvent(str, Enum):
     cancelled = "cancelled"
 
 
+class WebhookDeliveryStatus(str, Enum):
+    pending = "pending"  # waiting for its time (and for earlier events of its subject)
+    sending = "sending"  # claimed: its request is on its way (lease_until bounds it)
+    delivered = "delivered"  # the receiver answered 2xx
+    failed = "failed"  # gave up after the last attempt (or the target was refused)
+
+
 class NotificationKind(str, Enum):
     """What a Notification row says. The row stores ``key()``: the value itself, or with a
     suffix for the kinds that come in many copies ("reminder:24h", "tutor_digest:2026-11-30").
@@ -112,6 +119,7 @@ class NotificationKind(str, Enum):
     tutor_moved = "tutor_moved"
     tutor_cancelled = "tutor_cancelled"
     tutor_digest = "tutor_digest"  # one per local day: "tutor_digest:2026-11-30"
+    tutor_webhook_disabled = "tutor_webhook_disabled"  # one per endpoint: "...:<endpoint id>"
 
     def key(self, suffix: str = "") -> str:
         """What ``notification.kind`` stores for this kind (plain text)."""

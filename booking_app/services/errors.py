@@ -262,3 +262,20 @@ class InviteRevoked(DomainError):
     code = "invite_revoked"
     http_status = 410
     default_detail = "Your tutor has revoked this invite link."
+
+
+# --- webhooks ----------------------------------------------------------------------------
+
+
+class WebhookNotFound(NotFound):
+    """An endpoint or delivery that does not exist or is someone else's."""
+
+    code = "webhook_not_found"
+    default_detail = "This webhook does not exist or is not yours."
+
+
+class DeliveryInFlight(Conflict):
+    """Redeliver asked for a delivery whose request is on its way right now."""
+
+    code = "webhook_delivery_in_flight"
+    default_detail = "This delivery is being sent right now; try again in a minute."

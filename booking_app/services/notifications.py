@@ -373,9 +373,12 @@ def mark_failed(sent: Outgoing, error: str) -> None:
         send_budget.release_chat_in(session, sent.chat_id, sent.hold)
 
 
-def backoff_seconds(attempts: int) -> float:
-    """Exponential (2, 4, 8 ... s), capped at 5 min, with full jitter on the upper half."""
-    ceiling = min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** max(attempts - 1, 0))
+def backoff_seconds(
+    attempts: int, *, base: float = BACKOFF_BASE_S, cap: float = BACKOFF_CAP_S
+) -> float:
+    """Exponential (2, 4, 8 ... s), capped at 5 min, with full jitter on the upper half.
+    Webhooks use the same curve with their own base and cap (services/webhooks)."""
+    ceiling = min(cap, base * 2 ** min(max(attempts - 1, 0), 32))
     return ceiling / 2 + random.uniform(0, ceiling / 2)
 
 

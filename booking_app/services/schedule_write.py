@@ -14,8 +14,10 @@ from an invite) runs in ONE transaction opened by ``locked_schedule``:
    ``check_join``, ``check_conflicts``, ``check_seat``); ``refuse`` turns a refusal into
    ``SlotUnavailable(reason, detail)`` with the engine's own sentence.
 4. The caller writes its rows.
-5. ``announce`` writes the outbox rows of the change in the same transaction (Telegram:
-   written or rolled back with it) and publishes a live update after commit.
+5. ``announce`` writes the outbox rows of the change in the same transaction (Telegram
+   and webhook deliveries: written or rolled back with it) and publishes a live update
+   after commit. Lesson rows' own webhook events are read off the flush
+   (services/webhooks/events.py), so no writer here has to name them.
 
 On PostgreSQL the exclusion constraint on lessons is the last line of defence; its
 IntegrityError (and that of the one-live-trial index) is translated here, once, into
@@ -56,6 +58,7 @@ from booking_app.scheduling import (
 from booking_app.services import notifications
 from booking_app.services.errors import DomainError, NotFound, SlotUnavailable, TrialTaken
 from booking_app.services.next_free import refresh_next_free
+from booking_app.services.webhooks import events as webhook_events
 
 NOT_A_TUTOR = "This tutor does not exist."
 CANCELLED_LESSON = BookingCheck(Reason.INVALID, "This lesson was cancelled.")
@@ -152,6 +155,7 @@ class ScheduleWrite:
         notifications.booking_changed(
             self.session, booking.id or 0, event, now=now, by_tutor=self.by_tutor
         )
+        webhook_events.booking_event(self.session, booking.id or 0, event, now=now)
         self.tell(booking.tutor_id, booking.student_id)
 
     def seats(self, lesson: Lesson) -> Seats:
@@ -170,6 +174,7 @@ class ScheduleWrite:
         self.now = now
         for booking_id in seats.booking_ids:
             notifications.booking_changed(self.session, booking_id, event, now=now, by_tutor=True)
+            webhook_events.booking_event(self.session, booking_id, event, now=now)
         self.tell(lesson.tutor_id, *seats.student_ids)
 
     def tell(self, *user_ids: int | None) -> None:

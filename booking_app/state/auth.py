@@ -29,6 +29,7 @@ from booking_app.services.validation import safe_next_path
 NOT_A_TUTOR = "Only tutors can open this page."
 NOT_A_STUDENT = "Only students can open this page."
 NOT_TUTOR_OR_STUDENT = "Only tutors and students can open this page."
+NOT_TUTOR_OR_ADMIN = "Only tutors and admins can open this page."
 
 
 class AuthState(rx.State):
@@ -122,6 +123,10 @@ class AuthState(rx.State):
     @rx.event
     def require_tutor_or_student(self):  # type: ignore[no-untyped-def]
         return self._require_role(("tutor", "student"), NOT_TUTOR_OR_STUDENT)
+
+    @rx.event
+    def require_tutor_or_admin(self):  # type: ignore[no-untyped-def]
+        return self._require_role(("tutor", "admin"), NOT_TUTOR_OR_ADMIN)
 
     @rx.event
     def load_optional(self) -> None:

@@ -26,6 +26,9 @@ OWNERS_OWN = {
     ("BookingPageState", "booking_token"): "the visitor's own link",
     # BookingRow: the private page's booking and a signed-in student's own bookings.
     ("BookingRow", "token"): "links to the viewer's own bookings",
+    # The Webhooks page: the endpoint secret its owner just made or rotated, shown once
+    # to copy into their receiver; cleared on "Done", the next action and every reload.
+    ("WebhooksState", "new_secret"): "the owner's own secret, shown once",
 }
 
 
