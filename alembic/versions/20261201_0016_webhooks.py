@@ -4,8 +4,8 @@ Why: tutors and admins subscribe programs to booking and lesson events. A delive
 is written in the transaction of the change (the outbox), sent by Celery, and kept as
 the log the Webhooks page shows; `subject` orders one booking's events.
 
-Revision ID: 0015_webhooks
-Revises: 0014_marketplace
+Revision ID: 0016_webhooks
+Revises: 0015_schedule_version
 Create Date: 2026-12-01 06:00:00
 """
 
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0015_webhooks"
-down_revision: str | None = "0014_marketplace"
+revision: str = "0016_webhooks"
+down_revision: str | None = "0015_schedule_version"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
