@@ -197,24 +197,27 @@ def tutor_seat_names(
 
 
 def tutor_fingerprint(*, session: Session, tutor_id: int, window: FeedWindow) -> Fingerprint:
-    count, sequences, rooms, lesson_changed = session.execute(
+    """One statement. Bookings change a lesson's event (the names) without touching the
+    lesson's row: their latest change is a scalar subquery of the same statement."""
+    booking_changed = (
+        sa.select(sa.func.max(Booking.updated_at))
+        .join(Lesson, Lesson.id == Booking.lesson_id)
+        .where(*_lesson_filter(tutor_id, window))
+        .scalar_subquery()
+    )
+    count, sequences, rooms, lesson_changed, seat_changed = session.execute(
         sa.select(
             sa.func.count(Lesson.id),
             sa.func.coalesce(sa.func.sum(Lesson.calendar_sequence), 0),
             sa.func.count(ClassroomSession.id),
             sa.func.max(Lesson.updated_at),
+            booking_changed,
         )
         .outerjoin(ClassroomSession, ClassroomSession.lesson_id == Lesson.id)
         .where(*_lesson_filter(tutor_id, window))
     ).one()
-    # Bookings change a lesson's event (the names) without touching the lesson's row.
-    booking_changed = session.execute(
-        sa.select(sa.func.max(Booking.updated_at))
-        .join(Lesson, Lesson.id == Booking.lesson_id)
-        .where(*_lesson_filter(tutor_id, window))
-    ).scalar_one()
     return Fingerprint(
-        int(count), int(sequences), int(rooms), _latest(lesson_changed, booking_changed)
+        int(count), int(sequences), int(rooms), _latest(lesson_changed, seat_changed)
     )
 
 

@@ -29,6 +29,7 @@ from booking_app.services import booking as bk
 from booking_app.services import calendar_feeds
 from booking_app.services.errors import NotFound
 from booking_app.services.lessons import cancel_lesson
+from booking_app.state.calendar_feed import CalendarFeedState
 from tests.support import clock
 from tests.support.builders import (
     NOW,
@@ -41,6 +42,7 @@ from tests.support.builders import (
     lesson_row,
     utc,
 )
+from tests.support.states import Tab, run, state, toasts
 
 
 @pytest.fixture(autouse=True)
@@ -250,3 +252,36 @@ def test_feed_answers_304_until_something_changes(db: str) -> None:
     changed = client.get(path, headers={"If-None-Match": etag})
     assert changed.status_code == 200 and changed.headers["etag"] != etag
     assert client.get(path, headers={"If-None-Match": changed.headers["etag"]}).status_code == 304
+
+
+# --- the page state --------------------------------------------------------------------------
+
+
+def test_feed_card_state_shows_the_url_once_and_acts_only_for_the_signed_in_user(
+    sqlite_db: str,
+) -> None:
+    tutor = add_tutor()
+    anonymous = state(CalendarFeedState, "/tutor/profile")
+    assert toasts(run(anonymous.rotate()), "error")
+    assert not calendar_feeds.feed_info(tutor).active  # negative control: nothing made
+
+    tab = Tab("/tutor/profile", user=(tutor, "tutor"))
+    card = tab.state(CalendarFeedState)
+    run(card.on_load())
+    assert not card.active and card.shown_url == ""
+    assert toasts(run(card.rotate()), "success")
+    first = card.shown_url
+    assert card.active and first.startswith("http") and card.shown_webcal.startswith("webcal://")
+    assert card.created_label  # "Wed 25 Nov, 10:00" in the tutor's zone
+    run(card.rotate())
+    assert card.shown_url != first
+    with pytest.raises(NotFound):
+        calendar_feeds.feed(_secret(first), now=NOW)
+    run(card.on_load())  # a reload: the secret is not in the state any more
+    assert card.shown_url == "" and card.active
+    with read_scope() as session:
+        stored = session.get(User, tutor)
+        assert stored is not None and stored.calendar_token
+    assert stored.calendar_token not in str(card.dict())  # not even the hash
+    run(card.revoke())
+    assert not card.active and not calendar_feeds.feed_info(tutor).active
