@@ -2,12 +2,15 @@
 Outlook (prefilled event pages). Used by the private booking page (which is also the
 confirmation, "?new=1") and by My bookings.
 
-Why anchors styled as buttons (`as_child`), not a button inside a link: a <button> inside
-<a> is invalid HTML and its click never reached the link (issue 17: "Add to calendar"
-did nothing, or navigated inside the app). The .ics URL is absolute and under /api/, so
-neither React Router nor the SPA's catch-all handles it; `download` plus the route's
-`Content-Disposition: attachment` make it a download. A booking that offers none
-(cancelled, declined, over) has empty URLs and shows nothing.
+Why it broke (issue 17: the click showed "Booking not found"): Reflex 0.10 compiles every
+`rx.el.a` with an href into React Router's <Link>, which handles a click on a same-origin
+URL as client-side navigation (even with `download`), so the SPA rendered its route for
+"/booking/<token>.ics". Here the link is React Router's Link with `reloadDocument`: the
+browser does the navigation, and `download` plus the route's `Content-Disposition:
+attachment` make it a download. The URL is absolute and under /api/ (what proxies send to
+the backend). Anchors styled as buttons (`as_child`), never a <button> inside <a>
+(invalid HTML). A booking that offers none (cancelled, declined, over) has empty URLs
+and shows nothing.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 import reflex as rx
+from reflex_components_core.react_router import ReactRouterLink
 
 NEW_TAB = " (opens in a new tab)"
 
@@ -26,8 +30,13 @@ def _link_button(icon: str, label: str, href: Any, *, new_tab: bool, **props: An
         else {"download": True}
     )
     return rx.button(
-        rx.el.a(
-            rx.icon(icon, size=14, aria_hidden="true"), label, href=href, **anchor_props, **props
+        ReactRouterLink.create(
+            rx.icon(icon, size=14, aria_hidden="true"),
+            label,
+            to=href,
+            reload_document=True,
+            **anchor_props,
+            **props,
         ),
         as_child=True,
         variant="soft",

@@ -5,6 +5,7 @@ state/calendar_feed.py. How each calendar app subscribes: README, "Calendars".""
 from __future__ import annotations
 
 import reflex as rx
+from reflex_components_core.react_router import ReactRouterLink
 
 from booking_app.state.calendar_feed import CalendarFeedState
 
@@ -37,10 +38,11 @@ def _shown_once() -> rx.Component:
                 id="calendar-feed-copy",
             ),
             rx.button(
-                rx.el.a(
+                ReactRouterLink.create(  # a webcal: URL: the browser hands it to the calendar app
                     rx.icon("calendar-plus", size=14, aria_hidden="true"),
                     "Open in my calendar app",
-                    href=S.shown_webcal,
+                    to=S.shown_webcal,
+                    reload_document=True,
                     id="calendar-feed-webcal",
                 ),
                 as_child=True,
