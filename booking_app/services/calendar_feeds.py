@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from email.utils import format_datetime
 
 from sqlmodel import Session
@@ -96,7 +96,7 @@ def feed_info(user_id: int) -> FeedInfo:
 
 def window(now: datetime) -> tuple[datetime, FeedWindow]:
     """(start of today UTC, the feed's window): whole days, so the feed is stable all day."""
-    day = datetime.combine(now.date(), time(0), tzinfo=now.tzinfo).astimezone(now.tzinfo)
+    day = datetime.combine(now.astimezone(UTC).date(), time(0), tzinfo=UTC)
     return day, FeedWindow(
         since=day - timedelta(days=PAST_DAYS), cancelled_since=day - timedelta(days=CANCELLED_DAYS)
     )
