@@ -5,6 +5,7 @@ The feed URL is a secret the database keeps only hashed, so it exists in this st
 right after "Create" or "Rotate" (`shown_url`), until the page is left or reloaded: the
 state travels to the browser, and the browser is where the user copies it from. Every
 handler re-derives the user from the session; nothing the browser sends names the account.
+Database work is awaited off the event loop (`offload`, state/page.py).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import reflex as rx
 from booking_app import clock
 from booking_app.services import calendar_feeds, timefmt
 from booking_app.state.auth import current_user
+from booking_app.state.page import offload
 
 ROLES = ("tutor", "student")
 
@@ -27,8 +29,8 @@ class CalendarFeedState(rx.State):
     shown_webcal: str = ""
     working: bool = False
 
-    def _describe(self, user_id: int, tz: str) -> None:
-        info = calendar_feeds.feed_info(user_id)
+    async def _describe(self, user_id: int, tz: str) -> None:
+        info = await offload(calendar_feeds.feed_info, user_id)
         self.active = info.active
         self.created_label = (
             timefmt.instant_label(info.created_at, ZoneInfo(tz or "UTC")) if info.created_at else ""
@@ -39,7 +41,7 @@ class CalendarFeedState(rx.State):
         self.shown_url, self.shown_webcal, self.working = "", "", False
         user = await current_user(self, *ROLES)
         if user is not None:
-            self._describe(user.id, user.timezone)
+            await self._describe(user.id, user.timezone)
 
     @rx.event
     async def rotate(self):  # type: ignore[no-untyped-def]
@@ -48,9 +50,9 @@ class CalendarFeedState(rx.State):
         if user is None:
             return rx.toast.error("Sign in again to manage your calendar feed.")
         replaced = self.active
-        link = calendar_feeds.rotate_feed(user.id, now=clock.now())
+        link = await offload(calendar_feeds.rotate_feed, user.id, now=clock.now())
         self.shown_url, self.shown_webcal = link.url, link.webcal_url
-        self._describe(user.id, user.timezone)
+        await self._describe(user.id, user.timezone)
         if replaced:
             return rx.toast.success("New feed address made. The old one no longer works.")
         return rx.toast.success("Feed address made. Copy it now: it is shown only once.")
@@ -60,9 +62,9 @@ class CalendarFeedState(rx.State):
         user = await current_user(self, *ROLES)
         if user is None:
             return rx.toast.error("Sign in again to manage your calendar feed.")
-        calendar_feeds.revoke_feed(user.id)
+        await offload(calendar_feeds.revoke_feed, user.id)
         self.shown_url, self.shown_webcal = "", ""
-        self._describe(user.id, user.timezone)
+        await self._describe(user.id, user.timezone)
         return rx.toast.success("Calendar feed turned off. Its address no longer works.")
 
     @rx.event
