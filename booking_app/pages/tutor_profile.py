@@ -1,5 +1,6 @@
 """Tutor: the public profile (slug and URL, headline, bio, price, subjects, publishing),
-and the account's sign-in security (password, sign out everywhere)."""
+the calendar feed (components/calendar_feed.py) and the account's sign-in security
+(password, sign out everywhere)."""
 
 from __future__ import annotations
 
