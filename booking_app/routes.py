@@ -71,8 +71,14 @@ def booking_url(token: str, *, new: bool = False) -> str:
 
 
 def booking_ics_url(token: str) -> str:
-    """The private booking's calendar file (an API route, so a plain download link)."""
-    return f"{_prefix(BOOKING)}{token}.ics"
+    """The private booking's calendar file: an API route under /api/ (proxies send /api to
+    the backend; the SPA's router and its catch-all never see it)."""
+    return f"/api/v1/bookings/{token}/calendar.ics"
+
+
+def calendar_feed_url(secret: str) -> str:
+    """A user's subscription feed (services/calendar_feeds.py), also under /api/."""
+    return f"/api/feeds/{secret}.ics"
 
 
 def classroom_url(session_uuid: str) -> str:

@@ -3,7 +3,7 @@
 from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
-from booking_app.api import auth, bookings, classroom, realtime, webhooks
+from booking_app.api import auth, bookings, classroom, feeds, realtime, webhooks
 from booking_app.api.admin import ADMIN_PATH, build_admin
 from booking_app.api.errors import ERROR_RESPONSES, install_error_handlers
 
@@ -16,6 +16,7 @@ api = FastAPI(
 api.include_router(auth.router)
 api.include_router(bookings.router)
 api.include_router(classroom.router)
+api.include_router(feeds.router)
 api.include_router(realtime.router)
 api.include_router(webhooks.router)
 build_admin().mount_to(api)

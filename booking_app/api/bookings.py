@@ -32,9 +32,15 @@ def _ics(token: str) -> Response:
     )
 
 
-@router.get("/booking/{token}.ics", include_in_schema=False)
+@router.get("/api/v1/bookings/{token}/calendar.ics", include_in_schema=False)
 async def booking_ics(token: str) -> Response:
-    """The booking as a calendar file ("Add to calendar")."""
+    """The booking as a calendar file ("Add to calendar"; routes.booking_ics_url)."""
+    return await off_loop(_ics, token)
+
+
+@router.get("/booking/{token}.ics", include_in_schema=False)
+async def booking_ics_old_address(token: str) -> Response:
+    """The address pages linked to before issue 17, kept for links already shared."""
     return await off_loop(_ics, token)
 
 

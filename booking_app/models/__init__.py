@@ -1,5 +1,6 @@
 """All tables; importing this package registers them on SQLModel.metadata (alembic, Reflex)."""
 
+from booking_app.models import calendar_sequence as calendar_sequence  # its listeners
 from booking_app.models.auth import SignInAttempt, UsedLoginTicket, UserSession
 from booking_app.models.availability import AvailabilityOverride, AvailabilityWindow, BusyBlock
 from booking_app.models.base import UTCDateTime

@@ -73,3 +73,10 @@ def enum_column(enum_cls: type[Enum], default: Enum | None = None, **kw: Any) ->
     if default is None:
         return Field(sa_type=sa_type, **kw)
     return Field(default=default, sa_type=sa_type, **kw)
+
+
+def calendar_sequence_field() -> Any:
+    """The iCalendar SEQUENCE counter of a row (issue 17): 0 on insert, +1 on every ORM
+    update (models/calendar_sequence.py). Calendar apps keep the copy of an event with
+    the highest SEQUENCE, so it must only grow; the old `updated_at % 2e9` wrapped in 2033."""
+    return Field(default=0, sa_column_kwargs={"server_default": sa.text("0")})

@@ -13,7 +13,11 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from booking_app.models.base import enum_column, utc_field
+from booking_app.models.base import (
+    calendar_sequence_field,
+    enum_column,
+    utc_field,
+)
 from booking_app.models.enums import BookingKind, BookingSource, BookingStatus, PaymentStatus
 
 TRIAL_INDEX = "uq_booking_one_trial_per_student"
@@ -75,3 +79,5 @@ class Booking(SQLModel, table=True):
     # request withdrawn, a lesson cancelled); None for older rows and other paths. Pages
     # say "Declined - pick another time" / "Withdrawn" instead of a bare "Cancelled".
     cancelled_by: str | None = Field(default=None, max_length=8)
+    # iCalendar SEQUENCE of its event: only grows (models/calendar_sequence.py).
+    calendar_sequence: int = calendar_sequence_field()

@@ -13,7 +13,11 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from booking_app.models.base import enum_column, utc_field
+from booking_app.models.base import (
+    calendar_sequence_field,
+    enum_column,
+    utc_field,
+)
 from booking_app.models.enums import LessonMode, LessonStatus, LessonType
 from booking_app.models.service import CAPACITY_RULE
 
@@ -48,6 +52,8 @@ class Lesson(SQLModel, table=True):
     notes: str = Field(default="", sa_type=sa.Text)
     created_at: datetime = utc_field(default_now=True)
     updated_at: datetime = utc_field(default_now=True)
+    # iCalendar SEQUENCE of its event: only grows (models/calendar_sequence.py).
+    calendar_sequence: int = calendar_sequence_field()
 
 
 sa.event.listen(

@@ -24,5 +24,9 @@ class User(SQLModel, table=True):
     telegram_chat_id: int | None = Field(default=None, sa_type=sa.BigInteger)
     password_hash: str = Field(max_length=255)
     is_active: bool = Field(default=True)
+    # The calendar feed's secret, stored as its SHA-256 (hex): the URL itself is shown once
+    # (services/calendar_feeds.py). NULL = no feed. Rotating replaces it, so the old URL
+    # stops at once.
     calendar_token: str | None = Field(default=None, max_length=64, unique=True)
+    calendar_token_created_at: datetime | None = utc_field(nullable=True)
     created_at: datetime = utc_field(default_now=True)

@@ -1,8 +1,8 @@
 """The private booking page `/booking/<token>`: whoever holds the link manages the booking.
 
-No account needed. Details in the viewer's timezone, status, .ics download (a backend route,
-so a plain anchor), the Telegram deep link, cancel (late cancels are warned about) and
-reschedule to another free slot of the same service.
+No account needed. Details in the viewer's timezone, status, "Add to calendar" (.ics
+download, Google, Outlook: components/add_to_calendar.py), the Telegram deep link, cancel
+(late cancels are warned about) and reschedule to another free slot of the same service.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Any
 import reflex as rx
 
 from booking_app import clock, routes
+from booking_app.components.add_to_calendar import add_to_calendar
 from booking_app.components.forms import field_error
 from booking_app.components.layout import public_shell
 from booking_app.components.slots import RETURN_FOCUS, slot_grid, timezone_select, week_picker
@@ -58,10 +59,6 @@ class BookingPageState(ViewerTimezone, SlotWeek, rx.State):
     move_clash: str = ""  # "You have X then. Move anyway?" (STUDENT_OVERLAP=warn): asked once
 
     share_url: str = ""  # this page's full address, for the copy button
-
-    @rx.var
-    def ics_url(self) -> str:
-        return routes.booking_ics_url(self.booking_token)
 
     def _fetch(self) -> None:
         try:
@@ -436,17 +433,7 @@ def _booking_view() -> rx.Component:
             width="100%",
         ),
         rx.flex(
-            rx.el.a(
-                rx.button(
-                    rx.icon("calendar-plus", size=14),
-                    "Add to calendar",
-                    variant="soft",
-                    tab_index=-1,
-                ),
-                href=S.ics_url,
-                download=True,
-                id="ics-link",
-            ),
+            add_to_calendar(S.b),
             rx.button(
                 rx.icon("copy", size=14),
                 "Copy private link",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from booking_app import clock, routes
+from booking_app.components.add_to_calendar import add_to_calendar
 from booking_app.components.layout import app_shell
 from booking_app.components.widgets import empty_state, status_badge, when_loaded
 from booking_app.realtime.channel import live_refresh
@@ -77,6 +78,7 @@ def _item(b: BookingRow) -> rx.Component:
                         class_name="my-booking-meeting",
                     ),
                 ),
+                rx.box(add_to_calendar(b, with_ids=False), padding_top="var(--space-1)"),
                 rx.cond(
                     b.shown_status == "declined",
                     rx.link(

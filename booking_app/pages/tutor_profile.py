@@ -1,5 +1,6 @@
 """Tutor: the public profile (slug and URL, headline, bio, price, subjects, publishing),
-and the account's sign-in security (password, sign out everywhere)."""
+the calendar feed (components/calendar_feed.py) and the account's sign-in security
+(password, sign out everywhere)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import reflex as rx
 
 from booking_app import clock, routes
 from booking_app.components.account_security import account_security_card
+from booking_app.components.calendar_feed import calendar_feed_card
 from booking_app.components.forms import (
     aria_invalid,
     error_of,
@@ -24,6 +26,7 @@ from booking_app.services import tutor_services as catalog
 from booking_app.services.errors import DomainError, NotBookable, ValidationFailed
 from booking_app.state.account_security import AccountSecurityState
 from booking_app.state.auth import current_tutor, refused
+from booking_app.state.calendar_feed import CalendarFeedState
 from booking_app.state.forms import FormErrors, error_toast, text_of
 from booking_app.state.page import tutor_page
 
@@ -285,10 +288,16 @@ def _form() -> rx.Component:
     )
 
 
+TUTOR_FEED = (
+    "Every lesson of yours, with the students' names and room links, in the calendar app "
+    "you already use; it updates by itself."
+)
+
+
 @tutor_page(
     routes.TUTOR_PROFILE,
     "Profile",
-    on_load=[TutorProfileState.on_load, AccountSecurityState.on_load],
+    on_load=[TutorProfileState.on_load, AccountSecurityState.on_load, CalendarFeedState.on_load],
 )
 def tutor_profile_page() -> rx.Component:
     return app_shell(
@@ -298,6 +307,7 @@ def tutor_profile_page() -> rx.Component:
                 S.loaded,
                 _form(),
             ),
+            calendar_feed_card(TUTOR_FEED),
             account_security_card(routes.TUTOR_PROFILE),
             spacing="5",
             padding_y="var(--space-6)",

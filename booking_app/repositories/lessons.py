@@ -126,7 +126,12 @@ def cancel_seat_bookings(*, session: Session, lesson_id: int, reason: str, at: d
         sa.update(Booking)
         .where(Booking.lesson_id == lesson_id, Booking.status.in_(SEAT_HOLDING_STATUSES))
         .values(
-            status=BookingStatus.cancelled, status_reason=reason, cancelled_at=at, updated_at=at
+            status=BookingStatus.cancelled,
+            status_reason=reason,
+            cancelled_at=at,
+            updated_at=at,
+            # A bulk UPDATE skips the ORM's bump (models/base.py): calendars must see it.
+            calendar_sequence=Booking.calendar_sequence + 1,
         )
     )
     return result.rowcount or 0

@@ -111,6 +111,10 @@ class BookingRow:
     shown_status: str = ""  # status, or "declined" / "withdrawn"
     meeting_href: str = ""  # the meeting link if it is http(s), else "" (shown as text)
     price_label: str = ""  # "Free", "450 UAH" in the viewer's locale
+    # "Add to calendar" (components/add_to_calendar.py); "" when the booking offers none.
+    ics_url: str = ""
+    google_calendar_url: str = ""
+    outlook_calendar_url: str = ""
 
 
 def web_link(url: str | None) -> str:
@@ -149,4 +153,7 @@ def booking_row(v: booking.BookingDetailView, locale: str = "en") -> BookingRow:
         can_reschedule=bool(v.can_reschedule),
         telegram_link=v.telegram_link,
         status_reason=v.status_reason or "",
+        ics_url=v.ics_url,
+        google_calendar_url=v.google_calendar_url,
+        outlook_calendar_url=v.outlook_calendar_url,
     )

@@ -78,7 +78,7 @@ PAGES: list[Page] = [
     Page("tutor", "lessons", "/tutor/lessons", SIGNED_IN_HEADER),
     Page("tutor", "requests", "/tutor/requests", SIGNED_IN_HEADER),
     Page("tutor", "students", "/tutor/students", SIGNED_IN_HEADER),
-    Page("tutor", "profile", "/tutor/profile", SIGNED_IN_HEADER),
+    Page("tutor", "profile", "/tutor/profile", ("#calendar-feed-rotate", *SIGNED_IN_HEADER)),
     Page("tutor", "own public page", "/t/{slug}", public=True),
     Page("tutor", "webhooks", "/webhooks", ("#webhook-add", *SIGNED_IN_HEADER)),
     Page("admin", "home", "/home", SIGNED_IN_HEADER),

@@ -16,7 +16,8 @@ def test_builders_follow_the_route_constants() -> None:
     )
     assert routes.booking_url("tok") == "/booking/tok"
     assert routes.booking_url("tok", new=True) == "/booking/tok?new=1"
-    assert routes.booking_ics_url("tok") == "/booking/tok.ics"
+    assert routes.booking_ics_url("tok") == "/api/v1/bookings/tok/calendar.ics"
+    assert routes.calendar_feed_url("s3cret") == "/api/feeds/s3cret.ics"
     assert routes.classroom_url("u-1") == "/classroom/u-1"
     assert routes.login_url("/calendar") == "/login?next=/calendar"
     assert routes.login_url() == routes.LOGIN

@@ -6,10 +6,12 @@ import reflex as rx
 
 from booking_app import routes
 from booking_app.components.account_security import account_security_card
+from booking_app.components.calendar_feed import calendar_feed_card
 from booking_app.components.layout import app_shell
 from booking_app.realtime.channel import live_refresh
 from booking_app.state.account_security import AccountSecurityState
 from booking_app.state.auth import AuthState
+from booking_app.state.calendar_feed import CalendarFeedState
 from booking_app.state.page import signed_in_page
 from booking_app.state.requests import TutorRequestsState
 
@@ -47,6 +49,7 @@ def _account_card() -> rx.Component:
         OnboardingState.load,
         TutorRequestsState.on_load,
         AccountSecurityState.on_load,
+        CalendarFeedState.on_load,
     ],
 )
 def home_page() -> rx.Component:
@@ -67,7 +70,13 @@ def home_page() -> rx.Component:
             ),
             dashboard_panel(),
             _account_card(),
-            # Tutors have it on their profile page.
+            # Tutors have these on their profile page.
+            rx.cond(
+                AuthState.role == "student",
+                calendar_feed_card(
+                    "Your bookings in the calendar app you already use; it updates by itself."
+                ),
+            ),
             rx.cond(AuthState.role != "tutor", account_security_card(routes.HOME)),
             spacing="5",
             padding_y="var(--space-6)",

@@ -13,7 +13,6 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session
 
-from booking_app.config import get_settings
 from booking_app.db import read_scope
 from booking_app.integrations import ical
 from booking_app.models import Booking, BookingEvent, BookingStatus, Lesson, LessonType
@@ -21,8 +20,8 @@ from booking_app.repositories import bookings as repo
 from booking_app.repositories import classroom as classroom_repo
 from booking_app.repositories.bookings import BookingDetail
 from booking_app.scheduling import ServiceSpec
+from booking_app.services import calendar_events, timefmt
 from booking_app.services import offer_fields as f
-from booking_app.services import timefmt
 from booking_app.services.booking.create import clean_target, joinable_lesson
 from booking_app.services.booking.overlap import check_overlap
 from booking_app.services.booking.seats import add_service_lesson, release, spec_of
@@ -213,24 +212,13 @@ def reschedule_booking(
 
 
 def booking_ics(token: str) -> tuple[str, bytes]:
-    """("booking-<8 chars>.ics", text/calendar bytes) for the private link's booking."""
+    """("booking-<8 chars>.ics", text/calendar bytes) for the private link's booking.
+    A cancelled booking still answers (STATUS:CANCELLED), so a calendar that imported it
+    can drop it; the page offers no link then."""
     with read_scope() as session:
         row = _row_by_token(session, token)
-    booking, lesson = row.booking, row.lesson
-    url = lesson.meeting_url or row.service_meeting_url or ""
-    data = ical.EventData(
-        token=booking.booking_token,
-        start=lesson.starts_at,
-        end=lesson.ends_at,
-        summary=f"{row.service_name or lesson.title} with {row.tutor_name}",
-        description=f"Booking: {get_settings().public_url}/booking/{booking.booking_token}",
-        location=lesson.location or row.service_location or url,
-        url=url,
-        status=booking.status.value,
-        stamp=booking.updated_at,
-        sequence=int(booking.updated_at.timestamp()) % 2_000_000_000,
-    )
-    return f"booking-{booking.booking_token[:8]}.ics", ical.booking_calendar(data)
+    event = calendar_events.detail_event(row)
+    return f"booking-{row.booking.booking_token[:8]}.ics", ical.booking_calendar(event)
 
 
 def reschedule_options(

@@ -16,8 +16,8 @@ from booking_app.models import SEAT_HOLDING_STATUSES, Booking, BookingStatus, Le
 from booking_app.repositories import bookings as repo
 from booking_app.repositories.bookings import BookingDetail
 from booking_app.scheduling import LATE_CANCEL, cancellation_kind
+from booking_app.services import calendar_events, timefmt
 from booking_app.services import offer_fields as f
-from booking_app.services import timefmt
 from booking_app.services.errors import NotFound
 
 STATUS_LABELS = {
@@ -73,6 +73,11 @@ class BookingDetailView:
     telegram_link: str  # https://t.me/<bot>?start=<token>
     status_reason: str
     shown_status: str = ""  # `status`, or "declined" / "withdrawn" (see shown_status)
+    # "Add to calendar" (services/calendar_events.py): "" when it offers none (cancelled,
+    # declined, withdrawn, past).
+    ics_url: str = ""
+    google_calendar_url: str = ""
+    outlook_calendar_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -127,6 +132,8 @@ def detail_view(row: BookingDetail, tz: ZoneInfo, now: datetime) -> BookingDetai
     can_cancel = holds_seat(booking) and lesson.starts_at > now
     late = can_cancel and is_late(booking, lesson, row.notice_hours, now)
     shown = shown_status(booking)
+    offers_links = holds_seat(booking) and lesson.ends_at > now
+    links = calendar_events.links_for(row) if offers_links else calendar_events.NO_LINKS
     return BookingDetailView(
         token=booking.booking_token,
         status=booking.status.value,
@@ -151,6 +158,9 @@ def detail_view(row: BookingDetail, tz: ZoneInfo, now: datetime) -> BookingDetai
         telegram_link=telegram_link(booking.booking_token),
         status_reason=booking.status_reason or "",
         shown_status=shown,
+        ics_url=links.ics,
+        google_calendar_url=links.google,
+        outlook_calendar_url=links.outlook,
     )
 
 
