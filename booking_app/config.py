@@ -162,6 +162,11 @@ class Settings:
     # A student booking a time when they already have a lesson (with any tutor):
     # "warn" asks "book anyway?", "block" refuses, "allow" says nothing.
     student_overlap: str = "warn"
+    # Running the school (README "Running the school"): a tentative lesson not confirmed
+    # this many hours before its start is cancelled; an outcome can be changed this many
+    # days after the lesson ends.
+    tentative_confirm_hours: int = 2
+    outcome_edit_days: int = 7
 
     @property
     def is_sqlite(self) -> bool:
@@ -218,6 +223,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         login_known_ip_days=_int(env, "LOGIN_KNOWN_IP_DAYS", 30),
         trusted_proxy_hops=_proxy_hops(env),
         student_overlap=_student_overlap(env),
+        tentative_confirm_hours=_int(env, "TENTATIVE_CONFIRM_HOURS", 2),
+        outcome_edit_days=_int(env, "OUTCOME_EDIT_DAYS", 7),
     )
 
 

@@ -44,9 +44,10 @@ from starlette_admin.i18n import get_database_tzinfo
 
 from booking_app import clock
 from booking_app.integrations.csv_export import csv_bytes
+from booking_app.services.audit import SECRET_COLUMNS
 
-# Never a field of any view (so never listed, shown, edited, exported or imported).
-SECRET_COLUMNS = frozenset({"password_hash", "calendar_token", "booking_token", "session_uuid"})
+# SECRET_COLUMNS (services/audit.py) are never a field of any view (so never listed,
+# shown, edited, exported or imported).
 # Written by the app itself: shown, never typed in by hand.
 SYSTEM_COLUMNS = frozenset({"created_at", "updated_at"})
 REDACTED = "[hidden]"
