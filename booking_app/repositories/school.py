@@ -9,7 +9,7 @@ from typing import NamedTuple
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from booking_app.models import Booking, BookingStatus, Lesson, LessonStatus, Service
+from booking_app.models import Booking, BookingStatus, Lesson, LessonStatus, Service, User
 from booking_app.repositories.schedules import seats_taken_column
 
 # Seats that took place in some way: an outcome can be set (and changed) on these.
@@ -109,3 +109,25 @@ def seats_of(*, session: Session, lesson_ids: list[int]) -> list[Booking]:
         Booking.status.in_(OUTCOME_STATUSES),  # type: ignore[attr-defined]
     )
     return list(session.exec(query.order_by(Booking.id)))
+
+
+class AdminBookingLine(NamedTuple):
+    booking_id: int
+    tutor_name: str
+    service_name: str | None
+    lesson_title: str
+    starts_at: datetime
+
+
+def admin_booking_lines(*, session: Session, booking_ids: list[int]) -> list[AdminBookingLine]:
+    """Tutor, service and lesson start of these bookings, in one query (a list page)."""
+    if not booking_ids:
+        return []
+    query = (
+        sa.select(Booking.id, User.name, Service.name, Lesson.title, Lesson.starts_at)
+        .join(Lesson, Lesson.id == Booking.lesson_id)
+        .join(User, User.id == Booking.tutor_id)
+        .outerjoin(Service, Service.id == Lesson.service_id)
+        .where(Booking.id.in_(booking_ids))  # type: ignore[union-attr]
+    )
+    return [AdminBookingLine(*row) for row in session.execute(query)]

@@ -19,6 +19,7 @@ tutor's lock, the scheduling engine, the outbox, live updates). Each operation h
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -28,8 +29,9 @@ from booking_app.db import read_scope, unit_of_work
 from booking_app.models import AuditLog, Booking, Lesson, LessonType, Notification, Role, User
 from booking_app.repositories import audit as audit_repo
 from booking_app.repositories import schedules as schedules_repo
+from booking_app.repositories import school as school_repo
 from booking_app.repositories import users as users_repo
-from booking_app.services import account_security, accounts, audit
+from booking_app.services import account_security, accounts, audit, timefmt
 from booking_app.services import notification_resend as outbox
 from booking_app.services.booking import manage, requests
 from booking_app.services.booking import tutor_actions as seats
@@ -235,3 +237,28 @@ def resend(actor_id: int, notification_id: int, *, now: datetime) -> None:
         actor_id, "notification.resend", Notification, notification_id, now=now,
         call=lambda _s: outbox.resend(notification_id, now=now),
     )  # fmt: skip
+
+
+# --- what the admin's lists show -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BookingLine:
+    tutor: str
+    service: str
+    starts: str  # "2026-12-03 09:00 (Europe/Kyiv)" in the admin's own zone
+
+
+def booking_lines(booking_ids: list[int], *, viewer_tz: str) -> dict[int, BookingLine]:
+    """Tutor, service and lesson start (in ``viewer_tz``) of a page of bookings."""
+    tz = timefmt.viewer_zone(viewer_tz)
+    with read_scope() as session:
+        rows = school_repo.admin_booking_lines(session=session, booking_ids=booking_ids)
+    return {
+        r.booking_id: BookingLine(
+            r.tutor_name,
+            r.service_name or r.lesson_title or "",
+            f"{r.starts_at.astimezone(tz):%Y-%m-%d %H:%M} ({tz.key})",
+        )
+        for r in rows
+    }
