@@ -46,11 +46,11 @@ def tentative_between(
 
 
 def tentative_due(*, session: Session, starting_before: datetime, limit: int) -> list[Lesson]:
-    """Tentative lessons (any tutor) starting before ``starting_before``: past their
-    confirmation deadline."""
+    """Tentative lessons (any tutor) starting at or before ``starting_before``: at or
+    past their confirmation deadline."""
     query = (
         select(Lesson)
-        .where(Lesson.status == LessonStatus.tentative, Lesson.starts_at < starting_before)
+        .where(Lesson.status == LessonStatus.tentative, Lesson.starts_at <= starting_before)
         .order_by(Lesson.starts_at, Lesson.id)
         .limit(limit)
     )
