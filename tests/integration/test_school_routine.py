@@ -20,6 +20,7 @@ from booking_app.models import (
     NotificationStatus,
     User,
 )
+from booking_app.pages.home.routine import RoutineState
 from booking_app.services import accounts, morning_confirm
 from booking_app.services.errors import (
     LessonNotStarted,
@@ -29,7 +30,9 @@ from booking_app.services.errors import (
     OutcomeClosed,
 )
 from booking_app.services.lessons import outcome
+from tests.support import clock
 from tests.support.builders import add_bare_tutor, add_lesson, add_student
+from tests.support.states import open_page, run, toasts
 
 KYIV_8AM = datetime(2026, 12, 2, 6, 0, tzinfo=UTC)  # Wed 2 Dec, 08:00 in Kyiv (UTC+2)
 NEW_YORK_8AM = datetime(2026, 12, 2, 13, 0, tzinfo=UTC)  # 08:00 in New York (UTC-5)
@@ -178,3 +181,33 @@ def _seats(lesson_id: int) -> list[int]:
 
 def _status(booking_id: int) -> BookingStatus:
     return _get(Booking, booking_id).status  # type: ignore[attr-defined,no-any-return]
+
+
+def test_home_lists_and_answers_tentative_lessons_and_outcomes(
+    sqlite_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tutor's home as a tab sees it: Confirm / Cancel per tentative lesson, outcome
+    buttons per seat; another user's tab gets nothing and changes nothing."""
+    clock.freeze(monkeypatch, KYIV_8AM)
+    tutor = add_bare_tutor("k@example.com", tz="Europe/Kyiv")
+    student = add_student()
+    keep = _tentative(tutor, KYIV_8AM + timedelta(hours=4), students=(student,))
+    drop = _tentative(tutor, KYIV_8AM + timedelta(hours=6))
+    past = add_lesson(tutor, KYIV_8AM - timedelta(hours=3), students=(student,))
+    tab, _ = open_page("/home", user=(tutor, "tutor"))
+    st = tab.state(RoutineState)
+    assert [t.lesson_id for t in st.tentative] == [keep, drop]
+    assert [(o.lesson_id, o.unmarked) for o in st.outcomes] == [(past, 1)]
+    # A student's tab calling the same handlers: refused, nothing written.
+    other, _ = open_page("/home", user=(student, "student"))
+    intruder = other.state(RoutineState)
+    assert toasts(run(intruder.confirm(keep)), "error")
+    assert _get(Lesson, keep).status is LessonStatus.tentative  # type: ignore[attr-defined]
+    assert toasts(run(st.confirm(keep)), "success")
+    assert toasts(run(st.cancel(drop)), "success")
+    assert _get(Lesson, keep).status is LessonStatus.scheduled  # type: ignore[attr-defined]
+    assert _get(Lesson, drop).status is LessonStatus.cancelled  # type: ignore[attr-defined]
+    assert st.tentative == []
+    seat = st.outcomes[0].seats[0].booking_id
+    assert toasts(run(st.mark(past, seat, "student_no_show")), "success")
+    assert _status(seat) is BookingStatus.no_show and st.outcomes == []

@@ -43,6 +43,7 @@ OUTCOMES: dict[str, BookingStatus] = {
     "student_no_show": BookingStatus.no_show,
     "tutor_no_show": BookingStatus.tutor_no_show,
 }
+MARKED = {status.value: name for name, status in OUTCOMES.items()}  # stored -> outcome
 LABELS = {
     "confirmed": "Not marked",
     "completed": "Held",
@@ -59,6 +60,7 @@ class OutcomeSeat:
     name: str
     status: str
     status_label: str
+    outcome: str  # "held" | "student_no_show" | "tutor_no_show" | "" (not marked)
 
 
 @dataclass(frozen=True)
@@ -123,7 +125,9 @@ def needs_outcome(
     for b in seats:
         label = LABELS.get(b.status.value, b.status.value)
         by_lesson.setdefault(b.lesson_id, []).append(
-            OutcomeSeat(b.id or 0, b.client_name, b.status.value, label)
+            OutcomeSeat(
+                b.id or 0, b.client_name, b.status.value, label, MARKED.get(b.status.value, "")
+            )
         )
     return [
         OutcomeLesson(
