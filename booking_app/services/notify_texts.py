@@ -133,3 +133,9 @@ def tentative_digest(lines: list[str], deadline_hours: int) -> str:
         + f"\nConfirm or cancel them on {home}. A lesson not confirmed {deadline_hours} h"
         " before it starts is cancelled and its students are told."
     )
+
+
+def tentative_buttons(lesson_id: int, local_start: datetime) -> list[Button]:
+    """One row per tentative lesson: lc:<id> confirm, lx:<id> ask to cancel."""
+    at = timefmt.format_hhmm(local_start.time())
+    return [(f"Confirm {at}", f"lc:{lesson_id}"), (f"Cancel {at}", f"lx:{lesson_id}")]
