@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -109,7 +109,9 @@ def test_admin_cancels_a_booking_and_the_tutors_open_calendar_updates(
         " ORDER BY l.starts_at LIMIT 1",
         e=tutor_email, after=clock.now() + timedelta(hours=3),
     )  # fmt: skip
-    starts = found.starts_at if found.starts_at.tzinfo else found.starts_at.replace(tzinfo=UTC)
+    raw = found.starts_at  # SQLite hands back text, PostgreSQL a datetime
+    starts = raw if isinstance(raw, datetime) else datetime.fromisoformat(str(raw))
+    starts = starts if starts.tzinfo else starts.replace(tzinfo=UTC)
     kyiv = ZoneInfo("Europe/Kyiv")
     today, day = clock.now().astimezone(kyiv).date(), starts.astimezone(kyiv).date()
     weeks = (
