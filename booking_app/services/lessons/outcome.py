@@ -12,8 +12,8 @@ is decided once, here:
   no outcome (NoSeat).
 
 Statuses: held -> booking ``completed``; student no-show -> ``no_show``; tutor no-show ->
-``tutor_no_show``. Any outcome closes the lesson (LessonStatus.completed: it is past and
-settled; the bookings say what happened).
+``tutor_no_show``. Once every seat has an outcome the lesson is closed
+(LessonStatus.completed: past and settled; the bookings say what happened).
 """
 
 from __future__ import annotations
@@ -21,10 +21,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from sqlmodel import Session
+
 from booking_app import realtime
 from booking_app.config import get_settings
 from booking_app.db import read_scope, session_scope
-from booking_app.models import BookingStatus, LessonStatus, Role
+from booking_app.models import BookingStatus, Lesson, LessonStatus, Role
 from booking_app.repositories import lessons as lessons_repo
 from booking_app.repositories import school as repo
 from booking_app.repositories import users as users_repo
@@ -83,30 +85,55 @@ def set_outcome(
 ) -> int:
     """Mark the outcome of one seat (``booking_id``) or of every seat; returns how many
     seats changed. See the module docstring for the rules."""
-    status = OUTCOMES.get(str(outcome or ""))
-    if status is None:
-        raise ValidationFailed({"outcome": "Choose held, student no-show or tutor no-show."})
     with session_scope(write=True) as session:
         lesson = lessons_repo.get_lesson(session=session, lesson_id=lesson_id)
         actor = users_repo.get_user(session=session, user_id=actor_id)
         admin = actor is not None and actor.role is Role.admin and actor.is_active
         if lesson is None or actor is None or not (admin or lesson.tutor_id == actor_id):
             raise NotFound(LESSON_NOT_FOUND)
-        if lesson.status is LessonStatus.cancelled:
-            raise AlreadyCancelled("This lesson was cancelled.")
-        if now < lesson.starts_at:
-            raise LessonNotStarted(NOT_STARTED)
-        if now > lesson.ends_at + edit_window():
-            raise OutcomeClosed()
-        seats = repo.outcome_seats(session=session, lesson_id=lesson_id, booking_id=booking_id)
-        if not seats:
-            raise NoSeat("This lesson has no seat that took place.")
-        for booking in seats:
-            booking.status, booking.updated_at = status, now
+        return apply_outcome(session, lesson, outcome, booking_id=booking_id, now=now)
+
+
+def apply_outcome(
+    session: Session,
+    lesson: Lesson,
+    outcome: str,
+    *,
+    booking_id: int = 0,
+    now: datetime,
+    only_unmarked: bool = False,
+    close: bool = True,
+) -> int:
+    """The rules and the write, in the caller's transaction, for a caller that has
+    already decided the actor may act on ``lesson`` (``set_outcome``, the classroom's
+    "Mark completed" / "No-show" buttons). ``only_unmarked``: touch only seats with no
+    outcome yet, and close the lesson even when there are none (the classroom's
+    "Mark completed" keeps the no-shows already marked). ``close``: mark the lesson
+    completed once every seat has an outcome (the classroom's "No-show" leaves that to
+    its own "Mark completed" button)."""
+    status = OUTCOMES.get(str(outcome or ""))
+    if status is None:
+        raise ValidationFailed({"outcome": "Choose held, student no-show or tutor no-show."})
+    if lesson.status is LessonStatus.cancelled:
+        raise AlreadyCancelled("This lesson was cancelled.")
+    if now < lesson.starts_at:
+        raise LessonNotStarted(NOT_STARTED)
+    if now > lesson.ends_at + edit_window():
+        raise OutcomeClosed()
+    seats = repo.outcome_seats(session=session, lesson_id=lesson.id or 0, booking_id=booking_id)
+    if only_unmarked:
+        seats = [b for b in seats if b.status is BookingStatus.confirmed]
+    elif not seats:
+        raise NoSeat("This lesson has no seat that took place.")
+    for booking in seats:
+        booking.status, booking.updated_at = status, now
+    session.flush()
+    everyone = repo.outcome_seats(session=session, lesson_id=lesson.id or 0, booking_id=0)
+    if close and not any(b.status is BookingStatus.confirmed for b in everyone):
         lesson.status, lesson.updated_at = LessonStatus.completed, now
         session.flush()
-        realtime.publish_on_commit(session, (lesson.tutor_id, *(b.student_id for b in seats)))
-        return len(seats)
+    realtime.publish_on_commit(session, (lesson.tutor_id, *(b.student_id for b in seats)))
+    return len(seats)
 
 
 def needs_outcome(
