@@ -51,6 +51,16 @@ SEAT_FORM = (
 )
 
 
+OUTCOME_FORM = (
+    '<form><label class="form-label" for="outcome">What happened</label>'
+    '<select class="form-select" id="outcome" name="outcome">'
+    '<option value="held">Held</option><option value="student_no_show">Student no-show'
+    '</option><option value="tutor_no_show">Tutor no-show</option></select>'
+    '<label class="form-label mt-2" for="booking_id">Booking id (blank: every seat)</label>'
+    '<input class="form-control" id="booking_id" name="booking_id" inputmode="numeric"></form>'
+)
+
+
 def _reschedule_form(request: Request, obj: Any) -> str:
     return (
         '<form><label class="form-label" for="start_local">New start, tutor\'s local time '
@@ -217,7 +227,7 @@ class BookingView(ReadOnlyView):
 class LessonView(ReadOnlyView):
     fields_default_sort = [("starts_at", True)]
     sortable_fields = ["id", "starts_at", "status", "tutor_id"]
-    row_actions = ["view", "give_seat"]
+    row_actions = ["view", "give_seat", "outcome"]
 
     @row_action(name="give_seat", text="Give a seat", confirmation="Give a seat in this lesson",
                 form=SEAT_FORM, icon_class="fa fa-user-plus", submit_btn_text="Give seat")  # fmt: skip
@@ -225,6 +235,17 @@ class LessonView(ReadOnlyView):
         student = _int((await _form(request)).get("student_id", ""), "student id")
         await run_op(request, admin_ops.give_seat, _int(pk, "lesson"), student)
         flash(request, "Seat given; the student is told.", "success")
+
+    @row_action(name="outcome", text="Set outcome", confirmation="What happened in this lesson?",
+                form=OUTCOME_FORM, icon_class="fa fa-clipboard-check", submit_btn_text="Save")  # fmt: skip
+    async def outcome_action(self, request: Request, pk: Any) -> None:
+        data = await _form(request)
+        seat = data.get("booking_id", "").strip()
+        await run_op(
+            request, admin_ops.set_outcome, _int(pk, "lesson"), data.get("outcome", ""),
+            booking_id=_int(seat, "booking id") if seat else 0,
+        )  # fmt: skip
+        flash(request, "Outcome saved.", "success")
 
 
 class UserView(AdminModelView):

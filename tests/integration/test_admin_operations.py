@@ -279,3 +279,22 @@ def _service_of(tutor: int) -> int:
                 sa.text("SELECT id FROM service WHERE tutor_id = :t"), {"t": tutor}
             ).scalar_one()
         )
+
+
+def test_admin_sets_a_lesson_outcome_within_the_rules(db: str) -> None:
+    admin = _admin()
+    tutor = add_tutor()
+    student = add_student()
+    lesson = add_lesson(tutor, NOW - timedelta(hours=2), students=(student,))
+    future = add_lesson(tutor, NOW + timedelta(days=2), students=(student,))
+    client = client_for(admin)
+    early = _action(client, "lesson", "outcome", future, outcome="held")
+    assert early.status_code == 400 and "started" in early.json()["msg"]
+    done = _action(client, "lesson", "outcome", lesson, outcome="tutor_no_show")
+    assert done.status_code == 200, done.text
+    with read_scope() as session:
+        seat = session.execute(sa.select(Booking).where(Booking.lesson_id == lesson)).scalar_one()
+    assert seat.status is BookingStatus.tutor_no_show
+    [entry] = _audit()
+    assert entry.action == "lesson.outcome.tutor_no_show" and entry.target_type == "lesson"
+    assert entry.after and entry.after["status"] == "completed"
