@@ -20,6 +20,7 @@ from booking_app.models import (
     NotificationStatus,
     User,
 )
+from booking_app.pages.calendar.state import CalendarState
 from booking_app.pages.home.routine import RoutineState
 from booking_app.services import accounts, morning_confirm
 from booking_app.services.errors import (
@@ -211,3 +212,20 @@ def test_home_lists_and_answers_tentative_lessons_and_outcomes(
     seat = st.outcomes[0].seats[0].booking_id
     assert toasts(run(st.mark(past, seat, "student_no_show")), "success")
     assert _status(seat) is BookingStatus.no_show and st.outcomes == []
+
+
+def test_calendar_details_mark_a_seats_outcome(
+    sqlite_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The calendar's lesson dialog: the same outcome service, the lesson the tab opened."""
+    clock.freeze(monkeypatch, KYIV_8AM)
+    tutor = add_bare_tutor("k@example.com", tz="Europe/Kyiv")
+    lesson = add_lesson(tutor, KYIV_8AM - timedelta(hours=2), students=(add_student(),))
+    tab, _ = open_page("/calendar", user=(tutor, "tutor"))
+    st = tab.state(CalendarState)
+    run(st.on_click(f"lesson-{lesson}"))
+    [seat] = st.detail.seats
+    assert toasts(run(st.mark_outcome(seat.booking_id, "held")), "success")
+    assert st.detail.seats[0].status == "completed" and st.detail.status == "completed"
+    run(st.mark_outcome(seat.booking_id, "nonsense"))
+    assert "Choose held" in st.detail_error
