@@ -45,12 +45,19 @@ def tentative_between(
     return [LessonLine(*row) for row in session.execute(query)]
 
 
-def tentative_due(*, session: Session, starting_before: datetime, limit: int) -> list[Lesson]:
-    """Tentative lessons (any tutor) starting at or before ``starting_before``: at or
-    past their confirmation deadline."""
+def tentative_due(
+    *, session: Session, now: datetime, starting_before: datetime, limit: int
+) -> list[Lesson]:
+    """Tentative lessons (any tutor) not started yet and starting at or before
+    ``starting_before``: at or past their confirmation deadline. One that has started
+    is left alone (it may be under way; its outcome says what happened)."""
     query = (
         select(Lesson)
-        .where(Lesson.status == LessonStatus.tentative, Lesson.starts_at <= starting_before)
+        .where(
+            Lesson.status == LessonStatus.tentative,
+            Lesson.starts_at > now,
+            Lesson.starts_at <= starting_before,
+        )
         .order_by(Lesson.starts_at, Lesson.id)
         .limit(limit)
     )

@@ -126,11 +126,12 @@ def cancel_tentative(tutor_id: int, lesson_id: int, *, now: datetime, reason: st
 
 
 def cancel_unconfirmed(now: datetime) -> int:
-    """Beat: cancel every tentative lesson past its deadline (each in its own
-    transaction under its tutor's lock; a lesson confirmed meanwhile is skipped)."""
+    """Beat: cancel every tentative lesson past its deadline that has not started (each
+    in its own transaction under its tutor's lock; one confirmed meanwhile is skipped)."""
     with read_scope() as session:
         due = repo.tentative_due(
             session=session,
+            now=now,
             starting_before=now + timedelta(hours=deadline_hours()),
             limit=MAX_AUTO_CANCEL,
         )

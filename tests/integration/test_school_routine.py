@@ -112,6 +112,7 @@ def test_confirm_tells_students_and_the_deadline_cancels_the_rest(db: str) -> No
     start = KYIV_8AM + timedelta(hours=6)
     confirmed = _tentative(tutor, start, students=(student,))
     forgotten = _tentative(tutor, start + timedelta(hours=2), students=(add_student("b@x.io"),))
+    under_way = _tentative(tutor, KYIV_8AM - timedelta(minutes=30))  # started: left alone
     listed = morning_confirm.tentative_today(tutor, now=KYIV_8AM, viewer_tz="Europe/Kyiv")
     assert [v.lesson_id for v in listed] == [confirmed, forgotten]
     assert listed[0].deadline == "12:00"  # 14:00 Kyiv start, 2 h before
@@ -133,6 +134,7 @@ def test_confirm_tells_students_and_the_deadline_cancels_the_rest(db: str) -> No
     assert _student_rows(seat)["cancelled"] is NotificationStatus.pending  # the student is told
     assert _get(Lesson, confirmed).status is LessonStatus.scheduled  # type: ignore[attr-defined]
     assert morning_confirm.cancel_unconfirmed(deadline + timedelta(hours=1)) == 0  # idempotent
+    assert _get(Lesson, under_way).status is LessonStatus.tentative  # type: ignore[attr-defined]
 
 
 def _seat(lesson_id: int) -> int:
