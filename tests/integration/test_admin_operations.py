@@ -8,6 +8,7 @@ Driven through the real starlette-admin routes (row actions are POSTs to
 
 from __future__ import annotations
 
+import weakref
 from datetime import timedelta
 from typing import Any
 
@@ -17,7 +18,7 @@ from fastapi.testclient import TestClient
 from httpx import Response
 
 from booking_app import realtime
-from booking_app.db import read_scope
+from booking_app.db import read_scope, session_scope
 from booking_app.models import (
     AuditLog,
     Booking,
@@ -26,17 +27,16 @@ from booking_app.models import (
     Notification,
     NotificationStatus,
     PaymentStatus,
+    Role,
     User,
 )
-from booking_app.services import accounts, admin_ops, sessions
+from booking_app.services import admin_ops, sessions
 from booking_app.services import booking as booking_svc
 from booking_app.services.errors import AlreadyCancelled, Forbidden, NotResendable
 from tests.integration.admin_helpers import client_for, csrf_token, row
 from tests.support import clock
 from tests.support.builders import NOW, add_lesson, add_service, add_student, add_tutor, form
 from tests.support.builders import booking_row as booking_by_token
-
-PASSWORD = "admin-pass-1"
 
 
 @pytest.fixture(autouse=True)
@@ -45,10 +45,23 @@ def _frozen(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _admin() -> int:
-    return accounts.create_admin(
-        email="admin@example.com", name="Ada Admin", phone="+380671110000", password=PASSWORD,
-        timezone="America/New_York",
-    )  # fmt: skip
+    """An admin row written directly (no password hashing: these tests use the cookie)."""
+    with session_scope(write=True) as session:
+        user = User(email="admin@example.com", phone="+380671110000", name="Ada Admin")
+        user.role, user.timezone, user.password_hash = Role.admin, "America/New_York", "-"
+        session.add(user)
+        session.flush()
+        return user.id or 0
+
+
+_TOKENS: weakref.WeakKeyDictionary[TestClient, str] = weakref.WeakKeyDictionary()
+
+
+def _csrf(client: TestClient) -> str:
+    """The client's CSRF token, read from one admin page once (it stays valid)."""
+    if client not in _TOKENS:
+        _TOKENS[client] = csrf_token(client)
+    return _TOKENS[client]
 
 
 def _action(client: TestClient, view: str, name: str, pk: Any, **data: str) -> Response:
@@ -56,7 +69,7 @@ def _action(client: TestClient, view: str, name: str, pk: Any, **data: str) -> R
         f"/admin/_api/{view}/row-action",
         params={"name": name, "pk": str(pk)},
         data=data,
-        headers={"X-CSRFToken": csrf_token(client)},
+        headers={"X-CSRFToken": _csrf(client)},
     )
 
 
@@ -113,15 +126,13 @@ def test_admin_cancels_a_booking_through_the_service_with_an_audit_row(
 def test_only_an_admin_with_the_csrf_token_can_run_an_action(db: str) -> None:
     admin = _admin()
     _tutor, booking_id, _token = _booked()
-    student = accounts.register(
-        accounts.Registration("Stan", "stan@example.com", "+380671110001", "student-pass")
-    )
+    student = add_student()
     intruder = TestClient(client_for(admin).app)
     intruder.cookies.set(
-        "session", sessions.open_session(user_id=student.id, role="admin", now=clock.now())
+        "session", sessions.open_session(user_id=student, role="admin", now=clock.now())
     )
     admin_client = client_for(admin)
-    token = csrf_token(admin_client)
+    token = _csrf(admin_client)
     intruder.cookies.set(
         "starlette_admin_csrftoken", admin_client.cookies["starlette_admin_csrftoken"]
     )
@@ -141,7 +152,7 @@ def test_only_an_admin_with_the_csrf_token_can_run_an_action(db: str) -> None:
     assert _action(admin_client, "booking", "cancel", booking_id).status_code == 200
     # And the service re-checks on its own: a student id as the actor is refused.
     with pytest.raises(Forbidden):
-        admin_ops.cancel(student.id, booking_id, reason="", now=NOW)
+        admin_ops.cancel(student, booking_id, reason="", now=NOW)
 
 
 def test_confirm_and_decline_requests_as_the_tutor_would(db: str) -> None:
@@ -208,7 +219,7 @@ def test_deactivate_ends_sessions_and_create_tutor_uses_sign_up(db: str) -> None
     assert page.status_code == 200 and 'name="password"' in page.text
     data = {
         "name": "Tina Tutor", "email": "tina@example.com", "phone": "+380671112233",
-        "timezone": "Europe/Kyiv", "password": "short", "csrftoken": csrf_token(client),
+        "timezone": "Europe/Kyiv", "password": "short", "csrftoken": _csrf(client),
     }  # fmt: skip
     weak = client.post("/admin/user/create", data=data, follow_redirects=False)
     assert weak.status_code == 422  # the sign-up password rule, as a field message
@@ -265,7 +276,7 @@ def test_a_delete_that_would_orphan_rows_answers_with_the_reason(db: str) -> Non
     refused = client.post(
         "/admin/_api/service/action",
         params={"name": "delete", "pks": str(_service_of(tutor))},
-        headers={"X-CSRFToken": csrf_token(client)},
+        headers={"X-CSRFToken": _csrf(client)},
     )
     assert refused.status_code == 400
     assert "still used by" in refused.json()["msg"] and "lesson" in refused.json()["msg"]
