@@ -170,7 +170,7 @@ def mark_paid(
     b = _booking(booking_id)
     _audited(
         actor_id, "booking.paid" if paid else "booking.unpaid", Booking, booking_id, now=now,
-        call=lambda _s: lesson_admin.set_payment(
+        tutor_id=b.tutor_id, call=lambda _s: lesson_admin.set_payment(
             b.tutor_id, booking_id, paid=paid, amount=amount, now=now
         ),
     )  # fmt: skip
