@@ -31,6 +31,7 @@ from booking_app.services.errors import (
     OutcomeClosed,
 )
 from booking_app.services.lessons import outcome
+from tasks.notifications import scan_notifications
 from tests.support import clock
 from tests.support.builders import add_bare_tutor, add_lesson, add_student
 from tests.support.states import open_page, run, toasts
@@ -231,3 +232,17 @@ def test_calendar_details_mark_a_seats_outcome(
     assert st.detail.seats[0].status == "completed" and st.detail.status == "completed"
     run(st.mark_outcome(seat.booking_id, "nonsense"))
     assert "Choose held" in st.detail_error
+
+
+def test_the_beat_task_writes_one_digest_across_restarts(
+    sqlite_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The real beat task (called in-process) at 08:00 and again after a restart at 08:30:
+    one digest; without a bot token it is kept as `skipped`, visible in the admin."""
+    kyiv = _tutor("k@example.com", "Europe/Kyiv", 1001)
+    _tentative(kyiv, KYIV_8AM + timedelta(hours=5))
+    for minutes in (0, 30):
+        clock.freeze(monkeypatch, KYIV_8AM + timedelta(minutes=minutes))
+        scan_notifications.run()
+    [digest] = _digests(kyiv)
+    assert digest.status is NotificationStatus.skipped
