@@ -309,3 +309,25 @@ def test_admin_sets_a_lesson_outcome_within_the_rules(db: str) -> None:
     [entry] = _audit()
     assert entry.action == "lesson.outcome.tutor_no_show" and entry.target_type == "lesson"
     assert entry.after and entry.after["status"] == "completed"
+
+
+def test_a_group_seat_moves_to_another_lesson_of_its_service(db: str) -> None:
+    admin = _admin()
+    tutor = add_tutor()
+    service = add_service(tutor, group=5)
+    first = booking_svc.create_booking(form(tutor, service), student_id=None, now=NOW)
+    other = booking_svc.create_booking(
+        form(tutor, service, start="2026-11-30T12:00:00+00:00", name="Olha"),
+        student_id=None,
+        now=NOW,
+    )
+    seat, target = booking_by_token(first.token), booking_by_token(other.token).lesson_id
+    client = client_for(admin)
+    refused = _action(client, "booking", "reschedule", seat.id, start_local="2026-12-01T12:00")
+    assert refused.status_code == 400 and "group lesson" in refused.json()["msg"]
+    moved = _action(client, "booking", "reschedule", seat.id, lesson_id=str(target))
+    assert moved.status_code == 200, moved.text
+    assert row(Booking, seat.id).lesson_id == target
+    [entry] = _audit()
+    assert entry.target_type == "booking" and entry.before and entry.after
+    assert (entry.before["lesson_id"], entry.after["lesson_id"]) == (seat.lesson_id, target)
