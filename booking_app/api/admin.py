@@ -30,6 +30,7 @@ from booking_app.api.admin_actions import (
     BookingView,
     LessonView,
     NotificationView,
+    ReadOnlyView,
     UserView,
 )
 from booking_app.api.admin_views import AdminModelView
@@ -98,8 +99,6 @@ VIEWS: list[tuple[type, str]] = [
     (m.Subject, "fa fa-book"),
     (m.Service, "fa fa-briefcase"),
     (m.Classroom, "fa fa-school"),
-    (m.ClassroomMembership, "fa fa-users"),
-    (m.ClassroomSession, "fa fa-video"),
     (m.AvailabilityWindow, "fa fa-clock"),
     (m.AvailabilityOverride, "fa fa-calendar-times"),
     (m.BusyBlock, "fa fa-ban"),
@@ -123,6 +122,9 @@ def build_admin() -> Admin:
     admin.add_view(LessonView(m.Lesson, icon="fa fa-calendar"))
     admin.add_view(NotificationView(m.Notification, icon="fa fa-bell", menu_label="Outbox"))
     admin.add_view(AuditLogView(m.AuditLog, icon="fa fa-history", menu_label="Audit log"))
+    # Membership decides who may book and enter rooms (services/students, invites): read-only.
+    admin.add_view(ReadOnlyView(m.ClassroomMembership, icon="fa fa-users"))
+    admin.add_view(ReadOnlyView(m.ClassroomSession, icon="fa fa-video"))
     for model, icon in VIEWS:
         admin.add_view(AdminModelView(model, icon=icon))
     return admin
