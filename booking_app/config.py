@@ -175,6 +175,11 @@ class Settings:
     webhook_lease_seconds: int = 60
     webhook_backoff_seconds: int = 30
     webhook_max_attempts: int = 8
+    # Running the school (README "Running the school"): a tentative lesson not confirmed
+    # this many hours before its start is cancelled; an outcome can be changed this many
+    # days after the lesson ends.
+    tentative_confirm_hours: int = 2
+    outcome_edit_days: int = 7
 
     @property
     def is_sqlite(self) -> bool:
@@ -239,6 +244,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         webhook_lease_seconds=_int(env, "WEBHOOK_LEASE_SECONDS", 60),
         webhook_backoff_seconds=_int(env, "WEBHOOK_BACKOFF_SECONDS", 30),
         webhook_max_attempts=_int(env, "WEBHOOK_MAX_ATTEMPTS", 8),
+        tentative_confirm_hours=_int(env, "TENTATIVE_CONFIRM_HOURS", 2),
+        outcome_edit_days=_int(env, "OUTCOME_EDIT_DAYS", 7),
     )
 
 

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import datetime
 
 from celery import shared_task
 
 from booking_app import clock
 from booking_app.integrations import telegram
-from booking_app.services import notifications, send_budget
+from booking_app.services import morning_confirm, notifications, send_budget
 
 log = logging.getLogger(__name__)
 MAX_SLOT_WAIT_S = 10.0
@@ -39,10 +40,24 @@ def scan_notifications() -> int:
         notifications.queue_morning_digests(now)
     except Exception:  # the digest must never stop reminders
         log.exception("morning digest failed")
+    _morning_confirmation(now)
     ids = notifications.scan(now)
     for first in range(0, len(ids), BATCH):
         send_batch.delay(ids[first : first + BATCH])
     return len(ids)
+
+
+def _morning_confirmation(now: datetime) -> None:
+    """Today's tentative lessons to each tutor, then cancel those past their deadline
+    (services/morning_confirm.py); before the scan, so their messages leave in this run."""
+    try:
+        morning_confirm.queue_tentative_digests(now)
+    except Exception:  # neither may stop reminders
+        log.exception("tentative digest failed")
+    try:
+        morning_confirm.cancel_unconfirmed(now)
+    except Exception:
+        log.exception("cancelling unconfirmed tentative lessons failed")
 
 
 @shared_task(

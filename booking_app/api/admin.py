@@ -2,8 +2,9 @@
 
 Only users whose role in the database is `admin` get in (re-checked on every request,
 with the server-side session: a signed-out or ended session is refused); the admin
-sign-in form goes through the same throttled `accounts.authenticate`. Deactivating a
-user here ends all of their sessions. What every view guarantees (forms that save or say
+sign-in form goes through the same throttled `accounts.authenticate`. Bookings, lessons,
+accounts and the outbox change only through row actions that call the services and
+write the audit log (`admin_actions`). What every view guarantees (forms that save or say
 why, no secrets, formula-safe CSV, no import on read-only views) lives in
 `admin_views.AdminModelView`.
 """
@@ -24,6 +25,14 @@ from starlette_admin.i18n import TimezoneConfig
 
 from booking_app import clock
 from booking_app import models as m
+from booking_app.api.admin_actions import (
+    AuditLogView,
+    BookingView,
+    LessonView,
+    NotificationView,
+    ReadOnlyView,
+    UserView,
+)
 from booking_app.api.admin_views import AdminModelView
 from booking_app.api.auth import clear_session_cookie, set_session_cookie
 from booking_app.api.client_ip import request_ip
@@ -85,49 +94,11 @@ class _CurrentEngineSessions(sessionmaker):
         return Session(get_engine(), **kw)
 
 
-class UserView(AdminModelView):
-    searchable_fields = ["name", "email", "phone", "telegram_username"]
-    sortable_fields = ["id", "name", "email", "role", "created_at"]
-
-    def can_create(self, request: Request) -> bool:
-        """Accounts come from sign-up or `cli create-admin` (hashing, validation)."""
-        return False
-
-    async def after_edit_committed(self, request: Request, obj: Any) -> None:
-        """A deactivated user is refused by every session check already; ending the
-        sessions too sends their open tabs to sign-in and keeps a later reactivation
-        from reviving them."""
-        if not obj.is_active:
-            sessions.end_all_sessions(int(obj.id))
-
-
-class NotificationView(AdminModelView):
-    """The outbox, read-only: what was (or, without a bot token, would have been) sent."""
-
-    searchable_fields = ["kind", "body", "last_error"]
-    sortable_fields = ["id", "send_at", "sent_at", "status", "kind", "attempts"]
-    fields_default_sort = [("id", True)]
-    redacted_fields = ("body", "last_error")  # messages carry private booking links
-
-    def can_create(self, request: Request) -> bool:
-        return False
-
-    def can_edit(self, request: Request) -> bool:
-        return False
-
-    def can_delete(self, request: Request) -> bool:
-        return False
-
-
 VIEWS: list[tuple[type, str]] = [
     (m.TutorProfile, "fa fa-chalkboard-teacher"),
     (m.Subject, "fa fa-book"),
     (m.Service, "fa fa-briefcase"),
-    (m.Lesson, "fa fa-calendar"),
-    (m.Booking, "fa fa-ticket-alt"),
     (m.Classroom, "fa fa-school"),
-    (m.ClassroomMembership, "fa fa-users"),
-    (m.ClassroomSession, "fa fa-video"),
     (m.AvailabilityWindow, "fa fa-clock"),
     (m.AvailabilityOverride, "fa fa-calendar-times"),
     (m.BusyBlock, "fa fa-ban"),
@@ -147,7 +118,13 @@ def build_admin() -> Admin:
         static_dir=str(ADMIN_STATIC),
     )
     admin.add_view(UserView(m.User, icon="fa fa-user"))
+    admin.add_view(BookingView(m.Booking, icon="fa fa-ticket-alt"))
+    admin.add_view(LessonView(m.Lesson, icon="fa fa-calendar"))
     admin.add_view(NotificationView(m.Notification, icon="fa fa-bell", menu_label="Outbox"))
+    admin.add_view(AuditLogView(m.AuditLog, icon="fa fa-history", menu_label="Audit log"))
+    # Membership decides who may book and enter rooms (services/students, invites): read-only.
+    admin.add_view(ReadOnlyView(m.ClassroomMembership, icon="fa fa-users"))
+    admin.add_view(ReadOnlyView(m.ClassroomSession, icon="fa fa-video"))
     for model, icon in VIEWS:
         admin.add_view(AdminModelView(model, icon=icon))
     return admin

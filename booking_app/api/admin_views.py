@@ -17,6 +17,8 @@ Why a base class instead of starlette-admin's plain `ModelView` (issue 12):
 - CSV. The only CSV exporter offered is `SafeCsvExporter` (integrations/csv_export.py:
   cells that a spreadsheet would run as formulas are neutralised).
 - Import is offered only where the view may both create and edit rows.
+- Deletes. A row other rows still point at is not deleted: the admin reads which
+  tables use it (``delete``), never a raw IntegrityError.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from starlette.requests import Request
 from starlette_admin.contrib.sqla import ModelView
 from starlette_admin.contrib.sqla.converters import ModelConverter
 from starlette_admin.converters import converts
-from starlette_admin.exceptions import FormValidationError
+from starlette_admin.exceptions import ActionFailed, FormValidationError
 from starlette_admin.export.csv import CsvExporter
 from starlette_admin.fields import BaseField, BooleanField, DateTimeField, JSONField
 from starlette_admin.flash import flash
@@ -44,9 +46,10 @@ from starlette_admin.i18n import get_database_tzinfo
 
 from booking_app import clock
 from booking_app.integrations.csv_export import csv_bytes
+from booking_app.services.audit import SECRET_COLUMNS
 
-# Never a field of any view (so never listed, shown, edited, exported or imported).
-SECRET_COLUMNS = frozenset({"password_hash", "calendar_token", "booking_token", "session_uuid"})
+# SECRET_COLUMNS (services/audit.py) are never a field of any view (so never listed,
+# shown, edited, exported or imported).
 # Written by the app itself: shown, never typed in by hand.
 SYSTEM_COLUMNS = frozenset({"created_at", "updated_at"})
 REDACTED = "[hidden]"
@@ -248,6 +251,37 @@ class AdminModelView(ModelView):
                 errors[name] = f"There is no {target.table.name} with {target.name} {data[name]}."
         if errors:
             raise FormValidationError(errors)
+
+    async def delete(self, request: Request, pks: list[Any]) -> int | None:
+        """Refuse, with the reason, a delete that would orphan rows (a user with bookings,
+        a service with lessons): never the database's raw IntegrityError."""
+        session = request.state.session
+        for pk in pks:
+            users = await anyio.to_thread.run_sync(lambda p=pk: self._referrers(session, p))
+            if users:
+                where = ", ".join(f"{n} {t.replace('_', ' ')} row(s)" for t, n in users.items())
+                raise ActionFailed(
+                    f"Not deleted: #{pk} is still used by {where}. Deactivate it or remove "
+                    "those first."
+                )
+        try:
+            return await super().delete(request, pks)
+        except sa_exc.IntegrityError as exc:
+            await anyio.to_thread.run_sync(session.rollback)
+            raise ActionFailed("Not deleted: other rows still refer to it.") from exc
+
+    def _referrers(self, session: Any, pk: Any) -> dict[str, int]:
+        """{table: count} of rows whose foreign key points at this row (counted in SQL)."""
+        found: dict[str, int] = {}
+        for table in self._table.metadata.sorted_tables:
+            for fk in table.foreign_keys:
+                if fk.column.table is not self._table:
+                    continue
+                query = sa.select(sa.func.count()).select_from(table).where(fk.parent == pk)
+                count = int(session.execute(query).scalar_one())
+                if count:
+                    found[table.name] = found.get(table.name, 0) + count
+        return found
 
     async def before_edit(self, request: Request, data: dict[str, Any], obj: Any) -> None:
         if "updated_at" in self._table.c:

@@ -31,6 +31,7 @@ _STATUS = {
     "scheduled": "CONFIRMED",
     "completed": "CONFIRMED",
     "no_show": "CONFIRMED",
+    "tutor_no_show": "CONFIRMED",
 }
 # How often subscribed clients should poll (honoured by Apple and Outlook; Google picks
 # its own interval, typically several hours).

@@ -10,7 +10,8 @@ tutor's lock, the messages that follow) lives in services; the bot never writes 
 booking. Services are synchronous, so handlers run them in a thread.
 
 Callback data (<= 64 bytes): cx:<token> ask to cancel, cy:<token> cancel, tc:<id> confirm a
-request, td:<id> ask to decline, ty:<id> decline, keep: dismiss.
+request, td:<id> ask to decline, ty:<id> decline, lc:<id> confirm a tentative lesson,
+lx:<id> ask to cancel it, ly:<id> cancel it, keep: dismiss.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from telegram.ext import (
 from booking_app import clock
 from booking_app.config import get_settings
 from booking_app.services import booking as bookings
+from booking_app.services import morning_confirm
 from booking_app.services import telegram_chats as chats
 from booking_app.services.errors import DomainError, as_text
 
@@ -152,6 +154,23 @@ async def _tutor_answer(chat_id: int, action: str, booking_id: int) -> str:
         return as_text(exc)
 
 
+async def _tentative_answer(chat_id: int, action: str, lesson_id: int) -> str:
+    """The morning list's buttons: the home page's Confirm / Cancel (same services)."""
+    tutor = await asyncio.to_thread(chats.tutor_for_chat, chat_id)
+    if tutor is None:
+        return "This lesson does not exist."
+    try:
+        if action == "lc":
+            await asyncio.to_thread(
+                morning_confirm.confirm_tentative, tutor, lesson_id, now=clock.now()
+            )
+            return "Confirmed. The students have been told."
+        await asyncio.to_thread(morning_confirm.cancel_tentative, tutor, lesson_id, now=clock.now())
+        return "Cancelled. The students have been told."
+    except DomainError as exc:
+        return as_text(exc)
+
+
 async def button(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
     """Every inline button; the answer replaces the buttons so they can't be pressed twice."""
     query, chat = update.callback_query, update.effective_chat
@@ -168,6 +187,14 @@ async def button(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
             "Decline this request?",
             reply_markup=_markup([[("Yes, decline", f"ty:{value}"), ("Keep it", "keep")]]),
         )
+    elif action == "lx" and value.isdigit():
+        assert query.message is not None
+        await query.message.reply_text(
+            "Cancel this lesson? Its students are told.",
+            reply_markup=_markup([[("Yes, cancel", f"ly:{value}"), ("Keep it", "keep")]]),
+        )
+    elif action in ("lc", "ly") and value.isdigit():
+        text = await _tentative_answer(chat.id, action, int(value))
     elif action in ("tc", "ty") and value.isdigit():
         text = await _tutor_answer(chat.id, "tc" if action == "tc" else "td", int(value))
     elif action == "keep":

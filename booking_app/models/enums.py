@@ -34,7 +34,8 @@ class BookingStatus(str, Enum):
     cancelled = "cancelled"
     late_cancel = "late_cancel"
     completed = "completed"
-    no_show = "no_show"
+    no_show = "no_show"  # the student did not come
+    tutor_no_show = "tutor_no_show"  # the tutor did not come (services/lessons/outcome.py)
 
 
 # Pending and confirmed bookings hold their seat (PRODUCT.md, "Booking").
@@ -120,6 +121,7 @@ class NotificationKind(str, Enum):
     tutor_cancelled = "tutor_cancelled"
     tutor_digest = "tutor_digest"  # one per local day: "tutor_digest:2026-11-30"
     tutor_webhook_disabled = "tutor_webhook_disabled"  # one per endpoint: "...:<endpoint id>"
+    tutor_tentative = "tutor_tentative"  # today's tentative lessons: "tutor_tentative:<day>"
 
     def key(self, suffix: str = "") -> str:
         """What ``notification.kind`` stores for this kind (plain text)."""

@@ -28,7 +28,12 @@ from booking_app.models import (
 from booking_app.repositories.text_search import contains
 
 # Students who hold (or held, for finished lessons) a place in the lesson: they may enter.
-IN_LESSON = (BookingStatus.confirmed, BookingStatus.completed, BookingStatus.no_show)
+IN_LESSON = (
+    BookingStatus.confirmed,
+    BookingStatus.completed,
+    BookingStatus.no_show,
+    BookingStatus.tutor_no_show,
+)
 
 
 def room_by_uuid(*, session: Session, session_uuid: str) -> tuple[ClassroomSession, Lesson] | None:

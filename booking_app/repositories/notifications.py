@@ -401,3 +401,18 @@ def paused_until(*, session: Session) -> float:
     """When a flood-control pause ends (epoch s; 0 if none was ever set)."""
     slot = session.get(RateSlot, "pause")
     return slot.next_at if slot is not None else 0.0
+
+
+RESENDABLE = (NotificationStatus.failed, NotificationStatus.skipped)
+
+
+def rearm(*, session: Session, notification_id: int, now: datetime) -> bool:
+    """failed/skipped -> pending, due now, attempts from zero; False when the row is in
+    any other state (sent, still on its way, cancelled). One conditional UPDATE, so a
+    second click or a racing worker cannot send it twice."""
+    result = session.execute(
+        sa.update(Notification)
+        .where(Notification.id == notification_id, Notification.status.in_(RESENDABLE))  # type: ignore[attr-defined]
+        .values(status=PENDING, send_at=now, attempts=0, last_error=None, lease_until=None)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -69,3 +69,16 @@ def change_password(
 def sign_out_everywhere(user_id: int) -> int:
     """End every session of the user (this browser's too); returns how many ended."""
     return sessions.end_all_sessions(user_id)
+
+
+def set_active(user_id: int, *, active: bool) -> None:
+    """Deactivate (every session ends in the same transaction, open tabs go to sign-in)
+    or reactivate an account (old sessions stay ended: they sign in again)."""
+    with session_scope(write=True) as session:
+        user = users_repo.get_user(session=session, user_id=user_id)
+        if user is None:
+            raise NotFound("This account does not exist.")
+        user.is_active = bool(active)
+        session.flush()
+        if not active:
+            sessions.end_all_sessions_in(session, user_id)

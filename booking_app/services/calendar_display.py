@@ -23,7 +23,13 @@ _MIDNIGHT = time(0)
 # Whose lesson an event names: the seats holding a place and, once the lesson is over, the
 # seats that were held through it (a completed lesson still shows its student's name).
 SHOWN_SEATS = frozenset(
-    s.value for s in (*SEAT_HOLDING_STATUSES, BookingStatus.completed, BookingStatus.no_show)
+    s.value
+    for s in (
+        *SEAT_HOLDING_STATUSES,
+        BookingStatus.completed,
+        BookingStatus.no_show,
+        BookingStatus.tutor_no_show,
+    )
 )
 
 

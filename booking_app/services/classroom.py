@@ -21,19 +21,18 @@ from sqlmodel import Session
 
 from booking_app.config import get_settings
 from booking_app.db import read_scope, session_scope
-from booking_app.models import BookingStatus, ClassroomSession, Lesson, LessonMode, LessonStatus
+from booking_app.models import ClassroomSession, Lesson, LessonMode, LessonStatus
 from booking_app.repositories import classroom as repo
 from booking_app.repositories import lessons as lessons_repo
 from booking_app.scheduling import can_join, seconds_until_join
 from booking_app.services import timefmt
 from booking_app.services.errors import (
-    AlreadyCancelled,
     LessonCompleted,
     LessonNotFound,
-    LessonNotStarted,
     NoSeat,
     ValidationFailed,
 )
+from booking_app.services.lessons import outcome
 from booking_app.services.notes_merge import merge3
 
 MAX_NOTES = 20_000
@@ -234,41 +233,25 @@ def save_notes(
         return NotesState(room.shared_notes, room.notes_version)
 
 
-def _ensure_started(lesson: Lesson, now: datetime, what: str) -> None:
-    if lesson.status is LessonStatus.cancelled:
-        raise AlreadyCancelled("This lesson was cancelled.")
-    if now < lesson.starts_at:
-        raise LessonNotStarted(f"You can {what} once the lesson has started.")
-
-
 def mark_completed(session_uuid: str, *, tutor_id: int, now: datetime) -> None:
-    """Lesson -> completed; the seats still confirmed -> completed (no-shows stay)."""
+    """Lesson -> completed; the seats still confirmed -> completed (no-shows stay). The
+    outcome rules (after start, the edit window) are services/lessons/outcome.py's."""
     with session_scope(write=True) as session:
         _room, lesson = _tutor_room(session, session_uuid, tutor_id)
         if lesson.status is LessonStatus.completed:
             raise LessonCompleted("This lesson is already marked completed.")
-        _ensure_started(lesson, now, "mark it completed")
-        lesson.status, lesson.updated_at = LessonStatus.completed, now
-        for booking, _name in repo.lesson_students(session=session, lesson_id=lesson.id or 0):
-            if booking.status is BookingStatus.confirmed:
-                booking.status, booking.updated_at = BookingStatus.completed, now
-        session.flush()
+        outcome.apply_outcome(session, lesson, "held", now=now, only_unmarked=True)
 
 
 def mark_no_show(session_uuid: str, *, tutor_id: int, booking_id: int, now: datetime) -> None:
+    """One seat: the student did not come (the outcome service's rules)."""
     with session_scope(write=True) as session:
         _room, lesson = _tutor_room(session, session_uuid, tutor_id)
-        _ensure_started(lesson, now, "mark a no-show")
-        booking = repo.booking_in_lesson(
-            session=session, lesson_id=lesson.id or 0, booking_id=booking_id
-        )
-        if booking is None or booking.status not in (
-            BookingStatus.confirmed,
-            BookingStatus.completed,
-        ):
+        if not booking_id:
             raise NoSeat()
-        booking.status, booking.updated_at = BookingStatus.no_show, now
-        session.flush()
+        outcome.apply_outcome(
+            session, lesson, "student_no_show", booking_id=booking_id, now=now, close=False
+        )
 
 
 def save_lesson_notes(session_uuid: str, *, tutor_id: int, text: str, now: datetime) -> str:

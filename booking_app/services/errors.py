@@ -279,3 +279,27 @@ class DeliveryInFlight(Conflict):
 
     code = "webhook_delivery_in_flight"
     default_detail = "This delivery is being sent right now; try again in a minute."
+
+
+# --- running the school: admin operations, morning confirmation, outcomes ------------------
+
+
+class NotResendable(Conflict):
+    """Only a failed or skipped outbox message can be sent again."""
+
+    code = "not_resendable"
+    default_detail = "Only a failed or skipped message can be sent again."
+
+
+class NotTentative(Conflict):
+    """Confirming a lesson that is not (any more) tentative."""
+
+    code = "not_tentative"
+    default_detail = "This lesson is not waiting for confirmation."
+
+
+class OutcomeClosed(Conflict):
+    """The outcome of a lesson can be set only after it starts and for a few days."""
+
+    code = "outcome_closed"
+    default_detail = "The outcome of this lesson can no longer be changed."

@@ -45,6 +45,7 @@ from booking_app.models import (
 )
 from booking_app.models.enums import reminder_hours, reminder_key
 from booking_app.repositories import notifications as repo
+from booking_app.repositories import school as school_repo
 from booking_app.repositories.notifications import BookingContext
 from booking_app.services import notify_texts as texts
 from booking_app.services import send_budget, timefmt
@@ -339,6 +340,8 @@ def _buttons(
     kind = K.of(row.kind)
     if kind is K.tutor_digest:
         return _digest_buttons(session, row.user_id or 0, now)
+    if kind is K.tutor_tentative:
+        return _tentative_buttons(session, row.user_id or 0, now)
     if ctx is None:
         return []
     if kind is K.tutor_request:
@@ -443,6 +446,17 @@ def _digest_buttons(session: Session, tutor_id: int, now: datetime) -> list[list
         label = f"Confirm {request.lesson.starts_at.astimezone(tz):%H:%M} {booking.client_name}"
         buttons.append([(label[:60], f"tc:{booking.id}"), ("Decline", f"td:{booking.id}")])
     return buttons
+
+
+def _tentative_buttons(session: Session, tutor_id: int, now: datetime) -> list[list[texts.Button]]:
+    """Confirm / Cancel per tentative lesson still ahead today (read at sending time)."""
+    tutor = repo.get_user(session=session, user_id=tutor_id)
+    tz = timefmt.zone_or_utc(tutor.timezone if tutor else "")
+    end = datetime.combine(now.astimezone(tz).date() + timedelta(days=1), datetime.min.time(), tz)
+    lines = school_repo.tentative_between(session=session, tutor_id=tutor_id, start=now, end=end)
+    return [
+        texts.tentative_buttons(x.lesson.id or 0, x.lesson.starts_at.astimezone(tz)) for x in lines
+    ]
 
 
 def queue_morning_digests(now: datetime) -> int:

@@ -122,3 +122,20 @@ def request_buttons(booking_id: int) -> list[list[Button]]:
 
 def cancel_button(token: str) -> list[list[Button]]:
     return [[("Cancel this lesson", f"cx:{token}")]]
+
+
+def tentative_digest(lines: list[str], deadline_hours: int) -> str:
+    """The morning list of today's tentative lessons (services/morning_confirm.py)."""
+    home = f"{get_settings().public_url}/home"
+    return (
+        "Today's tentative lessons, waiting for your confirmation:\n"
+        + "\n".join(lines)
+        + f"\nConfirm or cancel them on {home}. A lesson not confirmed {deadline_hours} h"
+        " before it starts is cancelled and its students are told."
+    )
+
+
+def tentative_buttons(lesson_id: int, local_start: datetime) -> list[Button]:
+    """One row per tentative lesson: lc:<id> confirm, lx:<id> ask to cancel."""
+    at = timefmt.format_hhmm(local_start.time())
+    return [(f"Confirm {at}", f"lc:{lesson_id}"), (f"Cancel {at}", f"lx:{lesson_id}")]

@@ -77,6 +77,7 @@ STATUS_COLORS = {
     "late_cancel": "orange",
     "completed": "blue",
     "no_show": "red",
+    "tutor_no_show": "orange",
     "declined": "red",
     "withdrawn": "gray",
 }

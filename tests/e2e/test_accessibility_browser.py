@@ -88,6 +88,9 @@ PAGES: list[Page] = [
     Page("admin", "admin lessons", "/admin/lesson/list"),
     Page("admin", "admin user edit", "/admin/user/edit?pk={admin_id}"),
     Page("admin", "admin lesson detail", "/admin/lesson/detail?pk={lesson_id}"),
+    Page("admin", "admin bookings", "/admin/booking/list"),
+    Page("admin", "admin audit log", "/admin/audit-log/list"),
+    Page("admin", "admin create tutor", "/admin/user/create"),
 ]
 ROLES = ("guest", "student", "tutor", "admin")
 

@@ -18,7 +18,7 @@ from sqlmodel import select
 from booking_app.api.app import api
 from booking_app.db import read_scope, session_scope
 from booking_app.models import AvailabilityOverride, BusyBlock, Lesson, SignInAttempt
-from booking_app.services import accounts, notifications
+from booking_app.services import accounts, admin_ops, notifications
 from booking_app.services import booking as booking_svc
 from booking_app.services.sessions import open_session
 from tests.support import clock
@@ -40,7 +40,8 @@ class World:
 
 
 def build_world() -> World:
-    """One row (at least) in every table the admin lists; the guest's name is a formula."""
+    """One row (at least) in every table the admin lists (the audit log too); the guest's
+    name is a formula."""
     admin_id = accounts.create_admin(
         email="admin@example.com", name="Ada Admin", phone="+380671110000", password="admin-pass-1"
     )
@@ -67,6 +68,7 @@ def build_world() -> World:
         session.add(BusyBlock(tutor_id=tutor, starts_at=NOW, ends_at=NOW + timedelta(hours=1)))
         session.add(SignInAttempt(email="x@example.com", ip="192.0.2.1", attempted_at=NOW))
         lesson_id = session.exec(select(Lesson.id).where(Lesson.service_id == service)).one()
+    admin_ops.set_active(admin_id, student.id, active=True, now=NOW)  # an audit log row
     return World(admin_id, student.id, tutor, service, created.token, lesson_id)
 
 

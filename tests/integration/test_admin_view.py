@@ -82,17 +82,21 @@ def test_admin_form_login_refuses_students_and_admits_admins(db: str) -> None:
 
 
 def test_read_only_views_offer_no_import_create_edit_or_delete(db: str) -> None:
-    """The outbox is read-only, and users are created only by sign-up or the CLI: neither
-    offers an import (it would create rows) and the routes refuse what the page hides."""
+    """The outbox, bookings, lessons and the audit log are read-only (their rows change by
+    row actions through the services): none offers an import (it would create rows) and
+    the routes refuse what the page hides. Users are created only as tutors through the
+    sign-up service (test_admin_operations.py), never imported."""
     world = build_world()
     client = client_for(world.admin_id)
     headers = {"X-CSRFToken": csrf_token(client)}
     upload = {"file": ("rows.csv", b"Id,Kind\n99,digest\n", "text/csv")}
     pk = first_pk(client, "notification")
-    for key in ("notification", "user"):
+    for key in ("notification", "booking", "lesson", "audit-log", "user"):
         listing = client.get(f"/admin/{key}/list").text
-        assert "#modal-import" not in listing and f"/admin/{key}/create" not in listing
-        assert client.get(f"/admin/{key}/create").status_code == 403
+        assert "#modal-import" not in listing
+        if key != "user":
+            assert f"/admin/{key}/create" not in listing
+            assert client.get(f"/admin/{key}/create").status_code == 403
         for preview in ("1", "0"):
             imported = client.post(
                 f"/admin/_api/{key}/import",
@@ -116,7 +120,7 @@ def test_read_only_views_offer_no_import_create_edit_or_delete(db: str) -> None:
         assert deleted.status_code == 400 and deleted.json() == {"msg": "Forbidden"}
     assert client.get("/admin/notification/detail", params={"pk": pk}).status_code == 200
     # An editable view still offers import (preview only here: nothing is written).
-    assert "#modal-import" in client.get("/admin/booking/list").text
+    assert "#modal-import" in client.get("/admin/subject/list").text
 
 
 def test_admin_without_trailing_slash_redirects_to_the_panel(db: str) -> None:

@@ -17,17 +17,19 @@ from pathlib import Path
 import pytest
 
 from booking_app.config import PROJECT_ROOT
-from booking_app.models import BookingStatus
+from booking_app.models import BookingStatus, LessonStatus
 from booking_app.services import booking as svc
 from tests.integration.notify_helpers import by_kind, set_telegram
 from tests.integration.notify_worker_support import kill_group
 from tests.support import clock
 from tests.support.builders import (
+    add_lesson,
     add_service,
     add_student,
     add_tutor,
     booking_row,
     form,
+    lesson_row,
 )
 from tests.support.fake_telegram import FakeTelegram
 from tests.support.processes import log_tail, project_env, wait_until
@@ -181,3 +183,27 @@ def test_bot_refuses_to_start_without_a_token(tmp_path: Path) -> None:
         text=True, timeout=60,
     )  # fmt: skip
     assert result.returncode != 0 and "TELEGRAM_BOT_TOKEN is not set" in result.stderr
+
+
+def test_tutor_confirms_and_cancels_tentative_lessons_from_the_bot(bot: FakeTelegram) -> None:
+    """The morning list's buttons (lc / lx -> ly): the home page's services, the tutor's
+    chat only."""
+    tutor = add_tutor()
+    set_telegram(tutor, "olena_tutor")
+    keep = add_lesson(tutor, _monday_10(), lesson_status=LessonStatus.tentative)
+    drop = add_lesson(tutor, clock.upcoming(1, time(12)), lesson_status=LessonStatus.tentative)
+    bot.push_message(801, "/start", username="Olena_Tutor")  # links the tutor account
+    _reply(bot, 801, 1)
+    bot.push_callback(999, f"lc:{keep}")  # not the tutor's chat: refused
+    assert wait_until(lambda: bool(bot.edits), timeout=20)
+    assert lesson_row(keep).status is LessonStatus.tentative
+    bot.push_callback(801, f"lc:{keep}")
+    assert wait_until(lambda: lesson_row(keep).status is LessonStatus.scheduled, timeout=20)
+    bot.push_callback(801, f"lx:{drop}")
+    assert wait_until(
+        lambda: any(s.text.startswith("Cancel this lesson?") for s in bot.sent_to(801)),
+        timeout=20,
+    )
+    assert lesson_row(drop).status is LessonStatus.tentative  # asked first
+    bot.push_callback(801, f"ly:{drop}")
+    assert wait_until(lambda: lesson_row(drop).status is LessonStatus.cancelled, timeout=20)

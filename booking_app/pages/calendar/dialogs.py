@@ -189,10 +189,34 @@ def _seat_row(seat: lessons.SeatView) -> rx.Component:
                 no_validate=True,
                 reset_on_submit=False,
             ),
+            rx.cond(
+                OUTCOME_STATUSES.contains(seat.status),
+                rx.hstack(
+                    rx.text("Outcome:", size="2", color_scheme="gray"),
+                    _outcome_button(seat, "Held", "held", "completed"),
+                    _outcome_button(seat, "Student no-show", "student_no_show", "no_show"),
+                    _outcome_button(seat, "Tutor no-show", "tutor_no_show", "tutor_no_show"),
+                    align="center",
+                    wrap="wrap",
+                    class_name="cal-seat-outcome",
+                ),
+            ),
             spacing="2",
         ),
         width="100%",
         class_name="cal-seat",
+    )  # fmt: skip
+
+
+# Seats that took place in some way: the tutor marks (or corrects) what happened.
+OUTCOME_STATUSES = rx.Var.create(["confirmed", "completed", "no_show", "tutor_no_show"])
+
+
+def _outcome_button(seat: lessons.SeatView, label: str, result: str, stored: str) -> rx.Component:
+    return rx.button(
+        label, size="1", min_height="44px", color_scheme="gray",
+        variant=rx.cond(seat.status == stored, "solid", "soft"),
+        on_click=S.mark_outcome(seat.booking_id, result),
     )  # fmt: skip
 
 

@@ -13,6 +13,7 @@ from booking_app.services import availability, booking, lessons
 from booking_app.services import calendar as cal
 from booking_app.services.accounts import SessionUser
 from booking_app.services.errors import DomainError
+from booking_app.services.lessons import outcome
 from booking_app.services.money import locale_of
 from booking_app.state.auth import current_user
 from booking_app.state.forms import error_text, error_toast
@@ -372,6 +373,25 @@ class CalendarState(KeyboardActions, WeekNav, rx.State):
         self.detail_error = ""
         self._load(user, self._current_week())
         return rx.toast.success("Marked paid." if paid else "Marked unpaid.")
+
+    @rx.event
+    async def mark_outcome(self, booking_id: int, result: str):  # type: ignore[no-untyped-def]
+        """A seat's outcome (held / student no-show / tutor no-show): the outcome service
+        decides (the lesson is the tutor's, it has started, the edit window is open)."""
+        user = await self._user()
+        if user is None or user.role != "tutor":
+            return rx.toast.error("Only tutors edit the calendar.")
+        try:
+            outcome.set_outcome(
+                user.id, self.detail_id, str(result), booking_id=int(booking_id), now=clock.now()
+            )
+            self.detail = lessons.lesson_detail(user.id, self.detail_id, locale=self._locale())
+        except DomainError as exc:
+            self.detail_error = error_text(exc)
+            return None
+        self.detail_error = ""
+        self._load(user, self._current_week())
+        return rx.toast.success("Outcome saved.")
 
     @rx.event
     async def save_notes(self, form: dict[str, Any]):  # type: ignore[no-untyped-def]

@@ -17,6 +17,7 @@ from booking_app.state.requests import TutorRequestsState
 
 from .dashboard import DashboardState, dashboard_panel
 from .onboarding import OnboardingState, onboarding_panel
+from .routine import RoutineState, routine_panel
 
 ROLE_INTRO = {
     "tutor": "Publish your services and working hours, accept requests and run lessons.",
@@ -48,6 +49,7 @@ def _account_card() -> rx.Component:
         DashboardState.load,
         OnboardingState.load,
         TutorRequestsState.on_load,
+        RoutineState.load,
         AccountSecurityState.on_load,
         CalendarFeedState.on_load,
     ],
@@ -66,7 +68,11 @@ def home_page() -> rx.Component:
             ),
             rx.cond(
                 AuthState.role == "tutor",
-                rx.fragment(live_refresh(TutorRequestsState.refresh), onboarding_panel()),
+                rx.fragment(
+                    live_refresh(TutorRequestsState.refresh, RoutineState.load),
+                    onboarding_panel(),
+                    routine_panel(),
+                ),
             ),
             dashboard_panel(),
             _account_card(),

@@ -27,6 +27,7 @@ STATUS_LABELS = {
     "late_cancel": "Cancelled late",
     "completed": "Completed",
     "no_show": "Missed",
+    "tutor_no_show": "The tutor did not come",
     # Not statuses: how a `cancelled` row reads when we know who ended it and when.
     "declined": "Declined - pick another time",
     "withdrawn": "Withdrawn",
@@ -51,7 +52,7 @@ def shown_status(booking: Booking) -> str:
 @dataclass(frozen=True)
 class BookingDetailView:
     token: str
-    status: str  # pending|confirmed|cancelled|late_cancel|completed|no_show
+    status: str  # pending|confirmed|cancelled|late_cancel|completed|no_show|tutor_no_show
     status_label: str
     kind: str
     tutor_name: str

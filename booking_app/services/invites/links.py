@@ -217,7 +217,7 @@ def _redeem(
     session.flush()
 
 
-def _take_seat(write: ScheduleWrite, lesson: Lesson, student_id: int, now: datetime) -> None:
+def take_seat(write: ScheduleWrite, lesson: Lesson, student_id: int, now: datetime) -> None:
     """An ACTIVE member without a seat gets one if the engine gives it (``check_seat``:
     the lesson is live and a seat is free, counted by the same schedule load the
     booking path uses; notice and horizon do not apply to a seat the tutor gives)."""
@@ -260,7 +260,7 @@ def accept_lesson_invite(token: str, *, user_id: int, now: datetime) -> str:
                 session=session, lesson_id=lesson.id or 0, student_id=user_id
             )
             if not seated:
-                _take_seat(write, lesson, user_id, now)
+                take_seat(write, lesson, user_id, now)
             _redeem(session, invite, used, user_id, now)
     return open_room(claims.subject_id, user_id=user_id, now=now)
 
