@@ -162,6 +162,14 @@ class Settings:
     # A student booking a time when they already have a lesson (with any tutor):
     # "warn" asks "book anyway?", "block" refuses, "allow" says nothing.
     student_overlap: str = "warn"
+    # Connected calendars (issue 17: iCal import, CalDAV sync; README "Calendars: connect
+    # your other calendars"). Private/loopback feed addresses are refused unless
+    # CALENDAR_ALLOW_PRIVATE_URLS is set (SSRF; the tests set it for their loopback servers).
+    calendar_refresh_minutes: int = 15
+    calendar_max_feed_bytes: int = 10 * 1024 * 1024
+    calendar_fetch_timeout_seconds: int = 20
+    calendar_horizon_days: int = 180
+    calendar_allow_private_urls: bool = False
 
     @property
     def is_sqlite(self) -> bool:
@@ -218,6 +226,12 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         login_known_ip_days=_int(env, "LOGIN_KNOWN_IP_DAYS", 30),
         trusted_proxy_hops=_proxy_hops(env),
         student_overlap=_student_overlap(env),
+        calendar_refresh_minutes=max(1, _int(env, "CALENDAR_REFRESH_MINUTES", 15)),
+        calendar_max_feed_bytes=_int(env, "CALENDAR_MAX_FEED_BYTES", 10 * 1024 * 1024),
+        calendar_fetch_timeout_seconds=_int(env, "CALENDAR_FETCH_TIMEOUT_SECONDS", 20),
+        calendar_horizon_days=_int(env, "CALENDAR_HORIZON_DAYS", 180),
+        calendar_allow_private_urls=env.get("CALENDAR_ALLOW_PRIVATE_URLS", "").lower()
+        in {"1", "true", "yes"},
     )
 
 

@@ -112,6 +112,7 @@ class NotificationKind(str, Enum):
     tutor_moved = "tutor_moved"
     tutor_cancelled = "tutor_cancelled"
     tutor_digest = "tutor_digest"  # one per local day: "tutor_digest:2026-11-30"
+    tutor_calendar_broken = "tutor_calendar_broken"  # one per source: "...:<source id>"
 
     def key(self, suffix: str = "") -> str:
         """What ``notification.kind`` stores for this kind (plain text)."""
