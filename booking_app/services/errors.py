@@ -262,3 +262,10 @@ class InviteRevoked(DomainError):
     code = "invite_revoked"
     http_status = 410
     default_detail = "Your tutor has revoked this invite link."
+
+
+class TooManyCalendars(Conflict):
+    """A tutor connects at most services.calendar_sources.MAX_SOURCES calendars."""
+
+    code = "too_many_calendars"
+    default_detail = "No more calendars can be connected."
