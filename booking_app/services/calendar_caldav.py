@@ -26,7 +26,7 @@ from booking_app.services.calendar_sources import (
     account_of,
     add_source,
 )
-from booking_app.services.errors import NotFound, ValidationFailed
+from booking_app.services.errors import CalendarUnavailable, NotFound, ValidationFailed
 from booking_app.services.validation import FieldError
 
 
@@ -76,13 +76,17 @@ def add_caldav(
 
 
 def calendars(tutor_id: int, source_id: int) -> list[caldav_client.RemoteCalendar]:
-    """The account's calendars, for the push/pull pickers (CaldavError on failure)."""
+    """The account's calendars, for the push/pull pickers (CalendarUnavailable when the
+    server can't be used)."""
     with read_scope() as session:
         source = repo.get(session=session, source_id=source_id, tutor_id=tutor_id)
         if source is None or source.kind is not CalendarKind.caldav:
             raise NotFound(SOURCE_NOT_FOUND)
         session.expunge(source)
-    return caldav_client.list_calendars(account_of(source))
+    try:
+        return caldav_client.list_calendars(account_of(source))
+    except caldav_client.CaldavError as exc:
+        raise CalendarUnavailable(str(exc)) from exc
 
 
 def choose_calendars(

@@ -269,3 +269,11 @@ class TooManyCalendars(Conflict):
 
     code = "too_many_calendars"
     default_detail = "No more calendars can be connected."
+
+
+class CalendarUnavailable(DomainError):
+    """A connected calendar's server could not be used right now (down, wrong password)."""
+
+    code = "calendar_unavailable"
+    http_status = 502
+    default_detail = "The calendar server could not be reached."
