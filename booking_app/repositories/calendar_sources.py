@@ -143,6 +143,13 @@ def push_targets(*, session: Session, tutor_id: int) -> list[int]:
     return list(session.execute(query).scalars())
 
 
+def ensure_push(*, session: Session, source_id: int, send_after: datetime) -> None:
+    """One pending push row for the account (none added if one is pending already)."""
+    if pending_push(session=session, source_id=source_id) is None:
+        session.add(CalendarPush(source_id=source_id, send_after=send_after))
+        session.flush()
+
+
 def pending_push(*, session: Session, source_id: int) -> CalendarPush | None:
     query = select(CalendarPush).where(
         CalendarPush.source_id == source_id, CalendarPush.status == PENDING

@@ -55,9 +55,7 @@ def mark_changed(session: Session, tutor_id: int | None, now: datetime | None) -
     if not tutor_id:
         return
     for source_id in repo.push_targets(session=session, tutor_id=tutor_id):
-        if repo.pending_push(session=session, source_id=source_id) is None:
-            session.add(CalendarPush(source_id=source_id, send_after=now or _epoch()))
-    session.flush()
+        repo.ensure_push(session=session, source_id=source_id, send_after=now or _epoch())
 
 
 def _epoch() -> datetime:

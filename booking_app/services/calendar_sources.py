@@ -275,6 +275,9 @@ def _store(
         source.last_attempt_at = source.last_success_at = now
         source.failures, source.last_error, source.broken_notified = 0, None, False
         source.next_refresh_at = now + timedelta(minutes=get_settings().calendar_refresh_minutes)
+        if source.kind is CalendarKind.caldav and source.push_calendar:
+            # each refresh also checks our pushed events (re-creates those deleted there)
+            repo.ensure_push(session=session, source_id=snap.id, send_after=now)
         if expanded is not None:
             refresh_next_free(session, snap.tutor_id, now)
         realtime.publish_on_commit(session, (snap.tutor_id,))
