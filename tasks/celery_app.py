@@ -73,7 +73,10 @@ def _beat_schedule() -> dict[str, dict[str, Any]]:
             "task": "tasks.calendars.refresh_calendars",
             "schedule": timedelta(minutes=1),
         },
-        "push-calendars": {"task": "tasks.calendars.push_calendars", "schedule": timedelta(minutes=1)},
+        "push-calendars": {
+            "task": "tasks.calendars.push_calendars",
+            "schedule": timedelta(minutes=1),
+        },
         # The outbox scan (reminders, retries, morning digests); NOTIFY_SCAN_SECONDS, default 60.
         "scan-notifications": {
             "task": SCAN_NOTIFICATIONS,

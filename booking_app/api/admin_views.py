@@ -46,7 +46,9 @@ from booking_app import clock
 from booking_app.integrations.csv_export import csv_bytes
 
 # Never a field of any view (so never listed, shown, edited, exported or imported).
-SECRET_COLUMNS = frozenset({"password_hash", "calendar_token", "booking_token", "session_uuid"})
+SECRET_COLUMNS = frozenset(
+    {"password_hash", "calendar_token", "booking_token", "session_uuid", "secret_enc"}
+)
 # Written by the app itself: shown, never typed in by hand.
 SYSTEM_COLUMNS = frozenset({"created_at", "updated_at"})
 REDACTED = "[hidden]"

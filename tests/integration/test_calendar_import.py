@@ -238,3 +238,34 @@ def test_only_the_owner_removes_a_source_and_its_rows_go_with_it(
     with read_scope() as session:
         assert session.execute(sa.select(sa.func.count(BusyBlock.id))).scalar_one() == 0
     assert calendar_sources.list_sources(tutor) == []
+
+
+def test_admin_sees_every_sources_health_but_not_its_address(
+    sqlite_db: str, server: FeedServer
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from booking_app.api.app import api
+    from booking_app.services import accounts, sessions
+    from tests.support import clock
+
+    tutor = add_tutor()
+    source = connect(tutor, server, "/secret-token-abc/basic.ics", b"", status=404)
+    calendar_sources.refresh(source, now=NOW)
+    admin_id = accounts.create_admin(
+        email="admin@example.com", name="Ada Admin", phone="+380671110000", password="admin-pass-1"
+    )
+    client = TestClient(api)
+    client.cookies.set(
+        "session", sessions.open_session(user_id=admin_id, role="admin", now=clock.now())
+    )
+    listing = client.get("/admin/calendar-source/list")
+    assert listing.status_code == 200
+    assert "answered 404" in listing.text and "Personal" in listing.text
+    assert "secret-token-abc" not in listing.text and "127.0.0.1" not in listing.text
+    detail = client.get("/admin/calendar-source/detail", params={"pk": source})
+    assert detail.status_code == 200 and "secret-token-abc" not in detail.text
+    client.cookies.set(
+        "session", sessions.open_session(user_id=tutor, role="tutor", now=clock.now())
+    )
+    assert client.get("/admin/calendar-source/list", follow_redirects=False).status_code == 303
