@@ -17,6 +17,7 @@ transaction) until the source recovers.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
@@ -38,6 +39,7 @@ from booking_app.services.errors import NotFound, TooManyCalendars
 from booking_app.services.next_free import refresh_next_free
 from booking_app.services.validation import FieldError
 
+log = logging.getLogger(__name__)
 MAX_SOURCES = 10
 BROKEN_AFTER = 3  # failures in a row before the tutor is told (one blip is not news)
 MAX_BACKOFF = timedelta(hours=6)
@@ -249,6 +251,9 @@ def refresh(source_id: int, *, now: datetime) -> str:
         )  # fmt: skip
     except (ical_import.FeedError, caldav_client.CaldavError) as exc:
         return _fail(snap, str(exc), now)
+    except Exception:  # a library bug on an odd feed: recorded and backed off, not a crash loop
+        log.exception("calendar source %s: unexpected failure", snap.id)
+        return _fail(snap, "The calendar could not be read (unexpected error).", now)
     return _store(snap, expanded, now, etag, last_modified)
 
 

@@ -269,3 +269,21 @@ def test_admin_sees_every_sources_health_but_not_its_address(
         "session", sessions.open_session(user_id=tutor, role="tutor", now=clock.now())
     )
     assert client.get("/admin/calendar-source/list", follow_redirects=False).status_code == 303
+
+
+def test_the_beat_runs_the_refresh_task_every_minute_and_it_refreshes_due_sources(
+    sqlite_db: str, server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tasks import calendars
+    from tasks.celery_app import app
+    from tests.support import clock
+
+    schedule = {entry["task"]: entry["schedule"] for entry in app.conf.beat_schedule.values()}
+    assert schedule[calendars.REFRESH_CALENDARS] == timedelta(minutes=1)
+    assert schedule[calendars.PUSH_CALENDARS] == timedelta(minutes=1)
+    tutor = add_tutor()
+    connect(tutor, server, "/beat.ics", feeds.dentist_monday())
+    clock.freeze(monkeypatch, NOW)
+    assert calendars.refresh_calendars.run() == 1
+    assert calendars.refresh_calendars.run() == 0  # next one in 15 minutes
+    assert calendar_sources.list_sources(tutor)[0].event_count == 1
