@@ -28,6 +28,7 @@ from urllib.parse import unquote, urlsplit
 
 import icalendar
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from booking_app.config import get_settings
@@ -47,7 +48,9 @@ from booking_app.services.calendar_sources import OUR_UID_SUFFIX, account_of
 PRODID = "-//TutorBook//Lessons//EN"
 MAX_BACKOFF = timedelta(hours=6)
 FIRST_RETRY = timedelta(minutes=1)
-PAST = timedelta(days=1)  # lessons this far back are still kept in step
+PAST = timedelta(days=1)
+SENDING = "sending"
+SEND_LEASE = timedelta(minutes=5)  # lessons this far back are still kept in step
 
 
 def mark_changed(session: Session, tutor_id: int | None, now: datetime | None) -> None:
@@ -102,12 +105,27 @@ class _Plan:
     pushed: dict[int, CalendarPushedEvent]
 
 
-def _claim(push_id: int) -> bool:
+def _claim(push_id: int, now: datetime) -> bool:
+    """Take the row: pending, and no other send of the same account under way (two
+    workers pushing one account at once would race on what the server holds). A
+    send's ``send_after`` becomes its lease, so a killed worker blocks the account for
+    SEND_LEASE at most; its work is redone by the next pending row (every refresh of
+    the account adds one)."""
+    other = aliased(CalendarPush)
+    busy = (
+        sa.select(other.id)
+        .where(
+            other.source_id == CalendarPush.source_id,
+            other.status == SENDING,
+            other.send_after > now,
+        )
+        .exists()
+    )
     with session_scope(write=True) as session:
         result = session.execute(
             sa.update(CalendarPush)
-            .where(CalendarPush.id == push_id, CalendarPush.status == repo.PENDING)
-            .values(status="sending")
+            .where(CalendarPush.id == push_id, CalendarPush.status == repo.PENDING, ~busy)
+            .values(status=SENDING, send_after=now + SEND_LEASE)
         )
         return bool(result.rowcount)
 
@@ -133,7 +151,7 @@ def _plan(push_id: int, now: datetime) -> _Plan | None:
 
 def send(push_id: int, *, now: datetime) -> str:
     """Claim the row, re-read, push the difference; "sent", "failed" or "skipped"."""
-    if not _claim(push_id):
+    if not _claim(push_id, now):
         return "skipped"
     plan = _plan(push_id, now)
     if plan is None:

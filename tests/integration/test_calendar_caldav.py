@@ -231,3 +231,21 @@ def test_server_down_never_blocks_booking_and_recovers(sqlite_db: str, tmp_path:
             session.commit()
         assert push_all(source, NOW + timedelta(minutes=2)) == ["sent"]
         assert len(remote_events(again, row.push_calendar)) == 1
+
+
+def test_one_send_per_account_at_a_time_and_a_killed_send_expires(db: str, dav: Radicale) -> None:
+    tutor = add_tutor()
+    service = add_service(tutor, minutes=60)
+    source, lessons = connected(dav, tutor)
+    [first] = pending(source)
+    with read_scope() as session:  # a worker claimed it and died mid-send
+        row = session.get(CalendarPush, first.id)
+        row.status, row.send_after = "sending", NOW + timedelta(minutes=5)
+        session.add(row)
+        session.commit()
+    create_booking(form(tutor, service, start=MON_10.isoformat()), student_id=None, now=NOW)
+    [second] = pending(source)
+    assert calendar_push.send(second.id or 0, now=NOW) == "skipped"  # the lease holds
+    assert remote_events(dav, lessons) == []
+    assert calendar_push.send(second.id or 0, now=NOW + timedelta(minutes=6)) == "sent"
+    assert len(remote_events(dav, lessons)) == 1
