@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import caldav
 import icalendar
@@ -44,23 +44,38 @@ class RemoteCalendar:
     name: str
 
 
-def _client(account: Account) -> caldav.DAVClient:
-    parts = urlsplit(account.url)
+def _guard(url: str, account: Account) -> None:
+    """The SSRF rule of feeds for a CalDAV URL: the server's, and every calendar URL the
+    server handed back (a hostile server could list one on our own network)."""
+    parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise CaldavError("The server address must start with https://.")
-    try:  # the same SSRF rule as feeds; the library connects by name (no pinning here)
+    try:  # the library connects by name after this check (no pinning, unlike feeds)
         public_addresses(
             parts.hostname, parts.port or (443 if parts.scheme == "https" else 80),
             allow_private=account.allow_private,
         )  # fmt: skip
     except FeedError as exc:
         raise CaldavError(str(exc)) from exc
-    return caldav.DAVClient(
+
+
+def _client(account: Account, *urls: str) -> caldav.DAVClient:
+    for url in (account.url, *urls):
+        _guard(url, account)
+    client = caldav.DAVClient(
         url=account.url,
         username=account.username,
         password=account.password,
         timeout=account.timeout,
     )
+
+    def check_redirect(response: requests.Response, *_args: Any, **_kwargs: Any) -> None:
+        """requests follows redirects itself; each target passes the same rule first."""
+        if response.is_redirect:
+            _guard(urljoin(response.url, response.headers.get("location", "")), account)
+
+    client.session.hooks["response"].append(check_redirect)
+    return client
 
 
 def _translate(exc: Exception) -> CaldavError:
@@ -107,7 +122,7 @@ def read_events(
 
     def work() -> list[icalendar.Calendar]:
         found: list[icalendar.Calendar] = []
-        with _client(account) as client:
+        with _client(account, *calendar_urls) as client:
             for url in calendar_urls:
                 calendar = client.calendar(url=url)
                 for item in calendar.search(start=start, end=end, event=True, expand=False):
@@ -121,7 +136,7 @@ def put_event(account: Account, calendar_url: str, ical: str) -> str:
     """Create or overwrite the event (same UID, same resource); returns its href."""
 
     def work() -> str:
-        with _client(account) as client:
+        with _client(account, calendar_url) as client:
             event = client.calendar(url=calendar_url).save_event(ical)
             return str(event.url)
 
@@ -132,7 +147,7 @@ def delete_event(account: Account, href: str) -> None:
     """Remove the event; already gone is fine."""
 
     def work() -> None:
-        with _client(account) as client:
+        with _client(account, href) as client:
             try:
                 caldav.Event(client=client, url=href).delete()
             except dav_error.NotFoundError:
@@ -145,7 +160,7 @@ def hrefs(account: Account, calendar_url: str) -> set[str]:
     """The resources in the calendar (one PROPFIND, no event bodies)."""
 
     def work() -> set[str]:
-        with _client(account) as client:
+        with _client(account, calendar_url) as client:
             children = client.calendar(url=calendar_url).children()
             return {str(url) for url, _kind, _name in children}
 

@@ -249,3 +249,28 @@ def test_one_send_per_account_at_a_time_and_a_killed_send_expires(db: str, dav: 
     assert remote_events(dav, lessons) == []
     assert calendar_push.send(second.id or 0, now=NOW + timedelta(minutes=6)) == "sent"
     assert len(remote_events(dav, lessons)) == 1
+
+
+def test_a_redirect_to_a_private_address_is_not_followed(
+    sqlite_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server (here a loopback one, allowed) redirecting to the metadata address: the
+    redirect target is checked like the address typed in (with private ones refused
+    except loopback, so the test's server itself stays reachable)."""
+    from booking_app.integrations import caldav_client, ical_import
+    from tests.support.feed_server import Feed, feed_server
+
+    real = ical_import.public_addresses
+
+    def loopback_only(host: str, port: int, *, allow_private: bool) -> list[str]:
+        return real(host, port, allow_private=host == "127.0.0.1")
+
+    monkeypatch.setattr(caldav_client, "public_addresses", loopback_only)
+    with feed_server() as server:
+        server.feeds["/dav/"] = Feed(status=307, location="http://169.254.169.254/latest/")
+        account = caldav_client.Account(server.url("/dav/"), USER, PASSWORD, 3, False)
+        with pytest.raises(caldav_client.CaldavError, match="private network"):
+            caldav_client.list_calendars(account)
+    # only the redirect check says "private network" (the server itself is allowed), and
+    # nothing but the server was asked
+    assert {path for path, _ in server.seen} == {"/dav/"}

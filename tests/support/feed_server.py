@@ -69,6 +69,8 @@ def _handler(state: FeedServer) -> type[BaseHTTPRequestHandler]:
             except (BrokenPipeError, ConnectionResetError):
                 pass
 
+        do_PROPFIND = do_GET  # noqa: N815 (a CalDAV client's first request, for redirect tests)
+
     return Handler
 
 

@@ -135,3 +135,12 @@ def test_webcal_is_https_and_other_schemes_are_refused() -> None:
     for bad in ("file:///etc/passwd", "ftp://example.com/x.ics", "example.com/x.ics"):
         with pytest.raises(ical_import.FeedError):
             ical_import.normalize_url(bad)
+
+
+def test_caldav_calendar_urls_on_a_private_network_are_refused() -> None:
+    from booking_app.integrations import caldav_client
+
+    # the server is a public IP literal (no DNS lookup in a unit test)
+    account = caldav_client.Account("https://93.184.216.34/dav/", "u", "p", 5, False)
+    with pytest.raises(caldav_client.CaldavError, match="private network"):
+        caldav_client.hrefs(account, "http://169.254.169.254/latest/")
