@@ -47,6 +47,7 @@ def add_caldav(
     user = fields.take(
         "username", lambda: f.clean_text(username, max_len=200, required="Type the user name.")
     )
+    clean_name = fields.take("name", lambda: f.clean_text(name, max_len=100))
     if not (password or "").strip():
         fields.add_error("password", "Type the app password.")
     fields.raise_if_invalid()
@@ -65,7 +66,7 @@ def add_caldav(
     source = CalendarSource(
         tutor_id=tutor_id,
         kind=CalendarKind.caldav,
-        name=f.clean_text(name, max_len=100) or (urlsplit(server).hostname or "CalDAV")[:100],
+        name=clean_name or (urlsplit(server).hostname or "CalDAV")[:100],
         url=server,
         username=user,
         secret_enc=secret_box.seal(password.strip()),

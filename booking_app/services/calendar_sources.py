@@ -109,10 +109,6 @@ def list_sources(tutor_id: int) -> list[SourceView]:
         return [_view(s, tz_name) for s in repo.list_for_tutor(session=session, tutor_id=tutor_id)]
 
 
-def _clean_name(raw: str, fallback: str) -> str:
-    return f.clean_text(raw, max_len=100) or fallback[:100]
-
-
 def add_ical(tutor_id: int, url: str, name: str, *, now: datetime) -> SourceView:
     """Connect a feed; its first refresh is due at once (the page runs it right away)."""
     settings = get_settings()
@@ -120,12 +116,13 @@ def add_ical(tutor_id: int, url: str, name: str, *, now: datetime) -> SourceView
     clean_url = fields.take(
         "url", lambda: _checked_feed_url(url, settings.calendar_allow_private_urls)
     )
+    clean_name = fields.take("name", lambda: f.clean_text(name, max_len=100))
     fields.raise_if_invalid()
     assert clean_url is not None
     source = CalendarSource(
         tutor_id=tutor_id,
         kind=CalendarKind.ical,
-        name=_clean_name(name, urlsplit(clean_url).hostname or "Calendar"),
+        name=clean_name or (urlsplit(clean_url).hostname or "Calendar")[:100],
         url=clean_url,
         next_refresh_at=now,
         created_at=now,

@@ -76,3 +76,12 @@ def test_a_failing_refresh_shows_its_error(sqlite_db: str, server: FeedServer) -
     events = run(page.refresh(source))
     assert "Work: This address does not return an iCalendar" in " ".join(toasts(events, "error"))
     assert page.sources[0].last_error and not page.sources[0].healthy
+
+
+def test_garbage_arguments_are_refused_not_crashed(sqlite_db: str, server: FeedServer) -> None:
+    tutor = add_tutor()
+    page = Tab("/tutor/calendars", user=(tutor, "tutor")).state(CalendarsState)
+    for junk in ("abc", None, [1], {"id": 1}):
+        assert toasts(run(page.refresh(junk)), "error")  # type: ignore[arg-type]
+        assert toasts(run(page.remove(junk)), "error")  # type: ignore[arg-type]
+    assert page.working == 0

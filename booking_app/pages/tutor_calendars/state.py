@@ -46,6 +46,14 @@ class CalendarOption:
     name: str = ""
 
 
+def _as_id(value: Any) -> int:
+    """A source id from the browser (any value may arrive): garbage is 0, found by nobody."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
 def _items(views: list[calendar_sources.SourceView]) -> list[SourceItem]:
     return [
         SourceItem(**{k: getattr(v, k) for k in SourceItem.__dataclass_fields__}) for v in views
@@ -85,11 +93,11 @@ class CalendarsState(rx.State):
         if tutor is None:
             yield refused()
             return
-        self.working = source_id
+        self.working = _as_id(source_id)
         yield
         try:
             view = await offload(
-                calendar_sources.refresh_now, tutor.id, int(source_id), now=clock.now()
+                calendar_sources.refresh_now, tutor.id, _as_id(source_id), now=clock.now()
             )
         except DomainError as exc:
             self.working = 0
@@ -108,10 +116,10 @@ class CalendarsState(rx.State):
         if tutor is None:
             yield refused()
             return
-        self.working = source_id
+        self.working = _as_id(source_id)
         yield
         try:
-            await offload(calendar_sources.remove, tutor.id, int(source_id), now=clock.now())
+            await offload(calendar_sources.remove, tutor.id, _as_id(source_id), now=clock.now())
         except DomainError as exc:
             self.working = 0
             yield error_toast(exc)
@@ -128,25 +136,26 @@ class CalendarsState(rx.State):
         if tutor is None:
             yield refused()
             return
-        self.working = source_id
+        self.working = _as_id(source_id)
         yield
         try:
-            found = await offload(calendar_caldav.calendars, tutor.id, int(source_id))
+            found = await offload(calendar_caldav.calendars, tutor.id, _as_id(source_id))
         except DomainError as exc:
             self.working = 0
             yield error_toast(exc)
             return
         self.options = [CalendarOption(c.url, c.name) for c in found]
         self.push_choice, self.pull_choices = "", []
-        self.picking, self.working = int(source_id), 0
+        self.picking, self.working = _as_id(source_id), 0
 
     @rx.event
     def set_push(self, url: str) -> None:
-        self.push_choice = url
+        self.push_choice = str(url)[:2000]
 
     @rx.event
     def toggle_pull(self, url: str) -> None:
-        chosen = list(self.pull_choices)
+        url = str(url)[:2000]
+        chosen = list(self.pull_choices)[:50]
         self.pull_choices = [u for u in chosen if u != url] if url in chosen else [*chosen, url]
 
     @rx.event
