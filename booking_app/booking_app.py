@@ -19,6 +19,7 @@ from booking_app.pages import (  # noqa: F401  (each module registers its page)
     my_bookings,
     register,
     tutor_availability,
+    tutor_calendars,
     tutor_lessons,
     tutor_profile,
     tutor_public,

@@ -180,6 +180,14 @@ class Settings:
     # days after the lesson ends.
     tentative_confirm_hours: int = 2
     outcome_edit_days: int = 7
+    # Connected calendars (issue 17: iCal import, CalDAV sync; README "Calendars: connect
+    # your other calendars"). Private/loopback feed addresses are refused unless
+    # CALENDAR_ALLOW_PRIVATE_URLS is set (SSRF; the tests set it for their loopback servers).
+    calendar_refresh_minutes: int = 15
+    calendar_max_feed_bytes: int = 10 * 1024 * 1024
+    calendar_fetch_timeout_seconds: int = 20
+    calendar_horizon_days: int = 180
+    calendar_allow_private_urls: bool = False
 
     @property
     def is_sqlite(self) -> bool:
@@ -246,6 +254,12 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         webhook_max_attempts=_int(env, "WEBHOOK_MAX_ATTEMPTS", 8),
         tentative_confirm_hours=_int(env, "TENTATIVE_CONFIRM_HOURS", 2),
         outcome_edit_days=_int(env, "OUTCOME_EDIT_DAYS", 7),
+        calendar_refresh_minutes=max(1, _int(env, "CALENDAR_REFRESH_MINUTES", 15)),
+        calendar_max_feed_bytes=_int(env, "CALENDAR_MAX_FEED_BYTES", 10 * 1024 * 1024),
+        calendar_fetch_timeout_seconds=_int(env, "CALENDAR_FETCH_TIMEOUT_SECONDS", 20),
+        calendar_horizon_days=_int(env, "CALENDAR_HORIZON_DAYS", 180),
+        calendar_allow_private_urls=env.get("CALENDAR_ALLOW_PRIVATE_URLS", "").lower()
+        in {"1", "true", "yes"},
     )
 
 

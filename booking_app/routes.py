@@ -21,6 +21,7 @@ TUTOR_AVAILABILITY = "/tutor/availability"
 TUTOR_LESSONS = "/tutor/lessons"
 TUTOR_REQUESTS = "/tutor/requests"
 TUTOR_PROFILE = "/tutor/profile"
+TUTOR_CALENDARS = "/tutor/calendars"  # connected calendars (issue 17)
 TUTOR_PUBLIC = "/t/[slug]"
 BOOKING = "/booking/[token]"
 MY_BOOKINGS = "/my/bookings"

@@ -68,6 +68,16 @@ def _beat_schedule() -> dict[str, dict[str, Any]]:
             "task": REFRESH_NEXT_FREE,
             "schedule": timedelta(minutes=5),
         },  # < next_free.LEAD
+        # Connected calendars (tasks/calendars.py): each source says when it is due
+        # (CALENDAR_REFRESH_MINUTES, backoff on failure); the CalDAV push outbox.
+        "refresh-calendars": {
+            "task": "tasks.calendars.refresh_calendars",
+            "schedule": timedelta(minutes=1),
+        },
+        "push-calendars": {
+            "task": "tasks.calendars.push_calendars",
+            "schedule": timedelta(minutes=1),
+        },
         # The outbox scan (reminders, retries, morning digests); NOTIFY_SCAN_SECONDS, default 60.
         "scan-notifications": {
             "task": SCAN_NOTIFICATIONS,

@@ -94,6 +94,28 @@ class _CurrentEngineSessions(sessionmaker):
         return Session(get_engine(), **kw)
 
 
+class CalendarHealthView(AdminModelView):
+    """Every connected calendar's health (issue 17), failing ones first, read-only. The
+    feed URL (a secret address), the CalDAV user and sealed password are not fields."""
+
+    fields = [
+        "id", "tutor_id", "kind", "name", "failures", "last_error", "last_success_at",
+        "last_attempt_at", "next_refresh_at", "event_count", "push_error", "pushed_at",
+    ]  # fmt: skip
+    searchable_fields = ["name", "last_error", "push_error"]
+    sortable_fields = ["id", "tutor_id", "failures", "last_success_at", "event_count"]
+    fields_default_sort = [("failures", True), ("id", False)]
+
+    def can_create(self, request: Request) -> bool:
+        return False
+
+    def can_edit(self, request: Request) -> bool:
+        return False
+
+    def can_delete(self, request: Request) -> bool:
+        return False
+
+
 VIEWS: list[tuple[type, str]] = [
     (m.TutorProfile, "fa fa-chalkboard-teacher"),
     (m.Subject, "fa fa-book"),
@@ -125,6 +147,13 @@ def build_admin() -> Admin:
     # Membership decides who may book and enter rooms (services/students, invites): read-only.
     admin.add_view(ReadOnlyView(m.ClassroomMembership, icon="fa fa-users"))
     admin.add_view(ReadOnlyView(m.ClassroomSession, icon="fa fa-video"))
+    admin.add_view(
+        CalendarHealthView(
+            m.CalendarSource,
+            icon="fa fa-sync",
+            menu_label="Calendar health",
+        )
+    )
     for model, icon in VIEWS:
         admin.add_view(AdminModelView(model, icon=icon))
     return admin

@@ -6,6 +6,12 @@ from booking_app.models.auth import SignInAttempt, UsedLoginTicket, UserSession
 from booking_app.models.availability import AvailabilityOverride, AvailabilityWindow, BusyBlock
 from booking_app.models.base import UTCDateTime
 from booking_app.models.booking import Booking
+from booking_app.models.calendar_sync import (
+    CalendarKind,
+    CalendarPush,
+    CalendarPushedEvent,
+    CalendarSource,
+)
 from booking_app.models.classroom import Classroom, ClassroomMembership, ClassroomSession
 from booking_app.models.enums import (
     SEAT_HOLDING_STATUSES,
@@ -46,6 +52,10 @@ __all__ = [
     "BookingStatus",
     "BusyBlock",
     "BusySource",
+    "CalendarKind",
+    "CalendarPush",
+    "CalendarPushedEvent",
+    "CalendarSource",
     "Classroom",
     "ClassroomMembership",
     "ClassroomSession",

@@ -57,3 +57,7 @@ class BusyBlock(SQLModel, table=True):
     title: str = Field(default="Busy", max_length=200)
     source: BusySource = enum_column(BusySource, BusySource.manual)
     external_uid: str | None = Field(default=None, max_length=255)
+    # Imported rows (issue 17) belong to their connected calendar and go with it.
+    calendar_source_id: int | None = Field(
+        default=None, foreign_key="calendar_source.id", ondelete="CASCADE", index=True
+    )

@@ -122,6 +122,7 @@ class NotificationKind(str, Enum):
     tutor_digest = "tutor_digest"  # one per local day: "tutor_digest:2026-11-30"
     tutor_webhook_disabled = "tutor_webhook_disabled"  # one per endpoint: "...:<endpoint id>"
     tutor_tentative = "tutor_tentative"  # today's tentative lessons: "tutor_tentative:<day>"
+    tutor_calendar_broken = "tutor_calendar_broken"  # one per source: "...:<source id>"
 
     def key(self, suffix: str = "") -> str:
         """What ``notification.kind`` stores for this kind (plain text)."""

@@ -136,10 +136,16 @@ def booked_lessons_between(
 
 
 def upcoming_busy_blocks(*, session: Session, tutor_id: int, after: datetime) -> list[BusyBlock]:
-    """Busy blocks ending after ``after``, by start."""
+    """The tutor's own busy blocks ending after ``after``, by start. Rows imported from a
+    connected calendar are left out: there may be thousands, and the "Connected
+    calendars" page sums them up per source (issue 17)."""
     query = (
         select(BusyBlock)
-        .where(BusyBlock.tutor_id == tutor_id, BusyBlock.ends_at > after)
+        .where(
+            BusyBlock.tutor_id == tutor_id,
+            BusyBlock.ends_at > after,
+            BusyBlock.calendar_source_id.is_(None),  # type: ignore[union-attr]
+        )
         .order_by(BusyBlock.starts_at, BusyBlock.id)
     )
     return list(session.exec(query))
@@ -154,12 +160,20 @@ def add_busy_block(*, session: Session, block: BusyBlock) -> BusyBlock:
 def delete_busy_block(*, session: Session, tutor_id: int, block_id: int) -> bool:
     """Delete the tutor's block; False if there is none with that id (or it isn't theirs)."""
     result = session.execute(
-        sa.delete(BusyBlock).where(BusyBlock.id == block_id, BusyBlock.tutor_id == tutor_id)
+        sa.delete(BusyBlock).where(
+            BusyBlock.id == block_id,
+            BusyBlock.tutor_id == tutor_id,
+            BusyBlock.calendar_source_id.is_(None),  # type: ignore[union-attr]
+        )
     )
     return bool(result.rowcount)
 
 
 def busy_block(*, session: Session, tutor_id: int, block_id: int) -> BusyBlock | None:
-    """The tutor's busy block, or None (also when it is another tutor's)."""
+    """The tutor's own busy block, or None (also when it is another tutor's, or imported
+    from a connected calendar: the next refresh would bring it back, so it is changed
+    in that calendar)."""
     block = session.get(BusyBlock, block_id)
-    return block if block is not None and block.tutor_id == tutor_id else None
+    if block is None or block.tutor_id != tutor_id or block.calendar_source_id is not None:
+        return None
+    return block

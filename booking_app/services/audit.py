@@ -18,7 +18,16 @@ from booking_app.repositories import audit as repo
 
 # Never shown, exported or logged: capabilities (booking / calendar tokens, room ids) and
 # password hashes. Outbox bodies embed private booking links, so they are left out too.
-SECRET_COLUMNS = frozenset({"password_hash", "calendar_token", "booking_token", "session_uuid"})
+SECRET_COLUMNS = frozenset(
+    {
+        "password_hash",
+        "calendar_token",
+        "booking_token",
+        "session_uuid",
+        "secret_enc",
+        "secret_encrypted",
+    }
+)
 NOT_LOGGED = SECRET_COLUMNS | {"body"}
 
 

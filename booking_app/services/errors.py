@@ -303,3 +303,18 @@ class OutcomeClosed(Conflict):
 
     code = "outcome_closed"
     default_detail = "The outcome of this lesson can no longer be changed."
+
+
+class TooManyCalendars(Conflict):
+    """A tutor connects at most services.calendar_sources.MAX_SOURCES calendars."""
+
+    code = "too_many_calendars"
+    default_detail = "No more calendars can be connected."
+
+
+class CalendarUnavailable(DomainError):
+    """A connected calendar's server could not be used right now (down, wrong password)."""
+
+    code = "calendar_unavailable"
+    http_status = 502
+    default_detail = "The calendar server could not be reached."

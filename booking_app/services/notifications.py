@@ -292,6 +292,10 @@ def _reread(
         repo.booking_context(session=session, booking_id=row.booking_id) if row.booking_id else None
     )
     problem = _why_not(row, ctx, now)
+    if problem is None and K.of(row.kind) is K.tutor_calendar_broken:
+        from booking_app.services.calendar_sources import still_broken  # no import cycle
+
+        problem = still_broken(session, row.kind)
     if problem or row.chat_id is None:
         row.status, row.last_error = NotificationStatus.cancelled, problem or "no chat"
         row.lease_until = row.sent_at = None

@@ -55,7 +55,7 @@ from booking_app.scheduling import (
     describe,
     describe_for_tutor,
 )
-from booking_app.services import notifications
+from booking_app.services import calendar_push, notifications
 from booking_app.services.errors import DomainError, NotFound, SlotUnavailable, TrialTaken
 from booking_app.services.next_free import refresh_next_free
 from booking_app.services.webhooks import events as webhook_events
@@ -213,6 +213,7 @@ def locked_schedule(
                 write.lock(tutor_id)
             yield write
             refresh_next_free(session, write.tutor_id, write.now)  # marketplace card, same commit
+            calendar_push.mark_changed(session, write.tutor_id, write.now)  # CalDAV outbox
     except IntegrityError as exc:
         translated = translate(exc, by_tutor=by_tutor)
         if isinstance(translated, DomainError):

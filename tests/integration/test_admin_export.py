@@ -15,6 +15,8 @@ from booking_app.api.admin import build_admin
 from booking_app.db import read_scope
 from booking_app.models import Booking, ClassroomSession, User
 from tests.integration.admin_helpers import (
+    CALENDAR_SECRET_SEALED,
+    CALENDAR_SECRET_URL,
     EVIL_NAME,
     build_world,
     client_for,
@@ -48,6 +50,7 @@ def test_no_view_lists_shows_or_exports_a_secret(db: str) -> None:
         secrets = list(session.exec(select(Booking.booking_token)))
         secrets += session.exec(select(ClassroomSession.session_uuid))
         secrets += [h for h in session.exec(select(User.password_hash)) if len(h) > 20]
+    secrets += [CALENDAR_SECRET_URL, "private-5ecre7abcdef", CALENDAR_SECRET_SEALED]
     assert world.booking_token in secrets and len(secrets) >= 5
     client = client_for(world.admin_id)
     for view in build_admin()._views:
