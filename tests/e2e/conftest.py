@@ -196,6 +196,7 @@ def new_page(browser: Any, live_app: LiveApp) -> Iterator[Callable[..., Any]]:
         context.close()
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own, which reads the group marker
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark everything under tests/e2e as `e2e` (`-m "not e2e"` gives a quick run).
 
