@@ -162,6 +162,13 @@ class Settings:
     # A student booking a time when they already have a lesson (with any tutor):
     # "warn" asks "book anyway?", "block" refuses, "allow" says nothing.
     student_overlap: str = "warn"
+    # Programs using /api/v1 (README "Using the API"): access JWT and refresh-token
+    # lifetimes, and the rate limit per token and per IP (requests per window; 0 = off).
+    api_access_ttl_minutes: int = 15
+    api_refresh_ttl_days: int = 30
+    api_rate_window_seconds: int = 60
+    api_rate_limit_per_token: int = 600
+    api_rate_limit_per_ip: int = 1200
 
     @property
     def is_sqlite(self) -> bool:
@@ -218,6 +225,11 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         login_known_ip_days=_int(env, "LOGIN_KNOWN_IP_DAYS", 30),
         trusted_proxy_hops=_proxy_hops(env),
         student_overlap=_student_overlap(env),
+        api_access_ttl_minutes=max(1, _int(env, "API_ACCESS_TTL_MINUTES", 15)),
+        api_refresh_ttl_days=max(1, _int(env, "API_REFRESH_TTL_DAYS", 30)),
+        api_rate_window_seconds=max(1, _int(env, "API_RATE_WINDOW_SECONDS", 60)),
+        api_rate_limit_per_token=max(0, _int(env, "API_RATE_LIMIT_PER_TOKEN", 600)),
+        api_rate_limit_per_ip=max(0, _int(env, "API_RATE_LIMIT_PER_IP", 1200)),
     )
 
 

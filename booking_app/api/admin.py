@@ -29,7 +29,7 @@ from booking_app.api.auth import clear_session_cookie, set_session_cookie
 from booking_app.api.client_ip import request_ip
 from booking_app.config import get_settings
 from booking_app.db import get_engine
-from booking_app.services import accounts, sessions
+from booking_app.services import accounts, admin_users, sessions
 from booking_app.services.errors import InvalidCredentials, TooManyAttempts
 from booking_app.services.session_tokens import SESSION_COOKIE
 
@@ -94,11 +94,11 @@ class UserView(AdminModelView):
         return False
 
     async def after_edit_committed(self, request: Request, obj: Any) -> None:
-        """A deactivated user is refused by every session check already; ending the
-        sessions too sends their open tabs to sign-in and keeps a later reactivation
-        from reviving them."""
+        """A deactivated user is refused by every session and token check already; ending
+        the sessions and revoking the tokens too sends their open tabs to sign-in and
+        keeps a later reactivation from reviving them (services/admin_users.py)."""
         if not obj.is_active:
-            sessions.end_all_sessions(int(obj.id))
+            admin_users.set_active(int(obj.id), False, now=clock.now())
 
 
 class NotificationView(AdminModelView):

@@ -26,8 +26,10 @@ from booking_app.services import accounts, classroom, dashboard, invites, studen
 router = APIRouter(tags=["classroom"])
 
 
-def _user(request: Request, authorization: str | None, *roles: str) -> accounts.SessionUser:
-    return caller(request, authorization, *roles)
+def _user(
+    request: Request, authorization: str | None, *roles: str, write: bool = False
+) -> accounts.SessionUser:
+    return caller(request, authorization, *roles, write=write)
 
 
 class NewLesson(BaseModel):
@@ -70,7 +72,7 @@ def lesson_invite(
     max_uses: int | None = None,
     authorization: str | None = Header(None),
 ) -> dict[str, Any]:
-    user = _user(request, authorization, "tutor")
+    user = _user(request, authorization, "tutor", write=True)
     link = invites.create_lesson_invite(
         lesson_id, tutor_id=user.id, now=clock.now(), ttl_hours=ttl_hours, max_uses=max_uses
     )
@@ -81,7 +83,7 @@ def lesson_invite(
 def resolve_lesson_invite(
     token: str, request: Request, authorization: str | None = Header(None)
 ) -> dict[str, Any]:
-    user = _user(request, authorization)
+    user = _user(request, authorization, write=True)
     uuid = invites.accept_lesson_invite(token, user_id=user.id, now=clock.now())
     return {"session_uuid": uuid}
 
@@ -93,7 +95,7 @@ def classroom_invite(
     max_uses: int | None = None,
     authorization: str | None = Header(None),
 ) -> dict[str, Any]:
-    user = _user(request, authorization, "tutor")
+    user = _user(request, authorization, "tutor", write=True)
     link = invites.create_classroom_invite(
         tutor_id=user.id, now=clock.now(), ttl_hours=ttl_hours, max_uses=max_uses
     )
@@ -104,7 +106,7 @@ def classroom_invite(
 def accept_classroom_invite(
     token: str, request: Request, authorization: str | None = Header(None)
 ) -> dict[str, Any]:
-    user = _user(request, authorization)
+    user = _user(request, authorization, write=True)
     return {"tutor_name": invites.accept_classroom_invite(token, user_id=user.id, now=clock.now())}
 
 
@@ -120,7 +122,7 @@ def my_invites(request: Request, authorization: str | None = Header(None)) -> di
 def revoke_all_invites(
     request: Request, authorization: str | None = Header(None)
 ) -> dict[str, Any]:
-    user = _user(request, authorization, "tutor")
+    user = _user(request, authorization, "tutor", write=True)
     return {"revoked": invites.revoke_all(user.id, now=clock.now())}
 
 
@@ -128,7 +130,7 @@ def revoke_all_invites(
 def revoke_invite(
     invite_id: str, request: Request, authorization: str | None = Header(None)
 ) -> dict[str, Any]:
-    user = _user(request, authorization, "tutor")
+    user = _user(request, authorization, "tutor", write=True)
     invites.revoke_invite(user.id, invite_id, now=clock.now())
     return {"invite_id": invite_id, "revoked": True}
 
@@ -167,7 +169,7 @@ async def my_students(
 def create_lesson(
     body: NewLesson, request: Request, authorization: str | None = Header(None)
 ) -> dict[str, Any]:
-    user = _user(request, authorization, "tutor")
+    user = _user(request, authorization, "tutor", write=True)
     created = students.create_lesson_for_student(
         user.id,
         body.student_id,

@@ -1,5 +1,6 @@
 """All tables; importing this package registers them on SQLModel.metadata (alembic, Reflex)."""
 
+from booking_app.models.api_token import ApiRateCounter, PersonalAccessToken, RefreshToken
 from booking_app.models.auth import SignInAttempt, UsedLoginTicket, UserSession
 from booking_app.models.availability import AvailabilityOverride, AvailabilityWindow, BusyBlock
 from booking_app.models.base import UTCDateTime
@@ -31,6 +32,9 @@ from booking_app.models.tutor import Subject, TutorProfile, TutorSubject
 from booking_app.models.user import User
 
 __all__ = [
+    "ApiRateCounter",
+    "PersonalAccessToken",
+    "RefreshToken",
     "SEAT_HOLDING_STATUSES",
     "AvailabilityOverride",
     "AvailabilityWindow",
