@@ -79,6 +79,11 @@ def _isolate_environment() -> None:
     # a unit test reach whatever app listens on the default port (tests opt in).
     os.environ["REALTIME_URL"] = "off"
     os.environ["SECRET_KEY"] = "test-secret-key-not-for-production-0123456789abcdef"
+    # The /api/v1 rate limit is off: the fuzzer and the ACL matrix send thousands of
+    # requests a minute from one client; tests/integration/test_api_rate_limit.py turns
+    # it on with low limits.
+    os.environ["API_RATE_LIMIT_PER_TOKEN"] = "0"
+    os.environ["API_RATE_LIMIT_PER_IP"] = "0"
 
 
 _isolate_environment()
