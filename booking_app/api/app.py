@@ -3,7 +3,7 @@
 from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
-from booking_app.api import auth, bookings, classroom, programs, realtime
+from booking_app.api import admin_api, auth, bookings, classroom, programs, realtime
 from booking_app.api.admin import ADMIN_PATH, build_admin
 from booking_app.api.errors import ERROR_RESPONSES, install_error_handlers
 from booking_app.api.rate_limit import RateLimitMiddleware
@@ -19,6 +19,7 @@ api.include_router(programs.router)
 api.include_router(bookings.router)
 api.include_router(classroom.router)
 api.include_router(realtime.router)
+api.include_router(admin_api.router)
 build_admin().mount_to(api)
 api.add_middleware(RateLimitMiddleware)
 install_error_handlers(api)  # last: its /api/ fallback is then tried last

@@ -27,7 +27,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute, Match, Mount, NoMatchFound, Router
 from starlette.types import Receive, Scope, Send
 
-from booking_app.services.errors import DomainError, SlotUnavailable, ValidationFailed
+from booking_app.services.errors import DomainError, InUse, SlotUnavailable, ValidationFailed
 
 API_PREFIX = "/api/"
 INTERNAL_DETAIL = "Something went wrong on our side. Please try again later."
@@ -81,7 +81,7 @@ def error_body(exc: DomainError) -> dict[str, Any]:
     body: dict[str, Any] = {"error": exc.code, "detail": exc.detail}
     if isinstance(exc, ValidationFailed):
         body["fields"] = exc.field_errors
-    if isinstance(exc, SlotUnavailable):
+    if isinstance(exc, SlotUnavailable | InUse):
         body["reason"] = exc.reason
     return body
 

@@ -301,3 +301,14 @@ class RateLimited(DomainError):
         seconds = max(1, int(retry_after_seconds))
         super().__init__(f"Too many requests. Try again in {seconds} s.")
         self.retry_after_seconds = seconds
+
+
+class InUse(Conflict):
+    """An admin delete of a row others still point at (a user with lessons, a subject
+    services use): `reason` names what refers to it ("lessons", "services", "self")."""
+
+    code = "in_use"
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(detail)
+        self.reason = reason

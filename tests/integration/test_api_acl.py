@@ -20,6 +20,8 @@ from booking_app.api import classroom
 from booking_app.api.app import api
 from tests.support.acl import Row, mismatches
 
+NEW_USER = {"name": "New User", "email": "new{serial}@example.com", "phone": "+380671234567",
+            "password": "long-enough-1", "role": "student", "timezone": "UTC"}  # fmt: skip
 LESSON = {"student_id": "{student}", "start_local": "{start}", "duration_min": 60}
 
 ROWS = [
@@ -48,6 +50,21 @@ ROWS = [
     Row("POST", "/api/v1/lessons",                     "401 403 403 200 403 403 403",
         json=LESSON),
     Row("GET", "/api/v1/dashboard",                    "401 200 200 200 200 403 200"),
+    Row("GET", "/api/v1/admin/users",                  "401 403 403 403 403 200 403"),
+    Row("POST", "/api/v1/admin/users",                 "401 403 403 403 403 201 403",
+        json=NEW_USER),
+    Row("GET", "/api/v1/admin/users/{user_id}",        "401 403 403 403 403 200 403"),
+    Row("PATCH", "/api/v1/admin/users/{user_id}",      "401 403 403 403 403 200 403",
+        json={"name": "Renamed"}),
+    Row("DELETE", "/api/v1/admin/users/{user_id}",     "401 403 403 403 403 204 403"),
+    Row("GET", "/api/v1/admin/tutors",                 "401 403 403 403 403 200 403"),
+    Row("DELETE", "/api/v1/admin/tutors/{user_id}",    "401 403 403 403 403 404 403"),
+    Row("GET", "/api/v1/admin/subjects",               "401 403 403 403 403 200 403"),
+    Row("POST", "/api/v1/admin/subjects",              "401 403 403 403 403 201 403",
+        json={"name": "New subject {serial}"}),
+    Row("PATCH", "/api/v1/admin/subjects/{subject_id}", "401 403 403 403 403 200 403",
+        json={"name": "Renamed {serial}"}),
+    Row("DELETE", "/api/v1/admin/subjects/{subject_id}", "401 403 403 403 403 204 403"),
 ]  # fmt: skip
 
 

@@ -26,7 +26,7 @@ from booking_app.models import Booking, ClassroomSession, Role, User
 from booking_app.services import api_tokens, invites
 from booking_app.services.sessions import open_session
 from tests.support import clock
-from tests.support.builders import add_lesson, add_student, add_tutor
+from tests.support.builders import add_lesson, add_student, add_subject, add_tutor
 
 IDENTITIES = ("anonymous", "student", "other_student", "tutor", "other_tutor", "admin", "read")
 _serial = itertools.count(1)
@@ -76,6 +76,7 @@ def build_world() -> dict[str, Any]:
         ).one()
     lesson_link = invites.create_lesson_invite(lesson, tutor_id=tutor, now=now)
     class_link = invites.create_classroom_invite(tutor_id=tutor, now=now)
+    subject = add_subject(f"Subject {n}")
     read = api_tokens.create_token(tutor, name="r", scope="read", expires_in_days=None, now=now)
     own = api_tokens.create_token(tutor, name="w", scope="write", expires_in_days=None, now=now)
     users = {"student": (student, "student"), "other_student": (other_student, "student"),
@@ -89,6 +90,7 @@ def build_world() -> dict[str, Any]:
         "lesson_invite": lesson_link.token, "classroom_invite": class_link.token,
         "invite_id": lesson_link.invite_id, "token_id": own.info.id, "student": student,
         "tutor": tutor, "other_student": other_student, "start": "2099-01-05T10:00",
+        "user_id": other_student, "subject_id": subject, "serial": n,
     }  # fmt: skip
 
 
