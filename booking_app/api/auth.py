@@ -86,8 +86,3 @@ def form_not_ready(request: Request, to: str = routes.LOGIN) -> Response:
     if referer.query and referer.path == back.split("?", 1)[0]:
         back = safe_next_path(f"{referer.path}?{referer.query}") or back
     return RedirectResponse(back, status_code=303)
-
-
-def current_user(request: Request, authorization: str | None) -> accounts.SessionUser | None:
-    """From `Authorization: Bearer <jwt>` (integrations) or the session cookie (browser)."""
-    return sessions.session_user(request_token(request, authorization))
