@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from booking_app.components.forms import form_message, named_field, submit_button
+from booking_app.components.forms import SELECT_CLASS, form_message, named_field, submit_button
 from booking_app.state.api_access import SHOWN_ONCE_ID, AccessRow, ApiAccessState
 
 S = ApiAccessState
@@ -20,8 +20,8 @@ def _choice(name: str, options: list[tuple[str, str]], default: str) -> rx.Compo
         id=f"{PREFIX}{name}",
         name=name,
         default_value=default,
-        class_name="rt-reset rt-SelectTrigger rt-r-size-2 rt-variant-surface",
-        style={"width": "100%", "min_height": "44px"},
+        class_name=SELECT_CLASS,
+        style={"width": "100%"},
     )
 
 
