@@ -117,6 +117,21 @@ async def lesson_room(
     return await off_loop(_lesson_room, request, authorization, lesson_id)
 
 
+def _booking_room(request: Request, authorization: str | None, token: str) -> LessonRoom:
+    user = _user(request, authorization)
+    lesson_id = classroom.lesson_of_booking(token, user_id=user.id)
+    return _lesson_room(request, authorization, lesson_id)
+
+
+@router.get("/api/v1/classroom/by-booking/{token}", response_model=LessonRoom)
+async def booking_room(
+    token: str, request: Request, authorization: str | None = Header(None)
+) -> LessonRoom:
+    """Booking -> classroom: the room of a booking's lesson, for its student or tutor
+    (`token` is the booking's private-link token)."""
+    return await off_loop(_booking_room, request, authorization, token)
+
+
 @router.get("/api/v1/classroom/{session_uuid}", response_model=RoomView)
 def room(session_uuid: str, request: Request, authorization: str | None = Header(None)) -> RoomView:
     user = _user(request, authorization)

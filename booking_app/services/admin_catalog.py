@@ -17,6 +17,7 @@ from booking_app.db import read_scope, session_scope
 from booking_app.models import Subject
 from booking_app.repositories import admin as admin_repo
 from booking_app.services.errors import InUse, NotFound, ValidationFailed
+from booking_app.services.validation import has_control_characters
 
 MAX_LIMIT = 100
 NAME_TAKEN = "A subject with this name exists already."
@@ -39,6 +40,8 @@ def _clean(name: str) -> tuple[str, str]:
         raise ValidationFailed({"name": "Enter the subject's name."})
     if len(name) > 80:
         raise ValidationFailed({"name": "At most 80 characters."})
+    if has_control_characters(name):
+        raise ValidationFailed({"name": "Use letters, digits and punctuation only."})
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:80]
     if not slug:  # a name with no Latin letters (e.g. Cyrillic): a stable slug from bytes

@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from booking_app.db import read_scope, session_scope
 from booking_app.models import PersonalAccessToken
 from booking_app.repositories import api_tokens as tokens_repo
+from booking_app.services import validation as v
 from booking_app.services.accounts import SessionUser
 from booking_app.services.errors import NotFound, ValidationFailed
 
@@ -76,6 +77,8 @@ def _clean(name: str, scope: str, expires_in_days: int | None) -> tuple[str, str
         errors["name"] = "Name the token (what uses it), e.g. “accounting export”."
     elif len(name) > MAX_NAME:
         errors["name"] = f"At most {MAX_NAME} characters."
+    elif v.has_control_characters(name):
+        errors["name"] = "Use letters, digits and punctuation only."
     if scope not in SCOPES:
         errors["scope"] = "Choose read or write."
     if expires_in_days is not None and not 1 <= expires_in_days <= MAX_DAYS:

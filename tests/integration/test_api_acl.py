@@ -36,6 +36,7 @@ ROWS = [
     Row("DELETE", "/api/v1/tokens/{token_id}",         "401 404 404 204 404 404 403"),
     Row("GET", "/api/v1/bookings/{token}",     "200 200 200 200 200 200 200"),
     Row("GET", "/api/v1/lessons/{lesson_id}/room",        "401 200 404 200 404 404 200"),
+    Row("GET", "/api/v1/classroom/by-booking/{token}", "401 200 404 200 404 404 200"),
     Row("GET", "/api/v1/classroom/{session_uuid}",     "401 200 404 200 404 404 200"),
     Row("POST", "/api/v1/lessons/{lesson_id}/invite",     "401 403 403 200 404 403 403"),
     Row("GET", "/api/v1/lesson-invites/resolve",       "401 200 403 200 403 403 403",

@@ -94,3 +94,19 @@ def test_deletes_refuse_while_referenced(db: str) -> None:
     assert client.delete(f"/api/v1/admin/subjects/{free}", headers=admin).status_code == 204
     listed = client.get("/api/v1/admin/subjects", headers=admin).json()
     assert [s["name"] for s in listed["results"]] == ["Algebra"]
+
+
+def test_nul_and_control_characters_are_field_errors_not_500(db: str) -> None:
+    """Found by the fuzzer on PostgreSQL (NUL in a token name was a 500)."""
+    admin = _auth(add_admin(), "admin")
+    client = TestClient(api, raise_server_exceptions=False)
+    for path, body in (("/api/v1/tokens", {"name": "a\x00b"}),
+                       ("/api/v1/admin/subjects", {"name": "Alg\x00ebra"}),
+                       ("/api/v1/admin/users", {"name": "Ol\x00ena", "email": "o@example.com",
+                        "phone": "+380671234567", "password": "long-enough-1"})):  # fmt: skip
+        refused = client.post(path, json=body, headers=admin)
+        assert refused.status_code == 422 and "name" in refused.json()["fields"], refused.text
+    for path in ("/api/v1/admin/users", "/api/v1/admin/subjects", "/api/v1/admin/tutors"):
+        assert client.get(path, params={"q": "a\x00"}, headers=admin).status_code == 200
+    login = client.post("/api/v1/auth/token", json={"email": "x\x00@example.com", "password": "p"})
+    assert login.status_code == 401

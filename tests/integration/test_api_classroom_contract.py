@@ -7,8 +7,11 @@ from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlmodel import select
 
 from booking_app.api.app import api
+from booking_app.db import session_scope
+from booking_app.models import Booking
 from booking_app.services import invites
 from booking_app.services.sessions import open_session
 from tests.support import clock
@@ -39,6 +42,16 @@ def test_resolve_and_room(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
     assert closed["session_uuid"] == got.json()["session_uuid"]
     assert closed["room_url"].endswith(f"/classroom/{closed['session_uuid']}")
     assert closed["opens_in_seconds"] > 0
+    # Booking -> classroom: the same room, for the booking's student (and tutor) only.
+    with session_scope() as session:
+        token = session.exec(select(Booking.booking_token).where(Booking.lesson_id == soon)).one()
+    by_booking = client.get(f"/api/v1/classroom/by-booking/{token}",
+                            headers=_auth(student, "student"))  # fmt: skip
+    assert by_booking.json() == open_now
+    outsider = add_student("ira@example.com")
+    refused = client.get(f"/api/v1/classroom/by-booking/{token}",
+                         headers=_auth(outsider, "student"))  # fmt: skip
+    assert (refused.status_code, refused.json()["error"]) == (404, "lesson_not_found")
 
 
 def test_my_students_limit_offset_and_page_aliases(db: str) -> None:
