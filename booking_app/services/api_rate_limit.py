@@ -13,6 +13,7 @@ API_RATE_LIMIT_PER_IP (0 turns that limit off).
 from __future__ import annotations
 
 import hashlib
+import logging
 from datetime import datetime
 from functools import lru_cache
 
@@ -24,6 +25,7 @@ from booking_app.repositories import api_rate as rate_repo
 from booking_app.services.errors import RateLimited
 
 REDIS_PREFIX = "api-rate:"
+log = logging.getLogger(__name__)
 
 
 def limits(token: str | None, ip: str) -> list[tuple[str, int]]:
@@ -76,7 +78,11 @@ def check(token: str | None, ip: str, *, now: datetime) -> None:
     window_start = moment - moment % window
     keys = [key for key, _ in pairs]
     if settings.redis_url:
-        counts = _count_redis(settings.redis_url, keys, window_start, window)
+        try:
+            counts = _count_redis(settings.redis_url, keys, window_start, window)
+        except redis.RedisError as exc:  # fail open: an outage must not take the API down
+            log.warning("API rate limit skipped, Redis unavailable: %s", exc)
+            return
     else:
         counts = _count_db(keys, window_start)
     if any(count > limit for count, (_, limit) in zip(counts, pairs, strict=True)):

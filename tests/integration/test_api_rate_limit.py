@@ -97,3 +97,13 @@ def test_limits_off_by_zero_and_old_windows_purged(
     api_rate_limit.check(None, "1.2.3.4", now=START + timedelta(minutes=9))
     with pytest.raises(RateLimited):
         api_rate_limit.check(None, "1.2.3.4", now=START + timedelta(minutes=9))
+
+
+def test_redis_outage_fails_open(
+    sqlite_db: str, limited: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing listens on port 9: requests go on (not counted) instead of failing."""
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:9/0")
+    get_settings.cache_clear()
+    client = TestClient(api)
+    assert [_get(client, "tbk_pat_a") for _ in range(5)] == [401] * 5
