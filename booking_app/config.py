@@ -188,6 +188,13 @@ class Settings:
     calendar_fetch_timeout_seconds: int = 20
     calendar_horizon_days: int = 180
     calendar_allow_private_urls: bool = False
+    # Programs using /api/v1 (README "Using the API"): access JWT and refresh-token
+    # lifetimes, and the rate limit per token and per IP (requests per window; 0 = off).
+    api_access_ttl_minutes: int = 15
+    api_refresh_ttl_days: int = 30
+    api_rate_window_seconds: int = 60
+    api_rate_limit_per_token: int = 600
+    api_rate_limit_per_ip: int = 1200
 
     @property
     def is_sqlite(self) -> bool:
@@ -260,6 +267,11 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         calendar_horizon_days=_int(env, "CALENDAR_HORIZON_DAYS", 180),
         calendar_allow_private_urls=env.get("CALENDAR_ALLOW_PRIVATE_URLS", "").lower()
         in {"1", "true", "yes"},
+        api_access_ttl_minutes=max(1, _int(env, "API_ACCESS_TTL_MINUTES", 15)),
+        api_refresh_ttl_days=max(1, _int(env, "API_REFRESH_TTL_DAYS", 30)),
+        api_rate_window_seconds=max(1, _int(env, "API_RATE_WINDOW_SECONDS", 60)),
+        api_rate_limit_per_token=max(0, _int(env, "API_RATE_LIMIT_PER_TOKEN", 600)),
+        api_rate_limit_per_ip=max(0, _int(env, "API_RATE_LIMIT_PER_IP", 1200)),
     )
 
 

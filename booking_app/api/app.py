@@ -3,9 +3,19 @@
 from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
-from booking_app.api import auth, bookings, classroom, feeds, realtime, webhooks
+from booking_app.api import (
+    admin_api,
+    auth,
+    bookings,
+    classroom,
+    feeds,
+    programs,
+    realtime,
+    webhooks,
+)
 from booking_app.api.admin import ADMIN_PATH, build_admin
 from booking_app.api.errors import ERROR_RESPONSES, install_error_handlers
+from booking_app.api.rate_limit import RateLimitMiddleware
 
 api = FastAPI(
     title="Tutor booking API",
@@ -14,12 +24,15 @@ api = FastAPI(
     responses=ERROR_RESPONSES,
 )
 api.include_router(auth.router)
+api.include_router(programs.router)
 api.include_router(bookings.router)
 api.include_router(classroom.router)
 api.include_router(feeds.router)
 api.include_router(realtime.router)
 api.include_router(webhooks.router)
+api.include_router(admin_api.router)
 build_admin().mount_to(api)
+api.add_middleware(RateLimitMiddleware)
 install_error_handlers(api)  # last: its /api/ fallback is then tried last
 
 

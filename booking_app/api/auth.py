@@ -1,4 +1,4 @@
-"""Session routes: swap a login ticket for the httpOnly cookie, sign out, and "me".
+"""Session routes: swap a login ticket for the httpOnly cookie, sign out (/me: api/programs.py).
 
 The cookie is httpOnly + SameSite=Lax (+ Secure when COOKIE_SECURE), so page scripts
 never see the JWT; sign-out is a POST so a third-party page cannot sign users out.
@@ -8,17 +8,14 @@ same token is refused afterwards everywhere (cookie, Bearer, websocket, admin).
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Header, Request, Response
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import RedirectResponse
 
 from booking_app import clock, routes
-from booking_app.api.offload import off_loop
 from booking_app.config import get_settings
 from booking_app.services import accounts, sessions
-from booking_app.services.errors import Unauthorized
 from booking_app.services.session_tokens import SESSION_COOKIE, session_ttl
 from booking_app.services.validation import safe_next_path
 
@@ -89,29 +86,3 @@ def form_not_ready(request: Request, to: str = routes.LOGIN) -> Response:
     if referer.query and referer.path == back.split("?", 1)[0]:
         back = safe_next_path(f"{referer.path}?{referer.query}") or back
     return RedirectResponse(back, status_code=303)
-
-
-def current_user(request: Request, authorization: str | None) -> accounts.SessionUser | None:
-    """From `Authorization: Bearer <jwt>` (integrations) or the session cookie (browser)."""
-    return sessions.session_user(request_token(request, authorization))
-
-
-def _me(request: Request, authorization: str | None) -> Response:
-    user = current_user(request, authorization)
-    if user is None:
-        raise Unauthorized()
-    return JSONResponse(
-        {
-            "id": user.id,
-            "name": user.name,
-            "email": user.email,
-            "role": user.role,
-            "timezone": user.timezone,
-        }
-    )
-
-
-@router.get("/api/v1/me", tags=["auth"], response_model=dict[str, Any])
-async def me(request: Request, authorization: str | None = Header(None)) -> Response:
-    """The signed-in user (one statement, one thread hop: api/offload.py)."""
-    return await off_loop(_me, request, authorization)

@@ -8,7 +8,6 @@ handlers, so an unknown token is a 404 and a bad time zone a 422, never a 500.
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any
 
 from fastapi import APIRouter, Response
 
@@ -16,6 +15,7 @@ from booking_app import clock
 from booking_app.api.offload import json_response, off_loop
 from booking_app.api.params import TimeZoneName
 from booking_app.services import booking as booking_service
+from booking_app.services.booking.manage import BookingDetailView
 
 router = APIRouter()
 
@@ -48,7 +48,7 @@ def _booking(token: str, tz: str) -> Response:
     return json_response(asdict(booking_service.get_booking(token, viewer_tz=tz, now=clock.now())))
 
 
-@router.get("/api/v1/bookings/{token}", tags=["bookings"], response_model=dict[str, Any])
+@router.get("/api/v1/bookings/{token}", tags=["bookings"], response_model=BookingDetailView)
 async def booking_by_token(token: str, tz: TimeZoneName = "UTC") -> Response:
     """Public booking by token; times labelled in ``tz`` (IANA name)."""
     return await off_loop(_booking, token, tz)

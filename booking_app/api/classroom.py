@@ -12,163 +12,269 @@ these routes only translate (api/errors.py:error_body).
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any
+from typing import Annotated
 
-from fastapi import APIRouter, Header, Request, Response
-from pydantic import BaseModel
+from fastapi import APIRouter, Header, Query, Request, Response
+from pydantic import BaseModel, Field
 
-from booking_app import clock
+from booking_app import clock, routes
 from booking_app.api.access import caller
 from booking_app.api.offload import json_response, off_loop
 from booking_app.api.params import Id, InviteTtlHours
+from booking_app.config import get_settings
 from booking_app.services import accounts, classroom, dashboard, invites, students
+from booking_app.services.classroom import RoomView
+from booking_app.services.dashboard import StudentDashboard, TutorDashboard
+from booking_app.services.invites import InviteRow
+from booking_app.services.students import CreatedLesson, StudentView
 
 router = APIRouter(tags=["classroom"])
 
 
-def _user(request: Request, authorization: str | None, *roles: str) -> accounts.SessionUser:
-    return caller(request, authorization, *roles)
+def _user(
+    request: Request, authorization: str | None, *roles: str, write: bool = False
+) -> accounts.SessionUser:
+    return caller(request, authorization, *roles, write=write)
 
 
 class NewLesson(BaseModel):
     student_id: Id
-    start_local: str
+    start_local: str = Field(max_length=40, examples=["2027-03-01T16:00"])
     duration_min: int | str = 60
-    title: str = ""
+    title: str = Field(default="", max_length=200)
 
 
-@router.get("/api/v1/lessons/{lesson_id}/room")
-def lesson_room(
+class LessonRoom(BaseModel):
+    """Seed 003's `{lesson_id, session_uuid}`, plus where to go and whether it is open."""
+
+    lesson_id: int
+    session_uuid: str
+    room_url: str = Field(description="The classroom page of this lesson.")
+    can_join: bool = Field(description="The join window is open now.")
+    opens_in_seconds: int
+
+
+class InviteMade(BaseModel):
+    invite_url: str
+    expires_at: str = Field(description="UTC, ISO 8601.")
+    token: str
+    invite_id: str
+    max_uses: int | None
+
+
+class ResolvedInvite(BaseModel):
+    lesson_id: int
+    session_uuid: str
+
+
+class AcceptedClassroom(BaseModel):
+    tutor_name: str
+
+
+class InvitesOut(BaseModel):
+    count: int
+    results: list[InviteRow]
+
+
+class Revoked(BaseModel):
+    revoked: int
+
+
+class InviteRevokedOut(BaseModel):
+    invite_id: str
+    revoked: bool
+
+
+class StudentsOut(BaseModel):
+    """`{count, results}` (seed 003) with both paging styles described."""
+
+    count: int
+    limit: int
+    offset: int
+    page: int
+    page_size: int
+    pages: int
+    results: list[StudentView]
+
+
+def _lesson_room(request: Request, authorization: str | None, lesson_id: int) -> LessonRoom:
+    user = _user(request, authorization)
+    now = clock.now()
+    uuid = classroom.open_room(lesson_id, user_id=user.id, now=now)
+    view = classroom.get_room(uuid, user_id=user.id, now=now, viewer_tz=user.timezone or "UTC")
+    return LessonRoom(
+        lesson_id=lesson_id, session_uuid=uuid, can_join=view.can_join,
+        opens_in_seconds=view.opens_in_seconds,
+        room_url=get_settings().public_url + routes.classroom_url(uuid),
+    )  # fmt: skip
+
+
+@router.get("/api/v1/lessons/{lesson_id}/room", response_model=LessonRoom)
+async def lesson_room(
     lesson_id: Id, request: Request, authorization: str | None = Header(None)
-) -> dict[str, Any]:
-    user = _user(request, authorization)
-    uuid = classroom.open_room(lesson_id, user_id=user.id, now=clock.now())
-    return {"lesson_id": lesson_id, "session_uuid": uuid}
+) -> LessonRoom:
+    """The lesson's room (made on first use) for its tutor or a seated student."""
+    return await off_loop(_lesson_room, request, authorization, lesson_id)
 
 
-@router.get("/api/v1/classroom/{session_uuid}")
-def room(
-    session_uuid: str, request: Request, authorization: str | None = Header(None)
-) -> dict[str, Any]:
+def _booking_room(request: Request, authorization: str | None, token: str) -> LessonRoom:
     user = _user(request, authorization)
-    view = classroom.get_room(
+    lesson_id = classroom.lesson_of_booking(token, user_id=user.id)
+    return _lesson_room(request, authorization, lesson_id)
+
+
+@router.get("/api/v1/classroom/by-booking/{token}", response_model=LessonRoom)
+async def booking_room(
+    token: str, request: Request, authorization: str | None = Header(None)
+) -> LessonRoom:
+    """Booking -> classroom: the room of a booking's lesson, for its student or tutor
+    (`token` is the booking's private-link token)."""
+    return await off_loop(_booking_room, request, authorization, token)
+
+
+@router.get("/api/v1/classroom/{session_uuid}", response_model=RoomView)
+def room(session_uuid: str, request: Request, authorization: str | None = Header(None)) -> RoomView:
+    user = _user(request, authorization)
+    return classroom.get_room(
         session_uuid, user_id=user.id, now=clock.now(), viewer_tz=user.timezone or "UTC"
     )
-    return asdict(view)
 
 
-def _made(link: invites.InviteLink) -> dict[str, Any]:
-    return {"invite_url": link.url, "expires_at": link.expires_at, "token": link.token,
-            "invite_id": link.invite_id, "max_uses": link.max_uses}  # fmt: skip
+def _made(link: invites.InviteLink) -> InviteMade:
+    return InviteMade(invite_url=link.url, expires_at=link.expires_at, token=link.token,
+                      invite_id=link.invite_id, max_uses=link.max_uses)  # fmt: skip
 
 
-@router.post("/api/v1/lessons/{lesson_id}/invite")
+@router.post("/api/v1/lessons/{lesson_id}/invite", response_model=InviteMade)
 def lesson_invite(
     lesson_id: Id,
     request: Request,
     ttl_hours: InviteTtlHours | None = None,
     max_uses: int | None = None,
     authorization: str | None = Header(None),
-) -> dict[str, Any]:
-    user = _user(request, authorization, "tutor")
+) -> InviteMade:
+    user = _user(request, authorization, "tutor", write=True)
     link = invites.create_lesson_invite(
         lesson_id, tutor_id=user.id, now=clock.now(), ttl_hours=ttl_hours, max_uses=max_uses
     )
     return _made(link)
 
 
-@router.get("/api/v1/lesson-invites/resolve")
+@router.get("/api/v1/lesson-invites/resolve", response_model=ResolvedInvite)
 def resolve_lesson_invite(
     token: str, request: Request, authorization: str | None = Header(None)
-) -> dict[str, Any]:
-    user = _user(request, authorization)
-    uuid = invites.accept_lesson_invite(token, user_id=user.id, now=clock.now())
-    return {"session_uuid": uuid}
+) -> ResolvedInvite:
+    """Take the invite's seat (if not seated yet): the lesson and its room."""
+    user = _user(request, authorization, write=True)
+    lesson_id, uuid = invites.resolve_lesson_invite(token, user_id=user.id, now=clock.now())
+    return ResolvedInvite(lesson_id=lesson_id, session_uuid=uuid)
 
 
-@router.post("/api/v1/classroom-invites")
+@router.post("/api/v1/classroom-invites", response_model=InviteMade)
 def classroom_invite(
     request: Request,
     ttl_hours: InviteTtlHours | None = None,
     max_uses: int | None = None,
     authorization: str | None = Header(None),
-) -> dict[str, Any]:
-    user = _user(request, authorization, "tutor")
+) -> InviteMade:
+    user = _user(request, authorization, "tutor", write=True)
     link = invites.create_classroom_invite(
         tutor_id=user.id, now=clock.now(), ttl_hours=ttl_hours, max_uses=max_uses
     )
     return _made(link)
 
 
-@router.post("/api/v1/classroom-invites/accept")
+@router.post("/api/v1/classroom-invites/accept", response_model=AcceptedClassroom)
 def accept_classroom_invite(
     token: str, request: Request, authorization: str | None = Header(None)
-) -> dict[str, Any]:
-    user = _user(request, authorization)
-    return {"tutor_name": invites.accept_classroom_invite(token, user_id=user.id, now=clock.now())}
+) -> AcceptedClassroom:
+    user = _user(request, authorization, write=True)
+    name = invites.accept_classroom_invite(token, user_id=user.id, now=clock.now())
+    return AcceptedClassroom(tutor_name=name)
 
 
-@router.get("/api/v1/invites")
-def my_invites(request: Request, authorization: str | None = Header(None)) -> dict[str, Any]:
+@router.get("/api/v1/invites", response_model=InvitesOut)
+def my_invites(request: Request, authorization: str | None = Header(None)) -> InvitesOut:
     """The tutor's invites that still work (not revoked, not expired), newest first."""
     user = _user(request, authorization, "tutor")
     found = invites.live_invites(user.id, now=clock.now())
-    return {"count": found.total, "results": [asdict(r) for r in found.rows]}
+    return InvitesOut(count=found.total, results=list(found.rows))
 
 
-@router.post("/api/v1/invites/revoke-all")
-def revoke_all_invites(
-    request: Request, authorization: str | None = Header(None)
-) -> dict[str, Any]:
-    user = _user(request, authorization, "tutor")
-    return {"revoked": invites.revoke_all(user.id, now=clock.now())}
+@router.post("/api/v1/invites/revoke-all", response_model=Revoked)
+def revoke_all_invites(request: Request, authorization: str | None = Header(None)) -> Revoked:
+    user = _user(request, authorization, "tutor", write=True)
+    return Revoked(revoked=invites.revoke_all(user.id, now=clock.now()))
 
 
-@router.post("/api/v1/invites/{invite_id}/revoke")
+@router.post("/api/v1/invites/{invite_id}/revoke", response_model=InviteRevokedOut)
 def revoke_invite(
     invite_id: str, request: Request, authorization: str | None = Header(None)
-) -> dict[str, Any]:
-    user = _user(request, authorization, "tutor")
+) -> InviteRevokedOut:
+    user = _user(request, authorization, "tutor", write=True)
     invites.revoke_invite(user.id, invite_id, now=clock.now())
-    return {"invite_id": invite_id, "revoked": True}
+    return InviteRevokedOut(invite_id=invite_id, revoked=True)
 
 
 def _students(
-    request: Request, authorization: str | None, q: str, page: int, page_size: int
+    request: Request, authorization: str | None, q: str, paging: tuple[int | None, ...]
 ) -> Response:
     user = _user(request, authorization, "tutor")
-    found = students.list_students(
-        user.id, query=q, page=page, page_size=page_size, now=clock.now()
-    )
+    page, page_size, limit, offset = paging
+    now = clock.now()
+    if limit is None and offset is None:  # the page's style: page + page_size (clamped)
+        found = students.list_students(
+            user.id, query=q, page=page or 1, page_size=page_size or 10, now=now
+        )
+        size, start, total, rows = (
+            found.page_size,
+            (found.page - 1) * found.page_size,
+            found.total,
+            found.rows,
+        )
+    else:  # seed 003: limit + offset
+        window = students.students_window(
+            user.id, query=q, limit=limit or page_size or 10, offset=offset or 0, now=now
+        )
+        size, start, total, rows = window.limit, window.offset, window.total, window.rows
     return json_response(
         {
-            "count": found.total,
-            "page": found.page,
-            "page_size": found.page_size,
-            "pages": found.pages,
-            "results": [asdict(r) for r in found.rows],
-        }
+            "count": total,
+            "limit": size,
+            "offset": start,
+            "page": start // size + 1,
+            "page_size": size,
+            "pages": max(1, -(-total // size)),
+            "results": [asdict(r) for r in rows],
+        }  # fmt: skip
     )
 
 
-@router.get("/api/v1/my-students", response_model=dict[str, Any])
+Paging = Annotated[int | None, Query(ge=0, le=10_000)]
+
+
+@router.get("/api/v1/my-students", response_model=StudentsOut)
 async def my_students(
     request: Request,
-    q: str = "",
-    page: int = 1,
-    page_size: int = 10,
+    q: Annotated[str, Query(max_length=100)] = "",
+    limit: Annotated[int | None, Query(ge=1, le=students.MAX_LIMIT)] = None,
+    offset: Paging = None,
+    page: Annotated[int | None, Query(ge=1, le=10_000)] = None,
+    page_size: Annotated[int | None, Query(ge=1, le=students.MAX_LIMIT)] = None,
     authorization: str | None = Header(None),
 ) -> Response:
-    """The tutor's students, a page at a time (one thread hop: api/offload.py)."""
-    return await off_loop(_students, request, authorization, q, page, page_size)
+    """The tutor's students: `q` searches names and emails; `limit`/`offset` (seed 003)
+    or `page`/`page_size` (10, 20 or 50) page them. One thread hop: api/offload.py."""
+    paging = (page, page_size, limit, offset)
+    return await off_loop(_students, request, authorization, q, paging)
 
 
-@router.post("/api/v1/lessons")
+@router.post("/api/v1/lessons", response_model=CreatedLesson)
 def create_lesson(
     body: NewLesson, request: Request, authorization: str | None = Header(None)
-) -> dict[str, Any]:
-    user = _user(request, authorization, "tutor")
-    created = students.create_lesson_for_student(
+) -> CreatedLesson:
+    user = _user(request, authorization, "tutor", write=True)
+    return students.create_lesson_for_student(
         user.id,
         body.student_id,
         start_local=body.start_local,
@@ -176,7 +282,6 @@ def create_lesson(
         title=body.title,
         now=clock.now(),
     )
-    return asdict(created)
 
 
 def _dashboard(request: Request, authorization: str | None) -> Response:
@@ -190,7 +295,7 @@ def _dashboard(request: Request, authorization: str | None) -> Response:
     )
 
 
-@router.get("/api/v1/dashboard", response_model=dict[str, Any])
+@router.get("/api/v1/dashboard", response_model=TutorDashboard | StudentDashboard)
 async def my_dashboard(request: Request, authorization: str | None = Header(None)) -> Response:
     """The tutor's or the student's home numbers (one thread hop: api/offload.py)."""
     return await off_loop(_dashboard, request, authorization)

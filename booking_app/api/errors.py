@@ -27,7 +27,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute, Match, Mount, NoMatchFound, Router
 from starlette.types import Receive, Scope, Send
 
-from booking_app.services.errors import DomainError, SlotUnavailable, ValidationFailed
+from booking_app.services.errors import DomainError, InUse, SlotUnavailable, ValidationFailed
 
 API_PREFIX = "/api/"
 INTERNAL_DETAIL = "Something went wrong on our side. Please try again later."
@@ -39,7 +39,7 @@ _STATUS_CODES = {
     404: "not_found",
     405: "method_not_allowed",
     409: "conflict",
-    429: "too_many_requests",
+    429: "rate_limited",
 }
 _LOCATIONS = {"path", "query", "header", "cookie", "body"}
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
@@ -81,9 +81,15 @@ def error_body(exc: DomainError) -> dict[str, Any]:
     body: dict[str, Any] = {"error": exc.code, "detail": exc.detail}
     if isinstance(exc, ValidationFailed):
         body["fields"] = exc.field_errors
-    if isinstance(exc, SlotUnavailable):
+    if isinstance(exc, SlotUnavailable | InUse):
         body["reason"] = exc.reason
     return body
+
+
+def _retry(exc: DomainError) -> dict[str, str] | None:
+    """Retry-After for the refusals that say when to come back (throttle, rate limit)."""
+    seconds = getattr(exc, "retry_after_seconds", None)
+    return {"Retry-After": str(int(seconds))} if seconds else None
 
 
 def is_api_path(path: str) -> bool:
@@ -112,7 +118,7 @@ def install_error_handlers(api: FastAPI) -> None:
 
     @api.exception_handler(DomainError)
     async def _domain(_: Request, exc: DomainError) -> JSONResponse:
-        return JSONResponse(error_body(exc), status_code=exc.http_status)
+        return JSONResponse(error_body(exc), status_code=exc.http_status, headers=_retry(exc))
 
     @api.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:

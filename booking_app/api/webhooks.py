@@ -15,7 +15,7 @@ from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, RootModel
 
 from booking_app import clock
 from booking_app.api.access import caller
@@ -51,6 +51,51 @@ class EndpointChange(BaseModel):
     active: bool | None = None
 
 
+class Endpoint(BaseModel):
+    """An endpoint as the API shows it (never its secret, except right after creation)."""
+
+    id: int
+    url: str
+    events: list[str]
+    active: bool
+    consecutive_failures: int
+    disabled_reason: str
+    disabled_at: str = Field(description="UTC ISO 8601, or empty while active")
+    scope: str = Field(description='"own": a tutor\'s bookings and lessons; "all": every tutor\'s')
+    owner_name: str
+    created_at: str
+
+
+class EndpointWithSecret(Endpoint):
+    secret: str = Field(description="Shown only in this answer (creation, rotation)")
+
+
+class EndpointList(RootModel[list[Endpoint]]):
+    """Your endpoints, newest first (an admin: every endpoint)."""
+
+
+class Delivery(BaseModel):
+    """One event sent (or being sent) to one endpoint."""
+
+    id: int
+    event_id: str
+    event_type: str
+    subject: str = Field(description='The order key: "booking:12" / "lesson:7"')
+    status: str
+    attempts: int
+    last_status_code: int | None
+    last_error: str
+    created_at: str
+    last_attempt_at: str
+    next_attempt_at: str
+    delivered_at: str
+    payload: str = Field(description="The exact JSON body sent and signed")
+
+
+class DeliveryList(RootModel[list[Delivery]]):
+    """The delivery log, newest first."""
+
+
 def _created(made: manage.Created) -> dict[str, Any]:
     return {**asdict(made.endpoint), "secret": made.secret}
 
@@ -61,7 +106,7 @@ def _deliveries(request: Request, auth: str | None, endpoint_id: int, limit: int
     return json_response([asdict(r) for r in rows])
 
 
-@router.get("/api/v1/webhooks", response_model=list[dict[str, Any]])
+@router.get("/api/v1/webhooks", response_model=EndpointList)
 async def list_webhooks(request: Request, authorization: str | None = Header(None)) -> Response:
     """Your endpoints (an admin: every endpoint), newest first."""
 
@@ -72,7 +117,7 @@ async def list_webhooks(request: Request, authorization: str | None = Header(Non
     return await off_loop(work)
 
 
-@router.post("/api/v1/webhooks", status_code=201, response_model=dict[str, Any])
+@router.post("/api/v1/webhooks", status_code=201, response_model=EndpointWithSecret)
 async def create_webhook(
     body: NewEndpoint, request: Request, authorization: str | None = Header(None)
 ) -> Response:
@@ -88,7 +133,7 @@ async def create_webhook(
     return await off_loop(work)
 
 
-@router.get("/api/v1/webhooks/{endpoint_id}", response_model=dict[str, Any])
+@router.get("/api/v1/webhooks/{endpoint_id}", response_model=Endpoint)
 async def get_webhook(
     endpoint_id: Id, request: Request, authorization: str | None = Header(None)
 ) -> Response:
@@ -99,7 +144,7 @@ async def get_webhook(
     return await off_loop(work)
 
 
-@router.patch("/api/v1/webhooks/{endpoint_id}", response_model=dict[str, Any])
+@router.patch("/api/v1/webhooks/{endpoint_id}", response_model=Endpoint)
 async def change_webhook(
     endpoint_id: Id,
     body: EndpointChange,
@@ -132,7 +177,7 @@ async def delete_webhook(
     return await off_loop(work)
 
 
-@router.post("/api/v1/webhooks/{endpoint_id}/rotate-secret", response_model=dict[str, Any])
+@router.post("/api/v1/webhooks/{endpoint_id}/rotate-secret", response_model=EndpointWithSecret)
 async def rotate_webhook_secret(
     endpoint_id: Id, request: Request, authorization: str | None = Header(None)
 ) -> Response:
@@ -146,7 +191,7 @@ async def rotate_webhook_secret(
     return await off_loop(work)
 
 
-@router.get("/api/v1/webhooks/{endpoint_id}/deliveries", response_model=list[dict[str, Any]])
+@router.get("/api/v1/webhooks/{endpoint_id}/deliveries", response_model=DeliveryList)
 async def webhook_deliveries(
     endpoint_id: Id,
     request: Request,
@@ -159,7 +204,7 @@ async def webhook_deliveries(
 
 @router.post(
     "/api/v1/webhooks/{endpoint_id}/deliveries/{delivery_id}/redeliver",
-    response_model=dict[str, Any],
+    response_model=Delivery,
 )
 async def redeliver_webhook(
     endpoint_id: Id,

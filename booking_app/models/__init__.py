@@ -1,6 +1,7 @@
 """All tables; importing this package registers them on SQLModel.metadata (alembic, Reflex)."""
 
 from booking_app.models import calendar_sequence as calendar_sequence  # its listeners
+from booking_app.models.api_token import ApiRateCounter, PersonalAccessToken, RefreshToken
 from booking_app.models.audit import AuditLog
 from booking_app.models.auth import SignInAttempt, UsedLoginTicket, UserSession
 from booking_app.models.availability import AvailabilityOverride, AvailabilityWindow, BusyBlock
@@ -42,6 +43,9 @@ from booking_app.models.webhook import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "AuditLog",
+    "ApiRateCounter",
+    "PersonalAccessToken",
+    "RefreshToken",
     "SEAT_HOLDING_STATUSES",
     "AvailabilityOverride",
     "AvailabilityWindow",

@@ -11,6 +11,7 @@ import reflex as rx
 
 from booking_app import clock, routes
 from booking_app.components.account_security import account_security_card
+from booking_app.components.api_access import api_access_card
 from booking_app.components.calendar_feed import calendar_feed_card
 from booking_app.components.forms import (
     aria_invalid,
@@ -25,6 +26,7 @@ from booking_app.services import profile
 from booking_app.services import tutor_services as catalog
 from booking_app.services.errors import DomainError, NotBookable, ValidationFailed
 from booking_app.state.account_security import AccountSecurityState
+from booking_app.state.api_access import ApiAccessState
 from booking_app.state.auth import current_tutor, refused
 from booking_app.state.calendar_feed import CalendarFeedState
 from booking_app.state.forms import FormErrors, error_toast, text_of
@@ -297,7 +299,12 @@ TUTOR_FEED = (
 @tutor_page(
     routes.TUTOR_PROFILE,
     "Profile",
-    on_load=[TutorProfileState.on_load, AccountSecurityState.on_load, CalendarFeedState.on_load],
+    on_load=[
+        TutorProfileState.on_load,
+        AccountSecurityState.on_load,
+        CalendarFeedState.on_load,
+        ApiAccessState.on_load,
+    ],
 )
 def tutor_profile_page() -> rx.Component:
     return app_shell(
@@ -309,6 +316,7 @@ def tutor_profile_page() -> rx.Component:
             ),
             calendar_feed_card(TUTOR_FEED),
             account_security_card(routes.TUTOR_PROFILE),
+            api_access_card(),
             spacing="5",
             padding_y="var(--space-6)",
             width="100%",

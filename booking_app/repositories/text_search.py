@@ -16,9 +16,11 @@ ESCAPE = "\\"
 
 
 def contains_pattern(text: str) -> str:
-    """`text`, lower-cased, with LIKE's wildcards escaped, between two `%`."""
+    """`text`, lower-cased, with LIKE's wildcards escaped, between two `%` (NUL dropped:
+    PostgreSQL refuses it in a parameter, and no stored text contains it)."""
     escaped = (
-        text.lower()
+        text.replace("\x00", "")
+        .lower()
         .replace(ESCAPE, ESCAPE * 2)
         .replace("%", ESCAPE + "%")
         .replace("_", ESCAPE + "_")

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from booking_app import clock
 from booking_app.db import session_scope
 from booking_app.repositories import users as users_repo
-from booking_app.services import accounts, sessions
+from booking_app.services import accounts, api_tokens, sessions
 from booking_app.services import validation as v
 from booking_app.services.errors import NotFound, ValidationFailed
 from booking_app.services.passwords import hash_password
@@ -71,9 +72,10 @@ def sign_out_everywhere(user_id: int) -> int:
     return sessions.end_all_sessions(user_id)
 
 
-def set_active(user_id: int, *, active: bool) -> None:
-    """Deactivate (every session ends in the same transaction, open tabs go to sign-in)
-    or reactivate an account (old sessions stay ended: they sign in again)."""
+def set_active(user_id: int, *, active: bool, now: datetime | None = None) -> None:
+    """Deactivate (every session ends and every personal access token is revoked in the
+    same transaction, open tabs go to sign-in) or reactivate an account (old sessions and
+    tokens stay ended: they sign in again, make new tokens)."""
     with session_scope(write=True) as session:
         user = users_repo.get_user(session=session, user_id=user_id)
         if user is None:
@@ -82,3 +84,4 @@ def set_active(user_id: int, *, active: bool) -> None:
         session.flush()
         if not active:
             sessions.end_all_sessions_in(session, user_id)
+            api_tokens.revoke_all_in(session, user_id, now=now or clock.now())

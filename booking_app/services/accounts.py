@@ -162,6 +162,14 @@ def register(registration: Registration) -> SessionUser:
     return _create_user(registration, role, SIGNUP_ROLES)
 
 
+def create_account(registration: Registration) -> SessionUser:
+    """An administrator adds an account of any role (same validation as registration)."""
+    role = Role(registration.role) if registration.role in {r.value for r in Role} else None
+    if role is None:
+        raise ValidationFailed({"role": "Choose student, tutor or admin."})
+    return _create_user(registration, role, tuple(Role))
+
+
 def create_admin(*, email: str, name: str, phone: str, password: str, timezone: str = "UTC") -> int:
     """Admins exist only through the command line (`python -m booking_app.cli create-admin`)."""
     registration = Registration(name, email, phone, password, Role.admin.value, timezone)

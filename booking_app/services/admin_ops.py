@@ -207,13 +207,19 @@ def give_seat(actor_id: int, lesson_id: int, student_id: int, *, now: datetime) 
 # --- accounts and the outbox ------------------------------------------------------------------
 
 
-def set_active(actor_id: int, user_id: int, *, active: bool, now: datetime) -> None:
-    """Deactivate (their sessions end) or reactivate an account; never one's own."""
+def check_set_active(actor_id: int, user_id: int, *, active: bool) -> None:
+    """The rule of `set_active`, for callers that must refuse before writing anything."""
     if user_id == actor_id and not active:
         raise ValidationFailed({"is_active": "You cannot deactivate your own account."})
+
+
+def set_active(actor_id: int, user_id: int, *, active: bool, now: datetime) -> None:
+    """Deactivate (their sessions end, their tokens are revoked) or reactivate an
+    account; never one's own."""
+    check_set_active(actor_id, user_id, active=active)
     _audited(
         actor_id, "user.activate" if active else "user.deactivate", User, user_id, now=now,
-        call=lambda _s: account_security.set_active(user_id, active=active),
+        call=lambda _s: account_security.set_active(user_id, active=active, now=now),
     )  # fmt: skip
 
 

@@ -22,6 +22,7 @@ from sqlmodel import Session
 from booking_app.config import get_settings
 from booking_app.db import read_scope, session_scope
 from booking_app.models import ClassroomSession, Lesson, LessonMode, LessonStatus
+from booking_app.repositories import bookings as bookings_repo
 from booking_app.repositories import classroom as repo
 from booking_app.repositories import lessons as lessons_repo
 from booking_app.scheduling import can_join, seconds_until_join
@@ -264,3 +265,13 @@ def save_lesson_notes(session_uuid: str, *, tutor_id: int, text: str, now: datet
         lesson.notes, lesson.updated_at = text, now
         session.flush()
         return lesson.notes
+
+
+def lesson_of_booking(token: str, *, user_id: int) -> int:
+    """The lesson of the booking behind a private link, for that booking's student or
+    tutor only (LessonNotFound for anyone else: the link alone opens no room)."""
+    with read_scope() as session:
+        booking = bookings_repo.by_token(session=session, token=(token or "")[:64])
+        if booking is None or user_id not in (booking.student_id, booking.tutor_id):
+            raise LessonNotFound()
+        return booking.lesson_id

@@ -318,3 +318,53 @@ class CalendarUnavailable(DomainError):
     code = "calendar_unavailable"
     http_status = 502
     default_detail = "The calendar server could not be reached."
+
+
+# --- programs using the API (README "Using the API") -----------------------------------
+
+
+class InsufficientScope(Forbidden):
+    """A read-only personal access token on a route that changes data."""
+
+    code = "insufficient_scope"
+    default_detail = "This token is read-only; make a token with the write scope."
+
+
+class InvalidRefreshToken(Unauthorized):
+    """Unknown, expired, or its session ended (signed out, password changed, ...)."""
+
+    code = "invalid_refresh_token"
+    default_detail = "This refresh token is not valid; get a new one with your password."
+
+
+class RefreshTokenReused(Unauthorized):
+    """A refresh token presented a second time: a copy leaked, so its family ended."""
+
+    code = "refresh_token_reused"
+    default_detail = (
+        "This refresh token was already used; every token issued with it is revoked. "
+        "Sign in again with your password."
+    )
+
+
+class RateLimited(DomainError):
+    """Too many API requests from this token or address in the current window."""
+
+    code = "rate_limited"
+    http_status = 429
+
+    def __init__(self, retry_after_seconds: int) -> None:
+        seconds = max(1, int(retry_after_seconds))
+        super().__init__(f"Too many requests. Try again in {seconds} s.")
+        self.retry_after_seconds = seconds
+
+
+class InUse(Conflict):
+    """An admin delete of a row others still point at (a user with lessons, a subject
+    services use): `reason` names what refers to it ("lessons", "services", "self")."""
+
+    code = "in_use"
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(detail)
+        self.reason = reason

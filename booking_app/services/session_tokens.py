@@ -60,8 +60,11 @@ def session_ttl() -> timedelta:
     return timedelta(hours=get_settings().session_ttl_hours)
 
 
-def issue_session_token(*, user_id: int, role: str, sid: str, now: datetime) -> str:
-    """Only `services.sessions.open_session` should call this (it writes the `sid` row)."""
+def issue_session_token(
+    *, user_id: int, role: str, sid: str, now: datetime, ttl: timedelta | None = None
+) -> str:
+    """Only `services.sessions` should call this (it writes the `sid` row). `ttl`: a
+    program's access token lives minutes (services/api_auth.py), a browser's the session."""
     return _encode(
         {
             "sub": str(user_id),
@@ -69,7 +72,7 @@ def issue_session_token(*, user_id: int, role: str, sid: str, now: datetime) -> 
             "role": role,
             "aud": SESSION_AUDIENCE,
             "iat": now,
-            "exp": now + session_ttl(),
+            "exp": now + (ttl or session_ttl()),
         }
     )
 

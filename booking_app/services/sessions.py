@@ -10,7 +10,7 @@ the user's open tabs (realtime SESSIONS_ENDED) to re-check theirs and leave if e
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from booking_app import clock, realtime
 from booking_app.db import read_scope, session_scope
@@ -26,15 +26,20 @@ from booking_app.services.session_tokens import (
 
 def open_session(*, user_id: int, role: str, now: datetime) -> str:
     """Write a new session row and return its signed JWT (the cookie or Bearer value)."""
-    sid = secrets.token_urlsafe(32)
     with session_scope(write=True) as session:
-        sessions_repo.add(
-            session=session,
-            row=UserSession(
-                id=sid, user_id=user_id, created_at=now, expires_at=now + session_ttl()
-            ),
-        )
+        sid = add_session_in(session, user_id=user_id, now=now, lifetime=session_ttl())
     return issue_session_token(user_id=user_id, role=role, sid=sid, now=now)
+
+
+def add_session_in(session, *, user_id: int, now: datetime, lifetime: timedelta) -> str:  # type: ignore[no-untyped-def]
+    """Inside a caller's transaction: a new session row living `lifetime`; returns its id.
+    (A program's session, services/api_auth.py, lives as long as its refresh tokens.)"""
+    sid = secrets.token_urlsafe(32)
+    sessions_repo.add(
+        session=session,
+        row=UserSession(id=sid, user_id=user_id, created_at=now, expires_at=now + lifetime),
+    )
+    return sid
 
 
 def _claims(token: str | None, now: datetime | None) -> tuple[int, str] | None:

@@ -34,8 +34,10 @@ from booking_app.services.errors import TooManyAttempts
 
 
 def key(email: str, ip: str) -> tuple[str, str]:
-    """The normalized (account, IP) the log stores; sized to the columns."""
-    return (email or "").strip().lower()[:254], (ip or "unknown").strip()[:64] or "unknown"
+    """The normalized (account, IP) the log stores; sized to the columns. NUL is dropped
+    (PostgreSQL refuses it in text; the API's token route takes any JSON string)."""
+    email = (email or "").replace("\x00", "")
+    return email.strip().lower()[:254], (ip or "unknown").strip()[:64] or "unknown"
 
 
 def _refuse(until: datetime, now: datetime) -> TooManyAttempts:

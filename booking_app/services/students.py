@@ -70,6 +70,29 @@ def _tutor_zone(session: object, tutor_id: int) -> ZoneInfo:
     return timefmt.zone_or_utc(name)
 
 
+def _views(
+    session, tutor_id: int, tz: ZoneInfo, rows: list, now: datetime
+) -> tuple[StudentView, ...]:  # type: ignore[no-untyped-def,type-arg]
+    ids = [user.id or 0 for _m, user in rows]
+    nxt = repo.next_lessons(session=session, tutor_id=tutor_id, student_ids=ids, after=now)
+    out = []
+    for membership, user in rows:
+        lesson = nxt.get(user.id or 0)
+        out.append(
+            StudentView(
+                student_id=user.id or 0,
+                name=user.name,
+                email=user.email,
+                status=membership.status.value,
+                next_lesson_id=lesson.id or 0 if lesson else 0,
+                next_lesson_label=timefmt.span_label(lesson.starts_at, lesson.ends_at, tz)
+                if lesson
+                else "",
+            )
+        )
+    return tuple(out)
+
+
 def list_students(
     tutor_id: int, *, query: str = "", page: int = 1, page_size: int = 10, now: datetime
 ) -> StudentsPage:
@@ -88,24 +111,37 @@ def list_students(
             limit=page_size,
             offset=(page - 1) * page_size,
         )
-        ids = [user.id or 0 for _m, user in rows]
-        nxt = repo.next_lessons(session=session, tutor_id=tutor_id, student_ids=ids, after=now)
-    out = []
-    for membership, user in rows:
-        lesson = nxt.get(user.id or 0)
-        out.append(
-            StudentView(
-                student_id=user.id or 0,
-                name=user.name,
-                email=user.email,
-                status=membership.status.value,
-                next_lesson_id=lesson.id or 0 if lesson else 0,
-                next_lesson_label=timefmt.span_label(lesson.starts_at, lesson.ends_at, tz)
-                if lesson
-                else "",
-            )
+        views = _views(session, tutor_id, tz, rows, now)
+    return StudentsPage(views, total, page, page_size, pages)
+
+
+MAX_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class StudentsWindow:
+    """`limit`/`offset` paging (the API's seed-003 contract; the page uses pages)."""
+
+    rows: tuple[StudentView, ...]
+    total: int
+    limit: int
+    offset: int
+
+
+def students_window(
+    tutor_id: int, *, query: str = "", limit: int = 10, offset: int = 0, now: datetime
+) -> StudentsWindow:
+    """Up to ``limit`` (1..MAX_LIMIT) students from ``offset``, same search and order."""
+    limit, offset = min(max(1, int(limit)), MAX_LIMIT), max(0, int(offset))
+    text = (query or "").strip()[:100]
+    with read_scope() as session:
+        tz = _tutor_zone(session, tutor_id)
+        total = repo.member_count(session=session, tutor_id=tutor_id, text=text)
+        rows = repo.member_rows(
+            session=session, tutor_id=tutor_id, text=text, limit=limit, offset=offset
         )
-    return StudentsPage(tuple(out), total, page, page_size, pages)
+        views = _views(session, tutor_id, tz, rows, now)
+    return StudentsWindow(views, total, limit, offset)
 
 
 def remove_student(tutor_id: int, student_id: int, *, now: datetime) -> None:

@@ -56,8 +56,16 @@ def clean_password(raw: str) -> str:
     return value
 
 
+def has_control_characters(value: str) -> bool:
+    """NUL and other C0/C1 controls: PostgreSQL refuses NUL in text outright (a 500 if
+    it got that far), and no name or label needs any of them."""
+    return any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in value)
+
+
 def clean_name(raw: str) -> str:
     value = " ".join((raw or "").split())
+    if has_control_characters(value):
+        raise FieldError("Use letters, digits and punctuation only.")
     if len(value) < 2:
         raise FieldError("Enter your name.")
     if len(value) > 120:

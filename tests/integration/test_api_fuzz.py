@@ -40,7 +40,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, Phase, given, settings
-from hypothesis.errors import Unsatisfiable
+from hypothesis.errors import FlakyStrategyDefinition, Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.errors import FailureGroup
 from sqlmodel import select
@@ -48,11 +48,12 @@ from sqlmodel import select
 from booking_app.api.app import api
 from booking_app.db import session_scope
 from booking_app.models import Booking, ClassroomSession
+from booking_app.services import api_tokens, timefmt
 from booking_app.services import invites as invite_service
-from booking_app.services import timefmt
 from booking_app.services.session_tokens import SESSION_COOKIE
 from booking_app.services.sessions import open_session
 from tests.support import clock
+from tests.support.acl import add_admin
 from tests.support.builders import add_lesson, add_student, add_tutor
 
 EXAMPLES = 25  # per operation, generation mode and identity: ~35 s for both databases
@@ -78,8 +79,14 @@ REACHABLE = {
                 "GET /api/v1/dashboard"},
     "tutor": {"GET /api/v1/lessons/{lesson_id}/room", "POST /api/v1/lessons/{lesson_id}/invite",
               "POST /api/v1/classroom-invites", "GET /api/v1/my-students", "POST /api/v1/lessons",
-              "GET /api/v1/dashboard"},
+              "GET /api/v1/dashboard", "GET /api/v1/tokens", "POST /api/v1/tokens"},
+    "admin": {"GET /api/v1/me", "GET /api/v1/tokens"},
+    "read-only token": {"GET /api/v1/me", "GET /api/v1/invites", "GET /api/v1/my-students",
+                        "GET /api/v1/dashboard"},
 }  # fmt: skip
+# Identity-independent operations are fuzzed once, anonymously (a password check costs
+# a hash each time, and the answer does not depend on who asks).
+ANONYMOUS_ONLY = ("/api/v1/auth/token", "/api/v1/auth/refresh")
 
 
 @dataclass(frozen=True)
@@ -93,6 +100,7 @@ class World:
     lesson: int
     tokens: tuple[str, ...]  # booking token, room uuid, lesson and classroom invites
     local_times: tuple[str, ...]  # free "YYYY-MM-DDTHH:MM" in the tutor's zone
+    admin: int
 
 
 @dataclass(frozen=True)
@@ -100,6 +108,7 @@ class Identity:
     name: str
     headers: dict[str, str] | None = None
     cookies: dict[str, str] | None = None
+    examples: int = EXAMPLES  # fewer for identities that mostly meet the same refusals
 
 
 @pytest.fixture
@@ -109,6 +118,7 @@ def world(db: str) -> World:
 
 def make_world() -> World:
     tutor, student, outsider = add_tutor(), add_student(), add_student("ira@example.com")
+    admin = add_admin()
     now = clock.now()
     lesson = add_lesson(tutor, now + timedelta(days=2), students=(student,))
     with session_scope() as session:
@@ -123,17 +133,26 @@ def make_world() -> World:
     )
     day = (now + timedelta(days=4)).astimezone(ZoneInfo(clock.KYIV)).date().isoformat()
     times = (f"{day}T10:00", f"{day}T13:30", f"{day}T16:00")
-    return World(tutor, student, outsider, lesson, strings + invites, times)
+    return World(tutor, student, outsider, lesson, strings + invites, times, admin)
 
 
 def identities(world: World) -> list[Identity]:
     def token(user_id: int, role: str) -> str:
         return open_session(user_id=user_id, role=role, now=clock.now())
 
+    def bearer(user_id: int, role: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {token(user_id, role)}"}
+
+    read = api_tokens.create_token(
+        world.tutor, name="fuzz", scope="read", expires_in_days=None, now=clock.now()
+    ).secret
+    # The tutor goes last: its fuzzing revokes tokens, invites and its own session.
     return [
         Identity("anonymous"),
+        Identity("read-only token", headers={"Authorization": f"Bearer {read}"}, examples=8),
         Identity("student", cookies={SESSION_COOKIE: token(world.student, "student")}),
-        Identity("tutor", headers={"Authorization": f"Bearer {token(world.tutor, 'tutor')}"}),
+        Identity("admin", headers=bearer(world.admin, "admin"), examples=8),
+        Identity("tutor", headers=bearer(world.tutor, "tutor")),
     ]
 
 
@@ -251,7 +270,7 @@ def _examples(
 ) -> str | None:
     """EXAMPLES cases of one operation in one mode; the first failure (shrunk), or None."""
 
-    @settings(max_examples=EXAMPLES, derandomize=True, database=None, deadline=None,
+    @settings(max_examples=identity.examples, derandomize=True, database=None, deadline=None,
               suppress_health_check=list(HealthCheck),
               phases=[Phase.explicit, Phase.generate, Phase.shrink])  # fmt: skip
     @given(case=operation.as_strategy(generation_mode=mode, headers=identity.headers))
@@ -262,12 +281,21 @@ def _examples(
         problem = contract_problem(response)
         assert problem is None, f"{problem}\n{case.as_curl_command()}"
 
-    try:
-        run()
-    except Unsatisfiable:
-        return None  # nothing in this operation can be made invalid (negative mode)
-    except (Exception, FailureGroup) as exc:  # a finding, reported with the others
-        return f"{type(exc).__name__}: {str(exc)[:1500]}"
+    for attempt in (1, 2):
+        try:
+            run()
+        except Unsatisfiable:
+            return None  # nothing in this operation can be made invalid (negative mode)
+        except FlakyStrategyDefinition as exc:
+            # Hypothesis' own replay of schemathesis' negative-mode strategy drew
+            # differently (seen under heavy machine load): not about our app; once more,
+            # and reported if it happens again.
+            if attempt == 2:
+                return f"{type(exc).__name__}: {str(exc)[:1500]}"
+        except (Exception, FailureGroup) as exc:  # a finding, reported with the others
+            return f"{type(exc).__name__}: {str(exc)[:1500]}"
+        else:
+            return None
     return None
 
 
@@ -276,7 +304,11 @@ def test_no_route_answers_bad_input_with_a_server_error(world: World) -> None:
     problems: list[str] = []
     for identity in identities(world):
         seen: dict[str, set[int]] = {}
-        problems += fuzz(schema, documented, identity, statuses=seen)
+        problems += fuzz(
+            schema, documented, identity, statuses=seen,
+            include=lambda op, who=identity.name: who == "anonymous"
+            or op.path not in ANONYMOUS_ONLY,
+        )  # fmt: skip
         succeeded = {label for label, codes in seen.items() if any(c < 300 for c in codes)}
         missed = REACHABLE[identity.name] - succeeded
         if missed:

@@ -6,10 +6,12 @@ import reflex as rx
 
 from booking_app import routes
 from booking_app.components.account_security import account_security_card
+from booking_app.components.api_access import api_access_card
 from booking_app.components.calendar_feed import calendar_feed_card
 from booking_app.components.layout import app_shell
 from booking_app.realtime.channel import live_refresh
 from booking_app.state.account_security import AccountSecurityState
+from booking_app.state.api_access import ApiAccessState
 from booking_app.state.auth import AuthState
 from booking_app.state.calendar_feed import CalendarFeedState
 from booking_app.state.page import signed_in_page
@@ -52,6 +54,7 @@ def _account_card() -> rx.Component:
         RoutineState.load,
         AccountSecurityState.on_load,
         CalendarFeedState.on_load,
+        ApiAccessState.on_load,
     ],
 )
 def home_page() -> rx.Component:
@@ -84,6 +87,7 @@ def home_page() -> rx.Component:
                 ),
             ),
             rx.cond(AuthState.role != "tutor", account_security_card(routes.HOME)),
+            rx.cond(AuthState.role != "tutor", api_access_card()),
             spacing="5",
             padding_y="var(--space-6)",
             max_width="960px",

@@ -14,6 +14,7 @@ from booking_app.services.invites.links import (
     create_classroom_invite,
     create_lesson_invite,
     preview_classroom_invite,
+    resolve_lesson_invite,
 )
 from booking_app.services.invites.manage import (
     InviteList,
@@ -37,6 +38,7 @@ __all__ = [
     "create_lesson_invite",
     "live_invites",
     "preview_classroom_invite",
+    "resolve_lesson_invite",
     "revoke_all",
     "revoke_invite",
 ]

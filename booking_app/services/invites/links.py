@@ -302,3 +302,10 @@ def accept_classroom_invite(token: str, *, user_id: int, now: datetime) -> str:
         )
         _redeem(session, invite, used, user_id, now)
         return name
+
+
+def resolve_lesson_invite(token: str, *, user_id: int, now: datetime) -> tuple[int, str]:
+    """(lesson_id, session_uuid): the API's seed-003 answer; the rules are
+    `accept_lesson_invite`'s (the token was verified there; reading its lesson is free)."""
+    session_uuid = accept_lesson_invite(token, user_id=user_id, now=now)
+    return tokens.verify_lesson_invite(token, now=now).subject_id, session_uuid

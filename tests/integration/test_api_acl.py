@@ -1,0 +1,123 @@
+"""The ACL matrix: every /api/v1 route x every kind of caller -> the expected status.
+
+One table (`ROWS`); a route added on any branch needs one row here, or
+`test_every_route_has_a_row` fails. Status order (tests/support/acl.py IDENTITIES):
+
+    anonymous  student  other_student  tutor  other_tutor  admin  read-only token (tutor's)
+
+Each cell runs against fresh rows (tests/support/acl.py:build_world). Negative control:
+`test_a_route_without_its_guard_fails_the_matrix` removes one route's role check and
+shows the matrix catches it.
+"""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.routing import APIRoute, iter_route_contexts
+from fastapi.testclient import TestClient
+
+from booking_app.api import classroom
+from booking_app.api.app import api
+from tests.support.acl import Row, mismatches
+
+NEW_USER = {"name": "New User", "email": "new{serial}@example.com", "phone": "+380671234567",
+            "password": "long-enough-1", "role": "student", "timezone": "UTC"}  # fmt: skip
+LESSON = {"student_id": "{student}", "start_local": "{start}", "duration_min": 60}
+
+ROWS = [
+    #   method  path                                    anon stu oth  tut  otut adm  read
+    Row("GET", "/api/v1/me",                           "401 200 200 200 200 200 200"),
+    Row("POST", "/api/v1/auth/token",                  "422 422 422 422 422 422 422"),
+    Row("POST", "/api/v1/auth/refresh",                "401 401 401 401 401 401 401",
+        json={"refresh_token": "tbk_rt_unknown"}),
+    Row("GET", "/api/v1/tokens",                       "401 200 200 200 200 200 200"),
+    Row("POST", "/api/v1/tokens",                      "401 201 201 201 201 201 403",
+        json={"name": "script", "scope": "read"}),
+    Row("DELETE", "/api/v1/tokens/{token_id}",         "401 404 404 204 404 404 403"),
+    Row("GET", "/api/v1/bookings/{token}",     "200 200 200 200 200 200 200"),
+    Row("GET", "/api/v1/lessons/{lesson_id}/room",        "401 200 404 200 404 404 200"),
+    Row("GET", "/api/v1/classroom/by-booking/{token}", "401 200 404 200 404 404 200"),
+    Row("GET", "/api/v1/classroom/{session_uuid}",     "401 200 404 200 404 404 200"),
+    Row("POST", "/api/v1/lessons/{lesson_id}/invite",     "401 403 403 200 404 403 403"),
+    Row("GET", "/api/v1/lesson-invites/resolve",       "401 200 403 200 403 403 403",
+        params={"token": "{lesson_invite}"}),
+    Row("POST", "/api/v1/classroom-invites",           "401 403 403 200 200 403 403"),
+    Row("POST", "/api/v1/classroom-invites/accept",    "401 200 200 403 403 403 403",
+        params={"token": "{classroom_invite}"}),
+    Row("GET", "/api/v1/invites",                      "401 403 403 200 200 403 200"),
+    Row("POST", "/api/v1/invites/revoke-all",          "401 403 403 200 200 403 403"),
+    Row("POST", "/api/v1/invites/{invite_id}/revoke",  "401 403 403 200 404 403 403"),
+    Row("GET", "/api/v1/my-students",                  "401 403 403 200 200 403 200"),
+    Row("POST", "/api/v1/lessons",                     "401 403 403 200 403 403 403",
+        json=LESSON),
+    Row("GET", "/api/v1/dashboard",                    "401 200 200 200 200 403 200"),
+    Row("GET", "/api/v1/admin/users",                  "401 403 403 403 403 200 403"),
+    Row("POST", "/api/v1/admin/users",                 "401 403 403 403 403 201 403",
+        json=NEW_USER),
+    Row("GET", "/api/v1/admin/users/{user_id}",        "401 403 403 403 403 200 403"),
+    Row("PATCH", "/api/v1/admin/users/{user_id}",      "401 403 403 403 403 200 403",
+        json={"name": "Renamed"}),
+    Row("DELETE", "/api/v1/admin/users/{user_id}",     "401 403 403 403 403 204 403"),
+    Row("GET", "/api/v1/admin/tutors",                 "401 403 403 403 403 200 403"),
+    Row("DELETE", "/api/v1/admin/tutors/{user_id}",    "401 403 403 403 403 404 403"),
+    Row("GET", "/api/v1/admin/subjects",               "401 403 403 403 403 200 403"),
+    Row("POST", "/api/v1/admin/subjects",              "401 403 403 403 403 201 403",
+        json={"name": "New subject {serial}"}),
+    Row("PATCH", "/api/v1/admin/subjects/{subject_id}", "401 403 403 403 403 200 403",
+        json={"name": "Renamed {serial}"}),
+    Row("DELETE", "/api/v1/admin/subjects/{subject_id}", "401 403 403 403 403 204 403"),
+    # the private link's calendar file: the token is the capability, like the booking
+    Row("GET", "/api/v1/bookings/{token}/calendar.ics", "200 200 200 200 200 200 200"),
+    # webhooks: tutors (their own) and admins (all); the tutor owns {endpoint_id}
+    Row("GET", "/api/v1/webhooks",                     "401 403 403 200 200 200 200"),
+    Row("POST", "/api/v1/webhooks",                    "401 403 403 201 201 201 403",
+        json={"url": "https://example.com/new-hook", "events": ["lesson.moved"]}),
+    Row("GET", "/api/v1/webhooks/{endpoint_id}",        "401 403 403 200 404 200 200"),
+    Row("PATCH", "/api/v1/webhooks/{endpoint_id}",      "401 403 403 200 404 200 403",
+        json={"events": ["booking.created", "booking.cancelled"]}),
+    Row("DELETE", "/api/v1/webhooks/{endpoint_id}",     "401 403 403 204 404 204 403"),
+    Row("POST", "/api/v1/webhooks/{endpoint_id}/rotate-secret",
+                                                       "401 403 403 200 404 200 403"),
+    Row("GET", "/api/v1/webhooks/{endpoint_id}/deliveries",
+                                                       "401 403 403 200 404 200 200"),
+    Row("POST", "/api/v1/webhooks/{endpoint_id}/deliveries/{delivery_id}/redeliver",
+                                                       "401 403 403 200 404 200 403"),
+]  # fmt: skip
+
+
+def _routes() -> set[str]:
+    return {
+        f"{method} {context.path_format}"
+        for context in iter_route_contexts(api.routes)
+        if isinstance(context.original_route, APIRoute)
+        and context.path_format.startswith("/api/v1/")
+        for method in set(context.methods or ()) - {"HEAD"}
+    }
+
+
+def test_every_route_has_a_row() -> None:
+    keys = [row.key for row in ROWS]
+    assert len(keys) == len(set(keys)), "one row per route"
+    assert set(keys) == _routes(), "add a row for every /api/v1 route (and drop gone ones)"
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[row.key for row in ROWS])
+def test_matrix(sqlite_db: str, row: Row) -> None:
+    assert mismatches(TestClient(api), row) == []
+
+
+def test_a_route_without_its_guard_fails_the_matrix(
+    sqlite_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Negative control: the invites list without its tutor-only check is caught."""
+    real = classroom._user
+    monkeypatch.setattr(
+        classroom,
+        "_user",
+        lambda request, authorization, *roles, write=False: real(
+            request, authorization, write=write
+        ),
+    )
+    row = next(r for r in ROWS if r.key == "GET /api/v1/invites")
+    wrong = mismatches(TestClient(api), row)
+    assert any("as student" in line for line in wrong), wrong
