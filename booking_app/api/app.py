@@ -3,7 +3,16 @@
 from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
-from booking_app.api import auth, bookings, classroom, realtime
+from booking_app.api import (
+    auth,
+    booking_resources,
+    bookings,
+    calendar,
+    classroom,
+    realtime,
+    slots,
+    workspace,
+)
 from booking_app.api.admin import ADMIN_PATH, build_admin
 from booking_app.api.errors import ERROR_RESPONSES, install_error_handlers
 
@@ -14,9 +23,13 @@ api = FastAPI(
     responses=ERROR_RESPONSES,
 )
 api.include_router(auth.router)
+api.include_router(booking_resources.router)  # before bookings: /bookings/{id:int} first
 api.include_router(bookings.router)
 api.include_router(classroom.router)
 api.include_router(realtime.router)
+api.include_router(slots.router)
+api.include_router(calendar.router)
+api.include_router(workspace.router)
 build_admin().mount_to(api)
 install_error_handlers(api)  # last: its /api/ fallback is then tried last
 

@@ -1,5 +1,6 @@
 """All tables; importing this package registers them on SQLModel.metadata (alembic, Reflex)."""
 
+from booking_app.models.api_support import DataVersion, IdempotencyRecord
 from booking_app.models.auth import SignInAttempt, UsedLoginTicket, UserSession
 from booking_app.models.availability import AvailabilityOverride, AvailabilityWindow, BusyBlock
 from booking_app.models.base import UTCDateTime
@@ -44,6 +45,8 @@ __all__ = [
     "Classroom",
     "ClassroomMembership",
     "ClassroomSession",
+    "DataVersion",
+    "IdempotencyRecord",
     "Invite",
     "InviteKind",
     "InviteRedemption",
