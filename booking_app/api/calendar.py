@@ -25,7 +25,7 @@ from pydantic import BaseModel, Field
 from booking_app import clock
 from booking_app.api.access import caller
 from booking_app.api.offload import json_response, off_loop
-from booking_app.api.params import MAX_ID, Id, TimeZoneName
+from booking_app.api.params import MAX_ID, Day, Id, TimeZoneName
 from booking_app.services import calendar, lesson_range, lessons, timefmt
 from booking_app.services.data_versions import data_version
 from booking_app.services.money import locale_of
@@ -91,7 +91,7 @@ def _week(request: Request, authorization: str | None, q: WeekQuery,
 @router.get("/api/v1/calendar/week", response_model=dict[str, Any])
 async def calendar_week(
     request: Request,
-    start: Annotated[date | None, Query(description="Any day of the week (default: now).")] = None,
+    start: Annotated[Day | None, Query(description="Any day of the week (default: now).")] = None,
     include_payments: Annotated[bool, Query(alias="includePayments")] = False,
     include_stats: Annotated[bool, Query(alias="includeStats")] = False,
     tz: TimeZoneName | None = None,
@@ -125,8 +125,8 @@ def _lessons(request: Request, authorization: str | None, first: date, last: dat
 @router.get("/api/v1/lessons", response_model=dict[str, Any])
 async def lessons_range(
     request: Request,
-    from_: Annotated[date, Query(alias="from", description="First day, in `tz`.")],
-    to: Annotated[date, Query(description="Last day, inclusive.")],
+    from_: Annotated[Day, Query(alias="from", description="First day, in `tz`.")],
+    to: Annotated[Day, Query(description="Last day, inclusive.")],
     tz: TimeZoneName | None = None,
     authorization: str | None = Header(None),
 ) -> Response:

@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 
 from booking_app import clock
 from booking_app.api.offload import json_response, off_loop
-from booking_app.api.params import Id, TimeZoneName
+from booking_app.api.params import Day, Id, TimeZoneName
 from booking_app.services import timefmt
 from booking_app.services import tutor_public as offer
 from booking_app.services.errors import NotFound
@@ -148,8 +148,8 @@ def _slots(slug: str, service: int | None, first: date | None, last: date | None
 async def tutor_slots(
     slug: Annotated[str, Path(min_length=1, max_length=64)],
     service: Id | None = None,
-    from_: Annotated[date | None, Query(alias="from", description="First day (in `tz`).")] = None,
-    to: Annotated[date | None, Query(description="Last day, inclusive (default: 7 days).")] = None,
+    from_: Annotated[Day | None, Query(alias="from", description="First day (in `tz`).")] = None,
+    to: Annotated[Day | None, Query(description="Last day, inclusive (default: 7 days).")] = None,
     tz: TimeZoneName = "UTC",
     lesson_type: Literal["individual", "group"] | None = None,
     mode: Literal["online", "offline"] | None = None,

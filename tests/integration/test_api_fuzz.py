@@ -271,13 +271,29 @@ def _examples(
     return None
 
 
+# Methods that change or end rows of the world (a student cancelling their own booking
+# by id, a tutor cancelling the lesson): fuzzed after every identity's other operations,
+# so the REACHABLE ones still find the world intact.
+CHANGING = frozenset({"PUT", "PATCH", "DELETE"})
+
+
 def test_no_route_answers_bad_input_with_a_server_error(world: World) -> None:
     schema, documented = load_schema(world)
     problems: list[str] = []
-    for identity in identities(world):
-        seen: dict[str, set[int]] = {}
-        problems += fuzz(schema, documented, identity, statuses=seen)
-        succeeded = {label for label, codes in seen.items() if any(c < 300 for c in codes)}
+    people = identities(world)
+    seen: dict[str, dict[str, set[int]]] = {identity.name: {} for identity in people}
+    for changing in (False, True):
+        for identity in people:
+            problems += fuzz(
+                schema,
+                documented,
+                identity,
+                include=lambda op, c=changing: (op.method.upper() in CHANGING) == c,
+                statuses=seen[identity.name],
+            )
+    for identity in people:
+        codes_of = seen[identity.name]
+        succeeded = {label for label, codes in codes_of.items() if any(c < 300 for c in codes)}
         missed = REACHABLE[identity.name] - succeeded
         if missed:
             problems.append(f"[{identity.name}] never got past the checks of: {sorted(missed)}")
