@@ -33,6 +33,26 @@ from booking_app.services.money import locale_of
 router = APIRouter(tags=["calendar"])
 
 
+class WeekOut(BaseModel):
+    """The calendar page's snapshot; ``stats`` only with ``includeStats``."""
+
+    week_start: str = Field(description="Monday, YYYY-MM-DD.")
+    label: str
+    timezone: str
+    now: str = Field(description="The viewer's wall time written as UTC (to the minute).")
+    events: list[calendar.CalEvent]
+    stats: calendar.WeekStats | None
+    business_hours: list[dict[str, Any]]
+    snap: str = Field(description="The tutor's slot step, HH:MM:SS.")
+
+
+class LessonsOut(BaseModel):
+    """A tutor's lessons (``LessonView``) or a student's (``StudentLesson``)."""
+
+    count: int
+    results: list[lessons.LessonView | lesson_range.StudentLesson]
+
+
 class WeekQuery(BaseModel):
     start: date | None
     include_payments: bool
@@ -88,7 +108,11 @@ def _week(request: Request, authorization: str | None, q: WeekQuery,
     return json_response(body, headers=headers)
 
 
-@router.get("/api/v1/calendar/week", response_model=dict[str, Any])
+@router.get(
+    "/api/v1/calendar/week",
+    response_model=WeekOut,
+    responses={304: {"description": "Not modified: `If-None-Match` holds the current ETag."}},
+)
 async def calendar_week(
     request: Request,
     start: Annotated[Day | None, Query(description="Any day of the week (default: now).")] = None,
@@ -122,7 +146,7 @@ def _lessons(request: Request, authorization: str | None, first: date, last: dat
     return json_response({"count": len(found), "results": found})
 
 
-@router.get("/api/v1/lessons", response_model=dict[str, Any])
+@router.get("/api/v1/lessons", response_model=LessonsOut)
 async def lessons_range(
     request: Request,
     from_: Annotated[Day, Query(alias="from", description="First day, in `tz`.")],
