@@ -29,10 +29,13 @@ def bump_versions(*, session: Session, user_ids: Iterable[int]) -> None:
 
 
 def version_of(*, session: Session, user_id: int) -> int:
-    """The user's counter (0 before their first write): one primary-key read."""
-    found = session.execute(
-        sa.select(DataVersion.version).where(DataVersion.user_id == user_id)
-    ).scalar_one_or_none()
+    """The user's counter (0 before their first write): one primary-key read, on the
+    session's connection (Core, not the ORM's execute: half the cost on the 304 path)."""
+    found = (
+        session.connection()
+        .execute(sa.select(DataVersion.version).where(DataVersion.user_id == user_id))
+        .scalar_one_or_none()
+    )
     return int(found or 0)
 
 
