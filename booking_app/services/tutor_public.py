@@ -148,63 +148,6 @@ def _local_midnight(day: date, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
 
 
-@dataclass(frozen=True)
-class _Offer:
-    """What the engine offers in one range: its slots, joinable lessons and titles."""
-
-    slots: list[Any]
-    joinable: list[JoinableView]
-
-
-def _offer_between(
-    tutor_id: int,
-    *,
-    service_id: int | None,
-    lo: datetime,
-    hi: datetime,
-    viewer_tz: str,
-    now: datetime,
-    ignore_lesson_id: int | None = None,
-    include_joinable: bool = True,
-    default_minutes: int | None = None,
-) -> _Offer:
-    """``scheduling.free_slots`` (and joinable group lessons) over ``[lo, hi)``: the one
-    loader every offer goes through (the week pages and the API's slot range)."""
-    with read_scope() as session:
-        loaded = schedules_repo.load_schedule(
-            session=session,
-            tutor_id=tutor_id,
-            range_start=lo,
-            range_end=hi,
-            service_id=service_id,
-            first_active_service=service_id is None and default_minutes is None,
-        )
-    if loaded is None:
-        raise NotFound(NOT_A_TUTOR)
-    if service_id is not None and loaded.service is None:
-        raise NotFound(SERVICE_NOT_FOUND)
-    spec = ServiceSpec(default_minutes) if default_minutes else DEFAULT_SERVICE
-    if loaded.service is not None:
-        spec = loaded.service.spec
-    slots = free_slots(
-        loaded.schedule, spec, lo, hi, now, viewer_tz, ignore_lesson_id=ignore_lesson_id
-    )
-    joinable = joinable_lessons(loaded.schedule, lo, hi, now, viewer_tz) if include_joinable else []
-    return _Offer(
-        slots,
-        [
-            JoinableView(
-                j.lesson_id,
-                timefmt.iso_utc(j.start),
-                j.label,
-                j.free_spots,
-                loaded.lesson_titles.get(j.lesson_id, ""),
-            )
-            for j in joinable
-        ],
-    )
-
-
 def week_slots(
     tutor_id: int,
     *,
@@ -226,33 +169,67 @@ def week_slots(
     viewer = timefmt.viewer_zone(viewer_tz)
     monday = _monday(week_start, now, viewer)
     lo, hi = _local_midnight(monday, viewer), _local_midnight(monday + timedelta(days=7), viewer)
-    offer = _offer_between(
-        tutor_id,
-        service_id=service_id,
-        lo=lo,
-        hi=hi,
-        viewer_tz=viewer_tz,
-        now=now,
-        ignore_lesson_id=ignore_lesson_id,
-        include_joinable=include_joinable,
-        default_minutes=default_minutes,
+    with read_scope() as session:
+        loaded = schedules_repo.load_schedule(
+            session=session,
+            tutor_id=tutor_id,
+            range_start=lo,
+            range_end=hi,
+            service_id=service_id,
+            first_active_service=service_id is None and default_minutes is None,
+        )
+    if loaded is None:
+        raise NotFound(NOT_A_TUTOR)
+    if service_id is not None and loaded.service is None:
+        raise NotFound(SERVICE_NOT_FOUND)
+    spec = ServiceSpec(default_minutes) if default_minutes else DEFAULT_SERVICE
+    if loaded.service is not None:
+        spec = loaded.service.spec
+    slots = free_slots(
+        loaded.schedule, spec, lo, hi, now, viewer_tz, ignore_lesson_id=ignore_lesson_id
     )
+    joinable = joinable_lessons(loaded.schedule, lo, hi, now, viewer_tz) if include_joinable else []
     return WeekView(
         week_start=monday.isoformat(),
         label=timefmt.week_label(monday, monday + timedelta(days=6)),
         timezone=viewer_tz,
-        days=_days(monday, offer.slots, viewer),
-        joinable=offer.joinable,
-        slot_count=len(offer.slots),
+        days=_days(monday, slots, viewer),
+        joinable=[
+            JoinableView(
+                j.lesson_id,
+                timefmt.iso_utc(j.start),
+                j.label,
+                j.free_spots,
+                loaded.lesson_titles.get(j.lesson_id, ""),
+            )
+            for j in joinable
+        ],
+        slot_count=len(slots),
     )
 
+
+def _days(monday: date, slots: list[Any], tz: ZoneInfo) -> list[DayView]:
+    """Seven days, each with its slots (bucketed by the viewer's local date)."""
+    by_day: dict[date, list[SlotView]] = {monday + timedelta(days=i): [] for i in range(7)}
+    for slot in slots:
+        local = slot.start.astimezone(tz)
+        by_day[local.date()].append(
+            SlotView(slot.start.isoformat(), timefmt.format_hhmm(local.time()), slot.label)
+        )
+    return [
+        DayView(day.isoformat(), timefmt.day_label(day), day_slots)
+        for day, day_slots in by_day.items()
+    ]
+
+
+# --- any run of days (the HTTP API's slots) ----------------------------------------------
 
 MAX_RANGE_DAYS = 62
 
 
 @dataclass(frozen=True)
 class RangeView:
-    """Free slots of the viewer-local days ``first_day`` .. ``last_day`` (the API's range)."""
+    """Free slots of the viewer-local days ``first_day`` .. ``last_day``."""
 
     first_day: str
     last_day: str
@@ -272,8 +249,9 @@ def range_slots(
     now: datetime,
     include_joinable: bool = True,
 ) -> RangeView:
-    """The same offer as ``week_slots`` over any run of whole viewer-local days (at most
-    MAX_RANGE_DAYS): the engine's slots, so what is listed is what a booking accepts."""
+    """The days ``first_day`` .. ``last_day`` (at most MAX_RANGE_DAYS) cut out of the
+    viewer-local weeks ``week_slots`` computes: literally the public page's offer, week by
+    week, so what is listed is what the page shows and a booking accepts."""
     viewer = timefmt.viewer_zone(viewer_tz)
     if last_day < first_day:
         raise ValidationFailed({"to": "The range ends before it starts."})
@@ -281,34 +259,22 @@ def range_slots(
         raise ValidationFailed({"to": f"Ask for at most {MAX_RANGE_DAYS} days at a time."})
     lo = _local_midnight(first_day, viewer)
     hi = _local_midnight(last_day + timedelta(days=1), viewer)
-    offer = _offer_between(
-        tutor_id,
-        service_id=service_id,
-        lo=lo,
-        hi=hi,
-        viewer_tz=viewer_tz,
-        now=now,
-        include_joinable=include_joinable,
-    )
+    days: list[DayView] = []
+    joinable: list[JoinableView] = []
+    monday = _monday(first_day, now, viewer)
+    while monday <= last_day:
+        week = week_slots(
+            tutor_id, service_id=service_id, week_start=monday, viewer_tz=viewer_tz, now=now,
+            include_joinable=include_joinable,
+        )  # fmt: skip
+        days += [d for d in week.days if first_day.isoformat() <= d.date <= last_day.isoformat()]
+        joinable += [j for j in week.joinable if lo <= datetime.fromisoformat(j.start) < hi]
+        monday += timedelta(days=7)
     return RangeView(
         first_day=first_day.isoformat(),
         last_day=last_day.isoformat(),
         timezone=viewer_tz,
-        days=_days(first_day, offer.slots, viewer, (last_day - first_day).days + 1),
-        joinable=offer.joinable,
-        slot_count=len(offer.slots),
+        days=days,
+        joinable=joinable,
+        slot_count=sum(len(d.slots) for d in days),
     )
-
-
-def _days(monday: date, slots: list[Any], tz: ZoneInfo, count: int = 7) -> list[DayView]:
-    """``count`` days from ``monday``, each with its slots (by the viewer's local date)."""
-    by_day: dict[date, list[SlotView]] = {monday + timedelta(days=i): [] for i in range(count)}
-    for slot in slots:
-        local = slot.start.astimezone(tz)
-        by_day[local.date()].append(
-            SlotView(slot.start.isoformat(), timefmt.format_hhmm(local.time()), slot.label)
-        )
-    return [
-        DayView(day.isoformat(), timefmt.day_label(day), day_slots)
-        for day, day_slots in by_day.items()
-    ]

@@ -98,6 +98,12 @@ def test_slots_are_the_public_offer_and_a_listed_slot_books(world: dict[str, Any
     assert listed and listed == page  # the page's week, slot for slot
     assert body["service"]["id"] == world["service"] and len(body["days"]) == 7
     assert body["slot_count"] == len(listed)
+    # A range across two weeks is cut from the page's two weeks, day by day.
+    across = c.get("/api/v1/tutors/olena/slots",
+                   params={"from": "2026-12-03", "to": "2026-12-09", "tz": "Europe/Kyiv"}).json()  # fmt: skip
+    assert [d["date"] for d in across["days"]][::6] == ["2026-12-03", "2026-12-09"]
+    assert across["days"][:4] == body["days"][3:]
+    assert across["slot_count"] == sum(len(d["slots"]) for d in across["days"]) > 0
     made = book(world, start=listed[0])
     assert made.status_code == 201, made.text
     again = c.get("/api/v1/tutors/olena/slots",
