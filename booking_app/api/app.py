@@ -6,12 +6,16 @@ from fastapi.responses import RedirectResponse
 from booking_app.api import (
     admin_api,
     auth,
+    booking_resources,
     bookings,
+    calendar,
     classroom,
     feeds,
     programs,
     realtime,
+    slots,
     webhooks,
+    workspace,
 )
 from booking_app.api.admin import ADMIN_PATH, build_admin
 from booking_app.api.errors import ERROR_RESPONSES, install_error_handlers
@@ -24,6 +28,7 @@ api = FastAPI(
     responses=ERROR_RESPONSES,
 )
 api.include_router(auth.router)
+api.include_router(booking_resources.router)  # before bookings: /bookings/{id:int} first
 api.include_router(programs.router)
 api.include_router(bookings.router)
 api.include_router(classroom.router)
@@ -31,6 +36,9 @@ api.include_router(feeds.router)
 api.include_router(realtime.router)
 api.include_router(webhooks.router)
 api.include_router(admin_api.router)
+api.include_router(slots.router)
+api.include_router(calendar.router)
+api.include_router(workspace.router)
 build_admin().mount_to(api)
 api.add_middleware(RateLimitMiddleware)
 install_error_handlers(api)  # last: its /api/ fallback is then tried last

@@ -44,8 +44,15 @@ async def off_loop(func: Callable[..., T], *args: Any) -> T:
 _ANY = TypeAdapter(Any)
 
 
-def json_response(body: Any) -> Response:
+def json_response(
+    body: Any, *, status_code: int = 200, headers: dict[str, str] | None = None
+) -> Response:
     """JSON built where it is called (the read pool), by pydantic's serializer: the same
     encoding FastAPI gave a returned ``dict[str, Any]`` (Decimal as a string, datetimes in
     ISO 8601), in one pass instead of validate-then-serialize on the loop."""
-    return Response(_ANY.dump_json(body), media_type="application/json")
+    return Response(
+        _ANY.dump_json(body),
+        status_code=status_code,
+        headers=headers,
+        media_type="application/json",
+    )

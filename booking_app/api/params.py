@@ -11,6 +11,7 @@ use the same types and get the same guard.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from pydantic import Field
@@ -38,4 +39,11 @@ TimeZoneName = Annotated[
         max_length=MAX_ZONE_NAME,
         description="An IANA time zone, e.g. Europe/Kyiv.",
     ),
+]
+# A calendar day a range starts or ends on: far enough from date.min/max that "the
+# Monday before" or "the day after, at midnight in Kiritimati" never overflows (a 500).
+FIRST_DAY, LAST_DAY = date(1970, 1, 1), date(2999, 12, 31)
+Day = Annotated[
+    date,
+    Field(ge=FIRST_DAY, le=LAST_DAY, description="YYYY-MM-DD (1970-01-01 to 2999-12-31)."),
 ]

@@ -1,6 +1,7 @@
 """All tables; importing this package registers them on SQLModel.metadata (alembic, Reflex)."""
 
 from booking_app.models import calendar_sequence as calendar_sequence  # its listeners
+from booking_app.models.api_support import DataVersion, IdempotencyRecord
 from booking_app.models.api_token import ApiRateCounter, PersonalAccessToken, RefreshToken
 from booking_app.models.audit import AuditLog
 from booking_app.models.auth import SignInAttempt, UsedLoginTicket, UserSession
@@ -63,6 +64,8 @@ __all__ = [
     "Classroom",
     "ClassroomMembership",
     "ClassroomSession",
+    "DataVersion",
+    "IdempotencyRecord",
     "Invite",
     "InviteKind",
     "InviteRedemption",

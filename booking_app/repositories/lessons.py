@@ -76,6 +76,15 @@ def upcoming_lesson_rows(
     return [LessonListRow(*row) for row in session.execute(query)]
 
 
+def lesson_rows_between(
+    *, session: Session, tutor_id: int, start: datetime, end: datetime
+) -> list[LessonListRow]:
+    """Every lesson overlapping ``[start, end)`` (cancelled ones too: a program syncing a
+    calendar must see them go), by start."""
+    query = _rows_query(tutor_id).where(Lesson.starts_at < end, Lesson.ends_at > start)
+    return [LessonListRow(*row) for row in session.execute(query)]
+
+
 def lesson_row(*, session: Session, tutor_id: int, lesson_id: int) -> LessonListRow | None:
     row = session.execute(_rows_query(tutor_id).where(Lesson.id == lesson_id)).first()
     return LessonListRow(*row) if row is not None else None

@@ -87,6 +87,7 @@ class WeekStats:
     paid: str = "0.00"
     unpaid: str = "0.00"
     utilization: str = "—"  # lesson hours inside working hours / working hours
+    amounts: dict[str, str] = field(default_factory=dict)  # the sums as numbers (API)
 
 
 @dataclass(frozen=True)
@@ -319,6 +320,7 @@ def week_stats(
         paid=amount_label(paid, *money),
         unpaid=amount_label(max(revenue - paid, Decimal("0")), *money),
         utilization=f"{round(used / capacity * 100)}%" if capacity else "—",
+        amounts=display.amounts(revenue, paid, money[0]),
     )
 
 

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from booking_app.models.enums import SEAT_HOLDING_STATUSES, BookingStatus
+from booking_app.services.offer_fields import format_price
 
 _MIDNIGHT = time(0)
 
@@ -71,3 +73,15 @@ def snap_duration(step_min: int) -> str:
 def tooltip(lines: Sequence[str]) -> str:
     """The event's title attribute: every detail, one per line, empty parts dropped."""
     return "\n".join(line for line in lines if line)
+
+
+def amounts(revenue: Decimal, paid: Decimal, currency: str) -> dict[str, str]:
+    """The week's sums as numbers for programs: decimal strings and the currency code
+    (the labels next to them are for people, in the viewer's locale)."""
+    unpaid = max(revenue - paid, Decimal("0"))
+    return {
+        "revenue": format_price(revenue),
+        "paid": format_price(paid),
+        "unpaid": format_price(unpaid),
+        "currency": currency,
+    }

@@ -28,6 +28,7 @@ from booking_app.repositories.classroom import DashboardLessonRow
 from booking_app.scheduling import normalize, seconds_until_join
 from booking_app.scheduling.availability import working_intervals
 from booking_app.scheduling.intervals import clip
+from booking_app.services import offer_fields as f
 from booking_app.services import timefmt
 from booking_app.services.classroom import join_window_minutes, lesson_can_join
 from booking_app.services.errors import NotFound
@@ -78,6 +79,8 @@ class TutorDashboard:
     booked_minutes: int
     available_minutes: int
     chart: tuple[WeekPoint, ...]
+    revenue_amount: str = "0.00"  # `revenue` as a number for programs (decimal string)
+    currency: str = ""
 
 
 def _dash(lesson: Any, with_whom: str, now: datetime, tz: ZoneInfo) -> DashLesson:
@@ -231,4 +234,6 @@ def _tutor_view(  # noqa: PLR0913 - the numbers loaded in one read transaction
         booked_minutes=booked,
         available_minutes=available,
         chart=tuple(chart),
+        revenue_amount=f.format_price(Decimal(revenue or 0)),
+        currency=money[0],
     )

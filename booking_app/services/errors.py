@@ -239,6 +239,22 @@ class NotBookable(Conflict):
         super().__init__(f"Your page can't be published yet: {reasons}.")
 
 
+class IdempotencyKeyReused(Conflict):
+    """An ``Idempotency-Key`` already used by this caller for a different request (another
+    body or route): the first request's answer is kept, this one is refused unread."""
+
+    code = "idempotency_key_reused"
+    http_status = 422
+    default_detail = "This Idempotency-Key was already used for a different request; use a new key."
+
+
+class ActionNotAllowed(Forbidden):
+    """The caller may see this booking but not do this to it (a student confirming their
+    own request, a tutor moving a client's booking): the rule names who may."""
+
+    code = "action_not_allowed"
+
+
 # --- invite links ------------------------------------------------------------------------
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from booking_app import clock
+from booking_app import clock, realtime
 from booking_app.db import read_scope, session_scope
 from booking_app.models import TutorProfile
 from booking_app.repositories import marketplace as repo
@@ -151,6 +151,7 @@ def save_profile(
                 onboarding.require_bookable(session, tutor_id, now or clock.now())
             _apply(session, profile, values)
             refresh_next_free(session, tutor_id)  # the marketplace card's "from" price
+            realtime.publish_on_commit(session, (tutor_id,))  # the calendar's currency
             return _view(
                 profile, repo.profile_subject_ids(session=session, profile_id=profile.id or 0)
             )

@@ -89,13 +89,22 @@ def format_hhmm(value: time, *, end: bool = False) -> str:
     return f"{value.hour:02d}:{value.minute:02d}"
 
 
+def _bounded(day: date) -> date:
+    """Years 1900-2999 only: at 9999-12-31 "the next midnight" or a zone's UTC offset
+    overflows datetime (a 500 from the API, found by fuzzing), and no lesson is booked
+    further out."""
+    if not 1900 <= day.year <= 2999:
+        raise ValueError(day)
+    return day
+
+
 def parse_day(raw: str) -> date:
     """ "YYYY-MM-DD" as a date."""
     match = _DAY.match(_text(raw))
     try:
         if match is None:
             raise ValueError(raw)
-        return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        return _bounded(date(int(match.group(1)), int(match.group(2)), int(match.group(3))))
     except ValueError:
         raise FieldError("Enter a date as YYYY-MM-DD.") from None
 
@@ -120,7 +129,7 @@ def parse_local(raw: str, tz: ZoneInfo) -> datetime:
         raise FieldError("Enter a date and time as YYYY-MM-DD HH:MM.")
     year, month, day, hours, minutes = (int(g) for g in match.groups())
     try:
-        local_day, wall = date(year, month, day), time(hours, minutes)
+        local_day, wall = _bounded(date(year, month, day)), time(hours, minutes)
     except ValueError:
         raise FieldError("Enter a real date and a time between 00:00 and 23:59.") from None
     return wall_to_utc(local_day, wall, tz)

@@ -31,7 +31,7 @@ from booking_app.repositories.marketplace import PublicService
 from booking_app.scheduling import ServiceSpec, free_slots, joinable_lessons
 from booking_app.services import offer_fields as f
 from booking_app.services import timefmt
-from booking_app.services.errors import NotFound
+from booking_app.services.errors import NotFound, ValidationFailed
 
 NOT_A_TUTOR = "Only tutors have availability."
 SERVICE_NOT_FOUND = "This service does not exist or is not yours."
@@ -271,3 +271,61 @@ def _days(monday: date, slots: list[Any], tz: ZoneInfo) -> list[DayView]:
         DayView(day.isoformat(), timefmt.day_label(day), day_slots)
         for day, day_slots in by_day.items()
     ]
+
+
+# --- any run of days (the HTTP API's slots) ----------------------------------------------
+
+MAX_RANGE_DAYS = 62
+
+
+@dataclass(frozen=True)
+class RangeView:
+    """Free slots of the viewer-local days ``first_day`` .. ``last_day``."""
+
+    first_day: str
+    last_day: str
+    timezone: str
+    days: list[DayView]
+    joinable: list[JoinableView]
+    slot_count: int
+
+
+def range_slots(
+    tutor_id: int,
+    *,
+    service_id: int | None,
+    first_day: date,
+    last_day: date,
+    viewer_tz: str,
+    now: datetime,
+    include_joinable: bool = True,
+) -> RangeView:
+    """The days ``first_day`` .. ``last_day`` (at most MAX_RANGE_DAYS) cut out of the
+    viewer-local weeks ``week_slots`` computes: literally the public page's offer, week by
+    week, so what is listed is what the page shows and a booking accepts."""
+    viewer = timefmt.viewer_zone(viewer_tz)
+    if last_day < first_day:
+        raise ValidationFailed({"to": "The range ends before it starts."})
+    if (last_day - first_day).days + 1 > MAX_RANGE_DAYS:
+        raise ValidationFailed({"to": f"Ask for at most {MAX_RANGE_DAYS} days at a time."})
+    lo = _local_midnight(first_day, viewer)
+    hi = _local_midnight(last_day + timedelta(days=1), viewer)
+    days: list[DayView] = []
+    joinable: list[JoinableView] = []
+    monday = _monday(first_day, now, viewer)
+    while monday <= last_day:
+        week = week_slots(
+            tutor_id, service_id=service_id, week_start=monday, viewer_tz=viewer_tz, now=now,
+            include_joinable=include_joinable,
+        )  # fmt: skip
+        days += [d for d in week.days if first_day.isoformat() <= d.date <= last_day.isoformat()]
+        joinable += [j for j in week.joinable if lo <= datetime.fromisoformat(j.start) < hi]
+        monday += timedelta(days=7)
+    return RangeView(
+        first_day=first_day.isoformat(),
+        last_day=last_day.isoformat(),
+        timezone=viewer_tz,
+        days=days,
+        joinable=joinable,
+        slot_count=sum(len(d.slots) for d in days),
+    )

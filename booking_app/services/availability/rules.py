@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from booking_app import clock
+from booking_app import clock, realtime
 from booking_app.db import session_scope
 from booking_app.repositories import availability as availability_repo
 from booking_app.services import offer_fields as f
@@ -116,6 +116,7 @@ def save_rules(tutor_id: int, rules: Mapping[str, Any]) -> RulesView:
             setattr(profile, column, value)
         profile.updated_at = clock.now()  # audit stamp only; no rule depends on it
         refresh_next_free(session, tutor_id)
+        realtime.publish_on_commit(session, (tutor_id,))  # the calendar's grid and hours
         return rules_view(profile)
 
 

@@ -16,6 +16,8 @@ from booking_app.services.lessons.publish import (
     LessonView,
     PublishInput,
     cancel_lesson,
+    lesson_view,
+    lessons_between,
     publish_lesson,
     upcoming_lessons,
 )
@@ -27,6 +29,8 @@ __all__ = [
     "SeatView",
     "cancel_lesson",
     "lesson_detail",
+    "lesson_view",
+    "lessons_between",
     "move_lesson",
     "move_lesson_to",
     "seat_names",

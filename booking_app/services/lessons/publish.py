@@ -205,6 +205,27 @@ def upcoming_lessons(
         ]
 
 
+def lessons_between(tutor_id: int, start: datetime, end: datetime) -> list[LessonView]:
+    """The tutor's lessons overlapping ``[start, end)``, cancelled ones included, as the
+    Lessons page shows them (labels in the tutor's zone)."""
+    with read_scope() as session:
+        tz = _zone_of(session, tutor_id)
+        rows = lessons_repo.lesson_rows_between(
+            session=session, tutor_id=tutor_id, start=start, end=end
+        )
+        return [_row_view(row, tz) for row in rows]
+
+
+def lesson_view(tutor_id: int, lesson_id: int) -> LessonView:
+    """One of the tutor's lessons as the Lessons page shows it; NotFound for others'."""
+    with read_scope() as session:
+        tz = _zone_of(session, tutor_id)
+        row = lessons_repo.lesson_row(session=session, tutor_id=tutor_id, lesson_id=lesson_id)
+        if row is None:
+            raise NotFound(LESSON_NOT_FOUND)
+        return _row_view(row, tz)
+
+
 def _zone_of(session: Any, tutor_id: int) -> ZoneInfo:
     tz_name = lessons_repo.tutor_timezone(session=session, tutor_id=tutor_id)
     if tz_name is None:
