@@ -3,7 +3,7 @@
 from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
-from booking_app.api import auth, booking_list, bookings, classroom, realtime, reports
+from booking_app.api import auth, booking_list, bookings, classroom, exports, realtime, reports
 from booking_app.api.admin import ADMIN_PATH, build_admin
 from booking_app.api.errors import ERROR_RESPONSES, install_error_handlers
 
@@ -16,6 +16,7 @@ api = FastAPI(
 api.include_router(auth.router)
 api.include_router(booking_list.router)  # before bookings: /bookings/export.csv is no token
 api.include_router(reports.router)
+api.include_router(exports.router)
 api.include_router(bookings.router)
 api.include_router(classroom.router)
 api.include_router(realtime.router)

@@ -255,3 +255,32 @@ def test_the_api_and_the_csv(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
         "950,00",
     )
     assert (maths["Conversion %"], maths["Period from"]) == ("50,0", "2026-11-01")
+
+
+def test_lessons_and_students_exports(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    clock.freeze(monkeypatch, NOW)
+    w = world()
+    c = TestClient(api)
+    anna = _auth(w["anna"], "tutor")
+    query = {"from": "2026-11-01", "to": "2026-11-30", "tz": "Europe/Kyiv"}
+    got = c.get("/api/v1/lessons/export.csv", params=query, headers=anna)
+    assert got.status_code == 200 and got.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(got.content.decode("utf-8-sig")), delimiter=";"))
+    # l9 (1 Nov 00:00 Kyiv) first, then l1 .. l6 and l10; l7 and l8 are outside.
+    assert [r["Start"][:16] for r in rows][:2] == ["2026-11-01T00:00", "2026-11-02T10:00"]
+    assert len(rows) == 8
+    l2 = rows[2]
+    assert (l2["Seats"], l2["Seats booked"], l2["Seats given"], l2["Revenue expected"]) == (
+        "3", "2", "2", "1000,00"
+    )  # fmt: skip
+    got = c.get("/api/v1/students/export.csv", headers=anna)
+    people = list(csv.DictReader(io.StringIO(got.content.decode("utf-8-sig")), delimiter=";"))
+    assert len(people) == 6  # s1..s5 and the guest of l2
+    s1 = next(p for p in people if p["Email"] == "s1@example.com")
+    # s1 with Anna: l1 (completed, paid 450), l2 confirmed, l6 cancelled, l7, l8 confirmed.
+    assert (s1["Bookings"], s1["Lessons given"], s1["Paid total"]) == ("5", "4", "450,00")
+    assert (s1["Has an account"], s1["Tutor"]) == ("yes", "Anna")
+    guest = next(p for p in people if p["Has an account"] == "no")
+    assert guest["Phone"] == "'+380670000001"  # a leading "+" is neutralised
+    refused = c.get("/api/v1/students/export.csv", headers=_auth(w["s1"], "student"))
+    assert refused.status_code == 403
