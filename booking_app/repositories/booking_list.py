@@ -211,3 +211,16 @@ def mark_paid(*, session: Session, booking_ids: list[int], now: datetime) -> int
         .execution_options(synchronize_session=False)
     )
     return int(session.execute(query).rowcount or 0)  # type: ignore[attr-defined]
+
+
+def student_options(*, session: Session, tutor_id: int, limit: int = 500) -> list[tuple[int, str]]:
+    """(id, name) of the accounts that booked the tutor, by name: the student filter."""
+    query = (
+        sa.select(User.id, User.name)
+        .where(
+            User.id.in_(sa.select(Booking.student_id).where(Booking.tutor_id == tutor_id))  # type: ignore[union-attr]
+        )
+        .order_by(sa.func.lower(User.name), User.id)
+        .limit(limit)
+    )
+    return [(int(i), str(n)) for i, n in session.execute(query)]

@@ -202,3 +202,9 @@ def mark_paid(tutor_id: int, booking_ids: Sequence[int], *, now: datetime) -> in
         if changed:
             publish_on_commit(session, (tutor_id, *{b.student_id for b in mine if b.student_id}))
     return changed
+
+
+def student_options(tutor_id: int) -> list[tuple[int, str]]:
+    """(id, name) of the tutor's students with an account, for the list's student filter."""
+    with read_scope() as session:
+        return repo.student_options(session=session, tutor_id=tutor_id)

@@ -28,6 +28,7 @@ from booking_app.services.validation import safe_next_path
 NOT_A_TUTOR = "Only tutors can open this page."
 NOT_A_STUDENT = "Only students can open this page."
 NOT_TUTOR_OR_STUDENT = "Only tutors and students can open this page."
+NOT_TUTOR_OR_ADMIN = "Only tutors and admins can open this page."
 
 
 class AuthState(rx.State):
@@ -121,6 +122,11 @@ class AuthState(rx.State):
     @rx.event
     def require_tutor_or_student(self):  # type: ignore[no-untyped-def]
         return self._require_role(("tutor", "student"), NOT_TUTOR_OR_STUDENT)
+
+    @rx.event
+    def require_tutor_or_admin(self):  # type: ignore[no-untyped-def]
+        """Reports: a tutor sees their own numbers, an admin everyone's."""
+        return self._require_role(("tutor", "admin"), NOT_TUTOR_OR_ADMIN)
 
     @rx.event
     def load_optional(self) -> None:

@@ -9,7 +9,7 @@ the standard on_loads, so no page copies that list again.
 | `public_page` | anyone | `AuthState.load_optional` first (know the user, never redirect) |
 | `guest_page` | signed-out visitors (sign-in, registration) | `redirect_if_signed_in` first |
 | `signed_in_page` | any signed-in user | `require_login` first, the requests badge last |
-| `tutor_page`, `student_page`, `tutor_or_student_page` | that role | `require_<role>` first (guests go to sign-in, other roles home with a message), the requests badge last |
+| `tutor_page`, `student_page`, `tutor_or_student_page`, `tutor_or_admin_page` | that role | `require_<role>` first (guests go to sign-in, other roles home with a message), the requests badge last |
 
 The guard only redirects: every handler that reads or changes data asks again with
 `state.auth.current_user(self, role)`, and a page's own on_load does nothing when it
@@ -70,6 +70,9 @@ TUTOR = Access(AuthState.require_tutor, (RequestsBadgeState.load,), ("tutor",))
 STUDENT = Access(AuthState.require_student, (RequestsBadgeState.load,), ("student",))
 TUTOR_OR_STUDENT = Access(
     AuthState.require_tutor_or_student, (RequestsBadgeState.load,), ("tutor", "student")
+)
+TUTOR_OR_ADMIN = Access(
+    AuthState.require_tutor_or_admin, (RequestsBadgeState.load,), ("tutor", "admin")
 )
 
 
@@ -148,6 +151,12 @@ def tutor_or_student_page(
     route: str, title: str, *, on_load: Sequence[Any] = (), nav: tuple[str, str] | None = None
 ) -> Callable[[PageFn], PageFn]:
     return page(route, title, access=TUTOR_OR_STUDENT, on_load=on_load, nav=nav)
+
+
+def tutor_or_admin_page(
+    route: str, title: str, *, on_load: Sequence[Any] = (), nav: tuple[str, str] | None = None
+) -> Callable[[PageFn], PageFn]:
+    return page(route, title, access=TUTOR_OR_ADMIN, on_load=on_load, nav=nav)
 
 
 def add_pages(app: rx.App) -> None:
