@@ -24,6 +24,8 @@ from booking_app.api.params import TimeZoneName
 from booking_app.services import periods, reports
 
 router = APIRouter(tags=["reports"])
+# JSON by default; format=csv answers the Excel-dialect CSV (documented, so clients expect it).
+CSV_TOO = {200: {"content": {"text/csv": {}}, "description": "JSON, or CSV with format=csv"}}
 
 
 class LoadRowOut(BaseModel):
@@ -85,7 +87,7 @@ def _report(  # noqa: PLR0913 - the request's parts, handed over in one hop
     return json_response(_body(r))
 
 
-@router.get("/api/v1/reports/teacher-load", response_model=ReportOut)
+@router.get("/api/v1/reports/teacher-load", response_model=ReportOut, responses=CSV_TOO)
 async def teacher_load(  # noqa: PLR0913 - query parameters
     request: Request,
     date_from: Annotated[str, Query(alias="from", max_length=10)] = "",
@@ -101,7 +103,7 @@ async def teacher_load(  # noqa: PLR0913 - query parameters
     return await off_loop(_report, "tutor", request, authorization, args, format)
 
 
-@router.get("/api/v1/reports/subject-load", response_model=ReportOut)
+@router.get("/api/v1/reports/subject-load", response_model=ReportOut, responses=CSV_TOO)
 async def subject_load(  # noqa: PLR0913 - query parameters
     request: Request,
     date_from: Annotated[str, Query(alias="from", max_length=10)] = "",
