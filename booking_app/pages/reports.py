@@ -221,23 +221,34 @@ COLUMNS = (
 )  # fmt: skip
 
 
+CELL = {"padding": "var(--space-2)", "text_align": "right", "white_space": "nowrap",
+        "border_bottom": "1px solid var(--gray-a5)"}  # fmt: skip
+
+
 def _table() -> rx.Component:
+    """A plain <table> in a focusable scroll box: a Radix table scrolls inside its own
+    ScrollArea, which keyboard users cannot reach (axe: scrollable-region-focusable)."""
+    left = {**CELL, "text_align": "left"}
     return rx.box(
-        rx.table.root(
-            rx.table.header(
-                rx.table.row(*(rx.table.column_header_cell(t, scope="col") for t, _ in COLUMNS))
+        rx.el.table(
+            rx.el.thead(
+                rx.el.tr(
+                    *(
+                        rx.el.th(t, scope="col", style=left if i == 0 else CELL)
+                        for i, (t, _) in enumerate(COLUMNS)
+                    )  # fmt: skip
+                )
             ),
-            rx.table.body(
+            rx.el.tbody(
                 rx.foreach(
                     S.rows,
-                    lambda r: rx.table.row(
-                        rx.table.row_header_cell(r.name),
-                        *(rx.table.cell(getattr(r, key)) for _, key in COLUMNS[1:]),
+                    lambda r: rx.el.tr(
+                        rx.el.th(r.name, scope="row", style=left),
+                        *(rx.el.td(getattr(r, key), style=CELL) for _, key in COLUMNS[1:]),
                     ),
                 )
             ),
-            variant="surface",
-            size="1",
+            style={"border_collapse": "collapse", "font_size": "var(--font-size-2)"},
         ),
         overflow_x="auto",
         width="100%",
