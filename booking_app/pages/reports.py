@@ -165,15 +165,17 @@ def _controls() -> rx.Component:
                         size="3",
                         id="rp-show",
                     ),  # fmt: skip
-                    rx.link(
+                    rx.el.a(  # <a download>: an API route, not a page of the SPA
                         rx.button(
                             rx.icon("download", size=16),
                             "Download CSV",
                             variant="soft",
                             size="3",
                             type="button",
+                            tab_index=-1,
                         ),  # fmt: skip
                         href=S.csv_href,
+                        download=True,
                         id="rp-csv",
                     ),
                     gap="var(--space-2)",

@@ -66,17 +66,20 @@ def _filters() -> rx.Component:
                         id="bk-apply",
                         size="3",
                     ),  # fmt: skip
-                    rx.link(
+                    # A plain <a download>: the CSV is an API route, which the SPA's
+                    # client-side router (rx.link) would not fetch from the server.
+                    rx.el.a(
                         rx.button(
                             rx.icon("download", size=16),
                             "Export CSV",
                             variant="soft",
                             size="3",
                             type="button",
+                            tab_index=-1,
                         ),  # fmt: skip
                         href=S.export_href,
+                        download=True,
                         id="bk-export",
-                        is_external=False,
                     ),
                     gap="var(--space-2)",
                     wrap="wrap",
@@ -208,7 +211,11 @@ def tutor_bookings_page() -> rx.Component:
                 rx.heading("Bookings", size="7", id="bookings-heading"),
                 rx.link(
                     rx.button(
-                        rx.icon("chart-column", size=16), "Reports", variant="soft", size="3"
+                        rx.icon("chart-column", size=16),
+                        "Reports",
+                        variant="soft",
+                        size="3",
+                        tab_index=-1,
                     ),
                     href=routes.REPORTS,
                     id="bk-reports",
