@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 import reflex as rx
 
 from booking_app import clock, routes
+from booking_app.components.downloads import download_button
 from booking_app.components.forms import error_of, form_field, form_message, select_control
 from booking_app.components.layout import app_shell
 from booking_app.components.widgets import empty_state, page_header, when_loaded
@@ -165,19 +166,7 @@ def _controls() -> rx.Component:
                         size="3",
                         id="rp-show",
                     ),  # fmt: skip
-                    rx.el.a(  # <a download>: an API route, not a page of the SPA
-                        rx.button(
-                            rx.icon("download", size=16),
-                            "Download CSV",
-                            variant="soft",
-                            size="3",
-                            type="button",
-                            tab_index=-1,
-                        ),  # fmt: skip
-                        href=S.csv_href,
-                        download=True,
-                        id="rp-csv",
-                    ),
+                    download_button("Download CSV", S.csv_href, id_="rp-csv"),
                     gap="var(--space-2)",
                     wrap="wrap",
                 ),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from booking_app import routes
+from booking_app.components.downloads import download_button
 from booking_app.components.forms import error_of, form_field, form_message, select_control
 from booking_app.components.layout import app_shell
 from booking_app.components.widgets import empty_state, page_header, status_badge, when_loaded
@@ -66,21 +67,7 @@ def _filters() -> rx.Component:
                         id="bk-apply",
                         size="3",
                     ),  # fmt: skip
-                    # A plain <a download>: the CSV is an API route, which the SPA's
-                    # client-side router (rx.link) would not fetch from the server.
-                    rx.el.a(
-                        rx.button(
-                            rx.icon("download", size=16),
-                            "Export CSV",
-                            variant="soft",
-                            size="3",
-                            type="button",
-                            tab_index=-1,
-                        ),  # fmt: skip
-                        href=S.export_href,
-                        download=True,
-                        id="bk-export",
-                    ),
+                    download_button("Export CSV", S.export_href, id_="bk-export"),
                     gap="var(--space-2)",
                     wrap="wrap",
                 ),
