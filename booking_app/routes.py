@@ -31,6 +31,8 @@ INVITE_LESSON = "/invite/lesson/[token]"
 INVITE_CLASSROOM = "/invite/classroom/[token]"
 CALENDAR = "/calendar"
 WEBHOOKS = "/webhooks"
+TUTOR_BOOKINGS = "/tutor/bookings"
+REPORTS = "/reports"
 # An API route (not a page): where forms with secrets submit natively if pressed before
 # the page has hydrated; it answers 303 back to `?to=` without reading the body.
 FORM_NOT_READY = "/api/auth/form-not-ready"

@@ -15,7 +15,8 @@ Why a base class instead of starlette-admin's plain `ModelView` (issue 12):
   not fields of any view, so no list, detail, form, export or import ever carries them;
   texts that embed them (outbox messages with booking links) are shown redacted.
 - CSV. The only CSV exporter offered is `SafeCsvExporter` (integrations/csv_export.py:
-  cells that a spreadsheet would run as formulas are neutralised).
+  cells that a spreadsheet would run as formulas are neutralised; the same Excel dialect
+  as every other export: UTF-8 with BOM, ";", decimal commas).
 - Import is offered only where the view may both create and edit rows.
 - Deletes. A row other rows still point at is not deleted: the admin reads which
   tables use it (``delete``), never a raw IntegrityError.
@@ -45,7 +46,7 @@ from starlette_admin.flash import flash
 from starlette_admin.i18n import get_database_tzinfo
 
 from booking_app import clock
-from booking_app.integrations.csv_export import csv_bytes
+from booking_app.integrations.csv_export import excel_csv_bytes
 from booking_app.services.audit import SECRET_COLUMNS
 
 # SECRET_COLUMNS (services/audit.py) are never a field of any view (so never listed,
@@ -90,11 +91,11 @@ class _Converter(ModelConverter):
 
 
 class SafeCsvExporter(CsvExporter):
-    """starlette-admin's CSV export, written by `csv_bytes` (formula-safe cells)."""
+    """starlette-admin's CSV export in the app's Excel dialect (formula-safe cells)."""
 
     async def generate(self, fields: list[BaseField], rows: list[dict[str, Any]]) -> bytes:
         header = [f.label or f.name for f in fields]
-        return csv_bytes(header, ([row.get(f.name) for f in fields] for row in rows))
+        return excel_csv_bytes(header, ([row.get(f.name) for f in fields] for row in rows))
 
 
 class AdminModelView(ModelView):

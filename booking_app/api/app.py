@@ -6,13 +6,16 @@ from fastapi.responses import RedirectResponse
 from booking_app.api import (
     admin_api,
     auth,
+    booking_list,
     booking_resources,
     bookings,
     calendar,
     classroom,
+    exports,
     feeds,
     programs,
     realtime,
+    reports,
     slots,
     webhooks,
     workspace,
@@ -28,6 +31,9 @@ api = FastAPI(
     responses=ERROR_RESPONSES,
 )
 api.include_router(auth.router)
+api.include_router(booking_list.router)  # first: /bookings/export.csv is no token, no id
+api.include_router(reports.router)
+api.include_router(exports.router)
 api.include_router(booking_resources.router)  # before bookings: /bookings/{id:int} first
 api.include_router(programs.router)
 api.include_router(bookings.router)

@@ -34,6 +34,12 @@ def tutor_requests_page() -> rx.Component:
                     size="2",
                     color_scheme="gray",
                 ),
+                rx.link(
+                    "All bookings: filters, payments, CSV export",
+                    href=routes.TUTOR_BOOKINGS,
+                    size="2",
+                    id="requests-all-bookings",
+                ),
                 spacing="1",
             ),
             when_loaded(

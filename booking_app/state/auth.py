@@ -126,6 +126,7 @@ class AuthState(rx.State):
 
     @rx.event
     def require_tutor_or_admin(self):  # type: ignore[no-untyped-def]
+        """Reports, webhooks: a tutor sees their own, an admin everyone's."""
         return self._require_role(("tutor", "admin"), NOT_TUTOR_OR_ADMIN)
 
     @rx.event

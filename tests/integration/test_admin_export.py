@@ -26,7 +26,8 @@ from tests.integration.admin_helpers import (
 
 
 def _csv(body: bytes) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(body.decode("utf-8"))))
+    assert body.startswith(b"\xef\xbb\xbf")  # the Excel dialect: BOM, ";"
+    return list(csv.DictReader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
 
 
 def test_formulas_typed_by_guests_users_and_tutors_export_as_text(db: str) -> None:

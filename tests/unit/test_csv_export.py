@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import UTC, date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from booking_app.integrations.csv_export import csv_bytes, safe_cell
+from booking_app.integrations.csv_export import (
+    csv_bytes,
+    excel_csv_bytes,
+    excel_csv_stream,
+    safe_cell,
+)
 
 
 @pytest.mark.parametrize(
@@ -47,3 +54,29 @@ def test_csv_bytes_neutralises_every_cell_and_quotes_properly() -> None:
     body = csv_bytes(["name", "=header"], [['=1+2,"x"', 3], [None, "ok"]])
     rows = list(csv.reader(io.StringIO(body.decode("utf-8"))))
     assert rows == [["name", "'=header"], ['\'=1+2,"x"', "3"], ["", "ok"]]
+
+
+def test_the_excel_dialect_bom_semicolons_offsets_and_decimal_commas() -> None:
+    at = datetime(2026, 11, 30, 21, 30, tzinfo=UTC)
+    body = excel_csv_bytes(
+        ["Ім'я", "When", "Day", "Amount", "Paid"],
+        [
+            ["=1+1", at, date(2026, 11, 1), Decimal("-12.50"), True],
+            ['Тарас; "T"', None, "", 3, False],
+        ],
+        tz=ZoneInfo("Europe/Kyiv"),
+    )
+    assert body.startswith(b"\xef\xbb\xbf") and b"\r\n" in body
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
+    assert rows == [
+        ["Ім'я", "When", "Day", "Amount", "Paid"],
+        ["'=1+1", "2026-11-30T23:30:00+02:00", "2026-11-01", "-12,50", "yes"],
+        ['Тарас; "T"', "", "", "3", "no"],
+    ]
+
+
+def test_the_stream_yields_bounded_chunks() -> None:
+    rows = ([i, "x" * 10] for i in range(1_050))
+    chunks = list(excel_csv_stream(["n", "text"], rows, flush_rows=500))
+    assert len(chunks) == 3 and all(len(c) < 500 * 20 for c in chunks)
+    assert b"".join(chunks).decode("utf-8-sig").count("\r\n") == 1_051
