@@ -29,6 +29,7 @@ from booking_app.services.errors import (
 from booking_app.services.money import locale_of
 from booking_app.state.auth import AuthState
 from booking_app.state.forms import error_text
+from booking_app.state.off_loop import offload
 from booking_app.state.page import public_page
 from booking_app.state.rows import BookingRow, booking_row
 from booking_app.state.viewer_timezone import ViewerTimezone
@@ -82,7 +83,7 @@ class BookingPageState(ViewerTimezone, SlotWeek, rx.State):
         self.is_new = self.router.url.query_parameters.get("new", "") == "1"
         auth = await self.get_state(AuthState)
         self._adopt_account_timezone(auth)
-        self._fetch()
+        await offload(self._fetch)
         self.loaded = True
         return None if self.not_found else self._ask_browser_timezone(auth)
 
@@ -128,7 +129,7 @@ class BookingPageState(ViewerTimezone, SlotWeek, rx.State):
         self._show_week(view)
 
     async def _week_changed(self) -> None:
-        self._refresh_options()
+        await offload(self._refresh_options)
 
     @rx.event
     def open_reschedule(self) -> None:

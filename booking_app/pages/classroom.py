@@ -22,6 +22,7 @@ from booking_app.services import classroom, invites
 from booking_app.services.errors import DomainError
 from booking_app.state.auth import AuthState
 from booking_app.state.forms import error_toast
+from booking_app.state.off_loop import offload
 from booking_app.state.page import signed_in_page
 
 
@@ -67,7 +68,8 @@ class RoomNotes(rx.SharedState):
         except (TypeError, ValueError):
             base_version = -1  # unknown base: the server merges against what it has
         try:
-            saved = classroom.save_notes(
+            saved = await offload(
+                classroom.save_notes,
                 self.session_uuid,
                 user_id=user.id,
                 text=str(text or ""),
@@ -151,7 +153,7 @@ class RoomState(rx.State):
         user = auth.require_user()
         if user is None:
             return
-        self._fetch(user.id, user.timezone or "UTC")
+        await offload(self._fetch, user.id, user.timezone or "UTC")
         self.loaded = True
 
     @rx.event
@@ -177,10 +179,12 @@ class RoomState(rx.State):
         if user is None:
             return rx.toast.error("Only the lesson's tutor can do this.")
         try:
-            classroom.mark_completed(self.session_uuid, tutor_id=user.id, now=clock.now())
+            await offload(
+                classroom.mark_completed, self.session_uuid, tutor_id=user.id, now=clock.now()
+            )
         except DomainError as exc:
             return error_toast(exc)
-        self._fetch(user.id, user.timezone or "UTC")
+        await offload(self._fetch, user.id, user.timezone or "UTC")
         shared = await self.get_state(RoomNotes)  # the room's linked instance: fans out
         shared.lesson_status = self.status
         return rx.toast.success("Lesson marked completed.")
@@ -191,12 +195,16 @@ class RoomState(rx.State):
         if user is None:
             return rx.toast.error("Only the lesson's tutor can do this.")
         try:
-            classroom.mark_no_show(
-                self.session_uuid, tutor_id=user.id, booking_id=int(booking_id), now=clock.now()
+            await offload(
+                classroom.mark_no_show,
+                self.session_uuid,
+                tutor_id=user.id,
+                booking_id=int(booking_id),
+                now=clock.now(),
             )
         except DomainError as exc:
             return error_toast(exc)
-        self._fetch(user.id, user.timezone or "UTC")
+        await offload(self._fetch, user.id, user.timezone or "UTC")
         return rx.toast.success("Marked as no-show.")
 
     @rx.event
@@ -205,7 +213,8 @@ class RoomState(rx.State):
         if user is None:
             return rx.toast.error("Only the lesson's tutor can do this.")
         try:
-            self.lesson_notes = classroom.save_lesson_notes(
+            self.lesson_notes = await offload(
+                classroom.save_lesson_notes,
                 self.session_uuid,
                 tutor_id=user.id,
                 text=str(form_data.get("lesson_notes", "")),
@@ -221,8 +230,12 @@ class RoomState(rx.State):
         if user is None:
             return rx.toast.error("Only the lesson's tutor can do this.")
         try:
-            view = classroom.get_room(self.session_uuid, user_id=user.id, now=clock.now())
-            link = invites.create_lesson_invite(view.lesson_id, tutor_id=user.id, now=clock.now())
+            view = await offload(
+                classroom.get_room, self.session_uuid, user_id=user.id, now=clock.now()
+            )
+            link = await offload(
+                invites.create_lesson_invite, view.lesson_id, tutor_id=user.id, now=clock.now()
+            )
         except DomainError as exc:
             return error_toast(exc)
         self.invite_url, self.invite_expires = link.url, link.expires_label

@@ -17,6 +17,7 @@ from booking_app.services import invites
 from booking_app.services.errors import DomainError
 from booking_app.state.auth import AuthState
 from booking_app.state.forms import error_text
+from booking_app.state.off_loop import offload
 from booking_app.state.page import signed_in_page
 
 TITLES = {
@@ -60,10 +61,14 @@ class InviteState(rx.State):
         try:
             if routes.is_on(path, routes.INVITE_LESSON):
                 token = routes.route_arg(path, routes.INVITE_LESSON)
-                session_uuid = invites.accept_lesson_invite(token, user_id=user.id, now=now)
+                session_uuid = await offload(
+                    invites.accept_lesson_invite, token, user_id=user.id, now=now
+                )
                 return rx.redirect(routes.classroom_url(session_uuid))
             token = routes.route_arg(path, routes.INVITE_CLASSROOM)
-            self.inviting_tutor = invites.preview_classroom_invite(token, now=now, user_id=user.id)
+            self.inviting_tutor = await offload(
+                invites.preview_classroom_invite, token, now=now, user_id=user.id
+            )
         except DomainError as exc:
             self._fail(exc)
         self.loaded = True
@@ -81,8 +86,8 @@ class InviteState(rx.State):
         yield
         token = routes.route_arg(self.router.url.path, routes.INVITE_CLASSROOM)
         try:
-            self.joined_tutor = invites.accept_classroom_invite(
-                token, user_id=user.id, now=clock.now()
+            self.joined_tutor = await offload(
+                invites.accept_classroom_invite, token, user_id=user.id, now=clock.now()
             )
         except DomainError as exc:
             self._fail(exc)

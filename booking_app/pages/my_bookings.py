@@ -12,6 +12,7 @@ from booking_app.realtime.channel import live_refresh
 from booking_app.services import booking
 from booking_app.services.money import locale_of
 from booking_app.state.auth import current_user
+from booking_app.state.off_loop import offload
 from booking_app.state.page import student_page
 from booking_app.state.rows import BookingRow, booking_row
 
@@ -28,7 +29,7 @@ class MyBookingsState(rx.State):
         user = await current_user(self, "student")
         if user is None:
             return None
-        self._fill(user.id, user.timezone)
+        await offload(self._fill, user.id, user.timezone)
         return None
 
     def _fill(self, student_id: int, tz: str | None) -> None:
@@ -43,7 +44,7 @@ class MyBookingsState(rx.State):
         """Live update (the user's channel changed): re-read without the spinner."""
         user = await current_user(self, "student")
         if user is not None and self.loaded:
-            self._fill(user.id, user.timezone)
+            await offload(self._fill, user.id, user.timezone)
 
     @rx.event
     def set_tab(self, tab: str | list[str]) -> None:

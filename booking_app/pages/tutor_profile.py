@@ -30,6 +30,7 @@ from booking_app.state.api_access import ApiAccessState
 from booking_app.state.auth import current_tutor, refused
 from booking_app.state.calendar_feed import CalendarFeedState
 from booking_app.state.forms import FormErrors, error_toast, text_of
+from booking_app.state.off_loop import offload
 from booking_app.state.page import tutor_page
 
 PROFILE_FIELDS = (
@@ -84,7 +85,7 @@ class TutorProfileState(FormErrors, rx.State):
         user = await current_tutor(self)
         if user is None:
             return None
-        self._apply(profile.get_profile(user.id))
+        await offload(self._apply, await offload(profile.get_profile, user.id))
         self.loaded = True
         return None
 
@@ -123,7 +124,7 @@ class TutorProfileState(FormErrors, rx.State):
             "requires_confirmation": self.requires_confirmation,
         }
         try:
-            view = profile.save_profile(user.id, data, now=clock.now())
+            view = await offload(profile.save_profile, user.id, data, now=clock.now())
         except NotBookable as exc:  # publishing an empty page: say what is missing, by the switch
             self.saving = False
             self.errors, self.is_published = {"is_published": exc.detail}, False
@@ -142,7 +143,7 @@ class TutorProfileState(FormErrors, rx.State):
             self.saving = False
             yield error_toast(exc)
             return
-        self._apply(view)
+        await offload(self._apply, view)
         self.saving = False
         yield rx.toast.success("Profile saved.")
 

@@ -17,6 +17,7 @@ from booking_app.services import account_security
 from booking_app.services.errors import DomainError, TooManyAttempts, ValidationFailed
 from booking_app.state.auth import AuthState
 from booking_app.state.forms import FormErrors, error_text, error_toast
+from booking_app.state.off_loop import offload
 from booking_app.state.session import start_session
 
 FIELDS = ("current_password", "new_password", "confirm_password")
@@ -56,7 +57,8 @@ class AccountSecurityState(FormErrors, rx.State):
         self.saving = True
         yield
         try:
-            account_security.change_password(
+            await offload(
+                account_security.change_password,
                 user.id,
                 *(str(form_data.get(name, "") or "") for name in FIELDS),
                 ip=self.router.session.client_ip,
@@ -89,5 +91,5 @@ class AccountSecurityState(FormErrors, rx.State):
         user = auth.require_user()
         if user is None:
             return auth._leave()
-        account_security.sign_out_everywhere(user.id)
+        await offload(account_security.sign_out_everywhere, user.id)
         return auth._signed_out()

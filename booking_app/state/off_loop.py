@@ -24,11 +24,13 @@ import dataclasses
 import functools
 import inspect
 from collections.abc import AsyncIterator, Callable, Iterator
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from reflex_base.event import EventHandler
 from reflex_base.event.processor import base_state_processor
 
+P = ParamSpec("P")
+R = TypeVar("R")
 _APP_PACKAGE = "booking_app."
 _END = object()
 _threaded: dict[Callable[..., Any], EventHandler] = {}
@@ -95,6 +97,13 @@ async def process_event(handler: EventHandler, payload: dict, state: Any, root_s
     if runs_in_thread(handler):
         handler = threaded(handler)
     await _original_process_event(handler, payload, state, root_state)
+
+
+async def offload(fn: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> R:
+    """Run ``fn`` (a service call: database work) in a worker thread and await it, so the
+    event loop keeps serving everyone else meanwhile: how an ``async`` handler calls a
+    service (module docstring)."""
+    return await asyncio.to_thread(fn, *args, **kwargs)
 
 
 def install() -> None:

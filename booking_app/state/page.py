@@ -28,29 +28,21 @@ order); other tabs, the API and the files go on. See docs/extending.md.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, TypeVar
 
 import reflex as rx
 
 from booking_app import routes
 from booking_app.state.auth import AuthState
+from booking_app.state.off_loop import offload as offload  # re-exported for pages
 from booking_app.state.requests_badge import RequestsBadgeState
 
 BRAND = "TutorBook"
 ROLES = ("tutor", "student", "admin")
 
 PageFn = TypeVar("PageFn", bound=Callable[[], rx.Component])
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-async def offload(fn: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> R:
-    """Run ``fn`` (a service call: database work) in a worker thread and await it, so the
-    event loop keeps serving everyone else meanwhile (module docstring)."""
-    return await asyncio.to_thread(fn, *args, **kwargs)
 
 
 @dataclass(frozen=True)

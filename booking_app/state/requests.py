@@ -17,6 +17,7 @@ from booking_app.services import booking
 from booking_app.services.errors import DomainError, SlotUnavailable, ValidationFailed
 from booking_app.state.auth import current_tutor, refused
 from booking_app.state.forms import FormErrors, error_text, error_toast, text_of
+from booking_app.state.off_loop import offload
 from booking_app.state.requests_badge import RequestsBadgeState
 
 
@@ -60,7 +61,10 @@ class TutorRequestsState(FormErrors, rx.State):
 
     async def _reload(self, tutor_id: int) -> None:
         self.requests = [
-            _row(v) for v in booking.pending_requests(tutor_id, viewer_tz=self.timezone or "UTC")
+            _row(v)
+            for v in await offload(
+                booking.pending_requests, tutor_id, viewer_tz=self.timezone or "UTC"
+            )
         ]
         badge = await self.get_state(RequestsBadgeState)
         badge.pending = len(self.requests)
@@ -92,7 +96,7 @@ class TutorRequestsState(FormErrors, rx.State):
         self.busy_id = int(booking_id)
         yield
         try:
-            view = booking.confirm_booking(user.id, int(booking_id), now=clock.now())
+            view = await offload(booking.confirm_booking, user.id, int(booking_id), now=clock.now())
         except SlotUnavailable as exc:
             self.busy_id = 0
             await self._reload(user.id)
@@ -132,7 +136,9 @@ class TutorRequestsState(FormErrors, rx.State):
         self.declining = True
         yield
         try:
-            view = booking.decline_booking(user.id, self.decline_id, reason=reason, now=clock.now())
+            view = await offload(
+                booking.decline_booking, user.id, self.decline_id, reason=reason, now=clock.now()
+            )
         except ValidationFailed as exc:
             self.declining = False
             self._show_refusal(exc, ("reason",))

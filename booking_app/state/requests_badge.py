@@ -10,6 +10,7 @@ import reflex as rx
 
 from booking_app.services import booking
 from booking_app.state.auth import AuthState
+from booking_app.state.off_loop import offload
 
 
 class RequestsBadgeState(rx.State):
@@ -22,6 +23,6 @@ class RequestsBadgeState(rx.State):
     async def load(self) -> None:
         auth = await self.get_state(AuthState)
         if auth.signed_in and auth.role == "tutor":
-            self._refresh(auth.user_id)
+            await offload(self._refresh, auth.user_id)
         else:
             self.pending = 0

@@ -23,6 +23,9 @@ from tests.support.acl import Row, mismatches
 NEW_USER = {"name": "New User", "email": "new{serial}@example.com", "phone": "+380671234567",
             "password": "long-enough-1", "role": "student", "timezone": "UTC"}  # fmt: skip
 LESSON = {"student_id": "{student}", "start_local": "{start}", "duration_min": 60}
+BOOKING = {"tutor_id": "{tutor}", "service_id": "{service_id}", "start": "{slot}",
+           "name": "Ivan Guest", "phone": "+380671112233", "telegram_username": "@ivan_guest"}  # fmt: skip
+SERVICE = {"name": "Service {serial}", "price": "450.00"}
 
 ROWS = [
     #   method  path                                    anon stu oth  tut  otut adm  read
@@ -82,6 +85,59 @@ ROWS = [
                                                        "401 403 403 200 404 200 200"),
     Row("POST", "/api/v1/webhooks/{endpoint_id}/deliveries/{delivery_id}/redeliver",
                                                        "401 403 403 200 404 200 403"),
+    # bookings by id (README "Using the API: resources"): the booking's student, its tutor,
+    # any admin; anyone else's is 404; an action the role may not take is 403
+    Row("POST", "/api/v1/bookings",                    "201 201 201 403 403 403 403",
+        json=BOOKING),
+    Row("GET", "/api/v1/bookings/{booking_id}",        "401 200 404 200 404 200 200"),
+    Row("PATCH", "/api/v1/bookings/{booking_id}",      "401 403 404 200 404 200 403",
+        json={"action": "mark_paid"}),
+    Row("DELETE", "/api/v1/bookings/{booking_id}",     "401 200 404 200 404 200 403"),
+    # the bookings list: students theirs, tutors theirs, admins all; bulk paid: tutors'
+    Row("GET", "/api/v1/bookings",                     "401 200 200 200 200 200 200"),
+    Row("GET", "/api/v1/bookings/export.csv",          "401 200 200 200 200 200 200"),
+    Row("POST", "/api/v1/bookings/mark-paid",          "401 403 403 200 404 403 403",
+        json={"ids": ["{booking_id}"]}),
+    # reports and CSV exports: tutors (their own) and admins (everyone's); others 403
+    Row("GET", "/api/v1/reports/teacher-load",         "401 403 403 200 200 200 200"),
+    Row("GET", "/api/v1/reports/subject-load",         "401 403 403 200 200 200 200"),
+    Row("GET", "/api/v1/lessons/export.csv",           "401 403 403 200 200 200 200"),
+    Row("GET", "/api/v1/students/export.csv",          "401 403 403 200 200 200 200"),
+    # slots of a published tutor: public
+    Row("GET", "/api/v1/tutors/{slug}/slots",          "200 200 200 200 200 200 200"),
+    # calendar: the week and the lessons range (tutor, student); publish/move/cancel: tutor
+    Row("GET", "/api/v1/calendar/week",                "401 200 200 200 200 403 200"),
+    Row("GET", "/api/v1/lessons",                      "401 200 200 200 200 403 200",
+        params={"from": "2099-01-01", "to": "2099-01-31"}),
+    Row("POST", "/api/v1/calendar/lessons",            "401 403 403 201 201 403 403",
+        json={"start_local": "{start}", "duration_min": 60}),
+    Row("PATCH", "/api/v1/lessons/{lesson_id}",        "401 403 403 200 404 403 403",
+        json={"start_local": "{start}"}),
+    Row("DELETE", "/api/v1/lessons/{lesson_id}",       "401 403 403 200 404 403 403"),
+    # the tutor's workspace: services and availability (tutors only, their own)
+    Row("GET", "/api/v1/services",                     "401 403 403 200 200 403 200"),
+    Row("POST", "/api/v1/services",                    "401 403 403 201 201 403 403",
+        json=SERVICE),
+    Row("GET", "/api/v1/services/{service_id}",        "401 403 403 200 404 403 200"),
+    Row("PUT", "/api/v1/services/{service_id}",        "401 403 403 200 404 403 403",
+        json=SERVICE),
+    Row("PATCH", "/api/v1/services/{service_id}",      "401 403 403 200 404 403 403",
+        json={"is_active": False}),
+    Row("DELETE", "/api/v1/services/{service_id}",     "401 403 403 200 404 403 403"),
+    Row("GET", "/api/v1/availability",                 "401 403 403 200 200 403 200"),
+    Row("PUT", "/api/v1/availability/weekly",          "401 403 403 200 200 403 403",
+        json={"windows": [{"weekday": 0, "start": "09:00", "end": "13:00"}]}),
+    Row("PUT", "/api/v1/availability/overrides/{day}",
+                                                       "401 403 403 200 200 403 403",
+        json={"closed": True}),
+    Row("DELETE", "/api/v1/availability/overrides/{day}",
+                                                       "401 403 403 204 404 403 403"),
+    Row("POST", "/api/v1/availability/busy-blocks",    "401 403 403 201 201 403 403",
+        json={"start_local": "2099-03-02T10:00", "end_local": "2099-03-02T11:00"}),
+    Row("DELETE", "/api/v1/availability/busy-blocks/{block_id}",
+                                                       "401 403 403 204 404 403 403"),
+    Row("PUT", "/api/v1/availability/rules",           "401 403 403 200 200 403 403",
+        json={"min_notice_hours": 2}),
 ]  # fmt: skip
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import time, timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -30,11 +30,17 @@ from booking_app.models import (
     WebhookDelivery,
     WebhookDeliveryStatus,
 )
-from booking_app.services import api_tokens, invites
+from booking_app.services import api_tokens, availability, invites
 from booking_app.services.sessions import open_session
 from booking_app.services.webhooks import manage as webhooks
 from tests.support import clock
-from tests.support.builders import add_lesson, add_student, add_subject, add_tutor
+from tests.support.builders import (
+    add_lesson,
+    add_service,
+    add_student,
+    add_subject,
+    add_tutor,
+)
 
 IDENTITIES = ("anonymous", "student", "other_student", "tutor", "other_tutor", "admin", "read")
 _serial = itertools.count(1)
@@ -79,12 +85,17 @@ def build_world() -> dict[str, Any]:
         uuid = session.exec(
             select(ClassroomSession.session_uuid).where(ClassroomSession.lesson_id == lesson)
         ).one()
-        booking_token = session.exec(
-            select(Booking.booking_token).where(Booking.lesson_id == lesson)
+        booking_id, booking_token = session.exec(
+            select(Booking.id, Booking.booking_token).where(Booking.lesson_id == lesson)
         ).one()
     lesson_link = invites.create_lesson_invite(lesson, tutor_id=tutor, now=now)
     class_link = invites.create_classroom_invite(tutor_id=tutor, now=now)
     subject = add_subject(f"Subject {n}")
+    service = add_service(tutor)
+    # A free slot of the tutor (Kyiv, weekdays 9-18): a Monday, after the world's lesson.
+    slot = clock.upcoming(0, time(10), after=now, min_ahead=timedelta(days=3)).isoformat()
+    block = availability.add_busy_block(tutor, "2099-02-02T10:00", "2099-02-02T11:00", "", now=now)
+    availability.set_override(tutor, "2099-02-03", closed=True, windows=[], now=now)
     read = api_tokens.create_token(tutor, name="r", scope="read", expires_in_days=None, now=now)
     own = api_tokens.create_token(tutor, name="w", scope="write", expires_in_days=None, now=now)
     hook = webhooks.create(
@@ -111,7 +122,9 @@ def build_world() -> dict[str, Any]:
         "invite_id": lesson_link.invite_id, "token_id": own.info.id, "student": student,
         "tutor": tutor, "other_student": other_student, "start": "2099-01-05T10:00",
         "user_id": other_student, "subject_id": subject, "serial": n,
-        "endpoint_id": hook, "delivery_id": delivery,
+        "endpoint_id": hook, "delivery_id": delivery, "booking_id": booking_id,
+        "service_id": service, "slug": f"t{n}", "slot": slot, "block_id": block.id,
+        "day": "2099-02-03",
     }  # fmt: skip
 
 

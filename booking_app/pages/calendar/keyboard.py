@@ -20,6 +20,7 @@ from booking_app.services import lessons
 from booking_app.services import tutor_services as catalog
 from booking_app.services.errors import DomainError, ValidationFailed
 from booking_app.state.forms import error_text
+from booking_app.state.off_loop import offload
 
 NEW_FIELDS = {"start_local": "time", "duration_min": "duration", "price": "form"}
 
@@ -66,7 +67,7 @@ class KeyboardActions(rx.State, mixin=True):
         user = await self._user()  # type: ignore[attr-defined]
         if user is None or user.role != "tutor":
             return rx.toast.error("Only tutors edit the calendar.")
-        self.new_services = self._active_services(user.id)
+        self.new_services = await offload(self._active_services, user.id)
         first = self.new_services[0] if self.new_services else None
         self.new_service = first.id if first else "0"
         self.new_duration = str(first.minutes if first else 60)
@@ -106,11 +107,8 @@ class KeyboardActions(rx.State, mixin=True):
         if errors:
             self.new_errors = errors
             return None
-        service = next(
-            (s for s in catalog.list_services(user.id, include_inactive=False)
-             if str(s.id) == self.new_service),
-            None,
-        )  # fmt: skip
+        services = await offload(catalog.list_services, user.id, include_inactive=False)
+        service = next((s for s in services if str(s.id) == self.new_service), None)
         data = lessons.PublishInput(
             start_local=f"{day}T{at}",
             duration_min=self.new_duration,
@@ -125,7 +123,7 @@ class KeyboardActions(rx.State, mixin=True):
             price="",
         )
         try:
-            view = lessons.publish_lesson(user.id, data, now=clock.now())
+            view = await offload(lessons.publish_lesson, user.id, data, now=clock.now())
         except ValidationFailed as exc:
             self.new_errors = _field_errors(exc, NEW_FIELDS)
             return None
@@ -155,7 +153,8 @@ class KeyboardActions(rx.State, mixin=True):
             self.move_errors = {"start": "Choose the new date and start time."}
             return None
         try:
-            lessons.move_lesson_to(
+            await offload(
+                lessons.move_lesson_to,
                 user.id,
                 self.detail_id,  # type: ignore[attr-defined]
                 start_local=f"{day}T{at}",

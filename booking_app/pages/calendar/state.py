@@ -17,6 +17,7 @@ from booking_app.services.lessons import outcome
 from booking_app.services.money import locale_of
 from booking_app.state.auth import current_user
 from booking_app.state.forms import error_text, error_toast
+from booking_app.state.off_loop import offload
 from booking_app.state.week_nav import WeekNav, monday_of
 
 from .keyboard import KeyboardActions
@@ -172,7 +173,7 @@ class CalendarState(KeyboardActions, WeekNav, rx.State):
         if user is None:
             return None
         self.role, self.timezone = user.role, user.timezone or "UTC"
-        self._load(user, self._current_week())
+        await offload(self._load, user, self._current_week())
         self._keep_focus_in_week()
         return rx.call_script(
             "window.matchMedia('(max-width: 639px)').matches", callback=CalendarState.set_layout
@@ -184,10 +185,12 @@ class CalendarState(KeyboardActions, WeekNav, rx.State):
         user = await self._user()
         if user is None or not self.loaded:
             return
-        self._load(user, self._current_week())
+        await offload(self._load, user, self._current_week())
         if self.detail_open and self.detail_kind == "lesson":
             try:
-                self.detail = lessons.lesson_detail(user.id, self.detail_id, locale=self._locale())
+                self.detail = await offload(
+                    lessons.lesson_detail, user.id, self.detail_id, locale=self._locale()
+                )
             except DomainError:
                 self.detail_open = False
 
@@ -196,7 +199,7 @@ class CalendarState(KeyboardActions, WeekNav, rx.State):
         user = await self._user()
         if user is None:
             return rx.redirect(routes.LOGIN)
-        self._load(user, self._current_week())
+        await offload(self._load, user, self._current_week())
         self._keep_focus_in_week()
         return None
 
@@ -260,12 +263,12 @@ class CalendarState(KeyboardActions, WeekNav, rx.State):
         if user is None or user.role != "tutor":
             return rx.toast.error("Only tutors edit the calendar.")
         try:
-            message = self._create(user, form)
+            message = await offload(self._create, user, form)
         except DomainError as exc:
             self.create_error = error_text(exc)
             return None
         self.create_open = False
-        self._load(user, self._current_week())
+        await offload(self._load, user, self._current_week())
         return rx.toast.success(message)
 
     # ---- move (tutors)
@@ -279,10 +282,17 @@ class CalendarState(KeyboardActions, WeekNav, rx.State):
         kind, _, raw_id = str(event_id).partition("-")
         try:
             if kind == "lesson":
-                lessons.move_lesson(user.id, int(raw_id), start=start, end=end, now=clock.now())
+                await offload(
+                    lessons.move_lesson, user.id, int(raw_id), start=start, end=end, now=clock.now()
+                )
             elif kind == "busy":
-                availability.move_busy_block(
-                    user.id, int(raw_id), start=start, end=end, now=clock.now()
+                await offload(
+                    availability.move_busy_block,
+                    user.id,
+                    int(raw_id),
+                    start=start,
+                    end=end,
+                    now=clock.now(),
                 )
             else:
                 return None
@@ -290,7 +300,7 @@ class CalendarState(KeyboardActions, WeekNav, rx.State):
             return error_toast(exc)
         except ValueError:
             return rx.toast.error("This cannot be moved.")
-        self._load(user, self._current_week())
+        await offload(self._load, user, self._current_week())
         return rx.toast.success("Moved.")
 
     # ---- details (tutors) / open (students)
@@ -313,11 +323,13 @@ class CalendarState(KeyboardActions, WeekNav, rx.State):
             return None
         kind, _, raw_id = str(event_id).partition("-")
         if user.role != "tutor":
-            return self._open_own_booking(user.id, kind, raw_id)
+            return await offload(self._open_own_booking, user.id, kind, raw_id)
         self.detail_kind, self.detail_id, self.detail_error = kind, int(raw_id or 0), ""
         if kind == "lesson":
             try:
-                self.detail = lessons.lesson_detail(user.id, self.detail_id, locale=self._locale())
+                self.detail = await offload(
+                    lessons.lesson_detail, user.id, self.detail_id, locale=self._locale()
+                )
             except DomainError as exc:
                 return error_toast(exc)
             self.detail_title = self.detail.title
@@ -340,14 +352,14 @@ class CalendarState(KeyboardActions, WeekNav, rx.State):
             return rx.toast.error("Only tutors edit the calendar.")
         try:
             if self.detail_kind == "lesson":
-                lessons.cancel_lesson(user.id, self.detail_id, now=clock.now())
+                await offload(lessons.cancel_lesson, user.id, self.detail_id, now=clock.now())
             else:
-                availability.remove_busy_block(user.id, self.detail_id)
+                await offload(availability.remove_busy_block, user.id, self.detail_id)
         except DomainError as exc:
             self.detail_error = error_text(exc)
             return None
         self.detail_open = False
-        self._load(user, self._current_week())
+        await offload(self._load, user, self._current_week())
         return rx.toast.success("Deleted.")
 
     @rx.event
@@ -360,10 +372,17 @@ class CalendarState(KeyboardActions, WeekNav, rx.State):
         paid = str(form.get("paid", "")) == "1"
         try:
             booking_id = int(str(form.get("booking_id", "0")))
-            lessons.set_payment(
-                user.id, booking_id, paid=paid, amount=str(form.get("amount", "")), now=clock.now()
+            await offload(
+                lessons.set_payment,
+                user.id,
+                booking_id,
+                paid=paid,
+                amount=str(form.get("amount", "")),
+                now=clock.now(),
             )
-            self.detail = lessons.lesson_detail(user.id, self.detail_id, locale=self._locale())
+            self.detail = await offload(
+                lessons.lesson_detail, user.id, self.detail_id, locale=self._locale()
+            )
         except DomainError as exc:
             self.detail_error = error_text(exc)
             return None
@@ -371,7 +390,7 @@ class CalendarState(KeyboardActions, WeekNav, rx.State):
             self.detail_error = "This booking cannot be changed."
             return None
         self.detail_error = ""
-        self._load(user, self._current_week())
+        await offload(self._load, user, self._current_week())
         return rx.toast.success("Marked paid." if paid else "Marked unpaid.")
 
     @rx.event
@@ -382,15 +401,22 @@ class CalendarState(KeyboardActions, WeekNav, rx.State):
         if user is None or user.role != "tutor":
             return rx.toast.error("Only tutors edit the calendar.")
         try:
-            outcome.set_outcome(
-                user.id, self.detail_id, str(result), booking_id=int(booking_id), now=clock.now()
+            await offload(
+                outcome.set_outcome,
+                user.id,
+                self.detail_id,
+                str(result),
+                booking_id=int(booking_id),
+                now=clock.now(),
             )
-            self.detail = lessons.lesson_detail(user.id, self.detail_id, locale=self._locale())
+            self.detail = await offload(
+                lessons.lesson_detail, user.id, self.detail_id, locale=self._locale()
+            )
         except DomainError as exc:
             self.detail_error = error_text(exc)
             return None
         self.detail_error = ""
-        self._load(user, self._current_week())
+        await offload(self._load, user, self._current_week())
         return rx.toast.success("Outcome saved.")
 
     @rx.event
@@ -399,10 +425,16 @@ class CalendarState(KeyboardActions, WeekNav, rx.State):
         if user is None or user.role != "tutor":
             return rx.toast.error("Only tutors edit the calendar.")
         try:
-            lessons.set_lesson_notes(
-                user.id, self.detail_id, str(form.get("notes", "")), now=clock.now()
+            await offload(
+                lessons.set_lesson_notes,
+                user.id,
+                self.detail_id,
+                str(form.get("notes", "")),
+                now=clock.now(),
             )
-            self.detail = lessons.lesson_detail(user.id, self.detail_id, locale=self._locale())
+            self.detail = await offload(
+                lessons.lesson_detail, user.id, self.detail_id, locale=self._locale()
+            )
         except DomainError as exc:
             self.detail_error = error_text(exc)
             return None

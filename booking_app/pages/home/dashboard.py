@@ -15,6 +15,7 @@ from booking_app.services.errors import DomainError
 from booking_app.services.money import locale_of
 from booking_app.state.auth import AuthState
 from booking_app.state.forms import error_toast
+from booking_app.state.off_loop import offload
 from booking_app.state.requests import TutorRequestsState
 
 
@@ -70,7 +71,9 @@ class DashboardState(rx.State):
             return
         now = clock.now()
         if user.role == "student":
-            d = dashboard.student_dashboard(user.id, now=now, viewer_tz=user.timezone or "UTC")
+            d = await offload(
+                dashboard.student_dashboard, user.id, now=now, viewer_tz=user.timezone or "UTC"
+            )
             self.active = _items(d.active_lessons)
             self.tutor_name, self.tutor_email = d.tutor_name, d.tutor_email
             self.done, self.upcoming, self.hours_month = (
@@ -80,7 +83,7 @@ class DashboardState(rx.State):
             )
         elif user.role == "tutor":
             locale = locale_of(self.router.headers.accept_language)
-            t = dashboard.tutor_dashboard(user.id, now=now, locale=locale)
+            t = await offload(dashboard.tutor_dashboard, user.id, now=now, locale=locale)
             self.today, self.upcoming_list = _items(t.today), _items(t.upcoming_lessons)
             self.done, self.upcoming, self.pending = t.lessons_done, t.upcoming, t.pending_requests
             self.students, self.revenue, self.utilization = (
@@ -98,7 +101,9 @@ class DashboardState(rx.State):
         if user is None:
             return None
         try:
-            uuid = classroom.open_room(int(lesson_id), user_id=user.id, now=clock.now())
+            uuid = await offload(
+                classroom.open_room, int(lesson_id), user_id=user.id, now=clock.now()
+            )
         except DomainError as exc:
             return error_toast(exc)
         return rx.redirect(routes.classroom_url(uuid))

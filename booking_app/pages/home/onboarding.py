@@ -19,6 +19,7 @@ from booking_app.services import onboarding
 from booking_app.services.errors import DomainError, NotBookable
 from booking_app.state.auth import current_tutor, refused
 from booking_app.state.forms import error_text
+from booking_app.state.off_loop import offload
 
 
 @dataclass
@@ -64,7 +65,7 @@ class OnboardingState(rx.State):
         if user is None:
             self.loaded = False
             return
-        self._apply(onboarding.readiness(user.id, now=clock.now()))
+        await offload(self._apply, await offload(onboarding.readiness, user.id, now=clock.now()))
 
     @rx.event
     async def publish(self):  # type: ignore[no-untyped-def]
@@ -75,10 +76,12 @@ class OnboardingState(rx.State):
         self.publishing, self.error = True, ""
         yield
         try:
-            self._apply(onboarding.publish(user.id, now=clock.now()))
+            await offload(self._apply, await offload(onboarding.publish, user.id, now=clock.now()))
         except NotBookable as exc:
             self.error = exc.detail
-            self._apply(onboarding.readiness(user.id, now=clock.now()))
+            await offload(
+                self._apply, await offload(onboarding.readiness, user.id, now=clock.now())
+            )
             return
         except DomainError as exc:
             self.error = error_text(exc)

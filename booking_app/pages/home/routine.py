@@ -18,6 +18,7 @@ from booking_app.services.errors import DomainError
 from booking_app.services.lessons import outcome
 from booking_app.state.auth import current_tutor, refused
 from booking_app.state.forms import error_toast
+from booking_app.state.off_loop import offload
 
 
 @dataclass
@@ -56,7 +57,7 @@ class RoutineState(rx.State):
         now = clock.now()
         self.tentative = [
             TentativeItem(v.lesson_id, v.title, v.label, v.seats, v.deadline)
-            for v in morning_confirm.tentative_today(tutor_id, now=now, viewer_tz=tz)
+            for v in await offload(morning_confirm.tentative_today, tutor_id, now=now, viewer_tz=tz)
         ]
         self.outcomes = [
             OutcomeItem(
@@ -69,7 +70,7 @@ class RoutineState(rx.State):
                     for s in o.seats
                 ],
             )
-            for o in outcome.needs_outcome(tutor_id, now=now, viewer_tz=tz)
+            for o in await offload(outcome.needs_outcome, tutor_id, now=now, viewer_tz=tz)
         ]
 
     @rx.event
@@ -91,7 +92,9 @@ class RoutineState(rx.State):
         self.busy = f"{int(lesson_id)}:confirm"
         yield
         try:
-            morning_confirm.confirm_tentative(user.id, int(lesson_id), now=clock.now())
+            await offload(
+                morning_confirm.confirm_tentative, user.id, int(lesson_id), now=clock.now()
+            )
         except DomainError as exc:
             yield error_toast(exc)
         else:
@@ -108,7 +111,9 @@ class RoutineState(rx.State):
         self.busy = f"{int(lesson_id)}:cancel"
         yield
         try:
-            morning_confirm.cancel_tentative(user.id, int(lesson_id), now=clock.now())
+            await offload(
+                morning_confirm.cancel_tentative, user.id, int(lesson_id), now=clock.now()
+            )
         except DomainError as exc:
             yield error_toast(exc)
         else:
@@ -125,8 +130,13 @@ class RoutineState(rx.State):
         self.busy = f"{int(lesson_id)}:{int(booking_id)}"
         yield
         try:
-            outcome.set_outcome(
-                user.id, int(lesson_id), str(result), booking_id=int(booking_id), now=clock.now()
+            await offload(
+                outcome.set_outcome,
+                user.id,
+                int(lesson_id),
+                str(result),
+                booking_id=int(booking_id),
+                now=clock.now(),
             )
         except DomainError as exc:
             yield error_toast(exc)

@@ -17,6 +17,7 @@ from booking_app.components.widgets import page_header, when_loaded
 from booking_app.services import availability
 from booking_app.services import tutor_services as catalog
 from booking_app.state.auth import current_tutor
+from booking_app.state.off_loop import offload
 from booking_app.state.page import tutor_page
 from booking_app.state.rows import service_item, service_options
 
@@ -35,12 +36,15 @@ class AvailabilityState(rx.State):
         user = await current_tutor(self)
         if user is None:
             return
-        view = availability.get_availability(user.id, now=clock.now())
+        view = await offload(availability.get_availability, user.id, now=clock.now())
         (await self.get_state(HoursState))._apply(view.windows)
         (await self.get_state(OverridesState))._apply(view.overrides)
         (await self.get_state(BusyState))._apply(view.busy_blocks)
         (await self.get_state(RulesState))._apply(view.rules)
-        services = [service_item(s) for s in catalog.list_services(user.id, include_inactive=False)]
+        services = [
+            service_item(s)
+            for s in await offload(catalog.list_services, user.id, include_inactive=False)
+        ]
         preview = await self.get_state(PreviewState)
         preview._start(
             user, view.timezone, service_options(services, "First active service (or 60 min)")

@@ -13,6 +13,7 @@ from booking_app.services import availability
 from booking_app.services.errors import DomainError
 from booking_app.state.auth import current_tutor, refused
 from booking_app.state.forms import FormErrors, error_toast, text_of
+from booking_app.state.off_loop import offload
 
 from .common import section
 from .preview import refresh_preview
@@ -60,7 +61,8 @@ class BusyState(FormErrors, rx.State):
         self.saving = True
         yield
         try:
-            block = availability.add_busy_block(
+            block = await offload(
+                availability.add_busy_block,
                 user.id,
                 _moment(form_data, "start"),
                 _moment(form_data, "end"),
@@ -72,7 +74,7 @@ class BusyState(FormErrors, rx.State):
             for event in self._show_refusal(exc, FIELDS, toast=True):
                 yield event
             return
-        self._reload(user.id)
+        await offload(self._reload, user.id)
         await refresh_preview(self, user)
         self.saving = False
         self.form_key += 1
@@ -87,12 +89,12 @@ class BusyState(FormErrors, rx.State):
         self.removing = block_id
         yield
         try:
-            availability.remove_busy_block(user.id, block_id)
+            await offload(availability.remove_busy_block, user.id, block_id)
         except DomainError as exc:
             self.removing = 0
             yield error_toast(exc)
             return
-        self._reload(user.id)
+        await offload(self._reload, user.id)
         await refresh_preview(self, user)
         self.removing = 0
         yield rx.toast.success("Busy time removed.")

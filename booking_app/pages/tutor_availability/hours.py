@@ -9,6 +9,7 @@ from booking_app.services import availability
 from booking_app.services.errors import DomainError, ValidationFailed
 from booking_app.state.auth import current_tutor, refused
 from booking_app.state.forms import error_toast
+from booking_app.state.off_loop import offload
 
 from .common import (
     MIDNIGHT_END,
@@ -81,7 +82,7 @@ class HoursState(TimeRanges, rx.State):
             row_of[len(payload)] = i
             payload.append((r.weekday, r.start, from_input(r.end) if r.end else ""))
         try:
-            saved = availability.save_weekly_windows(user.id, payload)
+            saved = await offload(availability.save_weekly_windows, user.id, payload)
         except ValidationFailed as exc:
             self._show_row_errors(exc, row_of)
             self.saving = False

@@ -20,6 +20,7 @@ from booking_app.services import availability
 from booking_app.services.errors import DomainError, LessonsOnThatDay, ValidationFailed
 from booking_app.state.auth import current_tutor, refused
 from booking_app.state.forms import FORM, error_toast
+from booking_app.state.off_loop import offload
 
 from .common import TimeRange, TimeRanges, add_hours, from_input, range_row, save_button, section
 from .preview import refresh_preview
@@ -108,7 +109,8 @@ class OverridesState(TimeRanges, rx.State):
         yield
         windows = [] if self.closed else [(r.start, from_input(r.end)) for r in rows]
         try:
-            saved = availability.set_override(
+            saved = await offload(
+                availability.set_override,
                 user.id,
                 self.day,
                 closed=self.closed,
@@ -127,7 +129,7 @@ class OverridesState(TimeRanges, rx.State):
             self.saving = False
             yield error_toast(exc)
             return
-        self._reload(user.id)
+        await offload(self._reload, user.id)
         await refresh_preview(self, user)
         self.saving, self.day, self.clashes = False, "", []
         yield rx.toast.success(f"Special hours for {saved.label} saved.")
@@ -141,12 +143,12 @@ class OverridesState(TimeRanges, rx.State):
         self.removing = day
         yield
         try:
-            availability.remove_override(user.id, day)
+            await offload(availability.remove_override, user.id, day)
         except DomainError as exc:
             self.removing = ""
             yield error_toast(exc)
             return
-        self._reload(user.id)
+        await offload(self._reload, user.id)
         await refresh_preview(self, user)
         self.removing = ""
         yield rx.toast.success("Override removed: the weekly hours apply again.")

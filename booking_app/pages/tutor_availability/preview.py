@@ -19,6 +19,7 @@ from booking_app.services.accounts import SessionUser
 from booking_app.services.errors import DomainError
 from booking_app.state.auth import current_tutor, refused
 from booking_app.state.forms import error_text
+from booking_app.state.off_loop import offload
 from booking_app.state.rows import OptionRow
 from booking_app.state.week_nav import SlotWeek
 
@@ -61,7 +62,7 @@ class PreviewState(SlotWeek, rx.State):
         user = await current_tutor(self)
         if user is None:
             return refused()
-        self._refresh(user)
+        await offload(self._refresh, user)
         return None
 
     @rx.event

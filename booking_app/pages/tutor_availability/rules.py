@@ -19,6 +19,7 @@ from booking_app.services import availability
 from booking_app.services.errors import DomainError, ValidationFailed
 from booking_app.state.auth import current_tutor, refused
 from booking_app.state.forms import FormErrors, error_toast
+from booking_app.state.off_loop import offload
 
 from .common import save_button, section
 from .preview import refresh_preview
@@ -85,7 +86,7 @@ class RulesState(FormErrors, rx.State):
         }
         values["requires_confirmation"] = self.requires_confirmation
         try:
-            saved = availability.save_rules(user.id, values)
+            saved = await offload(availability.save_rules, user.id, values)
         except ValidationFailed as exc:
             self.saving = False
             for event in self._show_refusal(exc, FIELDS, focus_prefix="rule-"):

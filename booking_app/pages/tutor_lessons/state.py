@@ -15,6 +15,7 @@ from booking_app.services.errors import DomainError, ValidationFailed
 from booking_app.services.money import locale_of
 from booking_app.state.auth import current_tutor, refused
 from booking_app.state.forms import error_text, error_toast
+from booking_app.state.off_loop import offload
 from booking_app.state.offer_form import OFFER_FIELDS, OfferForm
 from booking_app.state.rows import OptionRow, ServiceItem, service_item, service_options
 
@@ -111,12 +112,13 @@ class TutorLessonsState(OfferForm, rx.State):
             return
         self.timezone = user.timezone
         self.services = [
-            service_item(v) for v in catalog.list_services(user.id, include_inactive=False)
+            service_item(v)
+            for v in await offload(catalog.list_services, user.id, include_inactive=False)
         ]
         self.service_options = service_options(self.services, "No service (custom lesson)")
         if not any(o.value == self.service_id for o in self.service_options):
             self.service_id = ""
-        self._reload(user.id)
+        await offload(self._reload, user.id)
         self.loaded = True
 
     @rx.event
@@ -124,7 +126,7 @@ class TutorLessonsState(OfferForm, rx.State):
         """Live update (the tutor's channel moved): re-read the upcoming lessons."""
         user = await current_tutor(self)
         if user is not None and self.loaded:
-            self._reload(user.id)
+            await offload(self._reload, user.id)
 
     # ---- publish
 
@@ -167,7 +169,7 @@ class TutorLessonsState(OfferForm, rx.State):
         self.publishing = True
         yield
         try:
-            view = lessons.publish_lesson(user.id, self._input(), now=clock.now())
+            view = await offload(lessons.publish_lesson, user.id, self._input(), now=clock.now())
         except ValidationFailed as exc:
             self.publishing = False
             for event in self._show_refusal(exc, FIELDS, focus_prefix="lesson-"):
@@ -178,7 +180,7 @@ class TutorLessonsState(OfferForm, rx.State):
             for event in self._show_refusal(exc, toast=True):
                 yield event
             return
-        self._reload(user.id)
+        await offload(self._reload, user.id)
         self.publishing, self.start_local, self.title = False, "", ""
         yield rx.toast.success(f"Lesson published: {view.label}.")
 
@@ -210,8 +212,12 @@ class TutorLessonsState(OfferForm, rx.State):
         self.cancelling, self.cancel_error = True, ""
         yield
         try:
-            view = lessons.cancel_lesson(
-                user.id, self.cancel_id, now=clock.now(), reason=self.cancel_reason.strip()
+            view = await offload(
+                lessons.cancel_lesson,
+                user.id,
+                self.cancel_id,
+                now=clock.now(),
+                reason=self.cancel_reason.strip(),
             )
         except ValidationFailed as exc:
             self.cancel_error = error_text(exc)
@@ -220,9 +226,9 @@ class TutorLessonsState(OfferForm, rx.State):
         except DomainError as exc:
             self.cancelling = False
             self.cancel_open = False
-            self._reload(user.id)
+            await offload(self._reload, user.id)
             yield error_toast(exc)
             return
-        self._reload(user.id)
+        await offload(self._reload, user.id)
         self.cancelling, self.cancel_open = False, False
         yield rx.toast.success(f"Lesson on {view.label} cancelled.")

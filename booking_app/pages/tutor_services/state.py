@@ -12,6 +12,7 @@ from booking_app.services.errors import DomainError
 from booking_app.services.money import locale_of
 from booking_app.state.auth import current_tutor, refused
 from booking_app.state.forms import error_toast, text_of
+from booking_app.state.off_loop import offload
 from booking_app.state.offer_form import OFFER_FIELDS, OfferForm
 from booking_app.state.rows import OptionRow, ServiceItem, service_item
 
@@ -52,9 +53,9 @@ class TutorServicesState(OfferForm, rx.State):
         if user is None:
             return
         self.subjects = [OptionRow("", "No subject")] + [
-            OptionRow(str(s.id), s.name) for s in catalog.list_subjects()
+            OptionRow(str(s.id), s.name) for s in await offload(catalog.list_subjects)
         ]
-        self._reload(user.id)
+        await offload(self._reload, user.id)
         self.loaded = True
 
     # ---- dialog
@@ -115,16 +116,16 @@ class TutorServicesState(OfferForm, rx.State):
         data = self._input(form_data)
         try:
             if self.editing_id:
-                view = catalog.update_service(user.id, self.editing_id, data)
+                view = await offload(catalog.update_service, user.id, self.editing_id, data)
             else:
-                view = catalog.create_service(user.id, data)
+                view = await offload(catalog.create_service, user.id, data)
         except DomainError as exc:
             self.saving = False
             for event in self._show_refusal(exc, FIELDS, focus_prefix="service-"):
                 yield event
             return
         verb = "updated" if self.editing_id else "created"
-        self._reload(user.id)
+        await offload(self._reload, user.id)
         self.saving, self.dialog_open = False, False
         yield rx.toast.success(f"Service “{view.name}” {verb}.")
 
@@ -137,12 +138,12 @@ class TutorServicesState(OfferForm, rx.State):
         self.toggling_id = service_id
         yield
         try:
-            view = catalog.set_service_active(user.id, service_id, active)
+            view = await offload(catalog.set_service_active, user.id, service_id, active)
         except DomainError as exc:
             self.toggling_id = 0
             yield error_toast(exc)
             return
-        self._reload(user.id)
+        await offload(self._reload, user.id)
         self.toggling_id = 0
         state = "active again" if view.is_active else "deactivated: students can no longer book it"
         yield rx.toast.success(f"“{view.name}” is {state}.")

@@ -20,6 +20,7 @@ from booking_app.services import classroom, students
 from booking_app.services.errors import DomainError
 from booking_app.state.auth import current_tutor, refused
 from booking_app.state.forms import FORM, FormErrors, error_toast
+from booking_app.state.off_loop import offload
 from booking_app.state.page import tutor_page
 
 from .invite_links import InviteLinksState, invite_controls, invite_links_panel
@@ -55,8 +56,13 @@ class StudentsState(FormErrors, rx.State):
         user = await current_tutor(self)
         if user is None:
             return
-        found = students.list_students(
-            user.id, query=self.query, page=self.page, page_size=self.page_size, now=clock.now()
+        found = await offload(
+            students.list_students,
+            user.id,
+            query=self.query,
+            page=self.page,
+            page_size=self.page_size,
+            now=clock.now(),
         )
         self.rows = [StudentItem(**r.__dict__) for r in found.rows]
         self.total, self.pages, self.page = found.total, found.pages, found.page
@@ -97,7 +103,9 @@ class StudentsState(FormErrors, rx.State):
         if user is None:
             return refused()
         try:
-            uuid = classroom.open_room(int(lesson_id), user_id=user.id, now=clock.now())
+            uuid = await offload(
+                classroom.open_room, int(lesson_id), user_id=user.id, now=clock.now()
+            )
         except DomainError as exc:
             return error_toast(exc)
         return rx.redirect(routes.classroom_url(uuid))
@@ -108,7 +116,7 @@ class StudentsState(FormErrors, rx.State):
         if user is None:
             return refused()
         try:
-            students.remove_student(user.id, int(student_id), now=clock.now())
+            await offload(students.remove_student, user.id, int(student_id), now=clock.now())
         except DomainError as exc:
             return error_toast(exc)
         await self._reload()
@@ -135,7 +143,8 @@ class StudentsState(FormErrors, rx.State):
         self._clear_errors()
         yield
         try:
-            created = students.create_lesson_for_student(
+            created = await offload(
+                students.create_lesson_for_student,
                 user.id,
                 self.lesson_student_id,
                 start_local=form.get("start_local", ""),

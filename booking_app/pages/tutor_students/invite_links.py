@@ -19,6 +19,7 @@ from booking_app.services import invites
 from booking_app.services.errors import DomainError, ValidationFailed
 from booking_app.state.auth import current_tutor, refused
 from booking_app.state.forms import error_text, error_toast
+from booking_app.state.off_loop import offload
 
 
 @dataclass
@@ -53,7 +54,7 @@ class InviteLinksState(rx.State):
         self.items, self.total = [], 0
         user = await current_tutor(self)
         if user is not None:
-            self._load(user.id)
+            await offload(self._load, user.id)
 
     @rx.event
     def set_max_uses(self, value: str) -> None:
@@ -65,8 +66,11 @@ class InviteLinksState(rx.State):
         if user is None:
             return refused()
         try:
-            link = invites.create_classroom_invite(
-                tutor_id=user.id, now=clock.now(), max_uses=self.max_uses
+            link = await offload(
+                invites.create_classroom_invite,
+                tutor_id=user.id,
+                now=clock.now(),
+                max_uses=self.max_uses,
             )
         except ValidationFailed as exc:
             self.url, self.error = "", error_text(exc)
@@ -74,7 +78,7 @@ class InviteLinksState(rx.State):
         except DomainError as exc:
             return error_toast(exc)
         self.url, self.expires, self.error = link.url, link.expires_label, ""
-        self._load(user.id)
+        await offload(self._load, user.id)
         return None
 
     @rx.event
@@ -83,11 +87,11 @@ class InviteLinksState(rx.State):
         if user is None:
             return refused()
         try:
-            invites.revoke_invite(user.id, str(invite_id or ""), now=clock.now())
+            await offload(invites.revoke_invite, user.id, str(invite_id or ""), now=clock.now())
         except DomainError as exc:
             return error_toast(exc)
         self.url = ""  # it may have been the link shown above
-        self._load(user.id)
+        await offload(self._load, user.id)
         return rx.toast.success("Invite link revoked.")
 
     @rx.event
@@ -95,9 +99,9 @@ class InviteLinksState(rx.State):
         user = await current_tutor(self)
         if user is None:
             return refused()
-        count = invites.revoke_all(user.id, now=clock.now())
+        count = await offload(invites.revoke_all, user.id, now=clock.now())
         self.url = ""
-        self._load(user.id)
+        await offload(self._load, user.id)
         return rx.toast.success(f"Revoked {count} invite link{'' if count == 1 else 's'}.")
 
 
