@@ -15,8 +15,8 @@ Two layers, both fed by `Settings.allowed_origins` (PUBLIC_URL's origin + CORS_O
 
   * no `Origin` header (same-origin page loads and GETs, curl, Celery, Telegram): untouched;
   * an allowed origin: `Access-Control-Allow-Origin: <origin>`, `...-Allow-Credentials`,
-    `...-Expose-Headers: X-Total-Count, ETag` (pagination and caching headers the
-    frontend may read), `Vary: Origin`;
+    `...-Expose-Headers: X-Total-Count, Link, ETag, Retry-After` (pagination, caching
+    and rate-limit headers the frontend may read), `Vary: Origin`;
   * any other origin: no `Access-Control-*` header at all; its preflights and its
     state-changing requests (POST, PUT, PATCH, DELETE: a form or a "simple" fetch needs
     no preflight and carries the cookie) get 403 `origin_not_allowed` without running;
@@ -34,7 +34,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from booking_app.config import get_settings
 
-EXPOSED_HEADERS = ("X-Total-Count", "ETag")
+EXPOSED_HEADERS = ("X-Total-Count", "Link", "ETag", "Retry-After")
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 POLICY_VIOLATION = 1008  # websocket close code
 

@@ -76,7 +76,7 @@ def test_the_public_origin_gets_credentialed_cors(client: TestClient) -> None:
     assert _cors_headers(me) == {
         "access-control-allow-origin": PUBLIC,
         "access-control-allow-credentials": "true",
-        "access-control-expose-headers": "X-Total-Count, ETag",
+        "access-control-expose-headers": "X-Total-Count, Link, ETag, Retry-After",
     }
     preflight = client.options(
         "/api/v1/lessons",
