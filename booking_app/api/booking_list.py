@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, Field, TypeAdapter
+from pydantic import BaseModel, Field, RootModel, TypeAdapter
 
 from booking_app import clock
 from booking_app.api.access import caller
@@ -61,6 +61,10 @@ class BookingOut(BaseModel):
     paid_amount: Decimal | None
     paid_at: datetime | None
     created_at: datetime
+
+
+class BookingList(RootModel[list[BookingOut]]):
+    """One page of bookings; `X-Total-Count` and `Link` headers carry the rest."""
 
 
 class MarkPaid(BaseModel):
@@ -131,7 +135,7 @@ def _list(request: Request, authorization: str | None, tz: str | None, q: ListQu
     return Response(_ROWS.dump_json(rows), media_type="application/json", headers=headers)
 
 
-@router.get("/api/v1/bookings", response_model=list[BookingOut])
+@router.get("/api/v1/bookings", response_model=BookingList)
 async def list_bookings(
     request: Request,
     q: Annotated[ListQuery, Depends(_query)],
@@ -180,15 +184,19 @@ def csv_response(chunks: Iterator[bytes], filename: str) -> StreamingResponse:
     )
 
 
-def _mark_paid(request: Request, authorization: str | None, ids: list[int]) -> dict[str, int]:
+class MarkPaidOut(BaseModel):
+    changed: int = Field(description="How many bookings were marked paid")
+
+
+def _mark_paid(request: Request, authorization: str | None, ids: list[int]) -> MarkPaidOut:
     user = caller(request, authorization, "tutor", write=True)
-    return {"changed": booking_list.mark_paid(user.id, ids, now=clock.now())}
+    return MarkPaidOut(changed=booking_list.mark_paid(user.id, ids, now=clock.now()))
 
 
-@router.post("/api/v1/bookings/mark-paid")
+@router.post("/api/v1/bookings/mark-paid", response_model=MarkPaidOut)
 async def mark_paid(
     body: MarkPaid, request: Request, authorization: str | None = Header(None)
-) -> dict[str, int]:
+) -> MarkPaidOut:
     """Tutors: mark these bookings of theirs paid (their price as the amount). All or
     nothing: one id that is not the tutor's -> 404 and nothing changes."""
     return await off_loop(_mark_paid, request, authorization, body.ids)

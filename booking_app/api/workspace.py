@@ -13,7 +13,7 @@ switch does. Weekly hours are replaced as a whole (errors keyed ``window-<index>
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Request, Response
 from pydantic import BaseModel, Field
@@ -64,12 +64,21 @@ class ActiveBody(BaseModel):
     is_active: bool
 
 
+class ServiceList(BaseModel):
+    count: int
+    results: list[tutor_services.ServiceView]
+
+
+class WeeklyOut(BaseModel):
+    windows: list[availability.WindowView]
+
+
 def _services(request: Request, authorization: str | None) -> Response:
     found = tutor_services.list_services(_tutor(request, authorization))
     return json_response({"count": len(found), "results": [asdict(s) for s in found]})
 
 
-@router.get("/api/v1/services", response_model=dict[str, Any])
+@router.get("/api/v1/services", response_model=ServiceList)
 async def list_services(request: Request, authorization: str | None = Header(None)) -> Response:
     """The tutor's services, active first (inactive ones too)."""
     return await off_loop(_services, request, authorization)
@@ -207,7 +216,7 @@ def _weekly(request: Request, authorization: str | None, body: WeeklyBody) -> Re
     return json_response({"windows": [asdict(w) for w in saved]})
 
 
-@router.put("/api/v1/availability/weekly", response_model=dict[str, Any])
+@router.put("/api/v1/availability/weekly", response_model=WeeklyOut)
 async def replace_weekly(
     body: WeeklyBody, request: Request, authorization: str | None = Header(None)
 ) -> Response:

@@ -307,6 +307,38 @@ TUTOR_FEED = (
         ApiAccessState.on_load,
     ],
 )
+def _link_button(icon: str, label: str, href: str, id_: str) -> rx.Component:
+    """A link drawn as a button (Radix asChild): one element, nothing nested (axe)."""
+    return rx.button(
+        rx.el.a(rx.icon(icon, size=16, aria_hidden="true"), label, href=href, id=id_),
+        as_child=True, variant="soft", size="3", class_name="touch-target",
+    )  # fmt: skip
+
+
+def _integrations_card() -> rx.Component:
+    """Where a tutor connects other tools: their other calendars (busy time in, lessons
+    out) and webhooks (events to their own programs); API tokens are the card below."""
+    return rx.card(
+        rx.vstack(
+            rx.heading("Integrations", size="4", id="integrations-heading"),
+            rx.text(
+                "Block busy time from your other calendars, and send booking events to "
+                "your own programs.",
+                color_scheme="gray",
+            ),
+            rx.flex(
+                _link_button("calendar-sync", "Connected calendars", routes.TUTOR_CALENDARS,
+                             "integrations-calendars"),
+                _link_button("webhook", "Webhooks", routes.WEBHOOKS, "integrations-webhooks"),
+                spacing="3",
+                wrap="wrap",
+            ),
+            spacing="3",
+        ),
+        width="100%",
+    )  # fmt: skip
+
+
 def tutor_profile_page() -> rx.Component:
     return app_shell(
         rx.vstack(
@@ -316,6 +348,7 @@ def tutor_profile_page() -> rx.Component:
                 _form(),
             ),
             calendar_feed_card(TUTOR_FEED),
+            _integrations_card(),
             account_security_card(routes.TUTOR_PROFILE),
             api_access_card(),
             spacing="5",

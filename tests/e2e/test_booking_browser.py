@@ -63,8 +63,8 @@ def test_guest_books_then_student_trial_is_confirmed_by_the_tutor(live_app, new_
     expect(guest.locator("#booking-status")).to_have_text("Confirmed")
     expect(guest.locator("#telegram-link")).to_have_attribute("href", re.compile(token))
     href = guest.locator("#ics-link").get_attribute("href")
-    assert href == f"/booking/{token}.ics"
-    ics = guest.request.get(f"{live_app.url}{href}")
+    assert href and href.endswith(f"/api/v1/bookings/{token}/calendar.ics")
+    ics = guest.request.get(f"{live_app.url}{href[href.index('/api/') :]}")
     assert ics.status == 200, ics.text()
     assert ics.headers["content-type"].startswith("text/calendar")
     assert "BEGIN:VCALENDAR" in ics.text()

@@ -84,7 +84,10 @@ def test_the_http_api_answers_cors_to_public_url_pages_only(live_app: Any) -> No
         mine = client.get("/api/v1/me", headers={"Origin": live_app.url})
         assert mine.headers["access-control-allow-origin"] == live_app.url
         assert mine.headers["access-control-allow-credentials"] == "true"
-        assert mine.headers["access-control-expose-headers"] == "X-Total-Count, Link, ETag, Retry-After"
+        assert (
+            mine.headers["access-control-expose-headers"]
+            == "X-Total-Count, Link, ETag, Retry-After"
+        )
         theirs = client.get("/api/v1/me", headers={"Origin": EVIL})
         preflight = client.options(
             "/api/v1/my-students",

@@ -266,8 +266,7 @@ def _caldav_form() -> rx.Component:
     routes.TUTOR_CALENDARS,
     "Connected calendars",
     on_load=[CalendarsState.on_load],
-    nav=("Connected calendars", "calendar-sync"),
-)
+)  # linked from the Profile page's "Integrations" card, not the crowded header
 def tutor_calendars_page() -> rx.Component:
     return app_shell(
         live_refresh(S.refresh_list),
