@@ -297,16 +297,6 @@ TUTOR_FEED = (
 )
 
 
-@tutor_page(
-    routes.TUTOR_PROFILE,
-    "Profile",
-    on_load=[
-        TutorProfileState.on_load,
-        AccountSecurityState.on_load,
-        CalendarFeedState.on_load,
-        ApiAccessState.on_load,
-    ],
-)
 def _link_button(icon: str, label: str, href: str, id_: str) -> rx.Component:
     """A link drawn as a button (Radix asChild): one element, nothing nested (axe)."""
     return rx.button(
@@ -339,6 +329,16 @@ def _integrations_card() -> rx.Component:
     )  # fmt: skip
 
 
+@tutor_page(
+    routes.TUTOR_PROFILE,
+    "Profile",
+    on_load=[
+        TutorProfileState.on_load,
+        AccountSecurityState.on_load,
+        CalendarFeedState.on_load,
+        ApiAccessState.on_load,
+    ],
+)
 def tutor_profile_page() -> rx.Component:
     return app_shell(
         rx.vstack(
