@@ -45,6 +45,7 @@ from tests.support.processes import (
     http_ok,
     kill_tree,
     log_tail,
+    one_reflex_startup,
     process_tree,
     project_env,
     run_cli,
@@ -147,8 +148,9 @@ def run_live_app(tmp: Path, **extra: str) -> Iterator[LiveApp]:
     stopped cleanly. Shared by `live_app` and variants such as several workers on Redis."""
     if not (BUN_BIN_DIR / "bun").exists():
         pytest.fail(f"bun is not installed in {BUN_BIN_DIR}: run `make setup`")
-    app = _start(tmp, **extra)
-    _wait_healthy(app)
+    with one_reflex_startup():  # tests/support/processes.py says why
+        app = _start(tmp, **extra)
+        _wait_healthy(app)
     yield app
     leftovers = _stop(app)
     shutil.rmtree(app.data_dir.parent / ".web", ignore_errors=True)  # ~150 MB of build

@@ -54,6 +54,7 @@ from tests.support.processes import (
     free_port,
     kill_tree,
     log_tail,
+    one_reflex_startup,
     process_tree,
     project_env,
     run_cli,
@@ -163,11 +164,11 @@ def cluster(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterato
         apps: dict[str, LiveApp] = {}
         workers: list[subprocess.Popen[bytes]] = []
         try:
-            for name in ("A", "B"):  # own build folders: both build at once
+            for name in ("A", "B"):  # own build folders; one start at a time (processes.py)
                 (tmp / name).mkdir()
-                apps[name] = _start(tmp / name, **shared)
-            for app in apps.values():
-                _wait_healthy(app)
+                with one_reflex_startup():
+                    apps[name] = _start(tmp / name, **shared)
+                    _wait_healthy(apps[name])
             for i in (1, 2):
                 workers.append(_celery(env, tmp / f"worker{i}.log", "worker",
                                        f"--hostname=w{i}@%h", "--concurrency=1"))  # fmt: skip

@@ -40,7 +40,7 @@ from tests.support.databases import (
     throwaway_pg_database,
     upgrade,
 )
-from tests.support.processes import VENV_BIN_DIR, project_env
+from tests.support.processes import VENV_BIN_DIR, one_reflex_startup, project_env
 
 START = datetime(2026, 12, 1, 10, 0, tzinfo=timezone.utc)
 HEAD = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
@@ -211,7 +211,18 @@ def test_naive_datetime_is_refused(db: str) -> None:
 def test_reflex_db_migrate_brings_a_fresh_database_to_head(tmp_path: Path) -> None:
     """The real `reflex db migrate` (what a deploy runs) works with our alembic setup."""
     url = sqlite_url(tmp_path / "reflex.db")
-    result = subprocess.run(
+    with one_reflex_startup():  # never beside an app start (tests/support/processes.py)
+        result = _reflex_db_migrate(url, tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    engine = make_engine(url)
+    try:
+        assert _version(engine) == [HEAD]
+    finally:
+        engine.dispose()
+
+
+def _reflex_db_migrate(url: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
         [str(VENV_BIN_DIR / "reflex"), "db", "migrate"],
         cwd=PROJECT_ROOT,
         env=project_env(DATABASE_URL=url, DATA_DIR=str(tmp_path)),
@@ -221,12 +232,6 @@ def test_reflex_db_migrate_brings_a_fresh_database_to_head(tmp_path: Path) -> No
         timeout=240,
         check=False,
     )
-    assert result.returncode == 0, result.stdout + result.stderr
-    engine = make_engine(url)
-    try:
-        assert _version(engine) == [HEAD]
-    finally:
-        engine.dispose()
 
 
 def test_tutor_side_migration_keeps_published_rows_and_hides_new_ones(

@@ -2,18 +2,46 @@
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from booking_app.config import PROJECT_ROOT
 
 BUN_BIN_DIR = PROJECT_ROOT / ".tools" / "bun" / "node_modules" / ".bin"
+_STARTUP_LOCK = Path(tempfile.gettempdir()) / (
+    "tutorbook-reflex-startup-" + hashlib.sha1(str(PROJECT_ROOT).encode()).hexdigest()[:12]
+)
+
+
+@contextmanager
+def one_reflex_startup() -> Iterator[None]:
+    """One Reflex app start (or `reflex` command) at a time in this checkout.
+
+    Why: while an app starts, Reflex copies its build's bun lockfile back into the
+    project's `reflex.lock/` whenever the bytes differ. Two starts at once (the
+    two-instance test's A and B, two pytest-xdist workers) interleaved their truncating
+    copies: the committed `reflex.lock/bun.lock` came out with its first kilobyte zeroed,
+    and every later start refused the lockfile ("out of sync with the recovered
+    package.json"). A file lock across processes serializes the starts; the apps run in
+    parallel afterwards as before."""
+    with _STARTUP_LOCK.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 VENV_BIN_DIR = Path(sys.executable).parent
 
 
