@@ -5,6 +5,7 @@ route changes what its page shows, through the page's own service.
 - confirm a tentative lesson (home routine) -> scheduled; twice -> 409 not_tentative;
 - payment and notes (calendar details) -> the lesson detail the dialog shows;
 - profile GET/PATCH (tutor profile page) -> get_profile; bad slug 422 with the page's field;
+  publishing a page with nothing to book -> 409 not_bookable (the publish rule);
 - remove a student (students page) -> membership removed; twice -> 409 already_removed.
 """
 
@@ -20,7 +21,7 @@ from fastapi.testclient import TestClient
 from booking_app.api.app import api
 from booking_app.models import LessonStatus
 from booking_app.services import lessons, profile, students
-from tests.support.builders import NOW, add_lesson, add_student, add_tutor
+from tests.support.builders import NOW, add_bare_tutor, add_lesson, add_student, add_tutor
 from tests.support.clock import freeze
 
 
@@ -132,3 +133,14 @@ def test_remove_student(world: dict[str, Any]) -> None:
     assert [s.status for s in page.rows if s.student_id == world["student"]] in ([], ["removed"])
     again = c.delete(path, headers=t)
     assert again.status_code == 409 and again.json()["error"] == "already_removed"
+
+
+def test_publishing_follows_the_publish_rule(world: dict[str, Any]) -> None:
+    """A page that offers nothing to book stays hidden (onboarding.require_bookable)."""
+    bare = add_bare_tutor("bare@example.com", is_published=False)
+    c, t = world["client"], auth(bare, "tutor")
+    refused = c.patch("/api/v1/profile", json={"is_published": True}, headers=t)
+    assert refused.status_code == 409 and refused.json()["error"] == "not_bookable"
+    assert profile.get_profile(bare).is_published is False
+    hidden = c.patch("/api/v1/profile", json={"is_published": False}, headers=world["t"])
+    assert hidden.status_code == 200 and profile.get_profile(world["tutor"]).is_published is False
