@@ -17,6 +17,7 @@ from booking_app.api import (
     realtime,
     reports,
     slots,
+    tutor_actions,
     webhooks,
     workspace,
 )
@@ -45,6 +46,7 @@ api.include_router(admin_api.router)
 api.include_router(slots.router)
 api.include_router(calendar.router)
 api.include_router(workspace.router)
+api.include_router(tutor_actions.router)
 build_admin().mount_to(api)
 api.add_middleware(RateLimitMiddleware)
 install_error_handlers(api)  # last: its /api/ fallback is then tried last

@@ -138,6 +138,20 @@ ROWS = [
                                                        "401 403 403 204 404 403 403"),
     Row("PUT", "/api/v1/availability/rules",           "401 403 403 200 200 403 403",
         json={"min_notice_hours": 2}),
+    # the tutor pages' actions: the lesson's tutor (outcome: or an admin, the outcome rule)
+    Row("PUT", "/api/v1/lessons/{lesson_id}/outcome",  "401 403 403 200 404 200 403",
+        json={"outcome": "held"}, use={"lesson_id": "started_id"}),
+    Row("POST", "/api/v1/lessons/{lesson_id}/confirm", "401 403 403 200 404 403 403",
+        use={"lesson_id": "tentative_id"}),
+    Row("PUT", "/api/v1/lessons/{lesson_id}/payment",  "401 403 403 200 404 403 403",
+        json={"booking_id": "{booking_id}", "paid": True}),
+    Row("PUT", "/api/v1/lessons/{lesson_id}/notes",    "401 403 403 200 404 403 403",
+        json={"notes": "Bring the workbook."}),
+    Row("GET", "/api/v1/profile",                      "401 403 403 200 200 403 200"),
+    Row("PATCH", "/api/v1/profile",                    "401 403 403 200 200 403 403",
+        json={"headline": "Maths for grades 5-11"}),
+    Row("DELETE", "/api/v1/my-students/{student_id}",  "401 403 403 204 404 403 403",
+        use={"student_id": "student"}),
 ]  # fmt: skip
 
 

@@ -25,6 +25,7 @@ from booking_app.db import session_scope
 from booking_app.models import (
     Booking,
     ClassroomSession,
+    LessonStatus,
     Role,
     User,
     WebhookDelivery,
@@ -53,6 +54,7 @@ class Row:
     expect: str  # statuses in IDENTITIES order, space separated
     params: dict[str, Any] = field(default_factory=dict)
     json: Any = None
+    use: dict[str, str] = field(default_factory=dict)  # placeholder -> another world key
 
     @property
     def key(self) -> str:
@@ -88,6 +90,13 @@ def build_world() -> dict[str, Any]:
         booking_id, booking_token = session.exec(
             select(Booking.id, Booking.booking_token).where(Booking.lesson_id == lesson)
         ).one()
+    # A lesson that has started (an outcome can be marked) and one waiting for confirmation.
+    started = add_lesson(
+        tutor, now.replace(microsecond=0) - timedelta(hours=2), students=(student,)
+    )
+    tentative = add_lesson(
+        tutor, now.replace(microsecond=0) + timedelta(days=40), lesson_status=LessonStatus.tentative
+    )
     lesson_link = invites.create_lesson_invite(lesson, tutor_id=tutor, now=now)
     class_link = invites.create_classroom_invite(tutor_id=tutor, now=now)
     subject = add_subject(f"Subject {n}")
@@ -124,7 +133,7 @@ def build_world() -> dict[str, Any]:
         "user_id": other_student, "subject_id": subject, "serial": n,
         "endpoint_id": hook, "delivery_id": delivery, "booking_id": booking_id,
         "service_id": service, "slug": f"t{n}", "slot": slot, "block_id": block.id,
-        "day": "2099-02-03",
+        "day": "2099-02-03", "started_id": started, "tentative_id": tentative,
     }  # fmt: skip
 
 
@@ -139,6 +148,7 @@ def _fill(value: Any, world: dict[str, Any]) -> Any:
 
 
 def call(client: TestClient, row: Row, identity: str, world: dict[str, Any]) -> int:
+    world = {**world, **{name: world[key] for name, key in row.use.items()}}
     token = world["tokens"][identity]
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     response = client.request(
