@@ -56,7 +56,8 @@ def test_tutor_registers_signs_out_and_signs_back_in(live_app, new_page) -> None
     page.fill("#password", "marta-secret-1")
     page.click("#login-submit")
     expect(page).to_have_url(_on("/home"), timeout=TIMEOUT)
-    expect(page.locator("#home-greeting")).to_have_text("Welcome, Marta")
+    # the signed-in page hydrates after the URL changes (seconds on a loaded machine)
+    expect(page.locator("#home-greeting")).to_have_text("Welcome, Marta", timeout=TIMEOUT)
     expect(page.locator("#user-role")).to_have_text("tutor")
 
 
