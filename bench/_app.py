@@ -59,6 +59,10 @@ def app_env(data_dir: Path, web_dir: Path, port: int, extra: dict[str, str]) -> 
         "DATA_DIR": str(data_dir), "DATABASE_URL": "", "CELERY_BROKER_URL": "",
         "PUBLIC_URL": url, "PORT": str(port), "REFLEX_WEB_WORKDIR": str(web_dir),
         "REFLEX_STATES_WORKDIR": str(data_dir / ".states"), "REDIS_URL": "",
+        # One loopback client sends thousands of requests a minute: the per-token and
+        # per-IP API limit (README "Using the API") would answer 429 and the bench would
+        # time refusals instead of the routes.
+        "API_RATE_LIMIT_PER_TOKEN": "0", "API_RATE_LIMIT_PER_IP": "0",
     }  # fmt: skip
     env = project_env(**{**overrides, **extra})
     for name in ("REFLEX_DB_URL", "REFLEX_REDIS_URL"):
