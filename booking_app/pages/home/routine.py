@@ -8,6 +8,7 @@ with any arguments); the services check that the lesson is the tutor's own.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import reflex as rx
@@ -83,43 +84,39 @@ class RoutineState(rx.State):
             return
         await self._reload(user.id, user.timezone or "UTC")
 
-    @rx.event
-    async def confirm(self, lesson_id: int):  # type: ignore[no-untyped-def]
+    async def _decide(self, lesson_id: int, action: str, decide: Callable[..., object], done: str):  # type: ignore[no-untyped-def]
+        """Confirm or cancel one tentative lesson (the same steps for both): busy mark,
+        the service, its toast, the list again."""
         user = await current_tutor(self)
         if user is None:
             yield refused()
             return
-        self.busy = f"{int(lesson_id)}:confirm"
+        self.busy = f"{int(lesson_id)}:{action}"
         yield
         try:
-            await offload(
-                morning_confirm.confirm_tentative, user.id, int(lesson_id), now=clock.now()
-            )
+            await offload(decide, user.id, int(lesson_id), now=clock.now())
         except DomainError as exc:
             yield error_toast(exc)
         else:
-            yield rx.toast.success("Confirmed; the students are told.")
+            yield rx.toast.success(done)
         self.busy = ""
         await self._reload(user.id, user.timezone or "UTC")
 
     @rx.event
+    async def confirm(self, lesson_id: int):  # type: ignore[no-untyped-def]
+        decide = morning_confirm.confirm_tentative
+        async for event in self._decide(
+            lesson_id, "confirm", decide, "Confirmed; the students are told."
+        ):
+            yield event
+
+    @rx.event
     async def cancel(self, lesson_id: int):  # type: ignore[no-untyped-def]
-        user = await current_tutor(self)
-        if user is None:
-            yield refused()
-            return
-        self.busy = f"{int(lesson_id)}:cancel"
-        yield
-        try:
-            await offload(
-                morning_confirm.cancel_tentative, user.id, int(lesson_id), now=clock.now()
-            )
-        except DomainError as exc:
-            yield error_toast(exc)
-        else:
-            yield rx.toast.success("Cancelled; the students are told.")
-        self.busy = ""
-        await self._reload(user.id, user.timezone or "UTC")
+        decide = morning_confirm.cancel_tentative
+        async for event in self._decide(
+            lesson_id, "cancel", decide, "Cancelled; the students are told."
+        ):
+            yield event
 
     @rx.event
     async def mark(self, lesson_id: int, booking_id: int, result: str):  # type: ignore[no-untyped-def]
