@@ -103,6 +103,13 @@ class _LiveRefresh(rx.Fragment):
 
     A hook, not ``on_mount``: Reflex lifts ``on_mount`` into the page component's
     hooks, so re-keying an element would not run it again.
+
+    Only a change seen after hydration, while linked to the same user, counts. The page
+    first renders with the defaults (0, unlinked); hydration then brings the tab's real
+    values, and linking (``connect``) the shared ones. Counting those as changes re-ran
+    every page's reload after each full load, and made ``check_session`` send a tab that
+    had already been redirected to sign-in there again by a full page load, wiping what
+    the user had just typed (a flaky sign-in test under load).
     """
 
     _chain: Var[Any] | None = None
@@ -112,15 +119,21 @@ class _LiveRefresh(rx.Fragment):
         if self._chain is None:
             return []
         version = UserChannel.version if self._watch is None else self._watch
+        linked = UserChannel.linked_user
+        hydrated = rx.State.is_hydrated
         ref = "liveRef" + hashlib.sha1(str(self._chain).encode()).hexdigest()[:10]
         code = (
             f"const {ref} = useRef(null);\n"
-            f"useEffect(() => {{ const v = {version}; "
-            f"if ({ref}.current !== null && {ref}.current !== v) {{ ({self._chain})(); }} "
-            f"{ref}.current = v; }}, [{version}]);"
+            f"useEffect(() => {{ if (!{hydrated}) return; "
+            f"const seen = {{v: {version}, linked: {linked}}}; const last = {ref}.current; "
+            f"if (last !== null && last.linked === seen.linked && last.v !== seen.v) "
+            f"{{ ({self._chain})(); }} "
+            f"{ref}.current = seen; }}, [{version}, {linked}, {hydrated}]);"
         )
         data = VarData.merge(
             version._get_all_var_data(),
+            linked._get_all_var_data(),
+            hydrated._get_all_var_data(),
             self._chain._get_all_var_data(),
             VarData(imports={"react": [rx.ImportVar(tag="useRef"), rx.ImportVar(tag="useEffect")]}),
         )

@@ -22,7 +22,7 @@ PASSWORD = "tutor-pass-1"
 
 
 def _on(path: str) -> re.Pattern[str]:
-    return re.compile(rf"{re.escape(path)}/?(\?.*)?$")
+    return re.compile(rf"^https?://[^/]+{re.escape(path)}/?(\?.*)?$")
 
 
 def _register_tutor(page: Page, url: str) -> str:
