@@ -183,3 +183,12 @@ def test_sign_out_everywhere_from_a_tab(sqlite_db: str) -> None:
     [spec] = run(tab.sign_out_everywhere())
     assert spec_name(spec) == "_call_script" and "/api/auth/logout" in str(spec)
     assert sessions.session_user(mine) is None and sessions.session_user(elsewhere) is None
+
+
+def test_login_page_says_when_a_sign_in_link_expired(sqlite_db: str) -> None:
+    expired = state(LoginState, "/login?expired=1")
+    expired.on_load()
+    assert expired.notice == "Your sign-in link expired. Please sign in again."
+    plain = state(LoginState, "/login")
+    plain.on_load()
+    assert plain.notice == ""
