@@ -4,7 +4,10 @@ Only users whose role in the database is `admin` get in (re-checked on every req
 with the server-side session: a signed-out or ended session is refused); the admin
 sign-in form goes through the same throttled `accounts.authenticate`. Bookings, lessons,
 accounts and the outbox change only through row actions that call the services and
-write the audit log (`admin_actions`). What every view guarantees (forms that save or say
+write the audit log (`admin_actions`); so does the tutor's offer: profiles, services,
+special hours and busy time (`admin_offer`); weekly hours, classrooms, memberships, rooms
+and sign-in attempts are read-only. Generic forms remain only where no rule applies
+(subjects; a user's name and contacts). What every view guarantees (forms that save or say
 why, no secrets, formula-safe CSV, no import on read-only views) lives in
 `admin_views.AdminModelView`.
 """
@@ -32,6 +35,12 @@ from booking_app.api.admin_actions import (
     NotificationView,
     ReadOnlyView,
     UserView,
+)
+from booking_app.api.admin_offer import (
+    BusyBlockAdminView,
+    OverrideAdminView,
+    TutorProfileAdminView,
+    TutorServiceAdminView,
 )
 from booking_app.api.admin_views import AdminModelView
 from booking_app.api.auth import clear_session_cookie, set_session_cookie
@@ -116,20 +125,16 @@ class CalendarHealthView(AdminModelView):
         return False
 
 
-VIEWS: list[tuple[type, str]] = [
-    (m.TutorProfile, "fa fa-chalkboard-teacher"),
-    (m.Subject, "fa fa-book"),
-    (m.Service, "fa fa-briefcase"),
-    (m.Classroom, "fa fa-school"),
-    (m.AvailabilityWindow, "fa fa-clock"),
-    (m.AvailabilityOverride, "fa fa-calendar-times"),
-    (m.BusyBlock, "fa fa-ban"),
-    (m.SignInAttempt, "fa fa-user-lock"),
-]
+GENERIC: list[tuple[type, str]] = [(m.Subject, "fa fa-book")]
+"""Models no rule protects: starlette-admin's create / edit / delete forms (with the
+checks of admin_views.AdminModelView). Anything the scheduling engine, a service rule or
+the audit log cares about is NOT added here (see admin_offer)."""
 
 
-def build_admin() -> Admin:
-    admin = Admin(
+def new_admin() -> Admin:
+    """An empty admin with the app's sign-in, timezone, templates and CSRF key (the tests
+    use it to try the generic form machinery on models the app does not expose)."""
+    return Admin(
         _CurrentEngineSessions(),
         title="TutorBook admin",
         base_url=ADMIN_PATH,
@@ -139,6 +144,10 @@ def build_admin() -> Admin:
         templates_dir=str(ADMIN_TEMPLATES),
         static_dir=str(ADMIN_STATIC),
     )
+
+
+def build_admin() -> Admin:
+    admin = new_admin()
     admin.add_view(UserView(m.User, icon="fa fa-user"))
     admin.add_view(BookingView(m.Booking, icon="fa fa-ticket-alt"))
     admin.add_view(LessonView(m.Lesson, icon="fa fa-calendar"))
@@ -154,6 +163,15 @@ def build_admin() -> Admin:
             menu_label="Calendar health",
         )
     )
-    for model, icon in VIEWS:
+    admin.add_view(TutorProfileAdminView(m.TutorProfile, icon="fa fa-chalkboard-teacher"))
+    admin.add_view(TutorServiceAdminView(m.Service, icon="fa fa-briefcase"))
+    admin.add_view(
+        ReadOnlyView(m.AvailabilityWindow, icon="fa fa-clock", menu_label="Weekly hours")
+    )
+    admin.add_view(OverrideAdminView(m.AvailabilityOverride, icon="fa fa-calendar-times"))
+    admin.add_view(BusyBlockAdminView(m.BusyBlock, icon="fa fa-ban"))
+    admin.add_view(ReadOnlyView(m.Classroom, icon="fa fa-school"))  # one per tutor, at sign-up
+    admin.add_view(ReadOnlyView(m.SignInAttempt, icon="fa fa-user-lock"))  # the throttle's log
+    for model, icon in GENERIC:
         admin.add_view(AdminModelView(model, icon=icon))
     return admin

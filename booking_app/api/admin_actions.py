@@ -11,7 +11,10 @@ sign-up service), the outbox offers "resend". Each action:
   (and services/admin_ops re-checks "active admin" inside the transaction);
 - calls ``services.admin_ops``, which runs the tutor's own service and writes the audit
   row in the same transaction; a refusal shows its sentence, nothing half-written.
-The audit log is a read-only view with filters (action, actor, target).
+The audit log is a read-only view with filters (action, actor, target). The Bookings
+list filters by tutor, service, student, status, payment and lesson start
+(api/admin_filters.py). The tutor's offer (profile, services, availability) is in
+api/admin_offer.py.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from html import escape
 from typing import Any
 
 import anyio
+import sqlalchemy as sa
 from starlette.requests import Request
 from starlette_admin.actions import row_action
 from starlette_admin.exceptions import ActionFailed, FormValidationError
@@ -29,8 +33,9 @@ from starlette_admin.fields import BaseField, PasswordField
 from starlette_admin.flash import flash
 
 from booking_app import clock
+from booking_app.api.admin_filters import BOOKING_FILTERS, OPTIONS, VIEWER
 from booking_app.api.admin_views import AdminModelView
-from booking_app.services import accounts, admin_ops, sessions
+from booking_app.services import accounts, admin_ops, booking_list, sessions
 from booking_app.services.errors import DomainError, as_text
 from booking_app.services.session_tokens import SESSION_COOKIE
 
@@ -98,7 +103,8 @@ async def _form(request: Request) -> dict[str, str]:
     return {k: v for k, v in data.items() if isinstance(v, str)}
 
 
-def _int(raw: str, field: str) -> int:
+def form_int(raw: str, field: str) -> int:
+    """A whole number typed into an action's form, or the action's error message."""
     try:
         return int(raw.strip())
     except (ValueError, AttributeError):
@@ -134,18 +140,55 @@ class ReadOnlyView(AdminModelView):
 
 
 class BookingView(ReadOnlyView):
+    """Every booking with its tutor, service and lesson start (the admin's zone); filters
+    by tutor, service, student, status, payment and lesson days (admin_filters.py)."""
+
     fields = [
         "id", _Line("line_tutor", "Tutor"), "client_name", _Line("line_service", "Service"),
         _Line("line_starts", "Lesson start (your zone)"), "status", "payment_status", "price",
         "paid_amount", "kind", "source", "tutor_id", "student_id", "lesson_id",
         "client_phone", "client_email", "status_reason", "cancelled_by", "created_at",
     ]  # fmt: skip
-    searchable_fields = ["client_name", "client_email", "client_phone"]
+    text_fields = ("client_name", "client_email", "client_phone")  # the search box
+    # starlette-admin offers filters on "searchable" fields only.
+    searchable_fields = [*text_fields, *BOOKING_FILTERS]
     sortable_fields = ["id", "status", "created_at", "tutor_id", "lesson_id"]
     fields_default_sort = [("id", True)]
     row_actions = ["view", "confirm", "decline", "cancel", "reschedule", "paid", "unpaid"]
 
+    def __init__(self, model: type, **kwargs: Any) -> None:
+        super().__init__(model, **kwargs)
+        for field in self.fields:
+            if field.name in BOOKING_FILTERS:
+                field.filters = BOOKING_FILTERS[field.name]
+
+    def get_search_query(self, request: Request, term: str) -> Any:
+        """The search box looks at the client's name, email and phone (statuses, tutor,
+        service and times are filters)."""
+        columns = [getattr(self.model, name) for name in self.text_fields]
+        return sa.or_(*(sa.cast(c, sa.String).ilike(f"%{term}%") for c in columns))
+
+    async def _viewer(self, request: Request) -> booking_list.Viewer:
+        """The admin as the bookings list's viewer (their zone decides what a day is);
+        kept on the request for the filters (admin_filters.py)."""
+        viewer = getattr(request.state, VIEWER, None)
+        if viewer is None:
+            user = await anyio.to_thread.run_sync(
+                sessions.session_user, request.cookies.get(SESSION_COOKIE)
+            )
+            zone = user.timezone if user else "UTC"
+            viewer = booking_list.Viewer(user.id if user else 0, "admin", zone)
+            setattr(request.state, VIEWER, viewer)
+        return viewer
+
+    async def count(self, request: Request, *args: Any, **kwargs: Any) -> int:
+        await self._viewer(request)
+        return await super().count(request, *args, **kwargs)
+
     async def find_all(self, request: Request, *args: Any, **kwargs: Any) -> Any:
+        await self._viewer(request)
+        options = await anyio.to_thread.run_sync(booking_list.filter_options)
+        setattr(request.state, OPTIONS, options)
         rows = await super().find_all(request, *args, **kwargs)
         await self._load_lines(request, [r.id for r in rows])
         return rows
@@ -157,10 +200,7 @@ class BookingView(ReadOnlyView):
         return obj
 
     async def _load_lines(self, request: Request, ids: list[int]) -> None:
-        user = await anyio.to_thread.run_sync(
-            sessions.session_user, request.cookies.get(SESSION_COOKIE)
-        )
-        zone = user.timezone if user else "UTC"
+        zone = (await self._viewer(request)).timezone
         lines = await anyio.to_thread.run_sync(
             partial(admin_ops.booking_lines, ids, viewer_tz=zone)
         )
@@ -180,14 +220,14 @@ class BookingView(ReadOnlyView):
     @row_action(name="confirm", text="Confirm", confirmation="Confirm this request?",
                 icon_class="fa fa-check", submit_btn_text="Confirm")  # fmt: skip
     async def confirm_action(self, request: Request, pk: Any) -> None:
-        await run_op(request, admin_ops.confirm, _int(pk, "booking"))
+        await run_op(request, admin_ops.confirm, form_int(pk, "booking"))
         flash(request, "Confirmed; the student is told.", "success")
 
     @row_action(name="decline", text="Decline", confirmation="Decline this request?",
                 form=REASON_FORM, icon_class="fa fa-times", submit_btn_text="Decline")  # fmt: skip
     async def decline_action(self, request: Request, pk: Any) -> None:
         reason = (await _form(request)).get("reason", "")
-        await run_op(request, admin_ops.decline, _int(pk, "booking"), reason=reason)
+        await run_op(request, admin_ops.decline, form_int(pk, "booking"), reason=reason)
         flash(request, "Declined; the student is told.", "success")
 
     @row_action(name="cancel", text="Cancel booking", confirmation="Cancel this booking?",
@@ -195,7 +235,7 @@ class BookingView(ReadOnlyView):
                 submit_btn_class="btn-danger")  # fmt: skip
     async def cancel_action(self, request: Request, pk: Any) -> None:
         reason = (await _form(request)).get("reason", "")
-        await run_op(request, admin_ops.cancel, _int(pk, "booking"), reason=reason)
+        await run_op(request, admin_ops.cancel, form_int(pk, "booking"), reason=reason)
         flash(request, "Cancelled; the student is told, the tutor's calendar updated.", "success")
 
     @row_action(name="reschedule", text="Reschedule", confirmation="Move this booking",
@@ -204,9 +244,9 @@ class BookingView(ReadOnlyView):
         data = await _form(request)
         target = data.get("lesson_id", "").strip()
         await run_op(
-            request, admin_ops.reschedule, _int(pk, "booking"),
+            request, admin_ops.reschedule, form_int(pk, "booking"),
             start_local=data.get("start_local", ""),
-            lesson_id=_int(target, "lesson id") if target else 0,
+            lesson_id=form_int(target, "lesson id") if target else 0,
         )  # fmt: skip
         flash(request, "Moved; the student is told.", "success")
 
@@ -214,13 +254,15 @@ class BookingView(ReadOnlyView):
                 form=AMOUNT_FORM, icon_class="fa fa-money-bill", submit_btn_text="Mark paid")  # fmt: skip
     async def paid_action(self, request: Request, pk: Any) -> None:
         amount = (await _form(request)).get("amount", "")
-        await run_op(request, admin_ops.mark_paid, _int(pk, "booking"), paid=True, amount=amount)
+        await run_op(
+            request, admin_ops.mark_paid, form_int(pk, "booking"), paid=True, amount=amount
+        )
         flash(request, "Marked paid.", "success")
 
     @row_action(name="unpaid", text="Mark unpaid", confirmation="Mark this booking unpaid?",
                 icon_class="fa fa-undo", submit_btn_text="Mark unpaid")  # fmt: skip
     async def unpaid_action(self, request: Request, pk: Any) -> None:
-        await run_op(request, admin_ops.mark_paid, _int(pk, "booking"), paid=False)
+        await run_op(request, admin_ops.mark_paid, form_int(pk, "booking"), paid=False)
         flash(request, "Marked unpaid.", "success")
 
 
@@ -232,8 +274,8 @@ class LessonView(ReadOnlyView):
     @row_action(name="give_seat", text="Give a seat", confirmation="Give a seat in this lesson",
                 form=SEAT_FORM, icon_class="fa fa-user-plus", submit_btn_text="Give seat")  # fmt: skip
     async def give_seat_action(self, request: Request, pk: Any) -> None:
-        student = _int((await _form(request)).get("student_id", ""), "student id")
-        await run_op(request, admin_ops.give_seat, _int(pk, "lesson"), student)
+        student = form_int((await _form(request)).get("student_id", ""), "student id")
+        await run_op(request, admin_ops.give_seat, form_int(pk, "lesson"), student)
         flash(request, "Seat given; the student is told.", "success")
 
     @row_action(name="outcome", text="Set outcome", confirmation="What happened in this lesson?",
@@ -242,8 +284,8 @@ class LessonView(ReadOnlyView):
         data = await _form(request)
         seat = data.get("booking_id", "").strip()
         await run_op(
-            request, admin_ops.set_outcome, _int(pk, "lesson"), data.get("outcome", ""),
-            booking_id=_int(seat, "booking id") if seat else 0,
+            request, admin_ops.set_outcome, form_int(pk, "lesson"), data.get("outcome", ""),
+            booking_id=form_int(seat, "booking id") if seat else 0,
         )  # fmt: skip
         flash(request, "Outcome saved.", "success")
 
@@ -299,13 +341,13 @@ class UserView(AdminModelView):
                 "All of their sessions end now.", icon_class="fa fa-user-slash",
                 submit_btn_text="Deactivate", submit_btn_class="btn-danger")  # fmt: skip
     async def deactivate_action(self, request: Request, pk: Any) -> None:
-        await run_op(request, admin_ops.set_active, _int(pk, "user"), active=False)
+        await run_op(request, admin_ops.set_active, form_int(pk, "user"), active=False)
         flash(request, "Deactivated; every session of the account ended.", "success")
 
     @row_action(name="reactivate", text="Reactivate", confirmation="Reactivate this account?",
                 icon_class="fa fa-user-check", submit_btn_text="Reactivate")  # fmt: skip
     async def reactivate_action(self, request: Request, pk: Any) -> None:
-        await run_op(request, admin_ops.set_active, _int(pk, "user"), active=True)
+        await run_op(request, admin_ops.set_active, form_int(pk, "user"), active=True)
         flash(request, "Reactivated; they can sign in again.", "success")
 
 
@@ -325,7 +367,7 @@ class NotificationView(ReadOnlyView):
     @row_action(name="resend", text="Send again", confirmation="Send this message again?",
                 icon_class="fa fa-redo", submit_btn_text="Send again")  # fmt: skip
     async def resend_action(self, request: Request, pk: Any) -> None:
-        await run_op(request, admin_ops.resend, _int(pk, "notification"))
+        await run_op(request, admin_ops.resend, form_int(pk, "notification"))
         flash(request, "Queued; the next outbox scan sends it.", "success")
 
 
@@ -336,7 +378,7 @@ class AuditLogView(ReadOnlyView):
         "id", "at", "actor_id", "actor_name", "action", "target_type", "target_id",
         "summary", "before", "after",
     ]  # fmt: skip
-    searchable_fields = ["actor_name", "action", "summary"]
+    searchable_fields = ["actor_name", "action", "summary", "actor_id", "target_type", "target_id"]
     sortable_fields = ["id", "at", "action", "actor_id", "target_id"]
     fields_default_sort = [("id", True)]
     row_actions = ["view"]

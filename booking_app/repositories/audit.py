@@ -18,7 +18,11 @@ def add(*, session: Session, row: AuditLog) -> AuditLog:
 
 def get_row(*, session: Session, model: type[SQLModel], pk: int) -> Any | None:
     """The row of ``model`` with this primary key, read fresh (not the identity map's
-    copy: the snapshot after a change must see what the change wrote)."""
+    copy: the snapshot after a change must see what the change wrote). Pending changes
+    are flushed first: a refresh would otherwise throw away a change the service made to
+    a loaded row without flushing (onboarding.unpublish), and the commit would not write
+    it."""
+    session.flush()
     row = session.get(model, pk)
     if row is not None:
         session.refresh(row)

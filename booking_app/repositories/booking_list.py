@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
-from booking_app.models import Booking, Lesson, PaymentStatus, Service, TutorProfile, User
+from booking_app.models import Booking, Lesson, PaymentStatus, Role, Service, TutorProfile, User
 
 Tutor = aliased(User, name="list_tutor")
 
@@ -145,6 +145,12 @@ def _matching() -> sa.Select[Any]:
     )
 
 
+def matching(f: BookingFilter) -> sa.ColumnElement[bool]:
+    """``Booking.id IN (the bookings f matches)``, for a caller that builds its own query
+    around it (the admin's Bookings list, whose query starlette-admin writes)."""
+    return Booking.id.in_(_matching().where(*_where(f)))  # type: ignore[union-attr]
+
+
 def _select(f: BookingFilter) -> sa.Select[Any]:
     return (
         sa.select(*_columns())
@@ -244,3 +250,26 @@ def student_options(*, session: Session, tutor_id: int, limit: int = 500) -> lis
         .limit(limit)
     )
     return [(int(i), str(n)) for i, n in session.execute(query)]
+
+
+def tutor_options(*, session: Session, limit: int) -> list[tuple[int, str]]:
+    """(id, name) of tutor accounts, by name: the admin list's tutor filter."""
+    query = (
+        sa.select(User.id, User.name)
+        .where(User.role == Role.tutor)
+        .order_by(sa.func.lower(User.name), User.id)
+        .limit(limit)
+    )
+    return [(int(i), str(n)) for i, n in session.execute(query)]
+
+
+def service_options(*, session: Session, limit: int) -> list[tuple[int, str]]:
+    """(id, "Algebra (Olena Tutor)") of every service, by name then tutor: the admin
+    list's service filter (names repeat across tutors, so the tutor is named)."""
+    query = (
+        sa.select(Service.id, Service.name, User.name)
+        .join(User, User.id == Service.tutor_id)  # type: ignore[arg-type]
+        .order_by(sa.func.lower(Service.name), sa.func.lower(User.name), Service.id)
+        .limit(limit)
+    )
+    return [(int(i), f"{name} ({tutor})") for i, name, tutor in session.execute(query)]

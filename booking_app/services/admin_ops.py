@@ -14,6 +14,11 @@ tutor's lock, the scheduling engine, the outbox, live updates). Each operation h
    updates, which therefore also commit or roll back with this transaction;
 5. snapshots the target again and writes the AuditLog row (who, what, when, before,
    after). A refusal raises the service's domain error and nothing is written at all.
+
+The tutor's offer (profile, services, busy time, special hours) is changed the same way,
+through the functions the tutor's own pages and API call: a generic admin form would skip
+the publish rule, the next-free recompute and the ``schedule_version`` bump that keep the
+marketplace and the cached weeks of slots honest, and the tutor's live update.
 """
 
 from __future__ import annotations
@@ -26,12 +31,32 @@ from typing import Any, TypeVar
 from sqlmodel import Session, SQLModel
 
 from booking_app.db import read_scope, unit_of_work
-from booking_app.models import AuditLog, Booking, Lesson, LessonType, Notification, Role, User
+from booking_app.models import (
+    AuditLog,
+    AvailabilityOverride,
+    Booking,
+    BusyBlock,
+    Lesson,
+    LessonType,
+    Notification,
+    Role,
+    Service,
+    TutorProfile,
+    User,
+)
 from booking_app.repositories import audit as audit_repo
 from booking_app.repositories import schedules as schedules_repo
 from booking_app.repositories import school as school_repo
 from booking_app.repositories import users as users_repo
-from booking_app.services import account_security, accounts, audit, timefmt
+from booking_app.services import (
+    account_security,
+    accounts,
+    audit,
+    availability,
+    onboarding,
+    timefmt,
+    tutor_services,
+)
 from booking_app.services import notification_resend as outbox
 from booking_app.services.booking import manage, requests
 from booking_app.services.booking import tutor_actions as seats
@@ -43,6 +68,11 @@ T = TypeVar("T")
 NOT_AN_ADMIN = "Only an active administrator can do this."
 NO_BOOKING = "This booking does not exist."
 NO_LESSON = "This lesson does not exist."
+NO_PROFILE = "This tutor profile does not exist."
+NO_SERVICE = "This service does not exist."
+NO_BUSY_BLOCK = "This busy time does not exist (any more)."
+NO_OVERRIDE = "These special hours do not exist (any more)."
+M = TypeVar("M", bound=SQLModel)
 
 
 def _admin(session: Session, actor_id: int) -> User:
@@ -85,21 +115,22 @@ def _audited(
         return result
 
 
-def _booking(booking_id: int) -> Booking:
-    """The booking as it is now (only its tutor and lesson are used, to lock and route)."""
+def _row(model: type[M], pk: int, missing: str) -> M:
+    """The target as it is now; only its owner (tutor) and links are used, to lock and
+    route. The service re-reads it inside the transaction."""
     with read_scope() as session:
-        row = session.get(Booking, booking_id)
+        row = session.get(model, pk)
         if row is None:
-            raise NotFound(NO_BOOKING)
+            raise NotFound(missing)
         return row
+
+
+def _booking(booking_id: int) -> Booking:
+    return _row(Booking, booking_id, NO_BOOKING)
 
 
 def _lesson(lesson_id: int) -> Lesson:
-    with read_scope() as session:
-        row = session.get(Lesson, lesson_id)
-        if row is None:
-            raise NotFound(NO_LESSON)
-        return row
+    return _row(Lesson, lesson_id, NO_LESSON)
 
 
 # --- bookings ---------------------------------------------------------------------------------
@@ -242,6 +273,57 @@ def resend(actor_id: int, notification_id: int, *, now: datetime) -> None:
     _audited(
         actor_id, "notification.resend", Notification, notification_id, now=now,
         call=lambda _s: outbox.resend(notification_id, now=now),
+    )  # fmt: skip
+
+
+# --- the tutor's offer: profile, services, availability -------------------------------------
+
+
+def set_published(actor_id: int, profile_id: int, *, published: bool, now: datetime) -> None:
+    """Publish a tutor's page (only one that can be booked: the home page's rule,
+    ``onboarding.publish``) or hide it (``onboarding.unpublish``, always allowed)."""
+    tutor_id = _row(TutorProfile, profile_id, NO_PROFILE).user_id
+
+    def call(_s: Session) -> Any:
+        if published:
+            return onboarding.publish(tutor_id, now=now)
+        return onboarding.unpublish(tutor_id, now=now)
+
+    action = "tutor_profile.publish" if published else "tutor_profile.unpublish"
+    _audited(actor_id, action, TutorProfile, profile_id, call, now=now)
+
+
+def set_service_active(actor_id: int, service_id: int, *, active: bool, now: datetime) -> None:
+    """Offer a service again or stop offering it for new bookings, as the tutor's
+    Services page does (lessons already booked keep it; the marketplace card and the
+    weeks of slots are recomputed)."""
+    tutor_id = _row(Service, service_id, NO_SERVICE).tutor_id
+    _audited(
+        actor_id, "service.activate" if active else "service.deactivate", Service, service_id,
+        call=lambda _s: tutor_services.set_service_active(tutor_id, service_id, active), now=now,
+    )  # fmt: skip
+
+
+def remove_busy_block(actor_id: int, block_id: int, *, now: datetime) -> None:
+    """Delete a busy time the tutor typed in, as their Availability page does (one
+    imported from a connected calendar is refused: the next refresh would bring it back;
+    it is removed in that calendar)."""
+    tutor_id = _row(BusyBlock, block_id, NO_BUSY_BLOCK).tutor_id
+    _audited(
+        actor_id, "busy_block.remove", BusyBlock, block_id, now=now,
+        call=lambda _s: availability.remove_busy_block(tutor_id, block_id),
+    )  # fmt: skip
+
+
+def remove_override(actor_id: int, override_id: int, *, now: datetime) -> None:
+    """Back to the weekly hours on the override's date: every row of that date goes, as
+    on the tutor's Availability page (``availability.remove_override``)."""
+    row = _row(AvailabilityOverride, override_id, NO_OVERRIDE)
+    day = row.day.isoformat()
+    _audited(
+        actor_id, "availability_override.remove", AvailabilityOverride, override_id, now=now,
+        summary=f"special hours of {day} removed (tutor #{row.tutor_id})",
+        call=lambda _s: availability.remove_override(row.tutor_id, day),
     )  # fmt: skip
 
 

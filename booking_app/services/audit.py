@@ -7,7 +7,7 @@ with the admin views (api/admin_views.py imports SECRET_COLUMNS from here).
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -35,7 +35,7 @@ def jsonable(value: Any) -> Any:
     """A column value as JSON text would carry it (ISO times, decimal strings)."""
     if isinstance(value, Enum):
         return value.value
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime | date | time):
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)

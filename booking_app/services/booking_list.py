@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from booking_app.db import read_scope, session_scope
 from booking_app.integrations.csv_export import excel_csv_stream
@@ -28,6 +29,7 @@ MAX_LIMIT = 200
 MAX_BULK = 500
 STATUSES = tuple(s.value for s in BookingStatus)
 PAID_CHOICES = {"": None, "paid": True, "unpaid": False}
+MAX_OPTIONS = 1000  # more tutors / services than this: the admin's filter takes an id
 NOT_YOURS = "Some of these bookings are not yours (or no longer exist); nothing was changed."
 
 CSV_HEADER = (
@@ -129,6 +131,34 @@ def to_filter(viewer: Viewer, q: ListQuery) -> BookingFilter:
         paid=PAID_CHOICES[q.paid],
         sort=sort,
         descending=descending,
+    )
+
+
+def where_clause(viewer: Viewer, q: ListQuery) -> Any:
+    """The SQL condition "a booking this viewer's list shows for ``q``", for a list that
+    writes its own query (the admin panel's Bookings list): built by ``to_filter`` and the
+    same repository, so its filters mean what they mean on the tutor's page, the API and
+    the export. ValidationFailed as ``to_filter``."""
+    return repo.matching(to_filter(viewer, q))
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    """Choices of the admin list's tutor and service filters; None when there are more
+    than MAX_OPTIONS (a dropdown that long helps nobody: the filter takes an id then)."""
+
+    tutors: list[tuple[int, str]] | None
+    services: list[tuple[int, str]] | None
+
+
+def filter_options() -> FilterOptions:
+    """Every tutor and every service as (id, label), for the admin's filter builder."""
+    with read_scope() as session:
+        tutors = repo.tutor_options(session=session, limit=MAX_OPTIONS + 1)
+        services = repo.service_options(session=session, limit=MAX_OPTIONS + 1)
+    return FilterOptions(
+        tutors if len(tutors) <= MAX_OPTIONS else None,
+        services if len(services) <= MAX_OPTIONS else None,
     )
 
 

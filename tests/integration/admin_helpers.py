@@ -14,15 +14,21 @@ from typing import TypeVar
 from fastapi.testclient import TestClient
 from httpx import Response
 from sqlmodel import select
+from starlette.applications import Starlette
 
+from booking_app.api.admin import new_admin
+from booking_app.api.admin_views import AdminModelView
 from booking_app.api.app import api
 from booking_app.db import read_scope, session_scope
 from booking_app.models import (
     AvailabilityOverride,
+    AvailabilityWindow,
     BusyBlock,
     CalendarSource,
     Lesson,
+    Service,
     SignInAttempt,
+    TutorProfile,
 )
 from booking_app.services import accounts, admin_ops, notifications
 from booking_app.services import booking as booking_svc
@@ -93,6 +99,26 @@ def client_for(user_id: int, role: str = "admin") -> TestClient:
     Server errors come back as 500 responses (what a browser would see)."""
     client = TestClient(api, raise_server_exceptions=False)
     client.cookies.set("session", open_session(user_id=user_id, role=role, now=clock.now()))
+    return client
+
+
+MACHINERY_MODELS = (TutorProfile, Service, AvailabilityWindow, AvailabilityOverride, BusyBlock)
+"""Models with every kind of column (decimals, checks, foreign keys, JSON, dates, times,
+datetimes). The app shows them read-only (api/admin_offer.py); ``machinery_client`` puts
+plain generic views over them in a test-only admin, to try the form machinery that the
+app's generic views (subjects, users) share (api/admin_views.AdminModelView)."""
+
+
+def machinery_client(user_id: int) -> TestClient:
+    """Like ``client_for``, on a test-only admin (the app's sign-in, timezone, templates
+    and CSRF) with a generic create / edit / delete view of each of MACHINERY_MODELS."""
+    admin = new_admin()
+    for model in MACHINERY_MODELS:
+        admin.add_view(AdminModelView(model))
+    app = Starlette()
+    admin.mount_to(app)
+    client = TestClient(app, raise_server_exceptions=False)
+    client.cookies.set("session", open_session(user_id=user_id, role="admin", now=clock.now()))
     return client
 
 

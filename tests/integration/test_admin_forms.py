@@ -1,9 +1,13 @@
 """Admin forms (issue 12): every create/edit form of /admin saves what it shows, or answers
 with a message on the field (HTTP 422) and writes nothing; never a 500.
 
-Driven through the real starlette-admin routes of the API app Reflex mounts: the edit page
-is fetched, its form read back the way a browser submits it (tests/support/admin_forms.py),
-changed, and posted.
+Since issue 18 the app keeps generic forms only where no rule applies (subjects; a user's
+name and contacts): those are driven through the real starlette-admin routes of the API app
+Reflex mounts. The form machinery they share (admin_views.AdminModelView: numbers,
+decimals, checks, foreign keys, JSON, dates and UTC datetimes) is also tried on models with
+every kind of column, through a test-only admin (admin_helpers.machinery_client): the app
+shows those models read-only (test_admin_offer.py). The edit page is fetched, its form read
+back the way a browser submits it (tests/support/admin_forms.py), changed, and posted.
 """
 
 from __future__ import annotations
@@ -19,27 +23,22 @@ from booking_app.api.admin import build_admin
 from booking_app.db import read_scope
 from booking_app.models import BusyBlock, Subject, User
 from tests.integration.admin_helpers import (
+    MACHINERY_MODELS,
     build_world,
     client_for,
     edit_form,
     field_errors,
     first_pk,
+    machinery_client,
     post_edit,
     row,
 )
 from tests.support.admin_forms import form_fields
+from tests.support.builders import add_subject
 
-EDITABLE = [
-    "user",
-    "tutor-profile",
-    "subject",
-    "service",
-    "classroom",
-    "availability-window",
-    "availability-override",
-    "busy-block",
-    "sign-in-attempt",
-]
+EDITABLE = ["user", "subject"]  # the app's views with a generic edit form
+MACHINERY = ["tutor-profile", "service", "availability-window", "availability-override",
+             "busy-block"]  # fmt: skip  # the test-only admin's views (MACHINERY_MODELS)
 
 
 def _views() -> dict[str, Any]:
@@ -48,7 +47,8 @@ def _views() -> dict[str, Any]:
 
 def _snapshot(key: str, pk: str) -> dict[str, Any]:
     """Every column of the row, as stored (updated_at aside: an admin edit bumps it)."""
-    table = _views()[key].model.__table__
+    models = {view.key: view.model for view in build_admin()._views}
+    table = models[key].__table__
     with read_scope() as session:
         found = session.execute(sa.select(table).where(table.c.id == int(pk))).mappings().one()
     return {name: value for name, value in found.items() if name != "updated_at"}
@@ -56,22 +56,32 @@ def _snapshot(key: str, pk: str) -> dict[str, Any]:
 
 READ_ONLY = {
     "notification", "booking", "lesson", "audit-log", "classroom-membership", "classroom-session",
-    "calendar-source",
-}  # fmt: skip  # changed by row actions only
+    "calendar-source", "tutor-profile", "service", "availability-window",
+    "availability-override", "busy-block", "classroom", "sign-in-attempt",
+}  # fmt: skip  # changed by row actions only (test_admin_operations.py, test_admin_offer.py)
 
 
-def test_the_list_covers_every_editable_view() -> None:
-    """A view added later is tested here too (test_admin_operations.py: the read-only ones;
-    the calendar health list is read-only too)."""
+def test_the_list_covers_every_view() -> None:
+    """A view added later is tested here too: it is either generic (its forms are tried
+    below) or read-only (test_admin_offer.py checks each refuses every generic write)."""
     assert set(_views()) == {*EDITABLE, *READ_ONLY}
+    assert not set(EDITABLE) & READ_ONLY
+    for key, view in _views().items():
+        assert view.can_edit(None) is (key in EDITABLE), key
+    assert {m.__tablename__.replace("_", "-") for m in MACHINERY_MODELS} == set(MACHINERY)
 
 
-@pytest.mark.parametrize("key", EDITABLE)
+def _client(key: str, admin_id: int) -> TestClient:
+    """The app's admin for its generic views, the test-only one for the machinery's."""
+    return client_for(admin_id) if key in EDITABLE else machinery_client(admin_id)
+
+
+@pytest.mark.parametrize("key", [*EDITABLE, *MACHINERY])
 def test_each_edit_form_saves_what_it_shows(db: str, key: str) -> None:
     """Untouched and saved: a redirect, and the row is exactly what it was (no timezone
     shift, no lost microseconds, no NULLed defaults)."""
     world = build_world()
-    client = client_for(world.admin_id)
+    client = _client(key, world.admin_id)
     pk = first_pk(client, key)
     before = _snapshot(key, pk)
     response = post_edit(client, key, pk, edit_form(client, key, pk))
@@ -96,7 +106,7 @@ def test_datetimes_are_shown_and_read_in_utc_whatever_the_browser_says(db: str) 
     visit, so a form rendered before the cookie existed was read back shifted. The admin
     is UTC throughout: the cookie changes nothing."""
     world = build_world()
-    client = client_for(world.admin_id)
+    client = machinery_client(world.admin_id)
     client.cookies.set("timezone", "Europe/Kyiv")
     pk = first_pk(client, "busy-block")
     block = row(BusyBlock, int(pk))
@@ -114,6 +124,9 @@ def test_datetimes_are_shown_and_read_in_utc_whatever_the_browser_says(db: str) 
 
 
 BAD_INPUT = [
+    ("subject", "name", "x" * 81, "At most 80 characters (this is 81)."),
+    ("subject", "name", "Physics", "Another row already has this value."),
+    ("subject", "slug", "", "This field is required."),
     ("service", "duration_min", "abc", "“abc” is not a valid whole number."),
     ("service", "price", "-5", "Not allowed by the rule: price >= 0."),
     ("service", "price", "123456789012", "Must be less than 100,000,000."),
@@ -148,8 +161,9 @@ def test_bad_input_gets_a_message_on_its_field_and_writes_nothing(
     db: str, key: str, field: str, value: str, message: str
 ) -> None:
     world = build_world()
-    client = client_for(world.admin_id)
-    pk = str(world.lesson_id) if key == "lesson" else first_pk(client, key)
+    add_subject("Physics")  # a second subject: a name that is taken
+    client = _client(key, world.admin_id)
+    pk = first_pk(client, key)
     before = _snapshot(key, pk)
     data = edit_form(client, key, pk)
     assert field in data, f"{key} has no field {field}"
@@ -170,11 +184,11 @@ def _create(client: TestClient, key: str, values: dict[str, str]) -> Any:
 
 def test_create_forms_save_with_aware_datetimes_or_explain(db: str) -> None:
     world = build_world()
-    client = client_for(world.admin_id)
-    made = _create(client, "subject", {"name": "Physics", "slug": "physics"})
+    made = _create(client_for(world.admin_id), "subject", {"name": "Physics", "slug": "physics"})
     assert made.status_code == 303
     with read_scope() as session:
         assert session.execute(sa.select(Subject).where(Subject.slug == "physics")).first()
+    client = machinery_client(world.admin_id)
     block = {"tutor_id": str(world.tutor_id), "title": "Dentist"}
     block |= {"starts_at": "2026-12-02 10:00:00", "ends_at": "2026-12-02 11:00:00"}
     made = _create(client, "busy-block", block)

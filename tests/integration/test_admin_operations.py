@@ -28,6 +28,7 @@ from booking_app.models import (
     NotificationStatus,
     PaymentStatus,
     Role,
+    Subject,
     User,
 )
 from booking_app.services import admin_ops, sessions
@@ -35,7 +36,15 @@ from booking_app.services import booking as booking_svc
 from booking_app.services.errors import AlreadyCancelled, Forbidden, NotResendable
 from tests.integration.admin_helpers import client_for, csrf_token, row
 from tests.support import clock
-from tests.support.builders import NOW, add_lesson, add_service, add_student, add_tutor, form
+from tests.support.builders import (
+    NOW,
+    add_lesson,
+    add_service,
+    add_student,
+    add_subject,
+    add_tutor,
+    form,
+)
 from tests.support.builders import booking_row as booking_by_token
 
 
@@ -270,26 +279,23 @@ def test_bookings_list_shows_tutor_service_and_start_in_the_admins_zone(db: str)
 
 
 def test_a_delete_that_would_orphan_rows_answers_with_the_reason(db: str) -> None:
+    """On the views that still delete (subjects, users): a subject a service uses, a tutor
+    with bookings are refused with the tables that use them, never an IntegrityError."""
     admin = _admin()
     tutor, _booking_id, _token = _booked()
+    subject = add_subject("Maths")
+    with session_scope(write=True) as session:
+        session.execute(sa.text("UPDATE service SET subject_id = :s"), {"s": subject})
     client = client_for(admin)
-    refused = client.post(
-        "/admin/_api/service/action",
-        params={"name": "delete", "pks": str(_service_of(tutor))},
-        headers={"X-CSRFToken": _csrf(client)},
-    )
-    assert refused.status_code == 400
-    assert "still used by" in refused.json()["msg"] and "lesson" in refused.json()["msg"]
-    assert _service_of(tutor)  # still there
-
-
-def _service_of(tutor: int) -> int:
-    with read_scope() as session:
-        return int(
-            session.execute(
-                sa.text("SELECT id FROM service WHERE tutor_id = :t"), {"t": tutor}
-            ).scalar_one()
+    for view, pk, user in (("subject", subject, "service"), ("user", tutor, "lesson")):
+        refused = client.post(
+            f"/admin/_api/{view}/action",
+            params={"name": "delete", "pks": str(pk)},
+            headers={"X-CSRFToken": _csrf(client)},
         )
+        assert refused.status_code == 400, (view, refused.text)
+        assert "still used by" in refused.json()["msg"] and user in refused.json()["msg"]
+    assert row(Subject, subject) and row(User, tutor)  # still there
 
 
 def test_admin_sets_a_lesson_outcome_within_the_rules(db: str) -> None:
