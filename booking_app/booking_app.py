@@ -6,6 +6,7 @@ the one module that imports pages.
 
 import reflex as rx
 
+from booking_app import gc_tuning
 from booking_app.api.app import api
 from booking_app.api.cors import OriginCheckedApp
 from booking_app.pages import (  # noqa: F401  (each module registers its page)
@@ -31,7 +32,7 @@ from booking_app.pages import (  # noqa: F401  (each module registers its page)
     webhooks,
 )
 from booking_app.realtime.channel import lifespan as realtime_lifespan
-from booking_app.state import off_loop
+from booking_app.state import closed_tabs, off_loop
 from booking_app.state.page import add_pages
 from booking_app.state.viewer_timezone import tz_cookie_script
 
@@ -52,5 +53,8 @@ app = OriginCheckedApp(  # rx.App, behind the allowed-origins policy
     html_lang="en",
 )
 app.register_lifespan_task(realtime_lifespan)  # live updates delivered in this process
+app.register_lifespan_task(gc_tuning.lifespan)  # no multi-second full collections
+app.register_lifespan_task(closed_tabs.lifespan)  # closed tabs' states go after a minute
 add_pages(app)
 off_loop.install()  # our synchronous handlers run in a worker thread, off the event loop
+closed_tabs.install()

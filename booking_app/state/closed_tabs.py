@@ -1,0 +1,100 @@
+"""A closed tab's state is forgotten after a short grace, not after an idle hour (issue 15).
+
+Why: without Redis every tab's state tree (~70 KB: all 42 page states) lives in the
+worker's memory until an hour passes with no event (Reflex's token expiry). Each visit is
+a new tab, so at 20 visits/s an hour's worth is ~70,000 trees, several GB: the memory of
+`make run` grew with traffic for a whole hour before it levelled off.
+
+A closed tab cannot send events, and a tab that comes back (a reload, a phone waking
+up, a dropped connection) reconnects with a full hydrate that re-runs the page's on_load
+(Reflex's state.js), so its data is rebuilt from the database either way. What only lives
+in a state between page loads (the toast after a password change, the tab swapping its
+session) spans a few seconds of a full page load, well within GRACE_SECONDS.
+
+How: `install()` notes when a tab's socket closes (Reflex's ``on_disconnect``); the
+lifespan task `sweep`s every SWEEP_SECONDS and drops, through the memory manager's own
+purge, the trees of tabs closed longer than the grace and not connected again. The idle
+hour still applies to open tabs. Only the in-memory manager is swept: with Redis, states
+live there under Redis' own expiry. Relies on Reflex 0.10.1 internals (pinned in
+requirements.txt); tests/integration/test_closed_tabs.py fails if they change.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from collections.abc import Callable
+from typing import Any
+
+from reflex.app import EventNamespace
+from reflex.istate.manager.memory import StateManagerMemory
+
+GRACE_SECONDS = float(os.environ.get("CLOSED_TAB_STATE_SECONDS", "60"))
+SWEEP_SECONDS = 10.0
+
+# client token -> time.monotonic() when its socket closed (the last time, if several)
+_closed: dict[str, float] = {}
+_original_on_disconnect = EventNamespace.on_disconnect
+
+
+def _on_disconnect(self: EventNamespace, sid: str) -> Any:
+    token = self.sid_to_token.get(sid)
+    if token:
+        _closed[token] = time.monotonic()
+    return _original_on_disconnect(self, sid)
+
+
+def install() -> None:
+    """Note every closed socket (idempotent)."""
+    EventNamespace.on_disconnect = _on_disconnect  # type: ignore[method-assign]
+
+
+def uninstall() -> None:
+    EventNamespace.on_disconnect = _original_on_disconnect  # type: ignore[method-assign]
+
+
+def sweep(
+    manager: StateManagerMemory,
+    connected: Callable[[str], bool],
+    *,
+    now: float,
+    grace: float = GRACE_SECONDS,
+) -> int:
+    """Drop the states of tabs closed at least `grace` seconds before `now` and not
+    connected again; a state busy with an event is left for the next sweep. Returns how
+    many were dropped."""
+    due = {token for token, closed_at in _closed.items() if now - closed_at >= grace}
+    if not due:
+        return 0
+    dropped = 0
+    for token in due:
+        if connected(token):
+            del _closed[token]
+            continue
+        tracked = manager._token_expires_at.get(token)
+        if tracked is None:  # already expired or never had a state
+            del _closed[token]
+            continue
+        state_token = tracked[1]
+        lock = manager._states_locks.get(state_token.lock_key)
+        if lock is not None and lock.locked():
+            continue
+        manager._purge_token(state_token)
+        del _closed[token]
+        dropped += 1
+    return dropped
+
+
+async def lifespan(app: Any) -> None:
+    """Reflex lifespan task: sweep every SWEEP_SECONDS while the worker runs."""
+    manager = app.state_manager
+    if not isinstance(manager, StateManagerMemory):
+        return
+    while True:
+        await asyncio.sleep(SWEEP_SECONDS)
+        namespace = app.event_namespace
+        if namespace is None:
+            continue
+        sockets = namespace._token_manager.token_to_socket
+        sweep(manager, sockets.__contains__, now=time.monotonic())
