@@ -148,6 +148,7 @@ class Settings:
     notify_scan_seconds: int = 60
     # Computed weeks of free slots kept per worker (services/tutor_public.py); 0 = none.
     week_cache_size: int = 512
+    api_read_cache_size: int = 1024
     notify_lease_seconds: int = 120
     telegram_global_per_second: int = 28
     telegram_webhook_url: str | None = None
@@ -242,6 +243,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         realtime_url=_realtime_url(env, port),
         notify_scan_seconds=_int(env, "NOTIFY_SCAN_SECONDS", 60),
         week_cache_size=_int(env, "WEEK_CACHE_SIZE", 512),
+        api_read_cache_size=_int(env, "API_READ_CACHE_SIZE", 1024),
         notify_lease_seconds=_int(env, "NOTIFY_LEASE_SECONDS", 120),
         telegram_global_per_second=_int(env, "TELEGRAM_GLOBAL_PER_SECOND", 28),
         telegram_webhook_url=env.get("TELEGRAM_WEBHOOK_URL") or None,

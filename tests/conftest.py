@@ -84,6 +84,7 @@ def _isolate_environment() -> None:
     # processes tests start (the app in e2e) run with the cache, as users do
     # (tests/support/processes.project_env); test_week_cache.py tests it in-process.
     os.environ["WEEK_CACHE_SIZE"] = "0"
+    os.environ["API_READ_CACHE_SIZE"] = "0"
     # The /api/v1 rate limit is off: the fuzzer and the ACL matrix send thousands of
     # requests a minute from one client; tests/integration/test_api_rate_limit.py turns
     # it on with low limits.

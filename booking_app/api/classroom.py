@@ -12,15 +12,17 @@ these routes only translate (api/errors.py:error_body).
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated
+from datetime import datetime
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from booking_app import clock, routes
 from booking_app.api.access import caller
-from booking_app.api.offload import json_response, off_loop
+from booking_app.api.offload import off_loop
 from booking_app.api.params import Id, InviteTtlHours
+from booking_app.api.read_cache import personal_json
 from booking_app.config import get_settings
 from booking_app.services import accounts, classroom, dashboard, invites, students
 from booking_app.services.classroom import RoomView
@@ -217,14 +219,29 @@ def revoke_invite(
 
 
 def _students(
-    request: Request, authorization: str | None, q: str, paging: tuple[int | None, ...]
+    request: Request,
+    authorization: str | None,
+    q: str,
+    paging: tuple[int | None, ...],
+    if_none_match: str | None,
 ) -> Response:
     user = _user(request, authorization, "tutor")
+    return personal_json(
+        "my-students",
+        user,
+        (q, paging),
+        lambda now: _students_body(user.id, q, paging, now),
+        if_none_match=if_none_match,
+    )
+
+
+def _students_body(
+    tutor_id: int, q: str, paging: tuple[int | None, ...], now: datetime
+) -> dict[str, Any]:
     page, page_size, limit, offset = paging
-    now = clock.now()
     if limit is None and offset is None:  # the page's style: page + page_size (clamped)
         found = students.list_students(
-            user.id, query=q, page=page or 1, page_size=page_size or 10, now=now
+            tutor_id, query=q, page=page or 1, page_size=page_size or 10, now=now
         )
         size, start, total, rows = (
             found.page_size,
@@ -234,26 +251,28 @@ def _students(
         )
     else:  # seed 003: limit + offset
         window = students.students_window(
-            user.id, query=q, limit=limit or page_size or 10, offset=offset or 0, now=now
+            tutor_id, query=q, limit=limit or page_size or 10, offset=offset or 0, now=now
         )
         size, start, total, rows = window.limit, window.offset, window.total, window.rows
-    return json_response(
-        {
-            "count": total,
-            "limit": size,
-            "offset": start,
-            "page": start // size + 1,
-            "page_size": size,
-            "pages": max(1, -(-total // size)),
-            "results": [asdict(r) for r in rows],
-        }  # fmt: skip
-    )
+    return {
+        "count": total,
+        "limit": size,
+        "offset": start,
+        "page": start // size + 1,
+        "page_size": size,
+        "pages": max(1, -(-total // size)),
+        "results": [asdict(r) for r in rows],
+    }
 
 
 Paging = Annotated[int | None, Query(ge=0, le=10_000)]
 
 
-@router.get("/api/v1/my-students", response_model=StudentsOut)
+@router.get(
+    "/api/v1/my-students",
+    response_model=StudentsOut,
+    responses={304: {"description": "Not modified: `If-None-Match` holds the current ETag."}},
+)
 async def my_students(
     request: Request,
     q: Annotated[str, Query(max_length=100)] = "",
@@ -262,11 +281,13 @@ async def my_students(
     page: Annotated[int | None, Query(ge=1, le=10_000)] = None,
     page_size: Annotated[int | None, Query(ge=1, le=students.MAX_LIMIT)] = None,
     authorization: str | None = Header(None),
+    if_none_match: str | None = Header(None, max_length=2000),
 ) -> Response:
     """The tutor's students: `q` searches names and emails; `limit`/`offset` (seed 003)
-    or `page`/`page_size` (10, 20 or 50) page them. One thread hop: api/offload.py."""
+    or `page`/`page_size` (10, 20 or 50) page them. One thread hop: api/offload.py; a
+    repeated read is served from api/read_cache.py (ETag, 304)."""
     paging = (page, page_size, limit, offset)
-    return await off_loop(_students, request, authorization, q, paging)
+    return await off_loop(_students, request, authorization, q, paging, if_none_match)
 
 
 @router.post("/api/v1/lessons", response_model=CreatedLesson)
@@ -284,18 +305,28 @@ def create_lesson(
     )
 
 
-def _dashboard(request: Request, authorization: str | None) -> Response:
+def _dashboard(request: Request, authorization: str | None, if_none_match: str | None) -> Response:
     user = _user(request, authorization, "student", "tutor")
     if user.role == "tutor":
-        return json_response(asdict(dashboard.tutor_dashboard(user.id, now=clock.now())))
-    return json_response(
-        asdict(
-            dashboard.student_dashboard(user.id, now=clock.now(), viewer_tz=user.timezone or "UTC")
+        build = lambda now: asdict(dashboard.tutor_dashboard(user.id, now=now))  # noqa: E731
+    else:
+        zone = user.timezone or "UTC"
+        build = lambda now: asdict(  # noqa: E731
+            dashboard.student_dashboard(user.id, now=now, viewer_tz=zone)
         )
-    )
+    return personal_json("dashboard", user, (), build, if_none_match=if_none_match)
 
 
-@router.get("/api/v1/dashboard", response_model=TutorDashboard | StudentDashboard)
-async def my_dashboard(request: Request, authorization: str | None = Header(None)) -> Response:
-    """The tutor's or the student's home numbers (one thread hop: api/offload.py)."""
-    return await off_loop(_dashboard, request, authorization)
+@router.get(
+    "/api/v1/dashboard",
+    response_model=TutorDashboard | StudentDashboard,
+    responses={304: {"description": "Not modified: `If-None-Match` holds the current ETag."}},
+)
+async def my_dashboard(
+    request: Request,
+    authorization: str | None = Header(None),
+    if_none_match: str | None = Header(None, max_length=2000),
+) -> Response:
+    """The tutor's or the student's home numbers (one thread hop: api/offload.py; a
+    repeated read is served from api/read_cache.py, ETag and 304 included)."""
+    return await off_loop(_dashboard, request, authorization, if_none_match)

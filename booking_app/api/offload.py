@@ -44,6 +44,11 @@ async def off_loop(func: Callable[..., T], *args: Any) -> T:
 _ANY = TypeAdapter(Any)
 
 
+def json_bytes(body: Any) -> bytes:
+    """``body`` as JSON, encoded as `json_response` does."""
+    return _ANY.dump_json(body)
+
+
 def json_response(
     body: Any, *, status_code: int = 200, headers: dict[str, str] | None = None
 ) -> Response:
@@ -51,7 +56,7 @@ def json_response(
     encoding FastAPI gave a returned ``dict[str, Any]`` (Decimal as a string, datetimes in
     ISO 8601), in one pass instead of validate-then-serialize on the loop."""
     return Response(
-        _ANY.dump_json(body),
+        json_bytes(body),
         status_code=status_code,
         headers=headers,
         media_type="application/json",

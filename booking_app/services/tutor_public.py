@@ -16,8 +16,6 @@ schedule load and the engine (issue 15: a quarter of the worker's CPU under load
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -32,6 +30,7 @@ from booking_app.scheduling import ServiceSpec, free_slots, joinable_lessons
 from booking_app.services import offer_fields as f
 from booking_app.services import timefmt
 from booking_app.services.errors import NotFound, ValidationFailed
+from booking_app.services.recent import RecentValues
 
 NOT_A_TUTOR = "Only tutors have availability."
 SERVICE_NOT_FOUND = "This service does not exist or is not yours."
@@ -39,35 +38,8 @@ DEFAULT_SERVICE = ServiceSpec(duration_min=60)
 """What the week shows before the tutor has created any active service."""
 
 
-class _RecentWeeks:
-    """A small LRU of computed weeks, shared by the worker's threads (handlers offload).
-    Its size is WEEK_CACHE_SIZE (0: every call computes)."""
-
-    def __init__(self) -> None:
-        self._items: OrderedDict[tuple[Any, ...], WeekView] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[Any, ...]) -> WeekView | None:
-        with self._lock:
-            view = self._items.get(key)
-            if view is not None:
-                self._items.move_to_end(key)
-            return view
-
-    def put(self, key: tuple[Any, ...], view: WeekView) -> None:
-        size = get_settings().week_cache_size
-        with self._lock:
-            self._items[key] = view
-            self._items.move_to_end(key)
-            while len(self._items) > size:
-                self._items.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
-
-_WEEKS = _RecentWeeks()
+# Computed weeks, keyed by the schedule version (WEEK_CACHE_SIZE entries; 0: none).
+_WEEKS: RecentValues[WeekView] = RecentValues(lambda: get_settings().week_cache_size)
 
 
 @dataclass(frozen=True)

@@ -77,6 +77,7 @@ def project_env(**overrides: str) -> dict[str, str]:
     """os.environ plus what the project's tools need (bun on PATH), plus `overrides`."""
     env = dict(os.environ)
     env.pop("WEEK_CACHE_SIZE", None)  # only the test process itself runs without (conftest)
+    env.pop("API_READ_CACHE_SIZE", None)
     env["PATH"] = f"{BUN_BIN_DIR}{os.pathsep}{VENV_BIN_DIR}{os.pathsep}{env.get('PATH', '')}"
     env["REFLEX_USE_SYSTEM_BUN"] = "1"
     env["PYTHONUNBUFFERED"] = "1"
