@@ -10,6 +10,7 @@ from booking_app.api import (
     booking_resources,
     bookings,
     calendar,
+    calendars,
     classroom,
     exports,
     feeds,
@@ -45,6 +46,7 @@ api.include_router(webhooks.router)
 api.include_router(admin_api.router)
 api.include_router(slots.router)
 api.include_router(calendar.router)
+api.include_router(calendars.router)
 api.include_router(workspace.router)
 api.include_router(tutor_actions.router)
 build_admin().mount_to(api)
