@@ -203,8 +203,15 @@ class PublishBody(BaseModel):
 
 class MoveBody(BaseModel):
     start_local: Annotated[str, Field(max_length=40)] = Field(
-        description="New start, YYYY-MM-DDTHH:MM in the tutor's time zone (same length)."
+        description="New start, YYYY-MM-DDTHH:MM in the tutor's time zone."
     )
+    end_local: Annotated[str, Field(max_length=40)] = Field(
+        "", description="New end (the calendar's resize); blank: the same length."
+    )
+
+    model_config = {"json_schema_extra": {"examples": [
+        {"start_local": "2026-12-01T16:00"},
+        {"start_local": "2026-12-01T16:00", "end_local": "2026-12-01T17:30"}]}}  # fmt: skip
 
 
 def _publish(request: Request, authorization: str | None, body: PublishBody) -> Response:
@@ -223,9 +230,12 @@ async def publish_lesson(
     return await off_loop(_publish, request, authorization, body)
 
 
-def _move(request: Request, authorization: str | None, lesson_id: int, start: str) -> Response:
+def _move(request: Request, authorization: str | None, lesson_id: int, body: MoveBody) -> Response:
     user = caller(request, authorization, "tutor", write=True)
-    lessons.move_lesson_to(user.id, lesson_id, start_local=start, now=clock.now())
+    lessons.move_lesson_to(
+        user.id, lesson_id, start_local=body.start_local, end_local=body.end_local,
+        now=clock.now(),
+    )  # fmt: skip
     return json_response(asdict(lessons.lesson_view(user.id, lesson_id)))
 
 
@@ -233,8 +243,10 @@ def _move(request: Request, authorization: str | None, lesson_id: int, start: st
 async def move_lesson(
     lesson_id: Id, body: MoveBody, request: Request, authorization: str | None = Header(None)
 ) -> Response:
-    """Move a future lesson (same length); its students are told."""
-    return await off_loop(_move, request, authorization, lesson_id, body.start_local)
+    """Move a future lesson (same length, or to ``end_local``: the calendar's drag and
+    resize); every student in it is told. This is how a tutor reschedules a booking: its
+    ``lesson_id`` names the lesson."""
+    return await off_loop(_move, request, authorization, lesson_id, body)
 
 
 def _cancel(request: Request, authorization: str | None, lesson_id: int, reason: str) -> Response:
