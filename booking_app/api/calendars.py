@@ -45,9 +45,23 @@ Address = Annotated[str, Field(max_length=5000)]
 Text = Annotated[str, Field(max_length=1000)]
 
 
+SOURCE_EXAMPLE = {
+    "id": 3, "kind": "ical", "name": "Personal", "host": "calendar.google.com",
+    "last_sync": "Mon 30 Nov, 09:00", "event_count": 12, "last_error": "", "healthy": True,
+    "push_calendar": "", "pull_count": 0, "push_error": "",
+}  # fmt: skip
+
+
+def _answers(status: int) -> dict[int | str, dict[str, object]]:
+    """A source as the answer's example (SourceView is a service dataclass)."""
+    return {status: {"content": {"application/json": {"example": SOURCE_EXAMPLE}}}}
+
+
 class SourceList(BaseModel):
     count: int
     results: list[calendar_sources.SourceView]
+
+    model_config = {"json_schema_extra": {"examples": [{"count": 1, "results": [SOURCE_EXAMPLE]}]}}
 
 
 class NewIcal(BaseModel):
@@ -78,6 +92,10 @@ class RemoteCalendarList(BaseModel):
     count: int
     results: list[RemoteCalendar]
 
+    model_config = {"json_schema_extra": {"examples": [{"count": 2, "results": [
+        {"url": "https://caldav.example.com/olena/lessons/", "name": "Lessons"},
+        {"url": "https://caldav.example.com/olena/personal/", "name": "Personal"}]}]}}  # fmt: skip
+
 
 class CalendarChoice(BaseModel):
     """The page's calendar picker: where lessons are put, which calendars block time.
@@ -97,6 +115,9 @@ class FeedState(BaseModel):
     active: bool
     created_at: str | None = Field(description="When the current address was made (UTC).")
 
+    model_config = {"json_schema_extra": {"examples": [
+        {"active": True, "created_at": "2026-11-30T07:00:00+00:00"}]}}  # fmt: skip
+
 
 class FeedAddress(FeedState):
     """Shown once: only its hash is kept. Rotate to get a new one."""
@@ -104,6 +125,12 @@ class FeedAddress(FeedState):
     url: str
     webcal_url: str
     replaced: bool = Field(description="True: an older address existed and stopped working.")
+
+    model_config = {"json_schema_extra": {"examples": [
+        {"active": True, "created_at": "2026-11-30T07:00:00+00:00",
+         "url": "https://tutors.example.com/api/feeds/Zk3...q8.ics",
+         "webcal_url": "webcal://tutors.example.com/api/feeds/Zk3...q8.ics",
+         "replaced": False}]}}  # fmt: skip
 
 
 def _tutor(request: Request, authorization: str | None, write: bool = False) -> int:
@@ -135,7 +162,12 @@ def _add_ical(request: Request, authorization: str | None, body: NewIcal) -> Res
     return _view(view, 201)
 
 
-@router.post(SOURCES + "/ical", status_code=201, response_model=calendar_sources.SourceView)
+@router.post(
+    SOURCES + "/ical",
+    status_code=201,
+    response_model=calendar_sources.SourceView,
+    responses=_answers(201),
+)
 async def add_ical(
     body: NewIcal, request: Request, authorization: str | None = Header(None)
 ) -> Response:
@@ -152,7 +184,12 @@ def _add_caldav(request: Request, authorization: str | None, body: NewCaldav) ->
     return _view(view, 201)
 
 
-@router.post(SOURCES + "/caldav", status_code=201, response_model=calendar_sources.SourceView)
+@router.post(
+    SOURCES + "/caldav",
+    status_code=201,
+    response_model=calendar_sources.SourceView,
+    responses=_answers(201),
+)
 async def add_caldav(
     body: NewCaldav, request: Request, authorization: str | None = Header(None)
 ) -> Response:
@@ -182,7 +219,9 @@ def _choose(request: Request, authorization: str | None, source_id: int,
     return _view(calendar_sources.refresh_now(tutor, source_id, now=clock.now()))
 
 
-@router.put(SOURCE + "/calendars", response_model=calendar_sources.SourceView)
+@router.put(
+    SOURCE + "/calendars", response_model=calendar_sources.SourceView, responses=_answers(200)
+)
 async def choose_calendars(
     source_id: Id, body: CalendarChoice, request: Request, authorization: str | None = Header(None)
 ) -> Response:
@@ -195,7 +234,9 @@ def _refresh(request: Request, authorization: str | None, source_id: int) -> Res
     return _view(calendar_sources.refresh_now(tutor, source_id, now=clock.now()))
 
 
-@router.post(SOURCE + "/refresh", response_model=calendar_sources.SourceView)
+@router.post(
+    SOURCE + "/refresh", response_model=calendar_sources.SourceView, responses=_answers(200)
+)
 async def refresh_source(
     source_id: Id, request: Request, authorization: str | None = Header(None)
 ) -> Response:

@@ -212,3 +212,9 @@ def test_the_routes_are_documented_with_named_schemas() -> None:
     for name in ("SourceView", "SourceList", "NewIcal", "NewCaldav", "CalendarChoice",
                  "RemoteCalendarList", "FeedState", "FeedAddress", "BookingRecord"):  # fmt: skip
         assert f"#/components/schemas/{name}" in document, name
+    schemas = TestClient(api).get("/api/openapi.json").json()["components"]["schemas"]
+    for name in ("SourceList", "NewIcal", "NewCaldav", "CalendarChoice", "RemoteCalendarList",
+                 "FeedState", "FeedAddress", "MoveBody", "BusyMove"):  # fmt: skip
+        assert schemas[name].get("examples"), name
+    added = paths[f"{SOURCES}/ical"]["post"]["responses"]["201"]["content"]["application/json"]
+    assert added["example"]["host"] and "url" not in added["example"]
