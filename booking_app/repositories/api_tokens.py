@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from booking_app.models import PersonalAccessToken, RefreshToken, Role, User, UserSession
+from booking_app.models import (
+    DataVersion,
+    PersonalAccessToken,
+    RefreshToken,
+    Role,
+    User,
+    UserSession,
+)
 
 
 class TokenUserRow(NamedTuple):
@@ -47,15 +54,33 @@ _ACTIVE_PAT_USER = (
 )
 
 
+# With the user's data version (0 before their first write): see user_sessions.py.
+_ACTIVE_PAT_USER_VERSION = _ACTIVE_PAT_USER.add_columns(
+    sa.func.coalesce(DataVersion.version, 0)
+).outerjoin(DataVersion, DataVersion.user_id == User.id)  # type: ignore[arg-type]
+
+
+def _pat_row(row: sa.Row[Any]) -> TokenUserRow:
+    return TokenUserRow(row[0], row[1], row[2], row[3], row[4], row[5], Role(row[6]).value, row[7])
+
+
 def active_pat_user(*, session: Session, token_hash: str, now: datetime) -> TokenUserRow | None:
     row = (
         session.connection()
         .execute(_ACTIVE_PAT_USER, {"token_hash": token_hash, "now": now})
         .first()
     )
-    if row is None:
-        return None
-    return TokenUserRow(row[0], row[1], row[2], row[3], row[4], row[5], Role(row[6]).value, row[7])
+    return _pat_row(row) if row is not None else None
+
+
+def active_pat_user_version(
+    *, connection: sa.Connection, token_hash: str, now: datetime
+) -> tuple[TokenUserRow, int] | None:
+    """`active_pat_user` and the user's data version, one statement on a connection."""
+    row = connection.execute(
+        _ACTIVE_PAT_USER_VERSION, {"token_hash": token_hash, "now": now}
+    ).first()
+    return (_pat_row(row), int(row[8])) if row is not None else None
 
 
 def touch_pat(*, session: Session, token_id: int, now: datetime, before: datetime) -> None:

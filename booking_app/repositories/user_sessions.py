@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy import delete
 from sqlmodel import Session, select
 
-from booking_app.models import Role, User, UserSession
+from booking_app.models import DataVersion, Role, User, UserSession
 
 
 def add(*, session: Session, row: UserSession) -> None:
@@ -68,6 +68,23 @@ _ACTIVE_SESSION_USER = (
         User.is_active.is_(True),  # type: ignore[attr-defined]
     )
 )
+
+
+# The same check plus the user's data version (0 before their first write) in ONE indexed
+# read: all the week calendar's 304 answer needs (services/api_auth.bearer_user_version).
+_ACTIVE_SESSION_USER_VERSION = _ACTIVE_SESSION_USER.add_columns(
+    sa.func.coalesce(DataVersion.version, 0)
+).outerjoin(DataVersion, DataVersion.user_id == User.id)  # type: ignore[arg-type]
+
+
+def active_session_user_version(
+    *, connection: sa.Connection, sid: str, user_id: int, now: datetime
+) -> tuple[SessionUserRow, int] | None:
+    """`active_session_user` and the user's data version, one statement on a connection."""
+    row = connection.execute(
+        _ACTIVE_SESSION_USER_VERSION, {"sid": sid, "user_id": user_id, "now": now}
+    ).first()
+    return (SessionUserRow(*row[:5]), int(row[5])) if row is not None else None
 
 
 def active_session_user(

@@ -125,3 +125,16 @@ def bearer_user(token: str | None, *, now: datetime) -> Caller | None:
         return Caller(found.user, found.scope) if found else None
     user = sessions.session_user(token, now=now)
     return Caller(user, FULL_SCOPE) if user else None
+
+
+def bearer_user_version(token: str | None, *, now: datetime) -> tuple[Caller, int] | None:
+    """`bearer_user` and the caller's data version (services/data_versions.py) from ONE
+    indexed read: the week calendar's 304 answer (api/calendar.py) needs nothing else, and
+    programs poll it. The version is read with the credential, before any body is built."""
+    if not token:
+        return None
+    if api_tokens.looks_like_pat(token):
+        pat = api_tokens.token_user_version(token, now=now)
+        return (Caller(pat[0].user, pat[0].scope), pat[1]) if pat else None
+    found = sessions.session_user_version(token, now=now)
+    return (Caller(found[0], FULL_SCOPE), found[1]) if found else None

@@ -19,7 +19,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from booking_app.db import read_scope, session_scope
+from booking_app.db import read_connection, read_scope, session_scope
 from booking_app.models import PersonalAccessToken
 from booking_app.repositories import api_tokens as tokens_repo
 from booking_app.services import validation as v
@@ -147,8 +147,20 @@ def token_user(secret: str, *, now: datetime) -> TokenUser | None:
     digest = secret_hash(secret)
     with read_scope() as session:
         row = tokens_repo.active_pat_user(session=session, token_hash=digest, now=now)
-    if row is None:
-        return None
+    return _used(row, now) if row is not None else None
+
+
+def token_user_version(secret: str, *, now: datetime) -> tuple[TokenUser, int] | None:
+    """`token_user` and the user's data version from one read (the 304 path)."""
+    with read_connection() as connection:
+        found = tokens_repo.active_pat_user_version(
+            connection=connection, token_hash=secret_hash(secret), now=now
+        )
+    return (_used(found[0], now), found[1]) if found is not None else None
+
+
+def _used(row: tokens_repo.TokenUserRow, now: datetime) -> TokenUser:
+    """The token's user; its last use noted at most once per LAST_USED_EVERY."""
     if row.last_used_at is None or row.last_used_at < now - LAST_USED_EVERY:
         with session_scope(write=True) as session:
             tokens_repo.touch_pat(

@@ -13,7 +13,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from booking_app import clock, realtime
-from booking_app.db import read_scope, session_scope
+from booking_app.db import read_connection, read_scope, session_scope
 from booking_app.models import Role, UserSession
 from booking_app.repositories import user_sessions as sessions_repo
 from booking_app.services.accounts import SessionUser
@@ -61,6 +61,27 @@ def session_user(token: str | None, *, now: datetime | None = None) -> SessionUs
     if row is None:
         return None
     return SessionUser(row.id, row.name, row.email, Role(row.role).value, row.timezone)
+
+
+def session_user_version(
+    token: str | None, *, now: datetime | None = None
+) -> tuple[SessionUser, int] | None:
+    """`session_user` and the user's data version (services/data_versions.py) from one
+    indexed read on a bare connection: the week calendar's 304 answer needs no more."""
+    found = _claims(token, now)
+    if found is None:
+        return None
+    user_id, sid = found
+    with read_connection() as connection:
+        row = sessions_repo.active_session_user_version(
+            connection=connection, sid=sid, user_id=user_id, now=now or clock.now()
+        )
+    if row is None:
+        return None
+    user, version = row
+    return SessionUser(
+        user.id, user.name, user.email, Role(user.role).value, user.timezone
+    ), version
 
 
 def end_session(token: str | None, *, now: datetime | None = None) -> int | None:

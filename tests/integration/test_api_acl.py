@@ -5,12 +5,17 @@ One table (`ROWS`); a route added on any branch needs one row here, or
 
     anonymous  student  other_student  tutor  other_tutor  admin  read-only token (tutor's)
 
-Each cell runs against fresh rows (tests/support/acl.py:build_world). Negative control:
+Each cell runs against fresh rows (tests/support/acl.py:build_world); the connected
+calendars' rows reach a real feed server and a real Radicale on loopback (started once for
+the module), so the tutor's cells are the routes' successes. Negative control:
 `test_a_route_without_its_guard_fails_the_matrix` removes one route's role check and
 shows the matrix catches it.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.routing import APIRoute, iter_route_contexts
@@ -18,7 +23,11 @@ from fastapi.testclient import TestClient
 
 from booking_app.api import classroom
 from booking_app.api.app import api
-from tests.support.acl import Row, mismatches
+from booking_app.config import get_settings
+from tests.support import calendar_feeds
+from tests.support.acl import CalendarServers, Row, build_world, mismatches
+from tests.support.feed_server import Feed, feed_server
+from tests.support.radicale_server import PASSWORD, USER, radicale
 
 NEW_USER = {"name": "New User", "email": "new{serial}@example.com", "phone": "+380671234567",
             "password": "long-enough-1", "role": "student", "timezone": "UTC"}  # fmt: skip
@@ -26,6 +35,7 @@ LESSON = {"student_id": "{student}", "start_local": "{start}", "duration_min": 6
 BOOKING = {"tutor_id": "{tutor}", "service_id": "{service_id}", "start": "{slot}",
            "name": "Ivan Guest", "phone": "+380671112233", "telegram_username": "@ivan_guest"}  # fmt: skip
 SERVICE = {"name": "Service {serial}", "price": "450.00"}
+CALDAV = {"url": "{caldav_url}", "username": "{caldav_user}", "password": "{caldav_password}"}
 
 ROWS = [
     #   method  path                                    anon stu oth  tut  otut adm  read
@@ -134,6 +144,9 @@ ROWS = [
                                                        "401 403 403 204 404 403 403"),
     Row("POST", "/api/v1/availability/busy-blocks",    "401 403 403 201 201 403 403",
         json={"start_local": "2099-03-02T10:00", "end_local": "2099-03-02T11:00"}),
+    Row("PATCH", "/api/v1/availability/busy-blocks/{block_id}",
+                                                       "401 403 403 200 404 403 403",
+        json={"start_local": "2099-02-02T12:00", "end_local": "2099-02-02T13:00"}),
     Row("DELETE", "/api/v1/availability/busy-blocks/{block_id}",
                                                        "401 403 403 204 404 403 403"),
     Row("PUT", "/api/v1/availability/rules",           "401 403 403 200 200 403 403",
@@ -152,6 +165,29 @@ ROWS = [
         json={"headline": "Maths for grades 5-11"}),
     Row("DELETE", "/api/v1/my-students/{student_id}",  "401 403 403 204 404 403 403",
         use={"student_id": "student"}),
+    # one seat of a lesson: its tutor, or an admin (audited); students cancel theirs by id
+    Row("DELETE", "/api/v1/lessons/{lesson_id}/seats/{booking_id}",
+                                                       "401 403 403 200 404 200 403"),
+    # connected calendars (tutors, their own; {source_id}: the tutor's iCal source or
+    # CalDAV account) and the subscription feed (tutors and students, their own)
+    Row("GET", "/api/v1/connected-calendars",          "401 403 403 200 200 403 200"),
+    Row("POST", "/api/v1/connected-calendars/ical",    "401 403 403 201 201 403 403",
+        json={"url": "{feed_url}", "name": "Work"}),
+    Row("POST", "/api/v1/connected-calendars/caldav",  "401 403 403 201 201 403 403",
+        json=CALDAV),
+    Row("GET", "/api/v1/connected-calendars/{source_id}/calendars",
+                                                       "401 403 403 200 404 403 200",
+        use={"source_id": "caldav_source_id"}),
+    Row("PUT", "/api/v1/connected-calendars/{source_id}/calendars",
+                                                       "401 403 403 200 404 403 403",
+        json={"push": "{push_calendar}", "pull": []}, use={"source_id": "caldav_source_id"}),
+    Row("POST", "/api/v1/connected-calendars/{source_id}/refresh",
+                                                       "401 403 403 200 404 403 403"),
+    Row("DELETE", "/api/v1/connected-calendars/{source_id}",
+                                                       "401 403 403 204 404 403 403"),
+    Row("GET", "/api/v1/calendar-feed",                "401 200 200 200 200 403 200"),
+    Row("POST", "/api/v1/calendar-feed",               "401 200 200 200 200 403 403"),
+    Row("DELETE", "/api/v1/calendar-feed",             "401 204 204 204 204 403 403"),
 ]  # fmt: skip
 
 
@@ -171,9 +207,23 @@ def test_every_route_has_a_row() -> None:
     assert set(keys) == _routes(), "add a row for every /api/v1 route (and drop gone ones)"
 
 
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CalendarServers]:
+    """A feed server and a Radicale on loopback for the connected calendars' rows."""
+    with pytest.MonkeyPatch.context() as env, feed_server() as feeds:
+        env.setenv("CALENDAR_ALLOW_PRIVATE_URLS", "1")
+        env.setenv("CALENDAR_FETCH_TIMEOUT_SECONDS", "3")
+        get_settings.cache_clear()
+        feeds.feeds["/acl.ics"] = Feed(body=calendar_feeds.dentist_monday())
+        with radicale(Path(tmp_path_factory.mktemp("radicale"))) as dav:
+            push = str(dav.calendar("acl-lessons").url)
+            yield CalendarServers(feeds.url("/acl.ics"), dav.url, push, USER, PASSWORD)
+    get_settings.cache_clear()
+
+
 @pytest.mark.parametrize("row", ROWS, ids=[row.key for row in ROWS])
-def test_matrix(sqlite_db: str, row: Row) -> None:
-    assert mismatches(TestClient(api), row) == []
+def test_matrix(sqlite_db: str, servers: CalendarServers, row: Row) -> None:
+    assert mismatches(TestClient(api), row, lambda: build_world(servers)) == []
 
 
 def test_a_route_without_its_guard_fails_the_matrix(

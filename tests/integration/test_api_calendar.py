@@ -21,7 +21,7 @@ from fastapi.testclient import TestClient
 from booking_app import realtime
 from booking_app.api.app import api
 from booking_app.db import session_scope
-from booking_app.services import availability, data_versions
+from booking_app.services import api_tokens, availability, data_versions
 from booking_app.services.errors import ValidationFailed
 from tests.integration.test_http_reads import count_statements
 from tests.support.builders import NOW, add_lesson, add_service, add_student, add_tutor, utc
@@ -98,13 +98,19 @@ def test_week_etag_304_and_what_moves_it(world: dict[str, Any]) -> None:
     assert c.get(WEEK, params=params).status_code == 401
 
 
-def test_the_304_path_reads_the_session_and_one_version_row(world: dict[str, Any]) -> None:
+def test_the_304_path_is_one_indexed_read(world: dict[str, Any]) -> None:
+    """The credential and the data version come from one statement, for a session JWT and
+    for a personal access token alike (its last use is noted at most once a minute)."""
     c, t = world["client"], world["t"]
-    tag = c.get(WEEK, headers=t).headers["ETag"]
-    c.get(WEEK, headers={**t, "If-None-Match": tag})  # warm
-    with count_statements() as sent:
-        assert c.get(WEEK, headers={**t, "If-None-Match": tag}).status_code == 304
-    assert len(sent) == 2, sent
+    pat = api_tokens.create_token(world["tutor"], name="poller", scope="read",
+                                  expires_in_days=None, now=NOW).secret  # fmt: skip
+    for headers in (t, {"Authorization": f"Bearer {pat}"}):
+        tag = c.get(WEEK, headers=headers).headers["ETag"]
+        c.get(WEEK, headers={**headers, "If-None-Match": tag})  # warm
+        with count_statements() as sent:
+            assert c.get(WEEK, headers={**headers, "If-None-Match": tag}).status_code == 304
+        assert len(sent) == 1, sent
+        assert "data_version" in sent[0] and ("user_session" in sent[0] or "token" in sent[0])
     # Negative control: the 200 path builds the week (many more statements).
     with count_statements() as built:
         assert c.get(WEEK, headers={**t, "If-None-Match": '"stale"'}).status_code == 200
@@ -216,3 +222,47 @@ def test_dashboard_gives_revenue_as_a_number(world: dict[str, Any]) -> None:
     board = world["client"].get("/api/v1/dashboard", headers=world["t"]).json()
     assert (board["revenue_amount"], board["currency"]) == ("1200.00", "UAH")
     assert board["revenue"] == "1,200 UAH"  # the page's label stays
+
+
+def test_resize_a_lesson_and_move_a_busy_time_like_the_calendars_drag(
+    world: dict[str, Any],
+) -> None:
+    """The calendar page drags a lesson's edge and drags busy times; the API does both with
+    the move's rules (never onto another lesson) and the publish form's length limits."""
+    c, t = world["client"], world["t"]
+    path = f"/api/v1/lessons/{world['lesson']}"  # Thu 26 Nov 10:00-11:00 Kyiv
+    longer = c.patch(path, headers=t,
+                     json={"start_local": "2026-11-26T10:00", "end_local": "2026-11-26T11:30"})  # fmt: skip
+    assert longer.status_code == 200, longer.text
+    assert (longer.json()["start"], longer.json()["end"]) == (
+        utc("2026-11-26T10:00"), utc("2026-11-26T11:30"))  # fmt: skip
+    kept = c.patch(path, headers=t, json={"start_local": "2026-11-26T12:00"})
+    assert kept.json()["end"] == utc("2026-11-26T13:30")  # no end: the same (new) length
+    backwards = c.patch(path, headers=t,
+                        json={"start_local": "2026-11-26T12:00", "end_local": "2026-11-26T11:00"})  # fmt: skip
+    assert backwards.status_code == 422 and set(backwards.json()["fields"]) == {"end"}
+    too_long = c.patch(path, headers=t,
+                       json={"start_local": "2026-11-26T09:00", "end_local": "2026-11-26T18:00"})  # fmt: skip
+    assert too_long.status_code == 422 and "480" in too_long.json()["fields"]["end"]
+    blocked = c.post("/api/v1/calendar/lessons", headers=t,
+                     json={"start_local": "2026-11-26T15:00"}).json()["id"]  # fmt: skip
+    onto = c.patch(path, headers=t,
+                   json={"start_local": "2026-11-26T12:00", "end_local": "2026-11-26T15:30"})  # fmt: skip
+    assert (onto.status_code, onto.json()["error"]) == (409, "slot_unavailable")
+    assert c.get(f"/api/v1/lessons/{blocked}/room", headers=t).status_code == 200
+
+    made = c.post("/api/v1/availability/busy-blocks", headers=t,
+                  json={"start_local": "2026-11-27T12:00", "end_local": "2026-11-27T13:00",
+                        "title": "Gym"}).json()  # fmt: skip
+    busy = f"/api/v1/availability/busy-blocks/{made['id']}"
+    moved = c.patch(busy, headers=t,
+                    json={"start_local": "2026-11-27T14:00", "end_local": "2026-11-27T16:00"})  # fmt: skip
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["title"] == "Gym"
+    assert [b["id"] for b in c.get("/api/v1/availability", headers=t).json()["busy_blocks"]
+            if b["title"] == "Gym"] == [made["id"]]  # fmt: skip
+    bad = c.patch(busy, headers=t, json={"start_local": "soon", "end_local": "later"})
+    assert bad.status_code == 422 and set(bad.json()["fields"]) == {"start", "end"}
+    other = c.patch(busy, headers=auth(world["other"], "tutor"),
+                    json={"start_local": "2026-11-27T14:00", "end_local": "2026-11-27T15:00"})  # fmt: skip
+    assert other.status_code == 404

@@ -6,7 +6,10 @@ route changes what its page shows, through the page's own service.
 - payment and notes (calendar details) -> the lesson detail the dialog shows;
 - profile GET/PATCH (tutor profile page) -> get_profile; bad slug 422 with the page's field;
   publishing a page with nothing to book -> 409 not_bookable (the publish rule);
-- remove a student (students page) -> membership removed; twice -> 409 already_removed.
+- remove a student (students page) -> membership removed; twice -> 409 already_removed;
+- cancel one seat of a group lesson (``booking.tutor_actions.cancel_for_tutor``; admins
+  through the admin panel's audited "Cancel") -> that seat cancelled, the student told,
+  the other seat and the lesson kept; a started lesson -> 409 lesson_started.
 """
 
 from __future__ import annotations
@@ -16,11 +19,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from booking_app.api.app import api
-from booking_app.models import LessonStatus
+from booking_app.db import read_scope
+from booking_app.models import AuditLog, Booking, LessonStatus, Notification
 from booking_app.services import lessons, profile, students
+from tests.support.acl import add_admin
 from tests.support.builders import NOW, add_bare_tutor, add_lesson, add_student, add_tutor
 from tests.support.clock import freeze
 
@@ -144,3 +150,66 @@ def test_publishing_follows_the_publish_rule(world: dict[str, Any]) -> None:
     assert profile.get_profile(bare).is_published is False
     hidden = c.patch("/api/v1/profile", json={"is_published": False}, headers=world["t"])
     assert hidden.status_code == 200 and profile.get_profile(world["tutor"]).is_published is False
+
+
+def _seats(lesson_id: int) -> dict[int, tuple[str, str | None]]:
+    """booking id -> (status, reason) of every row of the lesson, cancelled ones too."""
+    with read_scope() as session:
+        rows = session.execute(sa.select(Booking).where(Booking.lesson_id == lesson_id))
+        return {b.id: (b.status.value, b.status_reason) for b in rows.scalars()}
+
+
+def _told(booking_id: int) -> set[str]:
+    with read_scope() as session:
+        rows = session.execute(sa.select(Notification.kind).where(
+            Notification.booking_id == booking_id))  # fmt: skip
+        return set(rows.scalars())
+
+
+def test_cancel_one_seat_of_a_group_lesson(world: dict[str, Any]) -> None:
+    c, t, tutor = world["client"], world["t"], world["tutor"]
+    other = add_student("ira@example.com")
+    group = add_lesson(tutor, datetime(2026, 11, 30, 8, 0, tzinfo=UTC),
+                       students=(world["student"], other), capacity=4)  # fmt: skip
+    first, second = sorted(_seats(group))
+    path = f"/api/v1/lessons/{group}/seats/{first}"
+
+    # Negative controls first: nothing changes for these.
+    student = auth(world["student"], "student")
+    assert c.delete(path, headers=student).json()["error"] == "forbidden"
+    stranger = auth(add_tutor("petro@example.com"), "tutor")
+    assert c.delete(path, headers=stranger).status_code == 404
+    wrong_lesson = c.delete(f"/api/v1/lessons/{world['future']}/seats/{first}", headers=t)
+    assert wrong_lesson.status_code == 404
+    assert {s for s, _ in _seats(group).values()} == {"confirmed"}
+
+    answer = c.delete(path, params={"reason": "Moved to the evening group"}, headers=t)
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert (body["id"], body["status"], body["lesson_id"]) == (first, "cancelled", group)
+    assert body["token"] == ""  # the private link's capability is the student's only
+    assert _seats(group) == {first: ("cancelled", "Moved to the evening group"),
+                             second: ("confirmed", None)}  # fmt: skip
+    assert "cancelled" in _told(first) and "cancelled" not in _told(second)
+    assert _detail(world, group).status == "scheduled"  # the lesson goes on for the other
+
+    again = c.delete(path, headers=t)
+    assert again.status_code == 409 and again.json()["error"] == "already_cancelled"
+    started_seat = _detail(world, world["started"]).seats[0].booking_id
+    late = c.delete(f"/api/v1/lessons/{world['started']}/seats/{started_seat}", headers=t)
+    assert late.status_code == 409 and late.json()["error"] == "lesson_started"
+
+
+def test_an_admin_cancels_a_seat_with_an_audit_row(world: dict[str, Any]) -> None:
+    admin = add_admin()
+    seat = _detail(world, world["future"]).seats[0].booking_id
+    answer = world["client"].delete(
+        f"/api/v1/lessons/{world['future']}/seats/{seat}", headers=auth(admin, "admin")
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["status_reason"] == "Cancelled by the tutor."
+    # its only seat: the one-to-one lesson leaves the calendar, as on the admin panel
+    assert _detail(world, world["future"]).status == "cancelled"
+    with read_scope() as session:
+        log = session.execute(sa.select(AuditLog.actor_id, AuditLog.action)).all()
+    assert [tuple(row) for row in log] == [(admin, "booking.cancel")]

@@ -5,6 +5,10 @@ the statuses, in the order of `IDENTITIES`, that each identity gets. Placeholder
 path, the query (`params`) and the JSON body (`json`) are filled from a fresh `World`
 built for every cell (so one identity's write never changes what the next one sees).
 
+Connected calendars: the world holds an iCal source and a CalDAV account of the tutor
+pointing at `CalendarServers` (tests/integration/test_api_acl.py starts a loopback feed
+server and a Radicale); without them the addresses are `.invalid` (never resolvable).
+
 Identities: anonymous (no credential), the lesson's student, another student, the
 lesson's tutor, another tutor, an admin (session JWTs), and a read-only personal access
 token of the lesson's tutor. tests/integration/test_api_acl.py holds the table.
@@ -24,6 +28,8 @@ from sqlmodel import select
 from booking_app.db import session_scope
 from booking_app.models import (
     Booking,
+    CalendarKind,
+    CalendarSource,
     ClassroomSession,
     LessonStatus,
     Role,
@@ -31,7 +37,7 @@ from booking_app.models import (
     WebhookDelivery,
     WebhookDeliveryStatus,
 )
-from booking_app.services import api_tokens, availability, invites
+from booking_app.services import api_tokens, availability, calendar_sources, invites, secret_box
 from booking_app.services.sessions import open_session
 from booking_app.services.webhooks import manage as webhooks
 from tests.support import clock
@@ -66,6 +72,31 @@ class Row:
         return dict(zip(IDENTITIES, codes, strict=True))
 
 
+@dataclass(frozen=True)
+class CalendarServers:
+    """Where the world's connected calendars live: a feed address that serves an .ics,
+    a CalDAV server (user/password below) and one of its calendars."""
+
+    feed_url: str = "https://calendar.example.invalid/acl.ics"
+    caldav_url: str = "https://caldav.example.invalid/"
+    push_calendar: str = "https://caldav.example.invalid/olena/lessons/"
+    username: str = "olena"
+    password: str = "app-password-1"
+
+
+def add_sources(tutor: int, servers: CalendarServers, now: Any) -> tuple[int, int]:
+    """(iCal source id, CalDAV source id) of the tutor, stored as the services store them
+    (the CalDAV password sealed), without contacting either server."""
+    ical = calendar_sources.add_source(CalendarSource(
+        tutor_id=tutor, kind=CalendarKind.ical, name="Personal", url=servers.feed_url,
+        created_at=now))  # fmt: skip
+    caldav = calendar_sources.add_source(CalendarSource(
+        tutor_id=tutor, kind=CalendarKind.caldav, name="Radicale", url=servers.caldav_url,
+        username=servers.username, secret_enc=secret_box.seal(servers.password),
+        created_at=now))  # fmt: skip
+    return ical.id, caldav.id
+
+
 def add_admin(email: str = "admin@example.com") -> int:
     with session_scope(write=True) as session:
         user = User(email=email, phone="+380501234567", name="Admin", timezone="UTC")
@@ -75,8 +106,9 @@ def add_admin(email: str = "admin@example.com") -> int:
         return user.id or 0
 
 
-def build_world() -> dict[str, Any]:
+def build_world(servers: CalendarServers | None = None) -> dict[str, Any]:
     """Fresh rows (unique emails) and a credential per identity."""
+    servers = servers or CalendarServers()
     n = next(_serial)
     tutor, other_tutor = add_tutor(f"t{n}@example.com"), add_tutor(f"u{n}@example.com")
     student, other_student = add_student(f"s{n}@example.com"), add_student(f"o{n}@example.com")
@@ -119,6 +151,7 @@ def build_world() -> dict[str, Any]:
         session.add(sent)
         session.flush()
         delivery = sent.id
+    ical_source, caldav_source = add_sources(tutor, servers, now)
     users = {"student": (student, "student"), "other_student": (other_student, "student"),
              "tutor": (tutor, "tutor"), "other_tutor": (other_tutor, "tutor"),
              "admin": (admin, "admin")}  # fmt: skip
@@ -134,6 +167,10 @@ def build_world() -> dict[str, Any]:
         "endpoint_id": hook, "delivery_id": delivery, "booking_id": booking_id,
         "service_id": service, "slug": f"t{n}", "slot": slot, "block_id": block.id,
         "day": "2099-02-03", "started_id": started, "tentative_id": tentative,
+        "source_id": ical_source, "caldav_source_id": caldav_source,
+        "feed_url": servers.feed_url, "caldav_url": servers.caldav_url,
+        "push_calendar": servers.push_calendar, "caldav_user": servers.username,
+        "caldav_password": servers.password,
     }  # fmt: skip
 
 

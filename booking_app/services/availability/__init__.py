@@ -10,6 +10,7 @@ transaction; another tutor's rows are NotFound.
 from booking_app.services.availability.busy import (
     add_busy_block,
     move_busy_block,
+    move_busy_block_to,
     remove_busy_block,
 )
 from booking_app.services.availability.hours import (
@@ -37,6 +38,7 @@ __all__ = [
     "add_busy_block",
     "get_availability",
     "move_busy_block",
+    "move_busy_block_to",
     "remove_busy_block",
     "remove_override",
     "save_rules",

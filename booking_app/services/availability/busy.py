@@ -101,3 +101,20 @@ def move_busy_block(tutor_id: int, block_id: int, *, start: str, end: str, now: 
         block.starts_at, block.ends_at = new_start, new_end
         refresh_next_free(session, tutor_id, now)
         realtime.publish_on_commit(session, (tutor_id,))
+
+
+def move_busy_block_to(
+    tutor_id: int, block_id: int, start_local: str, end_local: str, *, now: datetime
+) -> BusyBlockView:
+    """The calendar's drag of a busy time with typed times ("YYYY-MM-DDTHH:MM" in the
+    tutor's zone, the HTTP API): the rules and messages of adding one; its title stays."""
+    tz = tutor_zone(tutor_id)
+    start, end, _ = _clean_busy(start_local, end_local, "", tz, now)
+    with session_scope(write=True) as session:
+        block = availability_repo.busy_block(session=session, tutor_id=tutor_id, block_id=block_id)
+        if block is None:
+            raise NotFound(BUSY_NOT_FOUND)
+        block.starts_at, block.ends_at = start, end
+        refresh_next_free(session, tutor_id, now)
+        realtime.publish_on_commit(session, (tutor_id,))
+        return busy_view(block, tz)

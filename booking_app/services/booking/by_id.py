@@ -11,6 +11,11 @@ which one applies to this caller and this booking:
 | mark_paid   | -                          | ``set_payment`` (calendar's details dialog)      |
 | mark_unpaid | -                          | ``set_payment``                                  |
 
+One seat of a lesson (``DELETE /api/v1/lessons/{id}/seats/{booking}``, ``cancel_seat``):
+the lesson's tutor runs ``tutor_actions.cancel_for_tutor``, an admin the admin panel's
+audited "Cancel" (``admin_ops.cancel``, the same service); students cancel their own
+seat with ``cancel`` above.
+
 Anyone else's booking is NotFound (a 404 never confirms it exists), a known booking with
 an action the caller's role may not take is ActionNotAllowed (403). The view never
 carries the private-link token except to the booking's own student: the token acts as
@@ -26,10 +31,11 @@ from booking_app.db import read_scope
 from booking_app.models import BookingStatus, LessonType, PaymentStatus
 from booking_app.repositories import bookings as repo
 from booking_app.repositories.bookings import BookingDetail
+from booking_app.services import admin_ops, timefmt
 from booking_app.services import offer_fields as f
-from booking_app.services import timefmt
 from booking_app.services.booking.manage import cancel_booking, reschedule_booking
 from booking_app.services.booking.requests import confirm_booking, decline_booking
+from booking_app.services.booking.tutor_actions import cancel_for_tutor
 from booking_app.services.booking.views import detail_view
 from booking_app.services.errors import (
     ActionNotAllowed,
@@ -246,4 +252,22 @@ def act_on_booking(
         cancel_booking(token, now=now, reason=change.reason)
     else:
         _tutor_cancel(row, change.reason, now)
+    return booking_record(booking_id, caller, viewer_tz=caller.timezone, now=now)
+
+
+def cancel_seat(
+    lesson_id: int, booking_id: int, caller: Caller, *, reason: str, now: datetime
+) -> BookingRecord:
+    """Cancel one seat of a lesson (a group lesson's other seats stay) as its tutor, or as
+    an admin acting for the tutor (audited); the student is told. A booking of another
+    lesson is NotFound, like anyone else's."""
+    row = _load(booking_id, caller)
+    if row.booking.lesson_id != lesson_id:
+        raise NotFound(BOOKING_NOT_FOUND)
+    if caller.role == "admin":
+        admin_ops.cancel(caller.id, booking_id, reason=reason, now=now)
+    elif caller.role == "tutor":
+        cancel_for_tutor(caller.id, booking_id, reason=reason, now=now)
+    else:
+        raise ActionNotAllowed("Only the lesson's tutor or an admin can cancel a seat.")
     return booking_record(booking_id, caller, viewer_tz=caller.timezone, now=now)

@@ -82,10 +82,14 @@ def move_lesson(tutor_id: int, lesson_id: int, *, start: str, end: str, now: dat
         write.announce_lesson(lesson, write.seats(lesson), BookingEvent.moved, now)
 
 
-def move_lesson_to(tutor_id: int, lesson_id: int, *, start_local: str, now: datetime) -> None:
+def move_lesson_to(
+    tutor_id: int, lesson_id: int, *, start_local: str, end_local: str = "", now: datetime
+) -> None:
     """The keyboard's move (the calendar's "Move" dialog): a new start as "YYYY-MM-DDTHH:MM"
-    in the tutor's zone, the same length. Goes through ``move_lesson``, so the same lock,
-    rules and notifications apply as to a drag; a bad date/time is a field error."""
+    in the tutor's zone, the same length. ``end_local`` (the HTTP API) also sets a new end,
+    as dragging the lesson's edge does, within a lesson's length when publishing (15 to
+    480 minutes). Goes through ``move_lesson``, so the same lock, rules and notifications
+    apply as to a drag; a bad date/time is a field error."""
     with read_scope() as session:
         tz = tutor_zone(session, tutor_id)
         lesson = lessons_repo.tutor_lesson(session=session, tutor_id=tutor_id, lesson_id=lesson_id)
@@ -96,11 +100,19 @@ def move_lesson_to(tutor_id: int, lesson_id: int, *, start_local: str, now: date
         start = timefmt.parse_local(start_local, tz)
     except FieldError as exc:
         raise ValidationFailed({"start": str(exc)}) from None
+    end = start + length
+    if (end_local or "").strip():
+        try:
+            end = timefmt.parse_local(end_local, tz)
+            if end > start:
+                f.clean_duration(int((end - start).total_seconds() // 60))
+        except FieldError as exc:
+            raise ValidationFailed({"end": str(exc)}) from None
     move_lesson(
         tutor_id,
         lesson_id,
         start=wall_iso(start, tz),
-        end=wall_iso(start + length, tz),
+        end=wall_iso(end, tz),
         now=now,
     )
 
