@@ -27,6 +27,7 @@ from booking_app import clock
 from booking_app.api.access import caller, caller_version
 from booking_app.api.offload import json_response, off_loop
 from booking_app.api.params import MAX_ID, Day, Id, TimeZoneName
+from booking_app.api.read_cache import etag_matches
 from booking_app.services import calendar, lesson_range, lessons, timefmt
 from booking_app.services.money import locale_of
 
@@ -93,14 +94,6 @@ def _etag(user: Any, version: int, monday: date, tz: str, q: WeekQuery, minute: 
     return '"' + hashlib.sha256(key.encode()).hexdigest()[:40] + '"'
 
 
-def _matches(if_none_match: str | None, tag: str) -> bool:
-    """RFC 9110: a list of tags or "*"; a weak form of our tag also matches (GET)."""
-    if not if_none_match:
-        return False
-    candidates = [c.strip() for c in if_none_match.split(",")]
-    return "*" in candidates or any(c.removeprefix("W/") == tag for c in candidates)
-
-
 def _without_payments(snapshot: calendar.WeekSnapshot) -> calendar.WeekSnapshot:
     events = [replace(e, pay="", tooltip=e.tooltip) for e in snapshot.events]
     stats = replace(snapshot.stats, revenue="", paid="", unpaid="", amounts={})
@@ -119,7 +112,7 @@ def _week(request: Request, authorization: str | None, q: WeekQuery,
     monday = calendar.monday_of(q.start or now.astimezone(zone).date())
     tag = _etag(user, version, monday, tz, q, minute)
     headers = {"ETag": tag, "Cache-Control": "private, no-cache", "Vary": "Authorization, Cookie"}
-    if _matches(if_none_match, tag):
+    if etag_matches(if_none_match, tag):
         return Response(status_code=304, headers=headers)
     snapshot = calendar.week_snapshot(
         user.id, user.role, week_start=monday, viewer_tz=tz, now=minute, locale=q.locale

@@ -19,7 +19,7 @@ from fastapi import APIRouter, Header, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from booking_app import clock, routes
-from booking_app.api.access import caller
+from booking_app.api.access import caller, caller_version
 from booking_app.api.offload import off_loop
 from booking_app.api.params import Id, InviteTtlHours
 from booking_app.api.read_cache import personal_json
@@ -225,10 +225,11 @@ def _students(
     paging: tuple[int | None, ...],
     if_none_match: str | None,
 ) -> Response:
-    user = _user(request, authorization, "tutor")
+    user, version = caller_version(request, authorization, "tutor")
     return personal_json(
         "my-students",
         user,
+        version,
         (q, paging),
         lambda now: _students_body(user.id, q, paging, now),
         if_none_match=if_none_match,
@@ -306,7 +307,7 @@ def create_lesson(
 
 
 def _dashboard(request: Request, authorization: str | None, if_none_match: str | None) -> Response:
-    user = _user(request, authorization, "student", "tutor")
+    user, version = caller_version(request, authorization, "student", "tutor")
     if user.role == "tutor":
         build = lambda now: asdict(dashboard.tutor_dashboard(user.id, now=now))  # noqa: E731
     else:
@@ -314,7 +315,7 @@ def _dashboard(request: Request, authorization: str | None, if_none_match: str |
         build = lambda now: asdict(  # noqa: E731
             dashboard.student_dashboard(user.id, now=now, viewer_tz=zone)
         )
-    return personal_json("dashboard", user, (), build, if_none_match=if_none_match)
+    return personal_json("dashboard", user, version, (), build, if_none_match=if_none_match)
 
 
 @router.get(

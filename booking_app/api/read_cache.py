@@ -10,7 +10,7 @@ minute and the request's parameters. So an answer is never older than what the c
 open page shows; anything no write signals for them (another user renaming themselves)
 is at most a minute old, the answers being computed for the minute's start, as the
 calendar week is. The key also gives a strong ETag: `If-None-Match` gets a 304 after
-one primary-key read. Entries: API_READ_CACHE_SIZE (0: none).
+the credential check (one indexed read with the version). Entries: API_READ_CACHE_SIZE (0: none).
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from booking_app import clock
 from booking_app.api.offload import json_bytes
 from booking_app.config import get_settings
 from booking_app.services.accounts import SessionUser
-from booking_app.services.data_versions import data_version
 from booking_app.services.recent import RecentValues
 
 _ANSWERS: RecentValues[bytes] = RecentValues(lambda: get_settings().api_read_cache_size)
@@ -43,14 +42,16 @@ def etag_matches(if_none_match: str | None, tag: str) -> bool:
 def personal_json(
     route: str,
     user: SessionUser,
+    version: int,
     params: Hashable,
     build: Callable[[datetime], Any],
     *,
     if_none_match: str | None,
 ) -> Response:
-    """``build(minute)``'s JSON for this caller, reused (or a 304) while the key holds."""
+    """``build(minute)``'s JSON for this caller, reused (or a 304) while the key holds.
+    ``version`` is the caller's data version read with the credential, BEFORE building
+    (api/access.caller_version): a body is never older than its tag."""
     minute = clock.now().replace(second=0, microsecond=0)
-    version = data_version(user.id)  # read BEFORE building: a body is never older than its tag
     key = (route, user.id, user.role, user.timezone, version, minute.isoformat(), params)
     tag = '"' + hashlib.sha256(repr(key).encode()).hexdigest()[:40] + '"'
     headers = {"ETag": tag, "Cache-Control": "private, no-cache", "Vary": "Authorization, Cookie"}

@@ -1,8 +1,8 @@
 """The API's personal reads served again while nothing of the caller changed
 (booking_app/api/read_cache.py), on SQLite and PostgreSQL.
 
-- A repeated dashboard read sends two statements (the session, the data version) and the
-  same bytes; `If-None-Match` with its ETag is a 304.
+- A repeated dashboard read sends one statement (the credential with the data version)
+  and the same bytes; `If-None-Match` with its ETag is a 304.
 - A write that refreshes the tutor's pages (a lesson cancelled over the API) changes the
   answer and the tag at once; the next minute recomputes too.
 - Negative control: a change made behind the services (no data-version bump) is not seen
@@ -47,14 +47,14 @@ def world(db: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
     read_cache._ANSWERS.clear()
 
 
-def test_repeated_reads_cost_two_statements_and_a_tag_gets_304(world: dict[str, Any]) -> None:
+def test_repeated_reads_cost_one_statement_and_a_tag_gets_304(world: dict[str, Any]) -> None:
     c, t = world["client"], world["t"]
     first = c.get(DASH, headers=t)
     assert first.status_code == 200 and first.json()["upcoming"] == 2
     with count_statements() as sent:
         again = c.get(DASH, headers=t)
     assert again.content == first.content and again.headers["ETag"] == first.headers["ETag"]
-    assert len(sent) == 2, sent  # the session, the data version
+    assert len(sent) == 1, sent  # the credential with the data version
     cached = c.get(DASH, headers={**t, "If-None-Match": first.headers["ETag"]})
     assert cached.status_code == 304 and cached.content == b""
     other = c.get(DASH, headers=world["s"])  # the student's own answer, own tag
