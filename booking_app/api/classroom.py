@@ -18,7 +18,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from booking_app import clock, routes
+from booking_app import clock, realtime, routes
 from booking_app.api.access import caller, caller_version
 from booking_app.api.offload import off_loop
 from booking_app.api.params import Id, InviteTtlHours
@@ -140,6 +140,57 @@ def room(session_uuid: str, request: Request, authorization: str | None = Header
     return classroom.get_room(
         session_uuid, user_id=user.id, now=clock.now(), viewer_tz=user.timezone or "UTC"
     )
+
+
+class NotesEdit(BaseModel):
+    text: Annotated[str, Field(max_length=classroom.MAX_NOTES * 2)] = Field(
+        description="The notes as the caller wants them."
+    )
+    base_version: int | None = Field(
+        None,
+        description="`notes_version` of the notes `text` was edited from (GET "
+        "/api/v1/classroom/{session_uuid}). Equal to the current version: `text` replaces "
+        "the notes; older (someone wrote meanwhile) or omitted: merged per line with what "
+        "is there, as two open tabs are.",
+    )
+    base_text: Annotated[str, Field(max_length=classroom.MAX_NOTES * 2)] = Field(
+        "", description="The notes at `base_version` (the merge's common ancestor)."
+    )
+    model_config = {"json_schema_extra": {"examples": [
+        {"text": "Plan: fractions\nHomework: p. 12", "base_version": 3,
+         "base_text": "Plan: fractions"},
+    ]}}  # fmt: skip
+
+
+class NotesOut(BaseModel):
+    notes: str
+    version: int
+
+
+@router.put("/api/v1/classroom/{session_uuid}/notes", response_model=NotesOut)
+async def room_notes(
+    session_uuid: str, body: NotesEdit, request: Request, authorization: str | None = Header(None)
+) -> NotesOut:
+    """The room's shared notes, written like a tab of the classroom page writes them (the
+    lesson's tutor and students); every open tab of the room shows the result at once."""
+    saved, channel = await off_loop(_save_notes, request, authorization, session_uuid, body)
+    await realtime.push_room_notes(channel, saved.text, saved.version)
+    return NotesOut(notes=saved.text, version=saved.version)
+
+
+def _save_notes(
+    request: Request, authorization: str | None, session_uuid: str, body: NotesEdit
+) -> tuple[classroom.NotesState, str]:
+    user = _user(request, authorization, write=True)
+    saved = classroom.save_notes(
+        session_uuid,
+        user_id=user.id,
+        text=body.text,
+        base_text=body.base_text,
+        base_version=-1 if body.base_version is None else body.base_version,
+        now=clock.now(),
+    )
+    return saved, classroom.channel_token(session_uuid)
 
 
 def _made(link: invites.InviteLink) -> InviteMade:

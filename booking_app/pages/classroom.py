@@ -17,6 +17,7 @@ import reflex as rx
 from booking_app import clock, routes
 from booking_app.components.layout import app_shell
 from booking_app.components.widgets import when_loaded
+from booking_app.realtime.channel import register_room_notes
 from booking_app.scheduling import can_join, seconds_until_join
 from booking_app.services import classroom, invites
 from booking_app.services.errors import DomainError
@@ -81,6 +82,9 @@ class RoomNotes(rx.SharedState):
             return error_toast(exc)
         self.notes, self.version = saved.text, saved.version
         return None
+
+
+register_room_notes(RoomNotes)  # notes saved over the API reach the open tabs
 
 
 class RoomState(rx.State):

@@ -94,6 +94,24 @@ def unbind() -> None:
     _Backend.deliver, _Backend.loop = None, None
 
 
+class _Rooms:
+    """Bound by the app's lifespan (realtime/channel.py): puts notes saved outside a tab
+    into the room's shared state, so every open tab of the room shows them."""
+
+    push: Callable[[str, str, int], Awaitable[bool]] | None = None
+
+
+def bind_room_notes(push: Callable[[str, str, int], Awaitable[bool]] | None) -> None:
+    _Rooms.push = push
+
+
+async def push_room_notes(channel: str, text: str, version: int) -> bool:
+    """Show saved notes in the room's open tabs (on the backend's loop); False when no
+    Reflex backend runs in this process."""
+    push = _Rooms.push
+    return await push(channel, text, version) if push is not None else False
+
+
 def _schedule_local(ids: list[int], kind: str = CHANGED) -> bool:
     """Run the delivery on the backend loop without waiting for it; False if not bound."""
     deliver, loop = _Backend.deliver, _Backend.loop

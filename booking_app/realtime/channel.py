@@ -78,6 +78,32 @@ async def push(user_id: int, kind: str = realtime.CHANGED) -> None:
         channel.changed_at_ms = int(clock.timestamp() * 1000)
 
 
+class _RoomNotes:
+    """The classroom page's shared notes state, registered by that page (nothing
+    imports a page): what `push_room_notes` updates."""
+
+    state: type[rx.SharedState] | None = None
+
+
+def register_room_notes(state: type[rx.SharedState]) -> None:
+    _RoomNotes.state = state
+
+
+async def push_room_notes(channel: str, text: str, version: int) -> bool:
+    """Put notes saved outside a tab (the HTTP API) into the room's shared state, which
+    Reflex fans out to every open tab of the room (through Redis across workers). An
+    older version never overwrites a newer one. Bound as `realtime.push_room_notes`."""
+    app, state = _Running.app, _RoomNotes.state
+    if app is None or state is None or not channel:
+        return False
+    token = rx.BaseStateToken(ident=channel, cls=state)
+    async with app.modify_state(token) as root:
+        notes = await root.get_state(state)
+        if version > notes.version:  # type: ignore[attr-defined]
+            notes.notes, notes.version = text, version  # type: ignore[attr-defined]
+    return True
+
+
 async def deliver(user_ids: list[int], kind: str = realtime.CHANGED) -> None:
     """Push every user concurrently; one failure does not stop the others."""
     results = await asyncio.gather(*(push(uid, kind) for uid in user_ids), return_exceptions=True)
@@ -90,9 +116,11 @@ async def lifespan(app: rx.App) -> None:
     """Lifespan task: this backend process delivers publish() calls in-process."""
     _Running.app = app
     realtime.bind(deliver, asyncio.get_running_loop())
+    realtime.bind_room_notes(push_room_notes)
     try:
         await asyncio.Event().wait()  # until the server shuts down (cancelled)
     finally:
+        realtime.bind_room_notes(None)
         realtime.unbind()
         _Running.app = None
 

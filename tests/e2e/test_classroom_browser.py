@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import select
@@ -82,6 +83,27 @@ def test_tutor_and_student_share_live_notes(live_app, new_page) -> None:  # type
     expect(tutor.locator("#shared-notes")).to_have_value(
         "Plan: fractions\nQuestion: why 1/2 > 1/3?", timeout=5_000
     )
+
+    # A program with the tutor's token writes the notes (GET the version, PUT on top of
+    # it): both open tabs show them at once, as if typed in one of them.
+    api = httpx.Client(base_url=live_app.url, timeout=10)
+    pair = api.post("/api/v1/auth/token", json={"email": TUTOR, "password": DEMO_PASSWORD})
+    headers = {"Authorization": f"Bearer {pair.json()['access_token']}"}
+    room = api.get(f"/api/v1/classroom/{uuid}", headers=headers).json()
+    text = room["shared_notes"] + "\nHomework: p. 12"
+    saved = api.put(
+        f"/api/v1/classroom/{uuid}/notes",
+        headers=headers,
+        json={
+            "text": text,
+            "base_version": room["notes_version"],
+            "base_text": room["shared_notes"],
+        },
+    )
+    assert saved.status_code == 200, saved.text
+    assert saved.json() == {"notes": text, "version": room["notes_version"] + 1}
+    for page in (tutor, student):
+        expect(page.locator("#shared-notes")).to_have_value(text, timeout=5_000)
 
     outsider: Page = new_page()
     _login(outsider, live_app.url, OUTSIDER)

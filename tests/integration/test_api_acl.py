@@ -51,6 +51,8 @@ ROWS = [
     Row("GET", "/api/v1/lessons/{lesson_id}/room",        "401 200 404 200 404 404 200"),
     Row("GET", "/api/v1/classroom/by-booking/{token}", "401 200 404 200 404 404 200"),
     Row("GET", "/api/v1/classroom/{session_uuid}",     "401 200 404 200 404 404 200"),
+    Row("PUT", "/api/v1/classroom/{session_uuid}/notes", "401 200 404 200 404 404 403",
+        json={"text": "Plan: fractions"}),
     Row("POST", "/api/v1/lessons/{lesson_id}/invite",     "401 403 403 200 404 403 403"),
     Row("GET", "/api/v1/lesson-invites/resolve",       "401 200 403 200 403 403 403",
         params={"token": "{lesson_invite}"}),

@@ -177,3 +177,26 @@ def test_invite_revocation_max_uses_and_removal(setup: dict) -> None:  # type: i
     r = c.post(accept, params={"token": made["token"]}, headers=_auth(student, "student"))
     assert (r.status_code, r.json()["error"]) == (410, "invite_revoked")
     assert c.get("/api/v1/invites", headers=as_tutor).json()["count"] == 0
+
+
+def test_shared_notes_over_the_api_replace_merge_and_refuse(setup: dict) -> None:  # type: ignore[type-arg]
+    c, lesson = setup["client"], setup["lesson"]
+    tutor, student = _auth(setup["tutor"], "tutor"), _auth(setup["student"], "student")
+    uuid = c.get(f"/api/v1/lessons/{lesson}/room", headers=tutor).json()["session_uuid"]
+    notes = f"/api/v1/classroom/{uuid}/notes"
+    first = c.put(notes, headers=tutor, json={"text": "Plan: fractions", "base_version": 0})
+    assert first.json() == {"notes": "Plan: fractions", "version": 1}
+    # the student wrote from version 1 while the tutor, from the same base, adds a line:
+    c.put(notes, headers=student,
+          json={"text": "Plan: fractions\nQ: why?", "base_version": 1, "base_text": "Plan: fractions"})  # fmt: skip
+    merged = c.put(notes, headers=tutor,
+                   json={"text": "Homework: p. 12\nPlan: fractions", "base_version": 1,
+                         "base_text": "Plan: fractions"})  # fmt: skip
+    assert merged.json() == {"notes": "Homework: p. 12\nPlan: fractions\nQ: why?", "version": 3}
+    room = c.get(f"/api/v1/classroom/{uuid}", headers=student).json()
+    assert (room["shared_notes"], room["notes_version"]) == (merged.json()["notes"], 3)
+    too_long = c.put(notes, headers=tutor, json={"text": "x" * 20_001, "base_version": 3})
+    assert too_long.status_code == 422 and "notes" in too_long.json()["fields"]
+    outsider = c.put(notes, headers=_auth(setup["outsider"], "student"), json={"text": "hi"})
+    assert (outsider.status_code, outsider.json()["error"]) == (404, "lesson_not_found")
+    assert c.get(f"/api/v1/classroom/{uuid}", headers=tutor).json()["notes_version"] == 3
