@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from types import SimpleNamespace
 
 import reflex as rx
 from reflex.app import EventNamespace
@@ -57,7 +58,9 @@ def test_a_closed_socket_is_noted_through_reflex_on_disconnect() -> None:
     namespace = EventNamespace.__new__(EventNamespace)  # Reflex's, without a running app
     namespace._token_manager = LocalTokenManager()
     namespace._client_error_counts, namespace._static_router_data = {}, {}
-    namespace.app = rx.App()
+    # Only the event processor is read from the app (none: no events were queued); a
+    # real rx.App would clash with the suite's own in this process.
+    namespace.app = SimpleNamespace(_event_processor=None)
 
     async def connect_then_close() -> None:
         await namespace._token_manager.link_token_to_sid("tab-1", "sid-1")
