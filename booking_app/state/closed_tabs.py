@@ -22,6 +22,7 @@ requirements.txt); tests/integration/test_closed_tabs.py fails if they change.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import time
 from collections.abc import Callable
@@ -30,6 +31,7 @@ from typing import Any
 from reflex.app import EventNamespace
 from reflex.istate.manager.memory import StateManagerMemory
 
+logger = logging.getLogger(__name__)
 GRACE_SECONDS = float(os.environ.get("CLOSED_TAB_STATE_SECONDS", "60"))
 SWEEP_SECONDS = 10.0
 
@@ -97,4 +99,5 @@ async def lifespan(app: Any) -> None:
         if namespace is None:
             continue
         sockets = namespace._token_manager.token_to_socket
-        sweep(manager, sockets.__contains__, now=time.monotonic())
+        dropped = sweep(manager, sockets.__contains__, now=time.monotonic())
+        logger.debug("closed tabs: %d states dropped, %d kept", dropped, len(manager.states))
