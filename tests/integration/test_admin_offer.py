@@ -11,7 +11,6 @@ Driven through the real starlette-admin routes of the API app Reflex mounts.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
@@ -20,7 +19,6 @@ from fastapi.testclient import TestClient
 from httpx import Response
 
 from booking_app import realtime
-from booking_app.config import get_settings
 from booking_app.db import read_scope, session_scope
 from booking_app.models import (
     AuditLog,
@@ -35,6 +33,7 @@ from booking_app.services import accounts, admin_ops, tutor_public
 from booking_app.services import availability as av
 from booking_app.services.errors import NotFound
 from tests.integration.admin_helpers import build_world, client_for, csrf_token, first_pk, row
+from tests.integration.test_week_cache import cache_on  # noqa: F401  (fixture: the week cache on)
 from tests.support import clock
 from tests.support.admin_forms import form_fields
 from tests.support.builders import NOW, add_service, add_tutor
@@ -58,19 +57,6 @@ def published(monkeypatch: pytest.MonkeyPatch) -> list[list[int]]:
     sent: list[list[int]] = []
     monkeypatch.setattr(realtime, "publish", lambda ids, **_: sent.append(list(ids)))
     return sent
-
-
-@pytest.fixture
-def week_cache(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The tutor page's week cache on (the suite runs without it): a change that skipped
-    the schedule version would be served stale (tests/integration/test_week_cache.py)."""
-    monkeypatch.setenv("WEEK_CACHE_SIZE", "64")
-    get_settings.cache_clear()
-    tutor_public._WEEKS.clear()
-    yield
-    tutor_public._WEEKS.clear()
-    monkeypatch.undo()
-    get_settings.cache_clear()
 
 
 def _admin() -> int:
@@ -198,8 +184,9 @@ def test_negative_control_subjects_keep_their_generic_forms(db: str) -> None:
 # --- row actions -----------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("cache_on")
 def test_admin_removes_a_busy_block_through_the_availability_service(
-    db: str, week_cache: None, published: list[list[int]]
+    db: str, published: list[list[int]]
 ) -> None:
     admin, tutor = _admin(), add_tutor()
     block = av.add_busy_block(tutor, "2026-11-30T10:00", "2026-11-30T11:00", "Dentist", now=NOW)
@@ -260,8 +247,9 @@ def test_an_imported_busy_block_is_not_removed_here(db: str) -> None:
     assert _count(BusyBlock, id=block_id) == 1 and not _audit()
 
 
+@pytest.mark.usefixtures("cache_on")
 def test_admin_removes_special_hours_and_the_weekly_hours_apply_again(
-    db: str, week_cache: None, published: list[list[int]]
+    db: str, published: list[list[int]]
 ) -> None:
     admin, tutor = _admin(), add_tutor()
     av.set_override(

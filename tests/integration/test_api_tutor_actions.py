@@ -26,15 +26,10 @@ from booking_app.api.app import api
 from booking_app.db import read_scope
 from booking_app.models import AuditLog, Booking, LessonStatus, Notification
 from booking_app.services import lessons, profile, students
+from tests.integration.test_api_calendar import auth
 from tests.support.acl import add_admin
 from tests.support.builders import NOW, add_bare_tutor, add_lesson, add_student, add_tutor
 from tests.support.clock import freeze
-
-
-def auth(user_id: int, role: str) -> dict[str, str]:
-    from booking_app.services.sessions import open_session
-
-    return {"Authorization": f"Bearer {open_session(user_id=user_id, role=role, now=NOW)}"}
 
 
 @pytest.fixture
