@@ -24,6 +24,11 @@ from booking_app.config import get_settings
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 
+# `sqlite_begin` of a connection that sends one statement (read_connection): SQLite runs
+# it as its own transaction, so no BEGIN (one round trip less per hot read).
+SINGLE_STATEMENT = "single statement"
+
+
 def _configure_sqlite(engine: Engine) -> None:
     """Pragmas per connection, and take BEGIN out of pysqlite's hands (see module doc)."""
 
@@ -40,7 +45,8 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
         mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
-        conn.exec_driver_sql(f"BEGIN {mode}")
+        if mode != SINGLE_STATEMENT:
+            conn.exec_driver_sql(f"BEGIN {mode}")
 
 
 def make_engine(url: str) -> Engine:
@@ -132,11 +138,12 @@ def read_scope() -> Iterator[Session]:
 def read_connection() -> Iterator[Connection]:
     """A bare connection for ONE hot read (a prebuilt Core statement): no ORM session to
     build and tear down, a third less CPU than ``read_scope`` (the week calendar's 304
-    answer, every poll). Never commits; inside ``unit_of_work`` it is that unit's
-    connection (so it sees the unit's own writes)."""
+    answer, every poll); on SQLite without a BEGIN (SINGLE_STATEMENT), so a second
+    statement would not share the first one's snapshot. Never commits; inside
+    ``unit_of_work`` it is that unit's connection (so it sees the unit's own writes)."""
     joined = _unit_of_work.get()
     if joined is not None:
         yield joined.connection()
         return
     with get_engine().connect() as connection:
-        yield connection
+        yield connection.execution_options(sqlite_begin=SINGLE_STATEMENT)

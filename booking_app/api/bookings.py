@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Header, Response
 
 from booking_app import clock
-from booking_app.api.offload import json_response, off_loop
+from booking_app.api import read_cache
+from booking_app.api.offload import off_loop
 from booking_app.api.params import TimeZoneName
 from booking_app.services import booking as booking_service
 from booking_app.services.booking.manage import BookingDetailView
@@ -21,7 +22,11 @@ router = APIRouter()
 
 
 def _ics(token: str) -> Response:
-    filename, body = booking_service.booking_ics(token)
+    versions = booking_service.booking_version(token)
+    minute = clock.now().replace(second=0, microsecond=0).isoformat()
+    filename, body = read_cache.versioned(
+        ("booking.ics", token, versions, minute), lambda: booking_service.booking_ics(token)
+    )
     return Response(
         body,
         media_type="text/calendar; charset=utf-8",
@@ -44,11 +49,20 @@ async def booking_ics_old_address(token: str) -> Response:
     return await off_loop(_ics, token)
 
 
-def _booking(token: str, tz: str) -> Response:
-    return json_response(asdict(booking_service.get_booking(token, viewer_tz=tz, now=clock.now())))
+def _booking(token: str, tz: str, if_none_match: str | None) -> Response:
+    versions = booking_service.booking_version(token, viewer_tz=tz)  # before building
+    return read_cache.versioned_json(
+        ("booking", token, tz, versions),
+        lambda minute: asdict(booking_service.get_booking(token, viewer_tz=tz, now=minute)),
+        if_none_match=if_none_match,
+    )
 
 
 @router.get("/api/v1/bookings/{token}", tags=["bookings"], response_model=BookingDetailView)
-async def booking_by_token(token: str, tz: TimeZoneName = "UTC") -> Response:
-    """Public booking by token; times labelled in ``tz`` (IANA name)."""
-    return await off_loop(_booking, token, tz)
+async def booking_by_token(
+    token: str, tz: TimeZoneName = "UTC", if_none_match: str | None = Header(None)
+) -> Response:
+    """Public booking by token; times labelled in ``tz`` (IANA name). Repeated reads
+    are answered from the API's read cache while neither the tutor's nor the student's
+    data version moved (at most a minute: api/read_cache.py), with an ETag."""
+    return await off_loop(_booking, token, tz, if_none_match)

@@ -1,4 +1,4 @@
-"""The API's busiest personal reads, answered again while nothing of the caller changed.
+"""The API's busiest reads, answered again while nothing they show changed.
 
 Why (issue 15): `/api/v1/dashboard` and `/api/v1/my-students` cost 3.5-4 ms of CPU each
 (aggregates over the caller's lessons, then serialization): a client polling them held
@@ -11,6 +11,10 @@ open page shows; anything no write signals for them (another user renaming thems
 is at most a minute old, the answers being computed for the minute's start, as the
 calendar week is. The key also gives a strong ETag: `If-None-Match` gets a 304 after
 the credential check (one indexed read with the version). Entries: API_READ_CACHE_SIZE (0: none).
+
+The private link's booking (JSON and .ics, api/bookings.py) is keyed the same way by
+the data versions of the booking's tutor and student, read in one statement with the
+token: every change of the booking, its lesson or the lesson's seats bumps the tutor's.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Hashable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import Response
 
@@ -28,7 +32,8 @@ from booking_app.config import get_settings
 from booking_app.services.accounts import SessionUser
 from booking_app.services.recent import RecentValues
 
-_ANSWERS: RecentValues[bytes] = RecentValues(lambda: get_settings().api_read_cache_size)
+_ANSWERS: RecentValues[Any] = RecentValues(lambda: get_settings().api_read_cache_size)
+T = TypeVar("T")
 
 
 def etag_matches(if_none_match: str | None, tag: str) -> bool:
@@ -51,14 +56,35 @@ def personal_json(
     """``build(minute)``'s JSON for this caller, reused (or a 304) while the key holds.
     ``version`` is the caller's data version read with the credential, BEFORE building
     (api/access.caller_version): a body is never older than its tag."""
+    key = (route, user.id, user.role, user.timezone, version, params)
+    return versioned_json(key, build, if_none_match=if_none_match, vary="Authorization, Cookie")
+
+
+def versioned_json(
+    key: tuple[Hashable, ...],
+    build: Callable[[datetime], Any],
+    *,
+    if_none_match: str | None,
+    vary: str | None = None,
+) -> Response:
+    """``build(minute)``'s JSON, reused (or a 304) while ``key`` (which must hold the
+    data versions the answer depends on, read before building) and the minute hold."""
     minute = clock.now().replace(second=0, microsecond=0)
-    key = (route, user.id, user.role, user.timezone, version, minute.isoformat(), params)
-    tag = '"' + hashlib.sha256(repr(key).encode()).hexdigest()[:40] + '"'
-    headers = {"ETag": tag, "Cache-Control": "private, no-cache", "Vary": "Authorization, Cookie"}
+    full = (*key, minute.isoformat())
+    tag = '"' + hashlib.sha256(repr(full).encode()).hexdigest()[:40] + '"'
+    headers = {"ETag": tag, "Cache-Control": "private, no-cache"}
+    if vary:
+        headers["Vary"] = vary
     if etag_matches(if_none_match, tag):
         return Response(status_code=304, headers=headers)
-    body = _ANSWERS.get(key)
-    if body is None:
-        body = json_bytes(build(minute))
-        _ANSWERS.put(key, body)
+    body = versioned(full, lambda: json_bytes(build(minute)))
     return Response(body, headers=headers, media_type="application/json")
+
+
+def versioned(key: tuple[Hashable, ...], build: Callable[[], T]) -> T:
+    """``build()``, reused while ``key`` (data versions and the minute included) holds."""
+    answer = _ANSWERS.get(key)
+    if answer is None:
+        answer = build()
+        _ANSWERS.put(key, answer)
+    return answer

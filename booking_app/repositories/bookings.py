@@ -18,6 +18,7 @@ from booking_app.models import (
     Booking,
     BookingKind,
     BookingStatus,
+    DataVersion,
     Lesson,
     LessonStatus,
     Role,
@@ -99,6 +100,27 @@ def pending_count(*, session: Session, tutor_id: int) -> int:
         Booking.tutor_id == tutor_id, Booking.status == BookingStatus.pending
     )
     return int(session.execute(query).scalar_one())
+
+
+_TUTOR_V, _STUDENT_V = aliased(DataVersion, name="tutor_v"), aliased(DataVersion, name="student_v")
+# Built once (building it costs about as much as SQLite's answer).
+_VERSIONS_BY_TOKEN = (
+    sa.select(
+        Booking.id,
+        sa.func.coalesce(_TUTOR_V.version, 0),
+        sa.func.coalesce(_STUDENT_V.version, 0),
+    )
+    .outerjoin(_TUTOR_V, _TUTOR_V.user_id == Booking.tutor_id)
+    .outerjoin(_STUDENT_V, _STUDENT_V.user_id == Booking.student_id)
+    .where(Booking.booking_token == sa.bindparam("token"))
+)
+
+
+def versions_by_token(*, connection: sa.Connection, token: str) -> tuple[int, int] | None:
+    """(the tutor's, the student's data version) of the booking behind a private link,
+    None for no such booking: one indexed read (Core)."""
+    row = connection.execute(_VERSIONS_BY_TOKEN, {"token": token}).first()
+    return (int(row[1]), int(row[2])) if row else None
 
 
 def by_token(*, session: Session, token: str) -> Booking | None:

@@ -88,12 +88,10 @@ def active_session_user_version(
 
 
 def active_session_user(
-    *, session: Session, sid: str, user_id: int, now: datetime
+    *, connection: sa.Connection, sid: str, user_id: int, now: datetime
 ) -> SessionUserRow | None:
-    """`active_user` as five plain columns, on the connection (no ORM entity loading)."""
-    row = (
-        session.connection()
-        .execute(_ACTIVE_SESSION_USER, {"sid": sid, "user_id": user_id, "now": now})
-        .first()
-    )
+    """`active_user` as five plain columns, one statement on a connection (no ORM)."""
+    row = connection.execute(
+        _ACTIVE_SESSION_USER, {"sid": sid, "user_id": user_id, "now": now}
+    ).first()
     return SessionUserRow(*row) if row is not None else None

@@ -13,7 +13,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from booking_app import clock, realtime
-from booking_app.db import read_connection, read_scope, session_scope
+from booking_app.db import read_connection, session_scope
 from booking_app.models import Role, UserSession
 from booking_app.repositories import user_sessions as sessions_repo
 from booking_app.services.accounts import SessionUser
@@ -54,9 +54,9 @@ def session_user(token: str | None, *, now: datetime | None = None) -> SessionUs
     if found is None:
         return None
     user_id, sid = found
-    with read_scope() as session:
+    with read_connection() as connection:
         row = sessions_repo.active_session_user(
-            session=session, sid=sid, user_id=user_id, now=now or clock.now()
+            connection=connection, sid=sid, user_id=user_id, now=now or clock.now()
         )
     if row is None:
         return None

@@ -23,7 +23,7 @@ from fastapi.testclient import TestClient
 from booking_app.api import read_cache
 from booking_app.api.app import api
 from booking_app.db import session_scope
-from booking_app.models import User
+from booking_app.models import Booking, Lesson, User
 from tests.integration.test_api_calendar import auth
 from tests.integration.test_http_reads import count_statements
 from tests.support.builders import NOW, add_lesson, add_student, add_tutor
@@ -93,3 +93,48 @@ def test_each_query_and_page_is_its_own_entry(world: dict[str, Any]) -> None:
     assert (one["count"], len(one["results"])) == (2, 1)
     assert ira["count"] == 1 and "ira@example.com" in str(ira)
     assert c.get(STUDENTS, headers=world["s"]).status_code == 403  # tutors only, never cached
+
+
+def _token(lesson_id: int) -> tuple[int, str]:
+    with session_scope() as session:
+        row = session.execute(
+            sa.select(Booking.id, Booking.booking_token).where(Booking.lesson_id == lesson_id)
+        ).one()
+    return int(row[0]), str(row[1])
+
+
+def test_a_private_link_is_read_again_from_the_cache_until_a_write(world: dict[str, Any]) -> None:
+    """The booking by token (JSON and .ics): one statement per repeated read, a 304 for
+    its tag; a change of the booking (the tutor cancels it) is seen at once."""
+    c, t = world["client"], world["t"]
+    booking_id, token = _token(world["later"])
+    path, ics = f"/api/v1/bookings/{token}?tz=Europe/Kyiv", f"/api/v1/bookings/{token}/calendar.ics"
+    first, calendar = c.get(path), c.get(ics)
+    assert first.status_code == 200 and first.json()["status"] == "confirmed"
+    with count_statements() as sent:
+        again, calendar_again = c.get(path), c.get(ics)
+    assert (again.content, calendar_again.content) == (first.content, calendar.content)
+    assert len(sent) == 2, sent  # one versions read per request
+    assert c.get(path, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    cancelled = c.delete(f"/api/v1/bookings/{booking_id}", headers=t)
+    assert cancelled.status_code == 200, cancelled.text
+    fresh = c.get(path, headers={"If-None-Match": first.headers["ETag"]})
+    assert fresh.status_code == 200 and fresh.json()["status"] == "cancelled"
+    assert b"STATUS:CANCELLED" in c.get(ics).content and b"STATUS:CANCELLED" not in calendar.content
+    assert c.get("/api/v1/bookings/7c1f8d7e-0d5b-4e43-9a55-3f0c8a1e2b44").status_code == 404
+
+
+def test_negative_control_a_private_link_misses_an_unsignalled_change(
+    world: dict[str, Any],
+) -> None:
+    c = world["client"]
+    _, token = _token(world["later"])
+    path = f"/api/v1/bookings/{token}"
+    assert c.get(path).json()["location"] == ""
+    with session_scope(write=True) as session:  # behind the services: no version bump
+        session.execute(
+            sa.update(Lesson).where(Lesson.id == world["later"]).values(location="Room 5")
+        )
+    assert c.get(path).json()["location"] == ""  # the versions are the key
+    freeze(world["monkeypatch"], NOW + timedelta(minutes=1))
+    assert c.get(path).json()["location"] == "Room 5"

@@ -10,6 +10,7 @@ booking`` then ``booking.create_booking(...)``.
 from booking_app.services.booking.create import BookingForm, create_booking, parse_start
 from booking_app.services.booking.manage import (
     booking_ics,
+    booking_version,
     cancel_booking,
     get_booking,
     reschedule_booking,
@@ -40,6 +41,7 @@ __all__ = [
     "RequestView",
     "StudentBookingsView",
     "booking_ics",
+    "booking_version",
     "busy_slots",
     "cancel_booking",
     "confirm_booking",

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session
 
-from booking_app.db import read_scope
+from booking_app.db import read_connection, read_scope
 from booking_app.integrations import ical
 from booking_app.models import Booking, BookingEvent, BookingStatus, Lesson, LessonType
 from booking_app.repositories import bookings as repo
@@ -73,6 +73,19 @@ def get_booking(token: str, *, viewer_tz: str, now: datetime) -> BookingDetailVi
     tz = timefmt.viewer_zone(viewer_tz)
     with read_scope() as session:
         return detail_view(_row_by_token(session, token), tz, now)
+
+
+def booking_version(token: str, *, viewer_tz: str = "UTC") -> tuple[int, int]:
+    """What a private link's answer depends on that writes signal: the data versions of
+    its tutor and student (services/data_versions.py), bumped by every change of the
+    booking, its lesson or the lesson's other seats. NotFound for any other token; a bad
+    zone is refused first, as `get_booking` does."""
+    timefmt.viewer_zone(viewer_tz)
+    with read_connection() as connection:
+        found = repo.versions_by_token(connection=connection, token=_valid_token(token))
+    if found is None:
+        raise NotFound(BOOKING_NOT_FOUND)
+    return found
 
 
 def _locked_by_token(
