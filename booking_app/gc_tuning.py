@@ -9,8 +9,9 @@ which was the whole p95/p99 tail of the load bench (measured with ``gc.callbacks
 So, once the app is loaded: collect, then ``gc.freeze()`` what is left (it lives as long
 as the process, so scanning it can never free anything), and let the young generation
 grow larger before a collection (fewer young collections). Full collections then walk
-only what came after the freeze (the open and recently closed tabs' states), and still
-run often enough to free closed tabs' state trees, which are cyclic garbage.
+only what came after the freeze (the open and recently closed tabs' states). Dropped
+tabs' state trees no longer wait for them: state/closed_tabs.py breaks their cycles, so
+reference counting frees them at once.
 """
 
 from __future__ import annotations
@@ -25,9 +26,8 @@ logger = logging.getLogger(__name__)
 
 # Allocations minus deallocations before a young collection; then how many young (and
 # middle) collections before the next older one. CPython's defaults: 700, 10, 10 (with
-# the freeze alone, 200 users still saw p95 380 ms). The last number stays small: closed
-# tabs' state trees are cyclic garbage that only a full collection frees (with 20, memory
-# grew 22 % over a 10-minute run at 200 users).
+# the freeze alone, 200 users still saw p95 380 ms). The last number stays small so that
+# cyclic garbage we do not know of is still freed within minutes.
 THRESHOLDS = (50_000, 20, 4)
 
 
