@@ -11,15 +11,23 @@ Here a route is ``async def`` and hands everything blocking (the session check, 
 service call, building the JSON body) to ``off_loop`` in one hop; at most READ_THREADS
 such calls run at once, so the loop (every user's websocket) is never starved and the
 database work never runs on it. The route returns a ready ``Response``.
+
+The hop is asyncio's ``run_in_executor`` on a pool of READ_THREADS threads, with the
+caller's context variables copied as anyio's ``to_thread`` copies them: 22 µs of CPU
+per call instead of anyio's 54 (its limiter and cancel scopes), measured with 10 tasks
+hopping at once. A cancelled request (the client went away) stops waiting at once; the
+call itself still runs to its end in its own transaction, as it did under anyio.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
+import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
-import anyio
-import anyio.to_thread
 from fastapi import Response
 from pydantic import TypeAdapter
 
@@ -29,24 +37,31 @@ READ_THREADS = 4  # > 1: a slow PostgreSQL answer does not queue the others behi
 NETWORK_THREADS = 4
 
 T = TypeVar("T")
-_limiters: dict[str, anyio.CapacityLimiter] = {}
+_pools: dict[str, ThreadPoolExecutor] = {}
+os.register_at_fork(after_in_child=_pools.clear)  # a forked worker starts its own threads
 
 
-def _pool(name: str, size: int) -> anyio.CapacityLimiter:
-    """Created on first use: a limiter belongs to the running event loop's backend."""
-    if name not in _limiters:
-        _limiters[name] = anyio.CapacityLimiter(size)
-    return _limiters[name]
+def _pool(name: str, size: int) -> ThreadPoolExecutor:
+    """Created on first use, once per process."""
+    pool = _pools.get(name)
+    if pool is None:
+        pool = _pools.setdefault(name, ThreadPoolExecutor(size, thread_name_prefix=f"api-{name}"))
+    return pool
+
+
+async def _hop(pool: ThreadPoolExecutor, func: Callable[..., T], args: tuple[Any, ...]) -> T:
+    run = contextvars.copy_context().run
+    return await asyncio.get_running_loop().run_in_executor(pool, run, func, *args)
 
 
 async def off_loop(func: Callable[..., T], *args: Any) -> T:
     """``func(*args)`` on the read pool; exceptions (domain errors) propagate as raised."""
-    return await anyio.to_thread.run_sync(func, *args, limiter=_pool("reads", READ_THREADS))
+    return await _hop(_pool("reads", READ_THREADS), func, args)
 
 
 async def off_network(func: Callable[..., T], *args: Any) -> T:
     """``func(*args)`` on the pool of calls that wait on another server (see above)."""
-    return await anyio.to_thread.run_sync(func, *args, limiter=_pool("network", NETWORK_THREADS))
+    return await _hop(_pool("network", NETWORK_THREADS), func, args)
 
 
 _ANY = TypeAdapter(Any)
