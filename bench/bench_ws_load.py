@@ -28,9 +28,10 @@ Bounded and loopback only: the target is always the app this script started on
 127.0.0.1; at most MAX_USERS users; every wait has a timeout.
 
 Run: ``.venv/bin/python bench/bench_ws_load.py [--users 50,100,200] [--seconds 60]``
-``BENCH_WS_SECONDS=3600`` is the 1-hour run. Exit status 1 on protocol errors (refused or
-closed sockets, unexpected frames: > 1 % of events) or when nothing was answered; a missed
-target (timeouts after WAIT_S included) fails only with BENCH_STRICT=1.
+``BENCH_WS_SECONDS=3600`` is the 1-hour run; runs of 300 s or more also print the p95 of
+each tenth of the run (does latency drift with time?). Exit status 1 on protocol errors
+(refused or closed sockets, unexpected frames: > 1 % of events) or when nothing was
+answered; a missed target (timeouts after WAIT_S included) fails only with BENCH_STRICT=1.
 """
 
 from __future__ import annotations
@@ -82,10 +83,12 @@ class Stats:
     """Everything measured in one run (latencies in ms)."""
 
     next_week: list[float] = field(default_factory=list)
+    answered_at: list[float] = field(default_factory=list)  # perf_counter of each next_week
     page_open: list[float] = field(default_factory=list)
     errors: dict[str, int] = field(default_factory=dict)
     visits: int = 0
     measuring: bool = False
+    window_start: float = 0.0  # perf_counter when measuring began
     rss: list[float] = field(default_factory=list)  # MB of the app's tree, every RSS_EVERY_S
 
     def error(self, kind: str) -> None:
@@ -172,6 +175,7 @@ async def user(app: App, proto: Protocol, stats: Stats, stop: float, delay: floa
                 got = await wait_for(tab, has_week(proto.week_key), sent)
                 if stats.measuring:
                     stats.next_week.append((got - sent) * 1000)
+                    stats.answered_at.append(got)
             stats.visits += stats.measuring
         except TimeoutError:
             stats.error("timeout")
@@ -215,7 +219,21 @@ async def run_load(
     await asyncio.wait(tasks, timeout=WAIT_S + 5)
     for task in tasks:
         task.cancel()
+    stats.window_start = window_start
     return stats, rss_start, rss_end, window
+
+
+def windows(stats: Stats, window: float) -> str:
+    """Next-week p95 per tenth of a long run (>= 300 s): does latency drift with time?"""
+    start = stats.window_start
+    if window < 300 or not stats.next_week:
+        return ""
+    width = window / 10
+    slices: list[list[float]] = [[] for _ in range(10)]
+    for at, ms in zip(stats.answered_at, stats.next_week, strict=True):
+        slices[min(9, max(0, int((at - start) / width)))].append(ms)
+    cells = " ".join(f"{pct(part, 0.95):.0f}" for part in slices)
+    return f"  p95 per tenth of the run ({width:.0f} s each), ms: {cells}"
 
 
 def report(
@@ -244,6 +262,8 @@ def report(
         f"RSS {rss[0]:.0f} -> {rss[1]:.0f} MB ({growth:+.0%} after the first quarter; "
         f"at start {stats.rss[0]:.0f}, peak {max(stats.rss):.0f})"
     )
+    if drift := windows(stats, window):
+        print(drift)
     return ok
 
 
