@@ -39,6 +39,7 @@ from typing import Any
 
 from reflex.app import EventNamespace
 from reflex.istate.manager.memory import StateManagerMemory
+from reflex.istate.manager.token import BaseStateToken
 
 logger = logging.getLogger(__name__)
 GRACE_SECONDS = float(os.environ.get("CLOSED_TAB_STATE_SECONDS", "60"))
@@ -78,7 +79,9 @@ def release_tree(states: list[Any]) -> None:
 
 def _purge_token(self: StateManagerMemory, token: Any) -> None:
     dropped = self.states.get(token.cache_key)
-    states = tree_of(dropped) if dropped is not None else []
+    # only a state tree has substates (Reflex's purge makes the same check)
+    tree = dropped is not None and isinstance(token, BaseStateToken)
+    states = tree_of(dropped) if tree else []
     _original_purge_token(self, token)
     if states and self.states.get(token.cache_key) is not dropped:
         release_tree(states)
