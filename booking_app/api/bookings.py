@@ -11,7 +11,6 @@ from dataclasses import asdict
 
 from fastapi import APIRouter, Header, Response
 
-from booking_app import clock
 from booking_app.api import read_cache
 from booking_app.api.offload import off_loop
 from booking_app.api.params import TimeZoneName
@@ -23,7 +22,7 @@ router = APIRouter()
 
 def _ics(token: str) -> Response:
     versions = booking_service.booking_version(token)
-    minute = clock.now().replace(second=0, microsecond=0).isoformat()
+    minute = read_cache.this_minute().isoformat()
     filename, body = read_cache.versioned(
         ("booking.ics", token, versions, minute), lambda: booking_service.booking_ics(token)
     )

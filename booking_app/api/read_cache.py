@@ -60,6 +60,11 @@ def personal_json(
     return versioned_json(key, build, if_none_match=if_none_match, vary="Authorization, Cookie")
 
 
+def this_minute() -> datetime:
+    """The start of the current minute: every cached answer's time (part of its key)."""
+    return clock.now().replace(second=0, microsecond=0)
+
+
 def versioned_json(
     key: tuple[Hashable, ...],
     build: Callable[[datetime], Any],
@@ -69,7 +74,7 @@ def versioned_json(
 ) -> Response:
     """``build(minute)``'s JSON, reused (or a 304) while ``key`` (which must hold the
     data versions the answer depends on, read before building) and the minute hold."""
-    minute = clock.now().replace(second=0, microsecond=0)
+    minute = this_minute()
     full = (*key, minute.isoformat())
     tag = '"' + hashlib.sha256(repr(full).encode()).hexdigest()[:40] + '"'
     headers = {"ETag": tag, "Cache-Control": "private, no-cache"}
