@@ -14,7 +14,10 @@ what `.web/utils/state.js` (Reflex 0.10.1) sends, over wsproto (already installe
   updates;
 - an event is ``{"name", "payload"?, "router_data": {pathname, asPath, query}}``;
 - the frontend answers ``_call_script`` events whose callback queues a handler (the
-  viewer's timezone) by sending that handler, as the browser does.
+  viewer's timezone) by sending that handler, as the browser does;
+- the handshake carries the cookies the browser had when its socket opened (``cookie``:
+  the page's <head> script writes the ``tz`` cookie before the app's JavaScript runs, so
+  even chromium's first visit sends it, and the server computes the page once).
 
 The exact CONNECT packet (hashes of the compiled initial state, schema digest) is taken
 from a real chromium visit by bench_ws_load.py, so nothing here guesses the build.
@@ -68,6 +71,7 @@ class Tab:
     answers: dict[str, Any] = field(default_factory=dict)  # _call_script results, by code
     token: str = field(default_factory=lambda: str(uuid.uuid4()))
     received_bytes: int = 0
+    cookie: str = ""  # the Cookie header of chromium's handshake ("" = none)
 
     async def open(self, timeout: float) -> None:
         self._reader, self._writer = await asyncio.wait_for(
@@ -82,7 +86,8 @@ class Tab:
                 host=self.host,
                 target=target,
                 subprotocols=[self.reflex_version],
-                extra_headers=[(b"origin", f"http://{self.host}".encode())],
+                extra_headers=[(b"origin", f"http://{self.host}".encode())]
+                + ([(b"cookie", self.cookie.encode())] if self.cookie else []),
             )
         )
         self._opened = asyncio.get_running_loop().create_future()

@@ -75,6 +75,7 @@ class Protocol:
     next_week: str
     scripts: dict[str, Any]
     reflex_version: str
+    cookie: str = ""  # what chromium's handshake carried (the page's tz cookie)
     week_key: str = "week_start_rx_state_"
 
 
@@ -117,19 +118,23 @@ def record_protocol(url: str) -> Protocol:
         clicked = len(sent)
         page.click("#week-next")
         page.wait_for_timeout(1500)
+        # The <head> script wrote these before the app's socket opened (viewer_timezone.py).
+        jar = page.context.cookies(url)
         browser.close()
+    cookie = "; ".join(f"{c['name']}={c['value']}" for c in jar)
     connect = next(f for f in sent if f.startswith("40/_event,"))
     auth = json.loads(connect[len("40/_event,") :])
     events = [json.loads(f[len("42/_event,") :])[1] for f in sent if f.startswith("42/_event,")]
     click = [json.loads(f[len("42/_event,") :])[1] for f in sent[clicked:] if f.startswith("42")]
     next_week = next(e["name"] for e in click if e["name"].endswith(".next_week"))
     scripts = {"Intl.DateTimeFormat().resolvedOptions().timeZone": VIEWER_TZ}
+    before = ", ".join(e["name"].rsplit(".", 1)[-1] for e in events) or "none"
     print(
         f"recorded from chromium: CONNECT packet {len(connect)} bytes "
-        f"(boot event {auth['event']['name'].rsplit('.', 1)[-1]}), "
-        f"{len(events)} events sent before the click, click = {next_week.rsplit('.', 1)[-1]}"
+        f"(boot event {auth['event']['name'].rsplit('.', 1)[-1]}), events sent before the "
+        f"click: {before}; click = {next_week.rsplit('.', 1)[-1]}; cookies: {cookie or 'none'}"
     )
-    return Protocol(auth, next_week, scripts, constants.Reflex.VERSION)
+    return Protocol(auth, next_week, scripts, constants.Reflex.VERSION, cookie)
 
 
 async def wait_for(tab: Tab, predicate: Any, sent: float) -> float:
@@ -159,6 +164,7 @@ async def user(app: App, proto: Protocol, stats: Stats, stop: float, delay: floa
     router = proto.auth["event"].get("router_data", {})
     while time.perf_counter() < stop:
         tab = Tab(f"localhost:{app.port}", app.port, proto.reflex_version, proto.scripts)
+        tab.cookie = proto.cookie
         tab.router_data = router
         try:
             await tab.open(WAIT_S)

@@ -22,6 +22,7 @@ from sqlmodel import Session, create_engine
 from booking_app.config import get_settings
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+SQLITE_POOL_SIZE = 16  # connections kept open per process (see make_engine)
 
 
 # `sqlite_begin` of a connection that sends one statement (read_connection): SQLite runs
@@ -52,7 +53,16 @@ def _configure_sqlite(engine: Engine) -> None:
 def make_engine(url: str) -> Engine:
     """An engine for `url` with our SQLite behaviour; used by the app, alembic and tests."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
+        # pool_size: more than the threads that read at once (asyncio's executor for the
+        # pages, the API's read pools), else every checkout beyond SQLAlchemy's default 5
+        # opened a new connection (and ran the pragmas) and closed it after one read.
+        in_memory = url in ("sqlite://", "sqlite:///:memory:")  # one shared connection
+        pool = (
+            {} if in_memory else {"pool_size": SQLITE_POOL_SIZE, "max_overflow": SQLITE_POOL_SIZE}
+        )
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 15}, **pool
+        )
         _configure_sqlite(engine)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)

@@ -28,6 +28,7 @@ from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from booking_app.models import (
@@ -149,10 +150,11 @@ _SCHEDULE_VERSION = sa.select(TutorProfile.schedule_version).where(
 )
 
 
-def schedule_version(*, session: Session, tutor_id: int) -> int | None:
+def schedule_version(*, connection: Connection, tutor_id: int) -> int | None:
     """The tutor's schedule version (grows with every schedule change), None for a
-    non-tutor: one indexed read, so a cached week can be checked cheaply."""
-    result = session.connection().execute(_SCHEDULE_VERSION, {"tutor_id": tutor_id})
+    non-tutor: one indexed read, so a cached week can be checked cheaply (on a bare
+    ``db.read_connection``, or a session's connection to share its snapshot)."""
+    result = connection.execute(_SCHEDULE_VERSION, {"tutor_id": tutor_id})
     return result.scalar_one_or_none()
 
 

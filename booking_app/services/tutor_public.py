@@ -22,7 +22,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from booking_app.config import get_settings
-from booking_app.db import read_scope
+from booking_app.db import read_connection, read_scope
 from booking_app.repositories import marketplace as repo
 from booking_app.repositories import schedules as schedules_repo
 from booking_app.repositories.marketplace import PublicService
@@ -182,15 +182,21 @@ def week_slots(
     viewer = timefmt.viewer_zone(viewer_tz)
     monday = _monday(week_start, now, viewer)
     lo, hi = _local_midnight(monday, viewer), _local_midnight(monday + timedelta(days=7), viewer)
+    key = (
+        tutor_id, service_id, monday, viewer_tz, ignore_lesson_id, include_joinable,
+        default_minutes, now.replace(second=0, microsecond=0),
+    )  # fmt: skip
+    # A repeat costs one statement on a bare connection (no session, no BEGIN); a miss
+    # reads the version again inside the load's transaction, the snapshot it computes.
+    with read_connection() as connection:
+        version = schedules_repo.schedule_version(connection=connection, tutor_id=tutor_id)
+    cached = _WEEKS.get((version, key)) if version is not None else None
+    if cached is not None:
+        return cached
     with read_scope() as session:
-        version = schedules_repo.schedule_version(session=session, tutor_id=tutor_id)
-        key = (
-            tutor_id, version, service_id, monday, viewer_tz, ignore_lesson_id,
-            include_joinable, default_minutes, now.replace(second=0, microsecond=0),
-        )  # fmt: skip
-        cached = _WEEKS.get(key) if version is not None else None
-        if cached is not None:
-            return cached
+        version = schedules_repo.schedule_version(
+            connection=session.connection(), tutor_id=tutor_id
+        )
         loaded = schedules_repo.load_schedule(
             session=session,
             tutor_id=tutor_id,
@@ -227,7 +233,8 @@ def week_slots(
         ],
         slot_count=len(slots),
     )
-    _WEEKS.put(key, view)
+    if version is not None:
+        _WEEKS.put((version, key), view)
     return view
 
 

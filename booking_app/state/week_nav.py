@@ -5,39 +5,35 @@ drives them is components/slots.py's `week_picker`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import threading
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple, TypedDict
 
 import reflex as rx
 
 
-@dataclass
-class SlotRow:
-    start: str = ""  # UTC ISO
-    time: str = ""  # "09:00" in the viewer's zone
-    label: str = ""  # "Mon 30 Nov, 09:00"
+class SlotRow(TypedDict):
+    start: str  # UTC ISO
+    time: str  # "09:00" in the viewer's zone
+    label: str  # "Mon 30 Nov, 09:00"
 
 
-@dataclass
-class SlotDayRow:
-    date: str = ""
-    label: str = ""
-    slots: list[SlotRow] = field(default_factory=list)
-    count: int = 0
+class SlotDayRow(TypedDict):
+    date: str
+    label: str
+    slots: list[SlotRow]
+    count: int
 
 
-@dataclass
-class JoinableRow:
-    lesson_id: int = 0
-    start: str = ""
-    label: str = ""
-    title: str = ""
-    free_spots: int = 0
+class JoinableRow(TypedDict):
+    lesson_id: int
+    start: str
+    label: str
+    title: str
+    free_spots: int
 
 
-@dataclass
-class WeekRows:
+class WeekRows(NamedTuple):
     week_start: str
     label: str
     days: list[SlotDayRow]
@@ -45,23 +41,51 @@ class WeekRows:
     slot_count: int
 
 
+# The rows of the last weeks shown, by the identity of the (cached, immutable) view they
+# came from: tutor_public.week_slots hands every viewer of a week the same WeekView, so
+# its rows are built once, not once per click. Rows are shared between tabs: replace a
+# state's list, never mutate it in place.
+_ROWS: dict[int, tuple[Any, WeekRows]] = {}
+_ROWS_MAX = 256
+_ROWS_LOCK = threading.Lock()
+
+
 def week_rows(view: Any) -> WeekRows:
-    """An `tutor_public.WeekView` as state rows."""
-    return WeekRows(
-        week_start=view.week_start,
-        label=view.label,
-        days=[
-            SlotDayRow(
-                d.date, d.label, [SlotRow(s.start, s.time, s.label) for s in d.slots], len(d.slots)
-            )
+    """An `tutor_public.WeekView` as state rows (plain dicts: the socket's JSON encoder
+    writes them without a Python call per row, unlike dataclasses)."""
+    with _ROWS_LOCK:
+        hit = _ROWS.get(id(view))
+    if hit is not None and hit[0] is view:
+        return hit[1]
+    rows = WeekRows(
+        view.week_start,
+        view.label,
+        [
+            {
+                "date": d.date,
+                "label": d.label,
+                "slots": [{"start": s.start, "time": s.time, "label": s.label} for s in d.slots],
+                "count": len(d.slots),
+            }
             for d in view.days
         ],
-        joinable=[
-            JoinableRow(j.lesson_id, j.start, j.label, j.title, int(j.free_spots))
+        [
+            {
+                "lesson_id": j.lesson_id,
+                "start": j.start,
+                "label": j.label,
+                "title": j.title,
+                "free_spots": int(j.free_spots),
+            }
             for j in view.joinable
         ],
-        slot_count=int(view.slot_count),
+        int(view.slot_count),
     )
+    with _ROWS_LOCK:
+        if len(_ROWS) >= _ROWS_MAX:
+            _ROWS.clear()
+        _ROWS[id(view)] = (view, rows)  # holding the view keeps its id from being reused
+    return rows
 
 
 def shift_week(week_start: str, weeks: int) -> str:
@@ -127,11 +151,13 @@ class SlotWeek(WeekNav, mixin=True):
     joinable: list[JoinableRow] = []
     slot_count: int = 0
 
-    def _show_week(self, view: Any) -> None:
-        """Fill the grid from an `tutor_public.WeekView` (the Monday it answered for too)."""
+    def _show_week(self, view: Any) -> list[SlotDayRow]:
+        """Fill the grid from an `tutor_public.WeekView` (the Monday it answered for too);
+        returns the day rows (shared: read them, never change them)."""
         rows = week_rows(view)
         self.week_start, self.week_label = rows.week_start, rows.label
         self.days, self.joinable, self.slot_count = rows.days, rows.joinable, rows.slot_count
+        return rows.days
 
     def _clear_week(self) -> None:
         self.days, self.joinable, self.slot_count = [], [], 0

@@ -40,7 +40,7 @@ def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _slot_starts(state: Any) -> list[str]:
-    return [s.start for d in state.days for s in d.slots]
+    return [s["start"] for d in state.days for s in d["slots"]]
 
 
 def _public_page(tutor_slug: str = "olena", user: tuple[int, str] | None = None) -> Any:
@@ -217,7 +217,7 @@ def test_private_page_reschedules_then_cancels(sqlite_db: str) -> None:
     assert page.b.can_reschedule and page.b.can_cancel
     page.open_reschedule()
     run(page.pick_date(MONDAY))
-    starts = [s.start for d in page.days for s in d.slots]
+    starts = [s["start"] for d in page.days for s in d["slots"]]
     assert MONDAY_10 in starts  # its own time is offered again (the lesson being moved)
     new_start = "2026-11-30T12:00:00+00:00"
     run(page.reschedule_to({"start": new_start, "label": "Mon 30 Nov, 14:00"}))

@@ -55,8 +55,8 @@ def _count(model: Any) -> int:
 
 
 def _day(av: Availability, day: date) -> list[str]:
-    [row] = [d for d in av.preview.days if d.date == day.isoformat()]
-    return [slot.time for slot in row.slots]
+    [row] = [d for d in av.preview.days if d["date"] == day.isoformat()]
+    return [slot["time"] for slot in row["slots"]]
 
 
 SERVICE_FORM = {  # the dialog's uncontrolled inputs; the offer fields live in the state

@@ -22,7 +22,7 @@ from booking_app.state.auth import AuthState
 from booking_app.state.forms import FORM, FormErrors, error_text, error_toast, text_of
 from booking_app.state.page import offload
 from booking_app.state.viewer_timezone import ViewerTimezone
-from booking_app.state.week_nav import SlotRow, SlotWeek, monday_of
+from booking_app.state.week_nav import SlotDayRow, SlotRow, SlotWeek, monday_of
 
 FORM_FIELDS = ("name", "phone", "email", "telegram_username")
 NOT_A_STUDENT_ACCOUNT = "Sign in with a student account to book (or sign out to book as a guest)."
@@ -93,8 +93,8 @@ class TutorPublicState(ViewerTimezone, SlotWeek, FormErrors, rx.State):
     @rx.var
     def phone_slots(self) -> list[SlotRow]:
         for day in self.days:
-            if day.date == self.phone_day:
-                return day.slots
+            if day["date"] == self.phone_day:
+                return day["slots"]
         return []
 
     @rx.var
@@ -151,17 +151,18 @@ class TutorPublicState(ViewerTimezone, SlotWeek, FormErrors, rx.State):
             self._clear_week()
             return
         self.slots_error = ""
-        self._show_week(view)
-        await self._mark_busy()
-        if not any(d.date == self.phone_day and d.count for d in self.days):
-            self.phone_day = next((d.date for d in self.days if d.count), "")
+        days = self._show_week(view)  # the plain rows: cheaper to scan than the state's proxy
+        await self._mark_busy(days)
+        if not any(d["date"] == self.phone_day and d["count"] for d in days):
+            self.phone_day = next((d["date"] for d in days if d["count"]), "")
 
-    async def _mark_busy(self) -> None:
+    async def _mark_busy(self, days: list[SlotDayRow]) -> None:
         """The signed-in student's own lessons on this week's slots (any tutor)."""
         if not self._student_id:
-            self.busy = {}
+            if self.busy:
+                self.busy = {}
             return
-        starts = [slot.start for day in self.days for slot in day.slots]
+        starts = [slot["start"] for day in days for slot in day["slots"]]
         minutes = int(self.selected_service.duration_min or 60)
         self.busy = await offload(
             booking.busy_slots, self._student_id, starts, minutes, self.viewer_tz
@@ -233,10 +234,10 @@ class TutorPublicState(ViewerTimezone, SlotWeek, FormErrors, rx.State):
     async def _reopen_slot(self, start: str) -> None:
         """Back from sign-in (`?slot=`): the dialog of that slot, if it is still offered."""
         for day in self.days:
-            for slot in day.slots:
-                if slot.start == start:
-                    self.phone_day = day.date
-                    await self._open(slot.start, 0, slot.label)
+            for slot in day["slots"]:
+                if slot["start"] == start:
+                    self.phone_day = day["date"]
+                    await self._open(slot["start"], 0, slot["label"])
                     return
 
     async def _timezone_changed(self) -> None:
@@ -248,7 +249,7 @@ class TutorPublicState(ViewerTimezone, SlotWeek, FormErrors, rx.State):
     @rx.event
     def pick_day(self, day: str) -> None:
         """Phones: show this day's times."""
-        if any(d.date == day for d in self.days):
+        if any(d["date"] == day for d in self.days):
             self.phone_day = str(day)
 
     @rx.event
