@@ -33,6 +33,7 @@ api = FastAPI(
     responses=ERROR_RESPONSES,
 )
 api.include_router(calendar.polled)  # first: routes are tried in order (see calendar.py)
+api.include_router(classroom.polled)  # the home page's dashboard and my-students, likewise
 api.include_router(auth.router)
 api.include_router(booking_list.router)  # first: /bookings/export.csv is no token, no id
 api.include_router(reports.router)

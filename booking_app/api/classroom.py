@@ -31,6 +31,10 @@ from booking_app.services.invites import InviteRow
 from booking_app.services.students import CreatedLesson, StudentView
 
 router = APIRouter(tags=["classroom"])
+# The two personal reads a home page polls, included first in api/app.py: Starlette tries
+# routes in order, and these then match before ~80 others are tried (as the polled
+# calendar week, api/calendar.py).
+polled = APIRouter(tags=["classroom"])
 
 
 def _user(
@@ -335,7 +339,7 @@ class CachedReadHeaders(BaseModel):
     )
 
 
-@router.get(
+@polled.get(
     "/api/v1/my-students",
     response_model=StudentsOut,
     responses={304: {"description": "Not modified: `If-None-Match` holds the current ETag."}},
@@ -382,16 +386,14 @@ def _dashboard(request: Request, authorization: str | None, if_none_match: str |
     return personal_json("dashboard", user, version, (), build, if_none_match=if_none_match)
 
 
-@router.get(
+@polled.get(
     "/api/v1/dashboard",
     response_model=TutorDashboard | StudentDashboard,
     responses={304: {"description": "Not modified: `If-None-Match` holds the current ETag."}},
 )
 async def my_dashboard(
-    request: Request,
-    authorization: str | None = Header(None),
-    if_none_match: str | None = Header(None, max_length=2000),
+    request: Request, headers: Annotated[CachedReadHeaders, Header()]
 ) -> Response:
     """The tutor's or the student's home numbers (one thread hop: api/offload.py; a
     repeated read is served from api/read_cache.py, ETag and 304 included)."""
-    return await off_loop(_dashboard, request, authorization, if_none_match)
+    return await off_loop(_dashboard, request, headers.authorization, headers.if_none_match)
