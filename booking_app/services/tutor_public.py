@@ -186,17 +186,15 @@ def week_slots(
         tutor_id, service_id, monday, viewer_tz, ignore_lesson_id, include_joinable,
         default_minutes, now.replace(second=0, microsecond=0),
     )  # fmt: skip
-    # A repeat costs one statement on a bare connection (no session, no BEGIN); a miss
-    # reads the version again inside the load's transaction, the snapshot it computes.
+    # A repeat costs one statement on a bare connection (no session, no BEGIN). A miss
+    # loads after that read, so what it computes is at least as new as the version it is
+    # kept under: a week can be newer than its key, never older.
     with read_connection() as connection:
         version = schedules_repo.schedule_version(connection=connection, tutor_id=tutor_id)
     cached = _WEEKS.get((version, key)) if version is not None else None
     if cached is not None:
         return cached
     with read_scope() as session:
-        version = schedules_repo.schedule_version(
-            connection=session.connection(), tutor_id=tutor_id
-        )
         loaded = schedules_repo.load_schedule(
             session=session,
             tutor_id=tutor_id,
