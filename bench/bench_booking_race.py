@@ -104,14 +104,17 @@ class RunResult:
 
 
 def add_tutor_with_service() -> tuple[int, int]:
-    """A fresh tutor (Kyiv, weekdays 09-18, no notice) with one 60-minute service."""
+    """A fresh published tutor (Kyiv, weekdays 09-18, no notice) with one 60-minute
+    service (an unpublished tutor is not bookable: "This service is not offered.")."""
     tag = uuid.uuid4().hex[:10]
     with session_scope(write=True) as session:
         user = User(email=f"race-{tag}@example.com", phone="+380671234567", name="Race")
         user.role, user.timezone, user.password_hash = Role.tutor, "Europe/Kyiv", "-"
         session.add(user)
         session.flush()
-        session.add(TutorProfile(user_id=user.id, slug=f"race-{tag}", min_notice_min=0))
+        session.add(
+            TutorProfile(user_id=user.id, slug=f"race-{tag}", min_notice_min=0, is_published=True)
+        )
         for weekday in range(5):
             session.add(
                 AvailabilityWindow(
@@ -185,10 +188,11 @@ def bench_backend(label: str, url: str, runs: int) -> bool:
     print(
         f"  refused (SlotUnavailable): {sum(r.refused for r in results)}, other errors: {len(errors)}"
     )
-    print(
-        f"  losers' answer time: p50 {statistics.median(losers):.1f} ms, "
-        f"p95 {p95(losers):.1f} ms, max {max(losers):.1f} ms"
-    )
+    if losers:
+        print(
+            f"  losers' answer time: p50 {statistics.median(losers):.1f} ms, "
+            f"p95 {p95(losers):.1f} ms, max {max(losers):.1f} ms"
+        )
     announced = len(Announcements.posts)
     print(
         f"  live-update announcements to the bench's own endpoint "

@@ -115,7 +115,11 @@ def measure(url: str, changes: int) -> list[float]:
         tutor.fill("#email", TUTOR_EMAIL)
         tutor.fill("#password", "demo-pass-2026")
         tutor.click("#login-submit")
-        tutor.wait_for_selector("#user-role")
+        # signed in: the header's role badge says so (hidden from view below 1536 px
+        # wide, where the header puts it in its menu, so not waited for as visible)
+        tutor.wait_for_function(
+            "document.querySelector('#user-role')?.textContent === 'tutor'", timeout=30_000
+        )
         tutor.goto(f"{url}/calendar")
         tutor.wait_for_selector(".fc-timegrid")
         tutor.evaluate(OBSERVER)
