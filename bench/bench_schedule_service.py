@@ -30,6 +30,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 _DATA_DIR = tempfile.mkdtemp(prefix="bench-schedule-")
 os.environ["DATA_DIR"] = _DATA_DIR  # before booking_app reads its settings
+# The computation itself, every call: the week cache (services/tutor_public.py) would
+# answer repeats with one statement; bench_ws_load.py measures that path under load.
+os.environ["WEEK_CACHE_SIZE"] = "0"
 
 import sqlalchemy as sa  # noqa: E402
 from _databases import migrate, throwaway_pg, use_database  # noqa: E402
