@@ -211,10 +211,16 @@ def run_backend(backend: str, url: str) -> bool:
             results.append(run_size(backend, tutors, bookings))
     ratio = results[1][0] / results[0][0]
     cpu_ratio = results[1][1] / results[0][1]
-    ok_ratio = ratio <= TARGET_RATIO
+    # As the other in-process benches (README "Benchmarks"): on a busy machine (load per
+    # CPU > 0.7, read now) the wall clock of a ~10 ms search measures the other work as
+    # much as the search, so the CPU-time ratio judges, and the line says so.
+    busy = os.getloadavg()[0] / (os.cpu_count() or 1) > 0.7
+    ok_ratio = ratio <= TARGET_RATIO or (busy and cpu_ratio <= TARGET_RATIO)
+    judged = "CPU time, machine busy" if busy and ratio > TARGET_RATIO else "wall clock"
     print(
         f"{backend:<10} p95 10x / 1x = {ratio:.2f} (target <= {TARGET_RATIO}: "
-        f"{'ok' if ok_ratio else 'MISSED'}); CPU-time p95 10x / 1x = {cpu_ratio:.2f}"
+        f"{'ok' if ok_ratio else 'MISSED'}, judged on {judged}); "
+        f"CPU-time p95 10x / 1x = {cpu_ratio:.2f}"
     )
     return ok_ratio and all(wall <= TARGET_P95_MS for wall, _cpu in results)
 
