@@ -152,8 +152,8 @@ _SCHEDULE_VERSION = sa.select(TutorProfile.schedule_version).where(
 
 def schedule_version(*, connection: Connection, tutor_id: int) -> int | None:
     """The tutor's schedule version (grows with every schedule change), None for a
-    non-tutor: one indexed read, so a cached week can be checked cheaply (on a bare
-    ``db.read_connection``, or a session's connection to share its snapshot)."""
+    non-tutor: one indexed read on a bare ``db.read_connection``, so a cached week can be
+    checked cheaply."""
     result = connection.execute(_SCHEDULE_VERSION, {"tutor_id": tutor_id})
     return result.scalar_one_or_none()
 

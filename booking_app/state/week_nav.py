@@ -5,11 +5,12 @@ drives them is components/slots.py's `week_picker`."""
 
 from __future__ import annotations
 
-import threading
 from datetime import date, timedelta
 from typing import Any, NamedTuple, TypedDict
 
 import reflex as rx
+
+from booking_app.services.recent import RecentValues
 
 
 class SlotRow(TypedDict):
@@ -44,17 +45,15 @@ class WeekRows(NamedTuple):
 # The rows of the last weeks shown, by the identity of the (cached, immutable) view they
 # came from: tutor_public.week_slots hands every viewer of a week the same WeekView, so
 # its rows are built once, not once per click. Rows are shared between tabs: replace a
-# state's list, never mutate it in place.
-_ROWS: dict[int, tuple[Any, WeekRows]] = {}
-_ROWS_MAX = 256
-_ROWS_LOCK = threading.Lock()
+# state's list, never mutate it in place. The entry holds the view too, so its id is
+# not reused while the entry lives.
+_ROWS: RecentValues[tuple[Any, WeekRows]] = RecentValues(lambda: 256)
 
 
 def week_rows(view: Any) -> WeekRows:
     """An `tutor_public.WeekView` as state rows (plain dicts: the socket's JSON encoder
     writes them without a Python call per row, unlike dataclasses)."""
-    with _ROWS_LOCK:
-        hit = _ROWS.get(id(view))
+    hit = _ROWS.get(id(view))
     if hit is not None and hit[0] is view:
         return hit[1]
     rows = WeekRows(
@@ -81,10 +80,7 @@ def week_rows(view: Any) -> WeekRows:
         ],
         int(view.slot_count),
     )
-    with _ROWS_LOCK:
-        if len(_ROWS) >= _ROWS_MAX:
-            _ROWS.clear()
-        _ROWS[id(view)] = (view, rows)  # holding the view keeps its id from being reused
+    _ROWS.put(id(view), (view, rows))
     return rows
 
 
