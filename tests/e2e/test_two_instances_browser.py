@@ -53,6 +53,7 @@ from tests.support.processes import (
     BUN_BIN_DIR,
     free_port,
     kill_tree,
+    listeners,
     log_tail,
     one_reflex_startup,
     process_tree,
@@ -246,6 +247,7 @@ def test_tutor_on_a_student_on_b_then_a_dies(cluster: dict[str, Any], browser: A
     _sigkill_tree(apps["A"])
     with pytest.raises(OSError):  # A is really gone: what follows is a failover to B
         socket.create_connection(("127.0.0.1", apps["A"].port), timeout=2).close()
+        pytest.fail(f"port {apps['A'].port} still answers; listening: {listeners(apps['A'].port)}")
     assert all(p.poll() is None for p in cluster["workers"]), "a Celery process died"
     assert wait_until(
         lambda: any(got == "B" for want, got in proxy.routed[routed_before:] if want == "A"),

@@ -45,10 +45,61 @@ def one_reflex_startup() -> Iterator[None]:
 VENV_BIN_DIR = Path(sys.executable).parent
 
 
-def free_port() -> int:
-    """A TCP port nobody listens on right now (the OS picks it)."""
+_PORTS_FROM = 10_000  # test servers' ports: from here up to the kernel's ephemeral range
+_PORT_SLOTS = 12  # one block for a plain run, one per xdist worker gw0..gw10 (then wraps)
+_handed_out: set[int] = set()
+
+
+def _ephemeral_low() -> int:
+    """Where the kernel's range for ports it picks itself (bind to 0, connect) begins."""
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32_768
+
+
+def port_block(worker: str | None, ephemeral_low: int) -> range:
+    """The ports `free_port` hands out in one process: a block per xdist worker ("gw3"),
+    another for a plain run (None), all below `ephemeral_low`; empty if there is no room."""
+    size = max(ephemeral_low - _PORTS_FROM, 0) // _PORT_SLOTS
+    number = int("".join(ch for ch in worker or "" if ch.isdigit()) or 0)
+    slot = 0 if not worker else 1 + number % (_PORT_SLOTS - 1)
+    start = _PORTS_FROM + slot * size
+    return range(start, start + size) if size >= 100 else range(0)
+
+
+def _bindable(port: int) -> bool:
+    """True when nothing is bound to `port` on any address (no SO_REUSEPORT here, so a
+    listener that uses it still makes this bind fail)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
+        try:
+            sock.bind(("0.0.0.0", port))
+        except OSError:
+            return False
+    return True
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on now, never handed out before by this process, and
+    outside both the kernel's ephemeral range and the other xdist workers' blocks.
+
+    Why not let the kernel pick (bind to port 0, close, pass the number on): the port is
+    free again at once and the app binds it only about a minute later, after its build.
+    Another worker's free_port could get the same number meanwhile, and Granian's workers
+    listen with SO_REUSEPORT, so two apps then BOTH listen on that port and the kernel
+    shares connections between them (the two-instance test's "instance A is gone" check
+    connected after A's whole tree had been killed). Below the ephemeral range a
+    connect() never picks the port as its own source port either (TCP self-connect)."""
+    block = port_block(os.environ.get("PYTEST_XDIST_WORKER"), _ephemeral_low())
+    if block:
+        offset = (os.getpid() * 7919) % len(block)  # concurrent sessions start apart
+        for step in range(len(block)):
+            port = block[(offset + step) % len(block)]
+            if port not in _handed_out and _bindable(port):
+                _handed_out.add(port)
+                return port
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))  # no room below the ephemeral range on this machine
         return int(sock.getsockname()[1])
 
 
@@ -135,6 +186,42 @@ def still_running(tree: set[tuple[int, str]]) -> list[int]:
         if fields is not None and fields[19] == start and fields[0] != "Z":
             alive.append(pid)
     return sorted(alive)
+
+
+def listeners(port: int) -> list[str]:
+    """ "pid command" of each process with a socket listening on TCP `port` (IPv4 or 6),
+    for assertion messages about who still answers on a port."""
+    inodes: set[str] = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            rows = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            fields = row.split()
+            if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "0A":  # LISTEN
+                inodes.add(fields[9])
+    sockets = {f"socket:[{inode}]" for inode in inodes}
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fds = list((entry / "fd").iterdir())
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()[:120]
+        except OSError:
+            continue
+        if any(_link(fd) in sockets for fd in fds):
+            found.append(f"{entry.name} {command.strip()}")
+    return found
+
+
+def _link(path: Path) -> str:
+    """Where a /proc fd link points; "" once the descriptor is gone."""
+    try:
+        return os.readlink(path)
+    except OSError:
+        return ""
 
 
 def kill_tree(tree: set[tuple[int, str]]) -> None:
