@@ -14,6 +14,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -136,6 +137,19 @@ def tree_rss_mb(pid: int) -> float:
         except OSError:
             continue
     return total / 1024
+
+
+def speed_line() -> str:
+    """How fast this machine runs plain Python right now: the best of 5 timings of one
+    fixed loop. Why: the same code measured 1,430 and 2,084 req/s at the HTTP ceiling on
+    different days of this 2-core kind of machine, and the websocket figures moved with
+    it; this line lets two runs' figures be compared (lower is faster)."""
+    best = float("inf")
+    for _ in range(5):
+        started = time.perf_counter()
+        sum(i * i for i in range(1_000_000))
+        best = min(best, time.perf_counter() - started)
+    return f"reference loop {best * 1000:.0f} ms (lower is faster)"
 
 
 def load_line() -> str:

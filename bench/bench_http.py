@@ -37,7 +37,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _app import App, load_line, running_app  # noqa: E402
+from _app import App, load_line, running_app, speed_line  # noqa: E402
 
 SESSION_COOKIE = "session"  # booking_app.services.session_tokens (imported late: DATA_DIR)
 
@@ -146,7 +146,8 @@ def main() -> int:
     levels = [int(c) for c in args.concurrency.split(",")]
     print(
         f"HTTP read bench: {args.rounds} rounds of {args.seconds:g} s per route and "
-        f"concurrency (medians; the ceiling is measured in every round); {load_line()}"
+        f"concurrency (medians; the ceiling is measured in every round); {load_line()}; "
+        f"{speed_line()}"
     )
     tmp = Path(tempfile.mkdtemp(prefix="bench-http-"))
     broken = missed = False

@@ -50,7 +50,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _app import App, load_line, running_app, tree_rss_mb  # noqa: E402
+from _app import App, load_line, running_app, speed_line, tree_rss_mb  # noqa: E402
 from _ws_client import ProtocolError, Tab  # noqa: E402
 
 SLUG = "olena-kovalenko"  # a demo tutor with a public page
@@ -319,7 +319,7 @@ def main() -> int:
     seconds = min(args.seconds, 4 * 3600.0)
     print(
         f"websocket load bench: {PAGE}, {THINK_S:g} s think time, {PAGES_PER_VISIT} weeks per "
-        f"visit, {seconds:g} s per N after {RAMP_S:g} s ramp-up; {load_line()}"
+        f"visit, {seconds:g} s per N after {RAMP_S:g} s ramp-up; {load_line()}; {speed_line()}"
     )
     tmp = Path(tempfile.mkdtemp(prefix="bench-ws-"))
     web = tmp / ".web"
