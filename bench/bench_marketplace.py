@@ -7,8 +7,8 @@ with the data. For SQLite (a migrated temp file) and PostgreSQL (a throwaway dat
 skipped if unreachable) it seeds 100 tutors / 10,000 bookings, then 1,000 tutors /
 100,000 bookings (each tutor: hours, two services, 100 lessons with a booking each over a
 year), computes every tutor's next free time once (timed: the cost moved to the writes),
-then times a mix of searches, both sizes in alternating rounds (no filter, a name, a price range, "free within 3 days",
-sort by price, page 3).
+then times a mix of searches (no filter, a name, a price range, "free within 3 days",
+sort by price, page 3), both sizes in alternating rounds.
 
 Targets: search p95 <= 50 ms, and p95 at 10x data <= 1.5 x p95 at 1x.
 

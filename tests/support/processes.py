@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import itertools
 import os
 import socket
 import subprocess
@@ -47,7 +48,7 @@ VENV_BIN_DIR = Path(sys.executable).parent
 
 _PORTS_FROM = 10_000  # test servers' ports: from here up to the kernel's ephemeral range
 _PORT_SLOTS = 12  # one block for a plain run, one per xdist worker gw0..gw10 (then wraps)
-_handed_out: set[int] = set()
+_steps = itertools.count()  # this process's position in its block: no port twice
 
 
 def _ephemeral_low() -> int:
@@ -91,13 +92,13 @@ def free_port() -> int:
     connected after A's whole tree had been killed). Below the ephemeral range a
     connect() never picks the port as its own source port either (TCP self-connect)."""
     block = port_block(os.environ.get("PYTEST_XDIST_WORKER"), _ephemeral_low())
-    if block:
-        offset = (os.getpid() * 7919) % len(block)  # concurrent sessions start apart
-        for step in range(len(block)):
-            port = block[(offset + step) % len(block)]
-            if port not in _handed_out and _bindable(port):
-                _handed_out.add(port)
-                return port
+    offset = (os.getpid() * 7919) % max(len(block), 1)  # concurrent sessions start apart
+    for step in _steps:
+        if step >= len(block):
+            break  # the block is used up: let the kernel pick
+        port = block[(offset + step) % len(block)]
+        if _bindable(port):
+            return port
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))  # no room below the ephemeral range on this machine
         return int(sock.getsockname()[1])
