@@ -116,13 +116,39 @@ def running_app(
             raise SystemExit(f"the app did not start; see {log.name}")
         yield App(f"http://localhost:{port}", port, proc.pid, env, data_dir)
     finally:
-        tree = process_tree(proc.pid)
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            pass
-        kill_tree(tree)
+        _stop(proc, signal.SIGINT, timeout=30)
+        log.close()
+
+
+def _stop(proc: subprocess.Popen[bytes], sig: int, *, timeout: float) -> None:
+    """Ask the server to stop, wait a while, then kill whatever of its tree is left."""
+    tree = process_tree(proc.pid)
+    proc.send_signal(sig)
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        pass
+    kill_tree(tree)
+
+
+@contextmanager
+def running_api(env: dict[str, str], port: int, log_path: Path) -> Iterator[int]:
+    """Serve ONLY the FastAPI app (``booking_app.api.app:api``: the routes, no frontend
+    build) with Granian, one worker, on ``port``; the pid while it answers /api/health.
+    What bench_api.py and bench_calendars.py time: the route, not the Reflex app."""
+    log = log_path.open("wb")
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "granian"), "--interface", "asgi", "--workers", "1",
+         "--host", "127.0.0.1", "--port", str(port), "booking_app.api.app:api"],
+        cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+        process_group=0,
+    )  # fmt: skip
+    try:
+        if not wait_until(lambda: http_ok(f"http://127.0.0.1:{port}/api/health"), timeout=60):
+            raise SystemExit(f"granian did not start; see {log_path}")
+        yield proc.pid
+    finally:
+        _stop(proc, signal.SIGTERM, timeout=20)
         log.close()
 
 

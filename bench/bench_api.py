@@ -25,17 +25,16 @@ import asyncio
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _app import ROOT, app_env, exit_status, load_line, prepare  # noqa: E402
+from _app import app_env, exit_status, load_line, prepare, running_api  # noqa: E402
 from bench_http import TUTOR_EMAIL, pct  # noqa: E402
 
-from tests.support.processes import free_port, http_ok, kill_tree, process_tree, wait_until  # noqa: E402
+from tests.support.processes import free_port  # noqa: E402
 
 TARGET_304_RPS = 1000.0
 TARGET_SLOTS_P95_MS = 100.0
@@ -130,58 +129,49 @@ def main() -> int:
     env = app_env(tmp / "app", tmp / ".web", port, {})
     (tmp / "app").mkdir(parents=True)
     prepare(env)
-    log = (tmp / "granian.log").open("wb")
-    proc = subprocess.Popen(
-        [str(Path(sys.executable).parent / "granian"), "--interface", "asgi", "--workers", "1",
-         "--host", "127.0.0.1", "--port", str(port), "booking_app.api.app:api"],
-        cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-        process_group=0,
-    )  # fmt: skip
     broken = missed = False
     try:
-        if not wait_until(lambda: http_ok(f"http://127.0.0.1:{port}/api/health"), timeout=60):
-            raise SystemExit(f"granian did not start; see {log.name}")
-        token, booking_id, slug = sign_in(env)
-        auth = {"Authorization": f"Bearer {token}"}
-        week = "/api/v1/calendar/week?includePayments=true&includeStats=true"
-        tag = week_tag(port, week, auth)
-        c, s = args.concurrency, args.seconds
-        rows = [
-            ("/api/health (the server's ceiling)", "/api/health", {}, 200, None),
-            ("week snapshot 200", week, auth, 200, None),
-            ("week snapshot 304 (If-None-Match)", week, {**auth, "If-None-Match": tag}, 304,
-             ("rps", TARGET_304_RPS)),
-            ("slots (7 days)", f"/api/v1/tutors/{slug}/slots?tz=Europe/Kyiv", {}, 200,
-             ("p95", TARGET_SLOTS_P95_MS)),
-            ("booking by id", f"/api/v1/bookings/{booking_id}", auth, 200,
-             ("p95", TARGET_BOOKING_P95_MS)),
-        ]  # fmt: skip
-        for label, path, headers, expect, target in rows:
-            if args.only not in label:
-                continue
-            rps, p50, p95, bad = asyncio.run(drive(port, path, headers, c, s, expect))
-            verdict = ""
-            if target is not None:
-                kind, value = target
-                ok = rps >= value if kind == "rps" else p95 <= value
-                missed = missed or not ok
-                unit = f">= {value:.0f} req/s" if kind == "rps" else f"p95 <= {value:.0f} ms"
-                verdict = f"  target {unit} {'OK' if ok else 'MISSED'}"
-            broken = broken or bool(bad)
-            print(f"{label:<36} {rps:7.0f} req/s  p50 {p50:6.1f} ms  p95 {p95:6.1f} ms"
-                  f"{verdict}" + (f"  UNEXPECTED: {sorted(set(bad))}" if bad else ""))  # fmt: skip
-        print(load_line())
+        with running_api(env, port, tmp / "granian.log"):
+            broken, missed = _rows(args, port, env)
     finally:
-        tree = process_tree(proc.pid)
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            pass
-        kill_tree(tree)
-        log.close()
         shutil.rmtree(tmp, ignore_errors=True)
     return exit_status(missed=missed, broken=broken)
+
+
+def _rows(args: argparse.Namespace, port: int, env: dict[str, str]) -> tuple[bool, bool]:
+    """Drive every route of the table; (some answer was wrong, some target was missed)."""
+    broken = missed = False
+    token, booking_id, slug = sign_in(env)
+    auth = {"Authorization": f"Bearer {token}"}
+    week = "/api/v1/calendar/week?includePayments=true&includeStats=true"
+    tag = week_tag(port, week, auth)
+    c, s = args.concurrency, args.seconds
+    rows = [
+        ("/api/health (the server's ceiling)", "/api/health", {}, 200, None),
+        ("week snapshot 200", week, auth, 200, None),
+        ("week snapshot 304 (If-None-Match)", week, {**auth, "If-None-Match": tag}, 304,
+         ("rps", TARGET_304_RPS)),
+        ("slots (7 days)", f"/api/v1/tutors/{slug}/slots?tz=Europe/Kyiv", {}, 200,
+         ("p95", TARGET_SLOTS_P95_MS)),
+        ("booking by id", f"/api/v1/bookings/{booking_id}", auth, 200,
+         ("p95", TARGET_BOOKING_P95_MS)),
+    ]  # fmt: skip
+    for label, path, headers, expect, target in rows:
+        if args.only not in label:
+            continue
+        rps, p50, p95, bad = asyncio.run(drive(port, path, headers, c, s, expect))
+        verdict = ""
+        if target is not None:
+            kind, value = target
+            ok = rps >= value if kind == "rps" else p95 <= value
+            missed = missed or not ok
+            unit = f">= {value:.0f} req/s" if kind == "rps" else f"p95 <= {value:.0f} ms"
+            verdict = f"  target {unit} {'OK' if ok else 'MISSED'}"
+        broken = broken or bool(bad)
+        print(f"{label:<36} {rps:7.0f} req/s  p50 {p50:6.1f} ms  p95 {p95:6.1f} ms"
+              f"{verdict}" + (f"  UNEXPECTED: {sorted(set(bad))}" if bad else ""))  # fmt: skip
+    print(load_line())
+    return broken, missed
 
 
 if __name__ == "__main__":

@@ -5,8 +5,9 @@ Under /api/ so a proxy that sends /api to the backend serves it, and the SPA's c
 never shadows it (our routes match before Reflex's frontend mount).
 
 Conditional GET: calendar apps poll every few minutes to hours. The ETag and
-Last-Modified come from aggregates (services/calendar_feeds.feed_version), so a poll of
-an unchanged feed answers 304 without building it. If-None-Match wins over
+Last-Modified come from the owner's data version, read with the secret in one indexed
+statement (services/calendar_feeds.feed_version), so a poll of an unchanged feed answers
+304 without building it. If-None-Match wins over
 If-Modified-Since (RFC 9110 13.2.2).
 """
 

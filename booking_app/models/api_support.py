@@ -28,6 +28,8 @@ class DataVersion(SQLModel, table=True):
 
     user_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     version: int = Field(default=0, sa_type=sa.BigInteger)
+    # When it last moved: a feed's Last-Modified (calendar_feeds) without an aggregate.
+    changed_at: datetime | None = utc_field(nullable=True)
 
 
 class IdempotencyRecord(SQLModel, table=True):

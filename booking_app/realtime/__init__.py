@@ -187,7 +187,6 @@ def publish_on_commit(session: Session, user_ids: Iterable[Any], *, kind: str = 
         raise ValueError(f"unknown realtime signal {kind!r}")
     if not session.info.get(_LISTENING):
         session.info[_LISTENING] = True
-        event.listen(session, "before_commit", _bump_versions)
         event.listen(session, "after_commit", _after_commit)
         event.listen(session, "after_rollback", _after_rollback)
     session.info.setdefault(_key(kind), []).extend(clean_ids(user_ids))
@@ -200,13 +199,11 @@ def forget_on_commit(session: Session) -> None:
         session.info.pop(_key(kind), None)
 
 
-def _bump_versions(session: Session) -> None:
-    """Inside the committing transaction: +1 on the data version of every user told of a
-    change, so the week calendar's ETag (api/calendar.py) moves exactly when their pages
-    would re-read, and never for a rolled-back write."""
-    from booking_app.repositories import api_support  # noqa: PLC0415 - models import late
-
-    api_support.bump_versions(session=session, user_ids=session.info.get(_SESSION_KEY) or [])
+def queued(session: Session) -> list[int]:
+    """The users this session will tell of a change once it commits (so far). The data
+    version listener (services/data_versions.py) bumps their counters in the same
+    transaction, so the API's ETags move exactly when their pages would re-read."""
+    return list(session.info.get(_SESSION_KEY) or [])
 
 
 def _after_commit(session: Session) -> None:

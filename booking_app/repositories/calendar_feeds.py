@@ -2,8 +2,8 @@
 
 Keyword-only session; never commits. Every feed is a couple of set-based statements
 whatever its size (a tutor with 2,000 lessons: one lesson query, one names query), and
-its fingerprint (ETag / Last-Modified) is aggregates only, so a client polling an
-unchanged feed costs one or two index scans and no building.
+its version (ETag / Last-Modified) comes with the owner in one indexed read (the owner's
+data version), so a client polling an unchanged feed costs that read and no building.
 
 Which rows a feed holds (`FeedWindow`): everything ending after `since` (the past is kept
 for a while so last month's lessons stay visible), except cancelled ones older than
@@ -13,7 +13,7 @@ for a while so last month's lessons stay visible), except cancelled ones older t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
@@ -25,6 +25,7 @@ from booking_app.models import (
     Booking,
     BookingStatus,
     ClassroomSession,
+    DataVersion,
     Lesson,
     LessonStatus,
     Role,
@@ -46,6 +47,8 @@ class FeedOwner(NamedTuple):
     user_id: int
     role: Role
     name: str
+    version: int  # the owner's data version (0: nothing changed yet)
+    changed_at: datetime | None  # when it last moved
 
 
 class LessonFeedRow(NamedTuple):
@@ -87,25 +90,24 @@ class BookingFeedRow(NamedTuple):
     room_uuid: str | None
 
 
-class Fingerprint(NamedTuple):
-    """What changes whenever the feed's content does (see the module docstring)."""
-
-    count: int
-    sequences: int
-    rooms: int
-    last_modified: datetime | None
-
-
 # --- the secret ---------------------------------------------------------------------------
 
 
+# Built once: the whole conditional GET of a feed is this one indexed read.
+_OWNER = (
+    sa.select(User.id, User.role, User.name, DataVersion.version, DataVersion.changed_at)
+    .outerjoin(DataVersion, DataVersion.user_id == User.id)
+    .where(User.calendar_token == sa.bindparam("token_hash"), User.is_active.is_(True))
+)
+
+
 def owner_by_token_hash(*, session: Session, token_hash: str) -> FeedOwner | None:
-    row = session.execute(
-        sa.select(User.id, User.role, User.name).where(
-            User.calendar_token == token_hash, User.is_active.is_(True)
-        )
-    ).first()
-    return FeedOwner(int(row[0]), row[1], row[2]) if row else None
+    """The feed's owner and their data version (services/data_versions.py), which moves
+    with every change of their feed's rows: enough for ETag and Last-Modified."""
+    row = session.execute(_OWNER, {"token_hash": token_hash}).first()
+    if row is None:
+        return None
+    return FeedOwner(int(row[0]), row[1], row[2], int(row[3] or 0), row[4])
 
 
 def token_created_at(*, session: Session, user_id: int) -> datetime | None:
@@ -196,37 +198,6 @@ def tutor_seat_names(
     return [(int(lesson_id), name) for lesson_id, name in session.execute(query)]
 
 
-def tutor_fingerprint(*, session: Session, tutor_id: int, window: FeedWindow) -> Fingerprint:
-    """One statement. Bookings change a lesson's event (the names) without touching the
-    lesson's row: their latest change is a scalar subquery of the same statement."""
-    booking_changed = (
-        sa.select(sa.func.max(Booking.updated_at))
-        .join(Lesson, Lesson.id == Booking.lesson_id)
-        .where(*_lesson_filter(tutor_id, window))
-        .scalar_subquery()
-    )
-    count, sequences, rooms, lesson_changed, seat_changed = session.execute(
-        sa.select(
-            sa.func.count(Lesson.id),
-            sa.func.coalesce(sa.func.sum(Lesson.calendar_sequence), 0),
-            sa.func.count(ClassroomSession.id),
-            sa.func.max(Lesson.updated_at),
-            booking_changed,
-        )
-        .outerjoin(ClassroomSession, ClassroomSession.lesson_id == Lesson.id)
-        .where(*_lesson_filter(tutor_id, window))
-    ).one()
-    return Fingerprint(
-        int(count), int(sequences), int(rooms), _latest(lesson_changed, seat_changed)
-    )
-
-
-def _latest(*moments: Any) -> datetime | None:
-    """The latest of max() results (typed UTCDateTime, so aware; text is parsed in case)."""
-    parsed = [m if isinstance(m, datetime) else datetime.fromisoformat(m) for m in moments if m]
-    return max((m if m.tzinfo else m.replace(tzinfo=UTC) for m in parsed), default=None)
-
-
 # --- the student's feed: one event per booking ----------------------------------------------
 
 
@@ -269,18 +240,3 @@ def student_bookings(
         .order_by(Lesson.starts_at, Booking.id)
     )
     return [BookingFeedRow(*row) for row in session.execute(query)]
-
-
-def student_fingerprint(*, session: Session, student_id: int, window: FeedWindow) -> Fingerprint:
-    count, sequences, rooms, changed = session.execute(
-        sa.select(
-            sa.func.count(Booking.id),
-            sa.func.coalesce(sa.func.sum(Booking.calendar_sequence), 0),
-            sa.func.count(ClassroomSession.id),
-            sa.func.max(Booking.updated_at),
-        )
-        .join(Lesson, Lesson.id == Booking.lesson_id)
-        .outerjoin(ClassroomSession, ClassroomSession.lesson_id == Lesson.id)
-        .where(*_booking_filter(student_id, window))
-    ).one()
-    return Fingerprint(int(count), int(sequences), int(rooms), _latest(changed))

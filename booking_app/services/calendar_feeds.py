@@ -30,7 +30,7 @@ from booking_app.db import read_scope, session_scope
 from booking_app.integrations import ical
 from booking_app.models import Role
 from booking_app.repositories import calendar_feeds as repo
-from booking_app.repositories.calendar_feeds import FeedOwner, FeedWindow, Fingerprint
+from booking_app.repositories.calendar_feeds import FeedOwner, FeedWindow
 from booking_app.services import calendar_events
 from booking_app.services.errors import NotFound
 
@@ -113,27 +113,19 @@ def _owner(session: Session, token: str) -> FeedOwner:
     return owner
 
 
-def _fingerprint(session: Session, owner: FeedOwner, feed_window: FeedWindow) -> Fingerprint:
-    if owner.role is Role.tutor:
-        return repo.tutor_fingerprint(session=session, tutor_id=owner.user_id, window=feed_window)
-    return repo.student_fingerprint(session=session, student_id=owner.user_id, window=feed_window)
-
-
-def _version(owner: FeedOwner, day: datetime, found: Fingerprint) -> FeedVersion:
+def _version(owner: FeedOwner, day: datetime) -> FeedVersion:
     parts = [FEED_FORMAT, owner.user_id, owner.role.value, owner.name, day.date().isoformat()]
-    parts += [found.count, found.sequences, found.rooms, found.last_modified]
-    digest = hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:32]
-    latest = max(day, found.last_modified or day).replace(microsecond=0)
-    return FeedVersion(etag=f'"{digest}"', last_modified=latest)
+    digest = hashlib.sha256("|".join(map(str, [*parts, owner.version])).encode()).hexdigest()
+    latest = max(day, owner.changed_at or day).replace(microsecond=0)
+    return FeedVersion(etag=f'"{digest[:32]}"', last_modified=latest)
 
 
 def feed_version(token: str, *, now: datetime) -> FeedVersion:
-    """The feed's ETag and Last-Modified, from aggregates only (a poll that ends in 304
+    """The feed's ETag and Last-Modified from one indexed read (a poll that ends in 304
     never builds the feed). NotFound for an unknown or replaced token."""
-    day, feed_window = window(now)
+    day, _ = window(now)
     with read_scope() as session:
-        owner = _owner(session, token)
-        return _version(owner, day, _fingerprint(session, owner, feed_window))
+        return _version(_owner(session, token), day)
 
 
 def _events(session: Session, owner: FeedOwner, feed_window: FeedWindow) -> list[ical.EventData]:
@@ -152,8 +144,8 @@ def feed(token: str, *, now: datetime) -> tuple[FeedVersion, bytes]:
     """(version, the .ics) of the feed behind `token`; NotFound for an unknown token."""
     day, feed_window = window(now)
     with read_scope() as session:
-        owner = _owner(session, token)
-        version = _version(owner, day, _fingerprint(session, owner, feed_window))
+        owner = _owner(session, token)  # read first: a change racing the build moves it
+        version = _version(owner, day)
         events = _events(session, owner, feed_window)
     title = "TutorBook lessons" if owner.role is Role.tutor else "TutorBook bookings"
     return version, ical.feed_calendar(f"{title}: {owner.name}", events)
