@@ -2,9 +2,10 @@
 idempotency keys (safe retries of POST /api/v1/bookings).
 
 - ``DataVersion``: one counter per user, bumped in the same transaction as every write
-  that tells the user's open pages to re-read (``realtime.publish_on_commit``). The week
-  calendar's ETag is derived from it, so answering ``If-None-Match`` costs one primary-key
-  read instead of building the week.
+  that tells the user's open pages to re-read (``realtime.publish_on_commit``) or changes
+  a lesson, booking, room, service or tutor name they see (services/data_versions.py),
+  with ``changed_at``. The week calendar's and the calendar feeds' ETags are derived from
+  it, so answering ``If-None-Match`` costs one indexed read instead of building anything.
 - ``IdempotencyRecord``: a client's ``Idempotency-Key`` with a fingerprint of the request
   and the response it got, written in the same transaction as the booking it made, so a
   retry gets the same answer and never a second booking.
