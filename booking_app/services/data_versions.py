@@ -28,7 +28,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event as sa_event
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from booking_app import clock, realtime
 from booking_app.db import read_scope
@@ -111,7 +111,9 @@ _installed: list[bool] = []
 
 
 def install() -> None:
-    """Register the listeners on every session (once per process)."""
+    """Register the listeners on every session (once per process): SQLAlchemy's base
+    class, so the admin panel's own sessions (starlette-admin's generic forms, plain
+    SQLAlchemy) are watched like the services' SQLModel ones."""
     if _installed:
         return
     sa_event.listen(Session, "before_flush", _before_flush)

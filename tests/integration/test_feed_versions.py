@@ -2,13 +2,13 @@
 
 The feed's conditional GET is answered from its owner's data version alone (one indexed
 read), so the version must move with every change that alters the feed, whoever writes
-it: booking, confirming, a room opened from the classroom, a service's new name and
-meeting link, a tutor renamed by an admin, a move, a cancellation, the lesson marked
-completed, the day the window moves on. Each step here runs through the service a user's
-click runs, then both feeds (tutor's and student's) are built again: where the bytes
-differ, the ETag must differ. Negative control: with the row listener
-(services/data_versions.py) removed, a tutor renamed by an admin changes the student's
-feed and not its ETag.
+it: a booking, a room opened for a lesson without one, a service's new name and meeting
+link, a tutor renamed by an admin (through the service, and through the admin panel's
+generic form, which saves with its own SQLAlchemy session), a move, a cancellation, the
+day the window moves on. Each step runs through the code a user's click runs, then both
+feeds (tutor's and student's) are built again: where the bytes differ, the ETag must
+differ. Negative control: with the row listener (services/data_versions.py) removed, a
+tutor renamed by an admin changes the student's feed and not its ETag.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import event as sa_event
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from booking_app.api import feeds as feeds_api
 from booking_app.db import session_scope
@@ -38,6 +38,13 @@ from booking_app.services import (
 )
 from booking_app.services import booking as bk
 from booking_app.services.tutor_services import ServiceInput
+from tests.integration.admin_helpers import (
+    build_world,
+    client_for,
+    edit_form,
+    field_errors,
+    post_edit,
+)
 from tests.support import clock
 from tests.support.builders import NOW, add_service, add_student, add_tutor, form, utc
 
@@ -178,3 +185,16 @@ def test_poll_with_the_old_tag_gets_the_new_feed_and_last_modified_moves(
     assert again.headers["last-modified"] == format_datetime(later, usegmt=True)
     assert client.get(path, headers={"If-Modified-Since": modified}).status_code == 200
     assert client.get(path, headers={"If-None-Match": again.headers["etag"]}).status_code == 304
+
+
+def test_a_tutor_renamed_in_the_admin_panel_moves_the_students_feed(db: str) -> None:
+    """The admin panel's generic user form saves through starlette-admin's own session
+    (plain SQLAlchemy, not the services' SQLModel session): the listener must see it."""
+    world = build_world()
+    feeds = Feeds({"tutor": world.tutor_id, "student": world.student_id})
+    client = client_for(world.admin_id)
+    data = {**edit_form(client, "user", str(world.tutor_id)), "name": "Olena Renamed"}
+    response = post_edit(client, "user", str(world.tutor_id), data)
+    assert response.status_code == 303, field_errors(response.text)
+    changed, stale = feeds.after("rename in the admin panel")
+    assert changed == {"tutor", "student"} and not stale
