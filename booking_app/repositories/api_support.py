@@ -1,6 +1,7 @@
 """Data versions and idempotency records (models/api_support.py). Keyword-only session;
 never commits: the caller's transaction decides. The data version statements run on the
-session's connection (Core), because the listener that calls them runs inside a flush."""
+session's connection (Core, no autoflush), because the listener that calls them runs
+inside a flush or a commit (services/data_versions.py)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from booking_app.models import Booking, DataVersion, IdempotencyRecord, Lesson, 
 def bump_versions(*, session: Session, user_ids: Iterable[int], at: datetime) -> None:
     """+1 on each user's counter (created at 1) and `changed_at` = `at`: one upsert, safe
     under concurrency (ON CONFLICT on both SQLite and PostgreSQL, so two first writes never
-    collide). Runs on the session's connection: it is called while the session flushes."""
+    collide). Runs on the session's connection: it is called from the session's commit hook."""
     ids = sorted(set(user_ids))  # a fixed order: two transactions never wait on each other
     if not ids:
         return
