@@ -36,7 +36,7 @@ from booking_app.models import Booking, ClassroomSession, Lesson, Role, Service,
 from booking_app.repositories import api_support as repo
 
 _TOUCHED = "data_version_touched"
-# Columns of a service or a user that a calendar feed prints.
+# The columns of a service that a calendar feed prints.
 _SERVICE_SHOWN = ("name", "location", "meeting_url")
 
 
